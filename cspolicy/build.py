@@ -1,0 +1,185 @@
+"""Turn a validated policy model into executable plans, checking every name and type.
+
+Everything that can be wrong in a policy is found here, at load time, with ``file:line``:
+unknown names in formulas, type mismatches, a parameter value that is not a percent, a band
+table with overlapping ranges. After this, only input data can fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from cspolicy.errors import PolicyError
+from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
+from cspolicy.parameters import DatedValue, ParameterDef
+from cspolicy.plan import BandBound, BandPlan, BandsPlan, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
+from cspolicy.schema.models import BandsSpec, Check, Column, OutputColumn, PolicyModel
+from cspolicy.schema.yamlsource import Document
+from cspolicy.tables.convert import CellError, make_converter
+from cspolicy.tables.spec import ColumnSpec, TableSpec
+from cspolicy.values import ColumnType, Kind, Value
+
+__all__ = ["Builder", "DEFAULT_ROUNDING", "RUN_SYMBOLS", "param_symbols", "column_symbol", "convert_scalar"]
+
+#: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
+#: money 0.01 half-up; quantities whole units, up). Types not listed are not rounded.
+DEFAULT_ROUNDING: dict[ColumnType, tuple[int, str] | None] = {
+    ColumnType.MONEY: (2, "half_up"),
+    ColumnType.QUANTITY: (0, "ceiling"),
+    ColumnType.INTEGER: (0, "half_up"),
+    ColumnType.DECIMAL: (2, "half_up"),
+}
+# Percents (rates) are not rounded by default: a rate is an input to money, never paid itself.
+#: Names every formula may use that describe the run itself.
+RUN_SYMBOLS: dict[str, tuple[Kind, ColumnType, bool]] = {
+    "period": (Kind.TEXT, ColumnType.TEXT, True),
+    "as_of": (Kind.DATE, ColumnType.DATE, False),
+}
+
+
+def convert_scalar(doc: Document, path: tuple[str | int, ...], value: Any, ctype: ColumnType, what: str) -> Value:
+    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same)."""
+    if isinstance(value, bool):
+        if ctype is ColumnType.BOOLEAN:
+            return value
+        raise doc.error(path, f"{what}: {str(value).lower()} is not a {ctype.value}")
+    try:
+        return make_converter(ColumnSpec(name=what, type=ctype))(str(value))
+    except CellError as exc:
+        raise doc.error(path, f"{what}: {exc}") from None
+
+
+class Builder:
+    """Builds the plans of one policy; one instance per policy file."""
+
+    def __init__(self, model: PolicyModel, doc: Document) -> None:
+        self.model = model
+        self.doc = doc
+
+    # -- parameters ---------------------------------------------------------------------
+    def parameters(self) -> dict[str, ParameterDef]:
+        out: dict[str, ParameterDef] = {}
+        for name, p in self.model.parameters.items():
+            base = ("parameters", name)
+            lo = None if p.min is None else convert_scalar(self.doc, (*base, "min"), p.min, p.type, f"{name}.min")
+            hi = None if p.max is None else convert_scalar(self.doc, (*base, "max"), p.max, p.type, f"{name}.max")
+            spec = ColumnSpec(name=name, type=p.type, minimum=lo, maximum=hi)  # type: ignore[arg-type]
+            conv = make_converter(spec)
+            values = []
+            seen: set[tuple[str, str | None]] = set()
+            for i, v in enumerate(p.values):
+                path = (*base, "values", i)
+                if (v.from_, v.region) in seen:
+                    raise self.doc.error(path, f"parameter '{name}' has two values from {v.from_}"
+                                         + (f" for region {v.region}" if v.region else ""))
+                seen.add((v.from_, v.region))
+                try:
+                    since = dt.date.fromisoformat(v.from_)
+                except ValueError:
+                    raise self.doc.error((*path, "from"), f"'{v.from_}' is not a date", "YYYY-MM-DD") from None
+                try:
+                    value = v.value if isinstance(v.value, bool) else conv(str(v.value))
+                except CellError as exc:
+                    raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
+                values.append(DatedValue(since, value, v.region, v.source))
+            out[name] = ParameterDef(name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values))
+        return out
+
+    # -- inputs -------------------------------------------------------------------------
+    def inputs(self) -> dict[str, TableSpec]:
+        return {name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
+                for name, t in self.model.inputs.items()}
+
+    def _column(self, table: str, name: str, c: Column) -> ColumnSpec:
+        path = ("inputs", table, "columns", name)
+        values: dict[str, tuple[str, ...]] = {}
+        if c.type is ColumnType.ENUM:
+            if not c.values:
+                raise self.doc.error(path, f"enum column '{name}' needs 'values'", "a list of allowed values")
+            values = ({v: () for v in c.values} if isinstance(c.values, list)
+                      else {k: tuple(v) for k, v in c.values.items()})
+        elif c.values:
+            raise self.doc.error((*path, "values"), "'values' is only for enum columns")
+
+        def conv(key: str, raw: Any) -> Value:
+            return None if raw is None else convert_scalar(self.doc, (*path, key), raw, c.type, f"{name}.{key}")
+
+        lo, hi = conv("min", c.min), conv("max", c.max)
+        spec = ColumnSpec(name=name, type=c.type, aliases=tuple(c.aliases), required=c.required,
+                          minimum=lo, maximum=hi, values=values, label=c.label or name)  # type: ignore[arg-type]
+        if c.default is not None:
+            try:
+                default = make_converter(spec)(str(c.default))
+            except CellError as exc:
+                raise self.doc.error((*path, "default"), f"default of '{name}': {exc}") from None
+            spec = ColumnSpec(**{**spec.__dict__, "default": default, "required": False})
+        return spec
+
+    # -- bands ---------------------------------------------------------------------------
+    def bands(self, params: Mapping[str, ParameterDef]) -> dict[str, BandsPlan]:
+        return {name: self._bands(name, b, params) for name, b in self.model.bands.items()}
+
+    def _bands(self, name: str, b: BandsSpec, params: Mapping[str, ParameterDef]) -> BandsPlan:
+        path: tuple[str | int, ...] = ("bands", name)
+        used: list[str] = []
+        plans = []
+        for i, band in enumerate(b.bands):
+            bp = (*path, "bands", i)
+
+            def bound(key: str, raw: Any) -> BandBound | None:
+                if raw is None:
+                    return None
+                text = str(raw).strip()
+                if text in params:
+                    if params[text].type.kind is not Kind.NUMBER:
+                        raise self.doc.error((*bp, key), f"band bound '{text}' is a {params[text].type.value} parameter",
+                                             "a number, a percent or a numeric parameter")
+                    used.append(text)
+                    return BandBound(parameter=text)
+                value = convert_scalar(self.doc, (*bp, key), text, ColumnType.PERCENT if text.endswith("%")
+                                       else ColumnType.DECIMAL, f"{name} band {key}")
+                assert isinstance(value, Decimal)
+                return BandBound(number=value)
+
+            outcome = convert_scalar(self.doc, (*bp, "outcome"), band.outcome, b.outcome_type, f"{name} outcome")
+            plans.append(BandPlan(outcome, bound("above", band.above), bound("at_least", band.at_least),
+                                  bound("below", band.below), bound("at_most", band.at_most), band.label or ""))
+        other = (None if b.otherwise is None
+                 else convert_scalar(self.doc, (*path, "otherwise"), b.otherwise, b.outcome_type, f"{name} otherwise"))
+        return BandsPlan(name, b.outcome_type, tuple(plans), other, b.otherwise is not None, b.rule,
+                         self.doc.line_of(path), tuple(dict.fromkeys(used)))
+
+    # -- outputs ------------------------------------------------------------------------
+    def outputs(self, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef],
+                functions: Mapping[str, FunctionSpec]) -> dict[str, OutputPlan]:
+        from cspolicy.build_outputs import OutputBuilder
+
+        return OutputBuilder(self, inputs, params, functions).build_all()
+
+    def compile(self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol],
+                functions: Mapping[str, FunctionSpec]) -> Expression:
+        """Compile one formula, placing any error at its YAML line and column."""
+        try:
+            return compile_expression(text, symbols, functions)
+        except ExpressionError as exc:
+            pos = self.doc.position_of(path)
+            raise PolicyError(f"{'.'.join(str(p) for p in path)}: {exc.message}", file=self.doc.file,
+                              line=pos[0] if pos else None, column=exc.column, expected=exc.expected) from None
+
+
+def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:
+    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
+    for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
+        syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
+    return syms
+
+
+def column_symbol(spec: ColumnSpec) -> Symbol:
+    values = frozenset(spec.values) if spec.values else None
+    return Symbol(spec.name, spec.type.kind, spec.label or spec.name, spec.type, values,
+                  nullable=not spec.required and spec.default is None)
+
+

@@ -1,0 +1,179 @@
+"""Compile the ``outputs:`` section: sources, columns, aggregates, checks, steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from cspolicy.expressions import Expression, FunctionSpec, Symbol
+from cspolicy.parameters import ParameterDef
+from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
+from cspolicy.schema.models import Output, OutputColumn
+from cspolicy.tables.spec import TableSpec
+from cspolicy.values import ColumnType, Kind
+
+if TYPE_CHECKING:
+    from cspolicy.build import Builder
+
+__all__ = ["OutputBuilder"]
+
+_KIND_DEFAULT = {Kind.NUMBER: ColumnType.DECIMAL, Kind.TEXT: ColumnType.TEXT,
+                 Kind.BOOLEAN: ColumnType.BOOLEAN, Kind.DATE: ColumnType.DATE}
+_AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER,
+              "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+
+
+class OutputBuilder:
+    def __init__(self, b: Builder, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef],
+                 functions: Mapping[str, FunctionSpec]) -> None:
+        from cspolicy.build import column_symbol, param_symbols
+
+        self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
+        self.params = params
+        self.param_syms = param_symbols(params)
+        self.input_syms = {t: {c.name: column_symbol(c) for c in spec.columns} for t, spec in inputs.items()}
+        self.done: dict[str, OutputPlan] = {}
+        self.out_syms: dict[str, dict[str, Symbol]] = {}
+
+    def build_all(self) -> dict[str, OutputPlan]:
+        pending = dict(self.b.model.outputs)
+        while pending:
+            progressed = False
+            for name, out in list(pending.items()):
+                if out.from_ in self.inputs or out.from_ in self.done:
+                    self.done[name] = self.build(name, out)
+                    del pending[name]
+                    progressed = True
+            if not progressed:
+                name, out = next(iter(pending.items()))
+                known = sorted([*self.inputs, *self.b.model.outputs])
+                raise self.doc.error(("outputs", name, "from"),
+                                     f"output '{name}' reads from '{out.from_}', which is not an input or a computable output",
+                                     f"one of: {', '.join(known)} (and no cycles)")
+        return self.done
+
+    def build(self, name: str, out: Output) -> OutputPlan:
+        base: tuple[str | int, ...] = ("outputs", name)
+        is_input = out.from_ in self.inputs
+        if is_input:
+            src_syms = dict(self.input_syms[out.from_])
+            src_cols = tuple((c.name, c.type) for c in self.inputs[out.from_].columns)
+        else:
+            src_syms = dict(self.out_syms[out.from_])
+            src_cols = tuple((c.name, c.ctype) for c in self.done[out.from_].columns)
+        for field, names in (("group_by", out.group_by or []), ("sort_by", out.sort_by)):
+            for n in names:
+                if n not in src_syms and not (field == "sort_by" and n in out.columns):
+                    raise self.doc.error((*base, field), f"{field}: unknown column '{n}'",
+                                         f"a column of '{out.from_}': {', '.join(src_syms)}")
+        ladder = rank = None
+        step_syms: dict[str, Symbol] = {}
+        if out.ladder:
+            ls = out.ladder
+            if ls.schedule not in self.b.model.schedules:
+                raise self.doc.error((*base, "ladder", "schedule"), f"unknown schedule '{ls.schedule}'",
+                                     f"one of: {', '.join(self.b.model.schedules) or '(none declared)'}")
+            for field in ("offence", "date", "amount"):
+                col = getattr(ls, field)
+                if col is not None and col not in src_syms:
+                    raise self.doc.error((*base, "ladder", field), f"unknown column '{col}'", "a column of the source")
+            for col in ls.entity:
+                if col not in src_syms:
+                    raise self.doc.error((*base, "ladder", "entity"), f"unknown column '{col}'", "a column of the source")
+            ladder = LadderPlan(ls.schedule, tuple(ls.entity), ls.offence, ls.date, ls.amount)
+            step_syms = {n: Symbol(n, t.kind, n, t) for n, t in LADDER_NAMES.items()}
+        if out.rank:
+            r = out.rank
+            for pname in [*r.awards, r.ties]:
+                if pname not in self.params:
+                    raise self.doc.error((*base, "rank"), f"unknown parameter '{pname}'", "a declared parameter")
+            by = self.b.compile((*base, "rank", "by"), r.by, {**self.param_syms, **src_syms}, self.functions)
+            rank = RankPlan(by, r.order == "descending", tuple(r.awards), r.ties)
+            step_syms = {n: Symbol(n, t.kind, n, t) for n, t in RANK_NAMES.items()}
+        checks = []
+        pre_syms = {**self.param_syms, **src_syms, **step_syms}
+        for i, chk in enumerate(out.checks):
+            e = self.b.compile((*base, "checks", i, "require"), chk.require, pre_syms, self.functions)
+            if e.kind is not Kind.BOOLEAN:
+                raise self.doc.error((*base, "checks", i, "require"), "a check must be a condition (true/false)")
+            checks.append(CheckPlan(e, chk.message, chk.column, chk.rule, self.doc.line_of((*base, "checks", i))))
+        grouped = out.group_by is not None
+        columns: list[ColumnPlan] = []
+        col_syms: dict[str, Symbol] = {}
+        for cname, raw in out.columns.items():
+            col = OutputColumn(expr=raw) if isinstance(raw, str) else raw
+            path = (*base, "columns", cname)
+            columns.append(self.column(name, cname, col, path, grouped, out.group_by or [],
+                                       src_syms, step_syms, col_syms))
+            plan = columns[-1]
+            col_syms[cname] = Symbol(cname, plan.kind, plan.label, plan.ctype, plan.values,
+                                     nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last"))
+        for k in out.key:
+            if k not in col_syms:
+                raise self.doc.error((*base, "key"), f"key: unknown column '{k}'", "a column of this output")
+        self.out_syms[name] = col_syms
+        return OutputPlan(name, out.from_, is_input, src_cols, tuple(columns), tuple(out.key),
+                          tuple(out.group_by) if grouped else None, tuple(out.sort_by), tuple(checks),
+                          ladder, rank, out.description or "")
+
+    def column(self, out_name: str, cname: str, col: OutputColumn, path: tuple[str | int, ...], grouped: bool,
+               group_by: list[str], src_syms: dict[str, Symbol], step_syms: dict[str, Symbol],
+               col_syms: dict[str, Symbol]) -> ColumnPlan:
+        rules = tuple([col.rule] if isinstance(col.rule, str) else (col.rule or []))
+        for r in rules:
+            if r not in self.b.model.rules:
+                raise self.doc.error((*path, "rule"), f"rule '{r}' is not listed under 'rules'",
+                                     f"one of: {', '.join(self.b.model.rules)}")
+        line = self.doc.line_of(path)
+        if col.agg is not None:
+            if not grouped:
+                raise self.doc.error((*path, "agg"), f"'{cname}' aggregates, but output '{out_name}' has no group_by",
+                                     "group_by: [columns] (or group_by: [] for one total row)")
+            row_syms = {**self.param_syms, **src_syms, **step_syms}
+            of = None if col.of is None else self.b.compile((*path, "of"), col.of, row_syms, self.functions)
+            by = None if col.by is None else self.b.compile((*path, "by"), col.by, row_syms, self.functions)
+            if col.agg in ("sum", "min", "max") and of is not None and of.kind is not Kind.NUMBER:
+                if col.agg == "sum" or of.kind is Kind.BOOLEAN:
+                    raise self.doc.error((*path, "of"), f"'{col.agg}' needs a number, '{col.of}' is {of.kind.value}")
+            if col.agg in ("all", "any", "count_true") and of is not None and of.kind is not Kind.BOOLEAN:
+                raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
+            ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, src_syms) or ColumnType.DECIMAL
+            values = of.result_values if of is not None and ctype.kind is Kind.TEXT else None
+            return ColumnPlan(cname, ctype, col.label or cname, line, agg=col.agg, of=of, by=by,
+                              rounding=self._rounding(col, ctype), rules=rules, hidden=col.hidden, values=values)
+        assert col.expr is not None
+        if grouped:
+            keys = {k: src_syms[k] for k in group_by}
+            syms = {**self.param_syms, **keys, **col_syms}
+        else:
+            syms = {**self.param_syms, **src_syms, **step_syms, **col_syms}
+        expr = self.b.compile((*path, "expr"), col.expr, syms, self.functions)
+        ctype = col.type or self._infer(expr, syms) or _KIND_DEFAULT[expr.kind]
+        if ctype.kind is not expr.kind:
+            raise self.doc.error((*path, "type"), f"'{cname}' is declared {ctype.value} but its formula gives "
+                                 f"{expr.kind.value}", f"a type of kind {expr.kind.value}")
+        return ColumnPlan(cname, ctype, col.label or cname, line, expression=expr,
+                          rounding=self._rounding(col, ctype), rules=rules, hidden=col.hidden,
+                          values=expr.result_values)
+
+    @staticmethod
+    def _infer(expr: Expression | None, syms: Mapping[str, Symbol]) -> ColumnType | None:
+        """A bare reference keeps the referenced type (growth stays a percent)."""
+        if expr is None:
+            return None
+        sym = syms.get(expr.text.strip())
+        if sym is not None and sym.ctype is not None:
+            return sym.ctype
+        if expr.kind is Kind.TEXT and expr.result_values:
+            return ColumnType.TEXT
+        return None
+
+    @staticmethod
+    def _rounding(col: OutputColumn, ctype: ColumnType) -> tuple[int, str] | None:
+        from cspolicy.build import DEFAULT_ROUNDING
+
+        if col.round == "none":
+            return None
+        if col.round is not None:
+            return (col.round.places, col.round.mode)
+        return DEFAULT_ROUNDING.get(ctype)

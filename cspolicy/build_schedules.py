@@ -1,0 +1,86 @@
+"""Build penalty schedules (offences and their ladders) from a policy's ``schedules:``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from cspolicy.blocks import Action, Ladder, Offence, Rung, Schedule, Window
+from cspolicy.blocks.ladders import ScheduleError
+from cspolicy.errors import PolicyError
+from cspolicy.schema.models import PolicyModel
+from cspolicy.schema.yamlsource import Document
+from cspolicy.values import ColumnType
+
+__all__ = ["build_schedules"]
+
+_ROLLING = re.compile(r"^rolling\s+(\d+)\s+days?$")
+_SIMPLE = ("warning", "written_warning", "suspension", "dismissal", "resignation")
+
+
+def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
+    from cspolicy.build import convert_scalar
+
+    out: dict[str, Schedule] = {}
+    for sname, spec in model.schedules.items():
+        offences = []
+        for code, o in spec.offences.items():
+            base = ("schedules", sname, "offences", code)
+            if o.rule not in model.rules:
+                raise doc.error((*base, "rule"), f"rule '{o.rule}' is not listed under 'rules'")
+            m = _ROLLING.match(o.window.strip())
+            if o.window in ("month", "year", "ever"):
+                window = Window(o.window)
+            elif m:
+                window = Window("rolling", int(m.group(1)))
+            else:
+                raise doc.error((*base, "window"), f"unknown window '{o.window}'",
+                                "month, year, ever, or 'rolling N days'")
+            rungs = []
+            for i, raw in enumerate(o.ladder):
+                path = (*base, "ladder", i)
+                rungs.append(Rung(tuple(_actions(doc, path, raw, convert_scalar))))
+            try:
+                offences.append(Offence(code, o.zh, o.en, Ladder(tuple(rungs), window, o.after_last), o.rule))
+            except (ScheduleError, ValueError) as exc:
+                raise doc.error(base, str(getattr(exc, "message", exc))) from None
+        try:
+            out[sname] = Schedule(offences, spec.gravity)
+        except ScheduleError as exc:
+            raise PolicyError(f"schedules.{sname}: {exc.message}", file=doc.file,
+                              line=doc.line_of(("schedules", sname)), expected=exc.expected) from None
+    return out
+
+
+def _actions(doc: Document, path: tuple[str | int, ...], raw: Any, conv: Any) -> list[Action]:
+    """A rung: ``warning``, ``{fine: 20}``, ``{fine: {min: 100, max: 500}}``, or a mapping
+    combining several, e.g. ``{fine: {min: 100, max: 500}, dismissal: true}``."""
+    if isinstance(raw, str):
+        if raw not in _SIMPLE:
+            raise doc.error(path, f"unknown sanction '{raw}'", f"one of: {', '.join(_SIMPLE)}, or {{fine: AMOUNT}}")
+        return [Action(raw)]
+    if not isinstance(raw, dict) or not raw:
+        raise doc.error(path, "a rung must be a sanction name or a mapping", "e.g. warning, {fine: 20}")
+    actions = []
+    for kind, value in raw.items():
+        if kind == "fine":
+            if isinstance(value, dict):
+                if set(value) != {"min", "max"}:
+                    raise doc.error((*path, "fine"), "a fine range needs exactly 'min' and 'max'")
+                lo = conv(doc, (*path, "fine", "min"), value["min"], ColumnType.MONEY, "fine.min")
+                hi = conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max")
+                if lo > hi:
+                    raise doc.error((*path, "fine"), f"fine range {lo}–{hi} has min above max")
+                actions.append(Action("fine", minimum=lo, maximum=hi))
+            else:
+                amount = conv(doc, (*path, "fine"), value, ColumnType.MONEY, "fine")
+                assert isinstance(amount, Decimal)
+                actions.append(Action("fine", amount=amount))
+        elif kind in _SIMPLE:
+            if value is not True:
+                raise doc.error((*path, kind), f"'{kind}' in a combined rung must be 'true'")
+            actions.append(Action(kind))
+        else:
+            raise doc.error((*path, kind), f"unknown sanction '{kind}'", f"fine or one of: {', '.join(_SIMPLE)}")
+    return actions

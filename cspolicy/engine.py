@@ -1,0 +1,219 @@
+"""Evaluate a policy's outputs over streamed rows.
+
+Rows are *pushed*: each input row goes through every output that reads it, and each output
+row goes on to its sinks (a file, stdout, memory) and to the outputs that read from it.
+Row-wise outputs keep no rows (constant memory); grouped outputs keep one accumulator per
+group; only outputs that must see all rows first (sorting for ladders, ranking) buffer, and
+sorting spills to temporary files beyond a fixed number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cspolicy.blocks import Grouper, external_sort, sort_key
+from cspolicy.codegen import RowFunctions
+from cspolicy.errors import DataError, ErrorCollector
+from cspolicy.expressions import RUNTIME_ERRORS
+from cspolicy.plan import OutputPlan
+from cspolicy.values import Value
+
+__all__ = ["Sink", "Node", "RowOrigin", "Step"]
+
+Row = tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class RowOrigin:
+    """Where a row came from, for error messages and explanations."""
+
+    file: str
+    row: int
+
+
+class Sink(Protocol):
+    def write(self, row: Row) -> None: ...
+
+
+class Step(Protocol):
+    """A stateful per-row step (a ladder); gives the step values of each row."""
+
+    def prepare(self, node: Node) -> Callable[[Row], Any]: ...
+    def __call__(self, row: Row, origin: RowOrigin) -> Row: ...
+
+
+@dataclass
+class Node:
+    """One output during one run."""
+
+    plan: OutputPlan
+    fns: RowFunctions
+    errors: ErrorCollector
+    sinks: list[Sink] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    step: Callable[[Row, RowOrigin], Row] | None = None
+    batch: Callable[[list[tuple[Row, RowOrigin]]], list[Row]] | None = None
+    sort_key: Callable[[Row], Any] | None = None
+    on_row: Callable[[Node, Row, Row, Row, RowOrigin], None] | None = None
+    explain_group: Callable[[Node, Row, Row], None] | None = None
+    message_values: dict[str, str] = field(default_factory=dict)
+    _grouper: Grouper | None = None
+    _key_idx: list[int] = field(default_factory=list)
+    _buffer: list[tuple[Row, RowOrigin]] | None = None
+    _sorted: Any = None
+
+    def __post_init__(self) -> None:
+        p = self.plan
+        if p.grouped:
+            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None],  # type: ignore[misc]
+                                    total=not p.group_by)
+            names = [n for n, _ in p.source_columns]
+            self._key_idx = [names.index(k) for k in p.group_by or ()]
+        elif self.batch is not None:
+            self._buffer = []
+        elif self.sort_key is not None:
+            self._sorted = []
+
+    # -- row flow -------------------------------------------------------------------------
+    def push(self, row: Row, origin: RowOrigin) -> None:
+        if self._grouper is not None:
+            self._group(row, origin)
+        elif self._buffer is not None:
+            self._buffer.append((row, origin))
+        elif self._sorted is not None:
+            self._sorted.append((row, origin))
+        else:
+            self._row(row, origin, ())
+
+    def _row(self, row: Row, origin: RowOrigin, x: Row) -> None:
+        fns = self.fns
+        if fns.checks is not None:
+            try:
+                bad = fns.checks(row, x)
+            except RUNTIME_ERRORS as exc:
+                self.errors.add(self._runtime_error(exc, origin, row, x, in_checks=True))
+                return
+            if bad:
+                for i in bad:
+                    self.errors.add(self._check_error(i, row, origin))
+                return
+        try:
+            out = fns.row(row, x)  # type: ignore[misc]
+        except RUNTIME_ERRORS as exc:
+            self.errors.add(self._runtime_error(exc, origin, row, x))
+            return
+        if self.on_row is not None:
+            self.on_row(self, row, x, out, origin)
+        self.emit(out, origin)
+
+    def emit(self, out: Row, origin: RowOrigin) -> None:
+        if self.errors:
+            return  # the run will fail: stop producing output, keep collecting errors
+        for sink in self.sinks:
+            sink.write(out)
+        for child in self.children:
+            child.push(out, origin)
+
+    def _group(self, row: Row, origin: RowOrigin) -> None:
+        assert self._grouper is not None and self.fns.agg is not None
+        key = tuple(row[i] for i in self._key_idx)
+        try:
+            vals, bys = self.fns.agg(row)
+        except RUNTIME_ERRORS as exc:
+            self.errors.add(DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}",
+                                      file=origin.file, row=origin.row))
+            return
+        self._grouper.add(key, vals, bys)
+
+    def finish(self) -> None:
+        """Called once after the last pushed row: flush buffers and groups, then children."""
+        if self._buffer is not None and self.batch is not None:
+            rows = self._buffer
+            self._buffer = None
+            if not self.errors:
+                for (row, origin), x in zip(rows, self.batch(rows)):
+                    self._row(row, origin, x)
+        elif self._sorted is not None:
+            rows_iter: Iterator[tuple[Row, RowOrigin]] = iter(self._sorted)
+            self._sorted = None
+            assert self.sort_key is not None
+            key = self.sort_key
+            for row, origin in external_sort(rows_iter, key=lambda t: key(t[0])):
+                x = self.step(row, origin) if self.step is not None else ()
+                if x is None:
+                    continue
+                self._row(row, origin, x)
+        elif self._grouper is not None:
+            assert self.fns.post is not None
+            outs: list[Row] = []
+            for key, results in self._grouper.groups():
+                try:
+                    out = self.fns.post(key, results)
+                except RUNTIME_ERRORS as exc:
+                    label = " / ".join("" if k is None else str(k) for k in key) or "the total"
+                    self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {_why(exc)}"))
+                    continue
+                if self.explain_group is not None:
+                    self.explain_group(self, key, out)
+                outs.append(out)
+            if self.plan.sort_by:
+                names = [c.name for c in self.plan.columns]
+                idx = [names.index(n) for n in self.plan.sort_by]
+                outs.sort(key=lambda r: sort_key(tuple(r[i] for i in idx)))
+            for out in outs:
+                self.emit(out, RowOrigin("", 0))
+        for child in self.children:
+            child.finish()
+
+    # -- errors ---------------------------------------------------------------------------
+    def _check_error(self, i: int, row: Row, origin: RowOrigin) -> DataError:
+        chk = self.plan.checks[i]
+        names = [n for n, _ in self.plan.source_columns]
+        value = None
+        if chk.column and chk.column in names:
+            v = row[names.index(chk.column)]
+            value = "" if v is None else str(v)
+        rule = f" [{chk.rule}]" if chk.rule else ""
+        msg = _fill(chk.message, self.message_values) + rule
+        if chk.column:
+            msg = f"column '{chk.column}'" + (f": '{value}'" if value is not None else "") + f": {msg}"
+        return DataError(msg, file=origin.file, row=origin.row, column=chk.column, value=value)
+
+    def _runtime_error(self, exc: BaseException, origin: RowOrigin, row: Row, x: Row,
+                       in_checks: bool = False) -> DataError:
+        from cspolicy.trace import locate_failure
+
+        where = locate_failure(self.plan, row, x, in_checks)
+        return DataError(f"{where}: {_why(exc)}", file=origin.file, row=origin.row)
+
+
+def _fill(message: str, values: dict[str, str]) -> str:
+    """Put parameter values into a check message: ``{reward_min}`` → ``100.00``."""
+    import re
+
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), message)
+
+
+def _why(exc: BaseException) -> str:
+    import decimal
+
+    if isinstance(exc, decimal.DivisionByZero):
+        return "division by zero"
+    if isinstance(exc, TypeError):
+        return "a blank value was used in arithmetic (give a value, or guard it with present()/coalesce())"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
+    return str(exc) or type(exc).__name__
+
+
+def make_sort_key(plan: OutputPlan, names: Sequence[str]) -> Callable[[Row], Any]:
+    cols = [n for n, _ in plan.source_columns]
+    idx = [cols.index(n) for n in names]
+    return lambda row: sort_key(tuple(row[i] for i in idx))
+
+
+def today() -> dt.date:
+    return dt.date.today()

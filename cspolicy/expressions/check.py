@@ -1,0 +1,271 @@
+"""Resolve names and check kinds of a parsed formula, before any data is read.
+
+The checker walks the tree once and returns a copy whose names are the symbols' own names,
+its kind (number, text, true/false, date), and — when it can only ever be one of a few
+known texts — that set of texts, so the engine can give an output column an enum type. Every
+mistake is an :class:`ExpressionError` at the column of the offending part, in words a
+clerk can act on (``unknown name 'parcles'; did you mean 'parcels'?``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cspolicy.expressions import nodes as n
+from cspolicy.expressions.functions import BUILTINS, MAX_ROUND_PLACES
+from cspolicy.expressions.symbols import ExpressionError, FunctionSpec, Symbol, describe_kind
+from cspolicy.money import ROUNDING_MODES
+from cspolicy.values import Kind
+
+__all__ = ["Typed", "Checker"]
+
+_ORDERING = ("<", "<=", ">", ">=")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A checked (sub)tree: names resolved, its kind and its possible texts (or ``None``)."""
+
+    node: n.Node
+    kind: Kind
+    values: frozenset[str] | None = None
+
+
+def _what(node: n.Node, fallback: str) -> str:
+    """How an error message names a part of the formula."""
+    if isinstance(node, n.Name):
+        return f"'{node.name}'"
+    if isinstance(node, (n.Number, n.Boolean, n.Text)):
+        return node.text
+    if isinstance(node, n.Call):
+        return f"{node.func}(...)"
+    return fallback
+
+
+def _union(parts: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if any(p is None for p in parts):
+        return None
+    return frozenset().union(*(p for p in parts if p is not None))
+
+
+class Checker:
+    """Checks one formula against the caller's symbols and functions.
+
+    After :meth:`check`, ``names`` holds the symbols referenced and ``functions_used`` the
+    functions called.
+    """
+
+    def __init__(self, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]) -> None:
+        self.symbols = symbols
+        self.functions = functions
+        self.lookup = {unicodedata.normalize("NFKC", k): k for k in symbols}
+        self.lookup.update({k: k for k in symbols})
+        self.names: set[str] = set()
+        self.functions_used: set[str] = set()
+
+    def check(self, node: n.Node) -> Typed:
+        """Check ``node`` and everything below it."""
+        if isinstance(node, n.Number):
+            return Typed(node, Kind.NUMBER)
+        if isinstance(node, n.Text):
+            return Typed(node, Kind.TEXT, frozenset([node.value]))
+        if isinstance(node, n.Boolean):
+            return Typed(node, Kind.BOOLEAN)
+        if isinstance(node, n.Name):
+            return self.name(node)
+        if isinstance(node, n.Unary):
+            operand = self.need(node.operand, Kind.NUMBER, f"'{node.op}' needs a number")
+            return Typed(n.Unary(node.col, node.op, operand), Kind.NUMBER)
+        if isinstance(node, n.Not):
+            operand = self.need(node.operand, Kind.BOOLEAN, "'not' needs true/false")
+            return Typed(n.Not(node.col, operand), Kind.BOOLEAN)
+        if isinstance(node, n.Binary):
+            need = f"'{node.op}' needs numbers on both sides"
+            left = self.need(node.left, Kind.NUMBER, need, "the left side")
+            right = self.need(node.right, Kind.NUMBER, need, "the right side")
+            return Typed(n.Binary(node.col, node.op, left, right, node.op_col), Kind.NUMBER)
+        if isinstance(node, n.Power):
+            base = self.need(node.base, Kind.NUMBER, "'**' needs a number", "the base")
+            return Typed(n.Power(node.col, base, node.exponent), Kind.NUMBER)
+        if isinstance(node, n.Compare):
+            return self.compare(node)
+        if isinstance(node, n.Logic):
+            need = f"'{node.op}' needs true/false on both sides"
+            operands = tuple(self.need(o, Kind.BOOLEAN, need) for o in node.operands)
+            return Typed(n.Logic(node.col, node.op, operands), Kind.BOOLEAN)
+        if isinstance(node, n.Conditional):
+            return self.conditional(node)
+        if isinstance(node, n.Call):
+            return self.call(node)
+        raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+    def need(self, node: n.Node, kind: Kind, message: str, fallback: str = "it") -> n.Node:
+        """Check ``node`` and require ``kind``; return the checked node."""
+        typed = self.check(node)
+        if typed.kind is not kind:
+            raise ExpressionError(
+                f"{message}, but {_what(node, fallback)} is {describe_kind(typed.kind)}",
+                column=node.col,
+            )
+        return typed.node
+
+    def name(self, node: n.Name) -> Typed:
+        key = self.lookup.get(node.name)
+        if key is None:
+            raise self.unknown_name(node)
+        symbol = self.symbols[key]
+        self.names.add(key)
+        values = symbol.values if symbol.kind is Kind.TEXT else None
+        return Typed(n.Name(node.col, key), symbol.kind, values)
+
+    def unknown_name(self, node: n.Name) -> ExpressionError:
+        name = node.name
+        if name in BUILTINS or name in self.functions:
+            usage = BUILTINS[name].usage if name in BUILTINS else f"{name}(...)"
+            return ExpressionError(
+                f"'{name}' is a function; call it with arguments", column=node.col, expected=usage
+            )
+        match = difflib.get_close_matches(name, list(self.symbols), n=1)
+        if match:
+            return ExpressionError(f"unknown name '{name}'; did you mean '{match[0]}'?", column=node.col)
+        known = sorted(self.symbols)
+        expected = "one of: " + ", ".join(known) if 0 < len(known) <= 30 else None
+        return ExpressionError(f"unknown name '{name}'", column=node.col, expected=expected)
+
+    def compare(self, node: n.Compare) -> Typed:
+        operands = [node.first, *(o for _, o in node.rest)]
+        typed = [self.check(o) for o in operands]
+        for i, (op, _) in enumerate(node.rest):
+            left, right = typed[i], typed[i + 1]
+            lnode, rnode = operands[i], operands[i + 1]
+            if left.kind is not right.kind:
+                raise ExpressionError(
+                    f"'{op}' needs the same kind on both sides, but {_what(lnode, 'the left side')}"
+                    f" is {describe_kind(left.kind)} and {_what(rnode, 'the right side')}"
+                    f" is {describe_kind(right.kind)}",
+                    column=node.op_cols[i],
+                )
+            if op in _ORDERING and left.kind not in (Kind.NUMBER, Kind.DATE):
+                raise ExpressionError(
+                    f"'{op}' compares numbers or dates, but {_what(lnode, 'the left side')}"
+                    f" is {describe_kind(left.kind)}",
+                    column=node.op_cols[i],
+                )
+            self.enum_literal(lnode, right)
+            self.enum_literal(rnode, left)
+        first = typed[0].node
+        rest = tuple((op, t.node) for (op, _), t in zip(node.rest, typed[1:]))
+        return Typed(n.Compare(node.col, first, rest, node.op_cols), Kind.BOOLEAN)
+
+    def enum_literal(self, literal: n.Node, other: Typed) -> None:
+        """A text literal compared with an enum must be one of its values."""
+        if not isinstance(literal, n.Text) or other.values is None:
+            return
+        if isinstance(other.node, n.Text) or literal.value in other.values:
+            return
+        allowed = sorted(other.values)
+        message = f"'{literal.value}' is not one of: {', '.join(allowed)}"
+        match = difflib.get_close_matches(literal.value, allowed, n=1)
+        if match:
+            message += f"; did you mean '{match[0]}'?"
+        raise ExpressionError(message, column=literal.col)
+
+    def conditional(self, node: n.Conditional) -> Typed:
+        test = self.need(node.test, Kind.BOOLEAN, "the condition after 'if' must be true/false")
+        body, orelse = self.check(node.body), self.check(node.orelse)
+        if body.kind is not orelse.kind:
+            raise ExpressionError(
+                "both results of 'if … else' must be the same kind, but"
+                f" {_what(node.body, 'the first')} is {describe_kind(body.kind)} and"
+                f" {_what(node.orelse, 'the one after else')} is {describe_kind(orelse.kind)}",
+                column=node.orelse.col,
+            )
+        checked = n.Conditional(node.col, test, body.node, orelse.node)
+        return Typed(checked, body.kind, _union([body.values, orelse.values]))
+
+    def call(self, node: n.Call) -> Typed:
+        name = node.func
+        if name in self.functions:
+            spec = self.functions[name]
+            self.arity(node, len(spec.params), len(spec.params), f"{name}(...)")
+            args = [self.argument(node, i, kind) for i, kind in enumerate(spec.params)]
+            self.functions_used.add(name)
+            return Typed(n.Call(node.col, name, tuple(args)), spec.result, spec.result_values)
+        builtin = BUILTINS.get(name)
+        if builtin is None:
+            raise self.not_callable(node)
+        top = None if builtin.variadic else len(builtin.params)
+        self.arity(node, builtin.min_args, top, builtin.usage)
+        typed = [self.check(a) for a in node.args]
+        same: Kind | None = None
+        for i, t in enumerate(typed):
+            param = builtin.params[min(i, len(builtin.params) - 1)]
+            if param is None:
+                same = same or t.kind
+                param = same
+            if t.kind is not param:
+                raise ExpressionError(
+                    f"argument {i + 1} of {name}() must be {describe_kind(param)}, but"
+                    f" {_what(node.args[i], 'it')} is {describe_kind(t.kind)}",
+                    column=node.args[i].col,
+                )
+        if name == "round":
+            self.round_literals(node)
+        self.functions_used.add(name)
+        result = builtin.result or same or Kind.NUMBER
+        values = _union([t.values for t in typed]) if name == "coalesce" else None
+        return Typed(n.Call(node.col, name, tuple(t.node for t in typed)), result, values)
+
+    def argument(self, node: n.Call, i: int, kind: Kind) -> n.Node:
+        return self.need(node.args[i], kind, f"argument {i + 1} of {node.func}() must be {describe_kind(kind)}")
+
+    def arity(self, node: n.Call, low: int, high: int | None, usage: str) -> None:
+        got = len(node.args)
+        if low <= got and (high is None or got <= high):
+            return
+        if high is None:
+            wanted = f"at least {low} arguments"
+        elif low == high:
+            wanted = f"{low} argument{'s' if low != 1 else ''}"
+        else:
+            wanted = f"{low} to {high} arguments"
+        raise ExpressionError(
+            f"{node.func}() takes {wanted} (got {got})", column=node.col, expected=usage
+        )
+
+    def round_literals(self, node: n.Call) -> None:
+        """``round``'s places and mode must be written as literals, so they are known now."""
+        if len(node.args) > 1:
+            places = node.args[1]
+            if not (
+                isinstance(places, n.Number)
+                and places.text.isdigit()
+                and int(places.text) <= MAX_ROUND_PLACES
+            ):
+                raise ExpressionError(
+                    f"the places of round() must be a whole number from 0 to {MAX_ROUND_PLACES}"
+                    " written as a number",
+                    column=places.col,
+                    expected="e.g. round(x, 2)",
+                )
+        if len(node.args) > 2:
+            mode = node.args[2]
+            modes = ", ".join(ROUNDING_MODES)
+            if not (isinstance(mode, n.Text) and mode.value in ROUNDING_MODES):
+                raise ExpressionError(
+                    f"the mode of round() must be one of: {modes}, written in quotes",
+                    column=mode.col,
+                    expected="e.g. round(x, 0, 'ceiling')",
+                )
+
+    def not_callable(self, node: n.Call) -> ExpressionError:
+        allowed = sorted({*BUILTINS, *self.functions})
+        what = "a value, not a function" if node.func in self.lookup else "not a function"
+        message = f"'{node.func}' is {what}; only these functions can be called: {', '.join(allowed)}"
+        match = difflib.get_close_matches(node.func, allowed, n=1)
+        if match:
+            message += f"; did you mean '{match[0]}'?"
+        return ExpressionError(message, column=node.col)

@@ -1,0 +1,92 @@
+"""Generate Python source for a checked formula tree, for the engine to compile once.
+
+The engine builds one function per output row from the sources of all its formulas and
+compiles it once (see ``research/perf-notes.md``: about 1.1× a hand-written script). The
+source is produced only from cspolicy's own whitelisted tree: symbols become the local
+names the engine chooses, and every literal and helper becomes a name in a
+:class:`ConstPool`, so no user text is ever pasted into code. Arithmetic is plain
+``Decimal`` operators, which run under whatever decimal context the caller has set
+(:data:`cspolicy.money.CONTEXT`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import keyword
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from cspolicy.expressions import nodes as n
+
+__all__ = ["ConstPool", "to_python"]
+
+_SPELL = {
+    "+": " + ", "-": " - ", "*": " * ", "/": " / ", "**": " ** ",
+    "<": " < ", "<=": " <= ", ">": " > ", ">=": " >= ", "==": " == ", "!=": " != ",
+    "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
+    "if": " if ", "else": " else ",
+}  # fmt: skip
+
+
+class ConstPool:
+    """Named constants (literals, helpers) shared by generated code.
+
+    :meth:`add` returns an identifier such as ``_k3`` bound to the object in
+    :attr:`namespace`, which the caller passes as the globals of the compiled code. Equal
+    literals share a name (``Decimal('1.0')`` and ``Decimal('1')`` do not: they print
+    differently). Unless ``builtins=True``, the namespace hides Python's builtins from the
+    generated code (``{"__builtins__": {}}``), as defence in depth: formula code never needs
+    them; a caller whose own generated code does can add them with :meth:`add` or pass
+    ``builtins=True``.
+    """
+
+    def __init__(self, prefix: str = "_k", *, builtins: bool = False) -> None:
+        if not prefix.isidentifier():
+            raise ValueError(f"constant prefix {prefix!r} is not an identifier")
+        self.prefix = prefix
+        self.namespace: dict[str, object] = {} if builtins else {"__builtins__": {}}
+        self._names: dict[object, str] = {}
+
+    def add(self, obj: object) -> str:
+        """The identifier under which ``obj`` is available to generated code."""
+        key: object
+        if isinstance(obj, (Decimal, str, int, _dt.date)):  # bool is an int
+            key = (type(obj), str(obj))
+        else:
+            key = ("id", id(obj))
+        name = self._names.get(key)
+        if name is None:
+            name = f"{self.prefix}{len(self._names)}"
+            self._names[key] = name
+            self.namespace[name] = obj
+        return name
+
+
+def to_python(
+    tree: n.Node,
+    name_of: Callable[[str], str],
+    consts: ConstPool,
+    impls: Mapping[str, Callable[..., object]],
+) -> str:
+    """Python source of ``tree`` (checked), for embedding in generated code.
+
+    ``name_of`` maps a symbol name to the identifier holding its value; ``impls`` maps each
+    function name to the callable implementing it.
+    """
+
+    def leaf(node: n.Node) -> str:
+        if isinstance(node, (n.Number, n.Text)):
+            return consts.add(node.value)
+        if isinstance(node, n.Boolean):
+            return "True" if node.value else "False"
+        if isinstance(node, n.Name):
+            ident = name_of(node.name)
+            if not ident.isidentifier() or keyword.iskeyword(ident):
+                raise ValueError(f"name_of({node.name!r}) gave {ident!r}, not an identifier")
+            return ident
+        raise AssertionError(f"unexpected leaf {node!r}")  # pragma: no cover
+
+    def call(node: n.Call, args: list[str]) -> str:
+        return f"{consts.add(impls[node.func])}({', '.join(args)})"
+
+    return n.render(tree, leaf, call, _SPELL)

@@ -1,0 +1,120 @@
+"""Compile a formula once — parse, whitelist, resolve, type-check — and use it many times.
+
+:func:`compile_expression` is the one entry point; it runs at policy load, so a typo or a
+type mismatch is a policy error (exit 2) before the first CSV row is read. The resulting
+:class:`Expression` offers three ways to use the formula: :meth:`Expression.python` (source
+for the engine's compiled row function — the fast path), :meth:`Expression.evaluate` (the
+reference interpreter) and :meth:`Expression.explain` (the formula with its values).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Mapping
+
+from cspolicy.expressions import nodes as n
+from cspolicy.expressions.check import Checker
+from cspolicy.expressions.codegen import ConstPool, to_python
+from cspolicy.expressions.explain import explain
+from cspolicy.expressions.functions import BUILTINS
+from cspolicy.expressions.interpret import evaluate
+from cspolicy.expressions.symbols import FunctionSpec, Symbol
+from cspolicy.expressions.syntax import parse
+from cspolicy.money import CONTEXT
+from cspolicy.values import Kind, Value
+
+__all__ = ["Expression", "compile_expression"]
+
+
+class Expression:
+    """A checked formula.
+
+    ``text`` is the formula as written; ``kind`` its result kind; ``names`` the symbols it
+    reads; ``functions_used`` the functions it calls; ``result_values`` the closed set of
+    texts it can produce (string literals, enum symbols, functions' ``result_values``,
+    through ``if … else`` and ``coalesce``), or ``None``; ``tree`` the checked tree.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        tree: n.Node,
+        kind: Kind,
+        symbols: Mapping[str, Symbol],
+        impls: Mapping[str, Callable[..., Value]],
+        names: frozenset[str],
+        result_values: frozenset[str] | None,
+    ) -> None:
+        self.text = text
+        self.tree = tree
+        self.kind = kind
+        self.names = names
+        self.functions_used = frozenset(impls)
+        self.result_values = result_values
+        self._symbols = {name: symbols[name] for name in names}
+        self._impls = dict(impls)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r}, kind={self.kind.value})"
+
+    def python(self, name_of: Callable[[str], str], consts: ConstPool) -> str:
+        """Python source of this formula, for embedding in generated code.
+
+        Each symbol is written as ``name_of(symbol_name)`` and each literal or helper as a
+        name from ``consts`` (whose ``namespace`` must be the code's globals). Run it under
+        :data:`cspolicy.money.CONTEXT`; it gives exactly what :meth:`evaluate` gives.
+
+        >>> e = compile_expression("ceil(n / 4)", {"n": Symbol("n", Kind.NUMBER)})
+        >>> e.python(lambda name: "v_" + name, ConstPool())
+        '_k1(v_n / _k0)'
+        """
+        return to_python(self.tree, name_of, consts, self._impls)
+
+    def evaluate(self, env: Mapping[str, Value]) -> Value:
+        """The value for symbol values ``env``, computed under :data:`CONTEXT`.
+
+        Bad data raises one of :data:`RUNTIME_ERRORS` (a blank in arithmetic: ``TypeError``;
+        division by zero: ``decimal.DivisionByZero``); a missing name raises ``KeyError``.
+        """
+        with decimal.localcontext(CONTEXT):
+            return evaluate(self.tree, env, self._impls)
+
+    def explain(self, env: Mapping[str, Value]) -> str:
+        """The formula with each name replaced by ``label value`` (see :mod:`.explain`)."""
+        return explain(self.tree, env, self._symbols)
+
+
+def compile_expression(
+    text: str,
+    symbols: Mapping[str, Symbol],
+    functions: Mapping[str, FunctionSpec] | None = None,
+) -> Expression:
+    """Parse and check formula ``text`` against ``symbols`` and extra ``functions``.
+
+    Raises :class:`ExpressionError` (a :class:`~cspolicy.errors.PolicyError`) with the
+    1-based ``column`` in ``text`` for anything wrong; raises ``ValueError`` if an extra
+    function's name is not usable (a bug of the caller, not of the policy).
+
+    >>> from decimal import Decimal
+    >>> e = compile_expression("parcels * (1 + 7%)", {"parcels": Symbol("parcels", Kind.NUMBER)})
+    >>> e.evaluate({"parcels": Decimal("100")})
+    Decimal('107.00')
+    """
+    extra = dict(functions or {})
+    for name in extra:
+        if name in BUILTINS or not name.isidentifier() or name.startswith("_"):
+            raise ValueError(f"extra function name {name!r} is a builtin or not a usable name")
+    checker = Checker(symbols, extra)
+    typed = checker.check(parse(text))
+    impls: dict[str, Callable[..., Value]] = {}
+    for name in sorted(checker.functions_used):
+        impls[name] = extra[name].impl if name in extra else BUILTINS[name].impl
+    return Expression(
+        text,
+        typed.node,
+        typed.kind,
+        symbols,
+        impls,
+        frozenset(checker.names),
+        typed.values if typed.kind is Kind.TEXT else None,
+    )

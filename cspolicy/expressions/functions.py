@@ -1,0 +1,137 @@
+"""The builtin functions a formula may call: their signatures and run-time helpers.
+
+The same helper objects are called by the interpreter and placed in the generated code's
+constant pool, so both paths give identical results and raise identical errors. Helpers
+raise ``TypeError`` for a blank (``None``) where a value is needed, like arithmetic does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from cspolicy.money import CONTEXT, round_to
+from cspolicy.values import Kind, Value
+
+__all__ = ["Builtin", "BUILTINS", "MAX_ROUND_PLACES"]
+
+#: The most decimal places ``round`` accepts.
+MAX_ROUND_PLACES = 10
+
+
+def _number(value: Value, func: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if value is None:
+        raise TypeError(f"{func}() got a blank value")
+    raise TypeError(f"{func}() needs a number, got {type(value).__name__}")
+
+
+def _date(value: Value, func: str) -> _dt.date:
+    if isinstance(value, _dt.date):
+        return value
+    if value is None:
+        raise TypeError(f"{func}() got a blank value")
+    raise TypeError(f"{func}() needs a date, got {type(value).__name__}")
+
+
+def fn_abs(x: Value) -> Decimal:
+    """``abs(x)``: the absolute value."""
+    return abs(_number(x, "abs"))
+
+
+def fn_ceil(x: Value) -> Decimal:
+    """``ceil(x)``: the least whole number ≥ x, as an integral Decimal."""
+    return _number(x, "ceil").to_integral_value(rounding=ROUND_CEILING, context=CONTEXT)
+
+
+def fn_floor(x: Value) -> Decimal:
+    """``floor(x)``: the greatest whole number ≤ x, as an integral Decimal."""
+    return _number(x, "floor").to_integral_value(rounding=ROUND_FLOOR, context=CONTEXT)
+
+
+def fn_round(x: Value, places: Value = Decimal(0), mode: Value = "half_up") -> Decimal:
+    """``round(x, places=0, mode='half_up')`` via :func:`cspolicy.money.round_to`."""
+    return round_to(_number(x, "round"), int(_number(places, "round")), str(mode))
+
+
+def fn_min(*args: Value) -> Decimal:
+    """``min(a, b, …)``: the smallest number (the first of equal ones)."""
+    return min(_number(a, "min") for a in args)
+
+
+def fn_max(*args: Value) -> Decimal:
+    """``max(a, b, …)``: the largest number (the first of equal ones)."""
+    return max(_number(a, "max") for a in args)
+
+
+def fn_clamp(x: Value, lo: Value, hi: Value) -> Decimal:
+    """``clamp(x, lo, hi)``: x limited to [lo, hi], i.e. ``min(max(x, lo), hi)``."""
+    low, high = _number(lo, "clamp"), _number(hi, "clamp")
+    return min(max(_number(x, "clamp"), low), high)
+
+
+def fn_present(x: Value) -> bool:
+    """``present(x)``: x is not blank (``None``, or text of only spaces)."""
+    if x is None:
+        return False
+    return not (isinstance(x, str) and not x.strip())
+
+
+def fn_coalesce(*args: Value) -> Value:
+    """``coalesce(a, b, …)``: the first argument that is not ``None`` (all are evaluated)."""
+    for a in args:
+        if a is not None:
+            return a
+    return None
+
+
+def fn_month(d: Value) -> str:
+    """``month(d)``: the month of a date as text ``YYYY-MM``."""
+    day = _date(d, "month")
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def fn_year(d: Value) -> Decimal:
+    """``year(d)``: the year of a date as a number."""
+    return Decimal(_date(d, "year").year)
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A builtin's signature for the type checker and its run-time helper.
+
+    ``params`` gives the kind of each parameter (``None``: any kind, but the same for all
+    ``None`` parameters); the last one repeats when ``variadic``. ``min_args`` is how many
+    are required. ``result`` is the result kind (``None``: the kind of the arguments).
+    """
+
+    name: str
+    impl: Callable[..., Value]
+    params: tuple[Kind | None, ...]
+    result: Kind | None
+    min_args: int
+    variadic: bool = False
+    usage: str = ""
+
+
+_N, _D = Kind.NUMBER, Kind.DATE
+
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in (
+        Builtin("min", fn_min, (_N, _N), _N, 2, True, "min(a, b, ...)"),
+        Builtin("max", fn_max, (_N, _N), _N, 2, True, "max(a, b, ...)"),
+        Builtin("abs", fn_abs, (_N,), _N, 1, usage="abs(x)"),
+        Builtin("ceil", fn_ceil, (_N,), _N, 1, usage="ceil(x)"),
+        Builtin("floor", fn_floor, (_N,), _N, 1, usage="floor(x)"),
+        Builtin("round", fn_round, (_N, _N, Kind.TEXT), _N, 1, usage="round(x, 2, 'half_up')"),
+        Builtin("clamp", fn_clamp, (_N, _N, _N), _N, 3, usage="clamp(x, lo, hi)"),
+        Builtin("present", fn_present, (None,), Kind.BOOLEAN, 1, usage="present(x)"),
+        Builtin("coalesce", fn_coalesce, (None,), None, 1, True, "coalesce(a, b, ...)"),
+        Builtin("month", fn_month, (_D,), Kind.TEXT, 1, usage="month(d)"),
+        Builtin("year", fn_year, (_D,), _N, 1, usage="year(d)"),
+    )
+}

@@ -1,0 +1,141 @@
+"""The compiled form of a policy: what the engine executes.
+
+A :class:`~cspolicy.policy.Policy` turns its YAML model into these plain objects once, at
+load time, after every name and type has been checked. The engine only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cspolicy.expressions import Expression
+from cspolicy.values import ColumnType, Kind
+
+__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
+
+#: Names a ladder step gives each row, with their types.
+LADDER_NAMES: dict[str, ColumnType] = {
+    "occurrence": ColumnType.INTEGER,
+    "sanction": ColumnType.TEXT,
+    "fine": ColumnType.MONEY,
+    "rule": ColumnType.TEXT,
+    "ends_employment": ColumnType.BOOLEAN,
+    "gravity": ColumnType.INTEGER,
+    "offence_code": ColumnType.TEXT,
+    "offence_name": ColumnType.TEXT,
+}
+#: Names a rank step gives each row.
+RANK_NAMES: dict[str, ColumnType] = {"rank": ColumnType.INTEGER, "award": ColumnType.MONEY}
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """One output column, compiled."""
+
+    name: str
+    ctype: ColumnType
+    label: str
+    line: int | None
+    expression: Expression | None = None  # for formula columns (and group post-formulas)
+    agg: str | None = None
+    of: Expression | None = None
+    by: Expression | None = None
+    rounding: tuple[int, str] | None = None
+    rules: tuple[str, ...] = ()
+    hidden: bool = False
+    values: frozenset[str] | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return self.ctype.kind
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    expression: Expression
+    message: str
+    column: str | None
+    rule: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class LadderPlan:
+    schedule: str
+    entity: tuple[str, ...]
+    offence: str
+    date: str
+    amount: str | None
+
+
+@dataclass(frozen=True)
+class RankPlan:
+    by: Expression
+    descending: bool
+    awards: tuple[str, ...]
+    ties: str
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """One output table: where its rows come from and how each column is computed."""
+
+    name: str
+    source: str
+    source_is_input: bool
+    source_columns: tuple[tuple[str, ColumnType], ...]
+    columns: tuple[ColumnPlan, ...]
+    key: tuple[str, ...] = ()
+    group_by: tuple[str, ...] | None = None
+    sort_by: tuple[str, ...] = ()
+    checks: tuple[CheckPlan, ...] = ()
+    ladder: LadderPlan | None = None
+    rank: RankPlan | None = None
+    description: str = ""
+
+    @property
+    def grouped(self) -> bool:
+        return self.group_by is not None
+
+    @property
+    def visible(self) -> tuple[ColumnPlan, ...]:
+        return tuple(c for c in self.columns if not c.hidden)
+
+    @property
+    def step_names(self) -> dict[str, ColumnType]:
+        if self.ladder:
+            return LADDER_NAMES
+        if self.rank:
+            return RANK_NAMES
+        return {}
+
+
+@dataclass(frozen=True)
+class BandBound:
+    """A band limit: a fixed number, or the name of a parameter resolved per run."""
+
+    number: Decimal | None = None
+    parameter: str | None = None
+
+
+@dataclass(frozen=True)
+class BandPlan:
+    outcome: object
+    above: BandBound | None = None
+    at_least: BandBound | None = None
+    below: BandBound | None = None
+    at_most: BandBound | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class BandsPlan:
+    name: str
+    outcome_type: ColumnType
+    bands: tuple[BandPlan, ...]
+    otherwise: object = None
+    has_otherwise: bool = False
+    rule: str | None = None
+    line: int | None = None
+    parameters: tuple[str, ...] = field(default=())

@@ -1,0 +1,106 @@
+"""A loaded, checked policy, and how policies are found (shipped names or paths)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cspolicy.build import Builder
+from cspolicy.errors import PolicyError, UsageError
+from cspolicy.parameters import ParameterDef
+from cspolicy.plan import BandsPlan, OutputPlan
+from cspolicy.schema.load import read_policy_model
+from cspolicy.schema.models import PolicyModel
+from cspolicy.tables.spec import TableSpec
+
+__all__ = ["Policy", "load_policy", "shipped_policies", "SHIPPED_PACKAGE"]
+
+#: The package that carries the shipped policy library (``policies/`` in the repository).
+SHIPPED_PACKAGE = "cspolicy.policies"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy file, validated and compiled: ready to run any number of times.
+
+    Load it with :func:`load_policy`; run it with :func:`cspolicy.run_files` or
+    :func:`cspolicy.evaluate`.
+    """
+
+    model: PolicyModel
+    file: str
+    parameters: dict[str, ParameterDef]
+    inputs: dict[str, TableSpec]
+    outputs: dict[str, OutputPlan]
+    bands: dict[str, BandsPlan]
+    schedules: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def title(self) -> str:
+        return f"{self.model.title.zh} / {self.model.title.en}"
+
+    @property
+    def rules(self) -> dict[str, str]:
+        return dict(self.model.rules)
+
+
+def shipped_policies() -> dict[str, Path]:
+    """The policies installed with cspolicy, by name (file stem)."""
+    try:
+        root: Any = resources.files(SHIPPED_PACKAGE)
+    except ModuleNotFoundError:  # running from a source checkout that is not installed
+        root = Path(__file__).resolve().parent.parent / "policies"
+    out: dict[str, Path] = {}
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            out[entry.name[:-5]] = Path(str(entry))
+    return out
+
+
+def resolve_policy_path(ref: str | os.PathLike[str]) -> tuple[Path, str]:
+    """A shipped name (``materials-order``) or a path → (path, display name)."""
+    text = os.fspath(ref)
+    shipped = shipped_policies()
+    if text in shipped:
+        return shipped[text], f"{text}.yaml"
+    path = Path(text)
+    if path.exists():
+        return path, text
+    import difflib
+
+    close = difflib.get_close_matches(text, list(shipped), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise UsageError(f"no policy named '{text}'{hint}",
+                     expected=f"a shipped policy ({', '.join(shipped)}) or the path of a policy file")
+
+
+def load_policy(ref: str | os.PathLike[str]) -> Policy:
+    """Load, validate and compile a policy by shipped name or file path.
+
+    Raises :class:`~cspolicy.errors.PolicyError` (``file:line: …``) for anything wrong
+    in it; after a successful load only input data can make a run fail.
+    """
+    path, display = resolve_policy_path(ref)
+    model, doc = read_policy_model(path, display_name=display)
+    b = Builder(model, doc)
+    params = b.parameters()
+    inputs = b.inputs()
+    bands = b.bands(params)
+    from cspolicy.build_schedules import build_schedules
+    from cspolicy.steps import band_specs, check_band_tables
+
+    check_band_tables(bands, params, doc)
+    schedules = build_schedules(model, doc)
+    functions = band_specs(bands)
+    outputs = b.outputs(inputs, params, functions)
+    for plan in outputs.values():
+        if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
+            raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
+    return Policy(model, display, params, inputs, outputs, bands, schedules)

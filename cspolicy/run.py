@@ -1,0 +1,267 @@
+"""Running a policy: resolve parameters, wire outputs, stream rows, collect results.
+
+Two public entry points share one engine:
+
+* :func:`run_files` reads CSV files and writes CSV/JSON files or a rendered table, all or
+  nothing (what the CLI's ``cspolicy run`` calls);
+* :func:`evaluate` takes rows already in memory and returns :class:`Results` (for
+  developers and tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cspolicy.codegen import compile_output
+from cspolicy.engine import Node, RowOrigin, make_sort_key
+from cspolicy.errors import DataError, ErrorCollector, PolicyError, UsageError
+from cspolicy.money import CONTEXT
+from cspolicy.parameters import ResolvedParameter, resolve_parameters
+from cspolicy.periods import Period
+from cspolicy.plan import OutputPlan
+from cspolicy.policy import Policy
+from cspolicy.steps import BAND_TABLES, bind_functions, make_ladder_step, make_rank_batch
+from cspolicy.tables.convert import CellError, make_converter
+from cspolicy.tables.spec import ColumnSpec
+from cspolicy.expressions import format_plain
+from cspolicy.trace import Trace, explain_group, explain_row
+from cspolicy.values import Value
+
+__all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides"]
+
+Row = tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a run is for: the period, the as-of date, the region, parameter overrides."""
+
+    period: Period | None = None
+    as_of: dt.date | None = None
+    region: str | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_date(self) -> dt.date:
+        """The as-of date; by default the first day of the period, else today."""
+        if self.as_of is not None:
+            return self.as_of
+        if self.period is not None:
+            return self.period.start
+        return dt.date.today()
+
+
+@dataclass
+class Results:
+    """The outputs of an in-memory run: rows per output, plus explanations asked for."""
+
+    policy: Policy
+    parameters: dict[str, ResolvedParameter]
+    tables: dict[str, list[dict[str, Value]]]
+    traces: list[Trace] = field(default_factory=list)
+
+    def __getitem__(self, output: str) -> list[dict[str, Value]]:
+        return self.tables[output]
+
+    def explain(self, key: str | None = None) -> str:
+        """The explanations of the rows whose key matched (all traced rows if ``key`` is None)."""
+        chosen = [t for t in self.traces if key is None or _key_matches(t.key, key)]
+        return "\n\n".join(t.render() for t in chosen)
+
+
+def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
+    """Check and convert ``--set NAME=VALUE`` values against each parameter's type."""
+    out: dict[str, Value] = {}
+    for name, text in overrides.items():
+        d = policy.parameters.get(name)
+        if d is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(policy.parameters), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise UsageError(f"--set {name}: no parameter named '{name}'{hint}",
+                             expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}")
+        try:
+            out[name] = make_converter(ColumnSpec(name=name, type=d.type))(text)
+        except CellError as exc:
+            raise UsageError(f"--set {name}={text}: {exc}") from None
+    return out
+
+
+@dataclass
+class Prepared:
+    """A policy bound to one run's settings: parameters resolved, functions compiled."""
+
+    policy: Policy
+    settings: RunSettings
+    parameters: dict[str, ResolvedParameter]
+    errors: ErrorCollector
+    nodes: dict[str, Node]
+    roots: dict[str, list[Node]]
+    traces: list[Trace]
+    explain_key: str | None
+    bands: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None,
+            error_limit: int = 50) -> Prepared:
+    """Resolve parameters and compile every output for one run (no data read yet)."""
+    overrides = parse_overrides(policy, settings.overrides)
+    try:
+        params = resolve_parameters(policy.parameters, settings.effective_date, region=settings.region,
+                                    overrides=overrides)
+    except LookupError as exc:
+        raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
+    values = {n: p.value for n, p in params.items()}
+    run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None,
+                                    "as_of": settings.effective_date}
+    bands = bind_functions(policy, values)
+    errors = ErrorCollector(error_limit)
+    traces: list[Trace] = []
+    nodes: dict[str, Node] = {}
+    roots: dict[str, list[Node]] = {}
+    for name, plan in policy.outputs.items():
+        fns = compile_output(plan, values, run_values)
+        node = Node(plan, fns, errors)
+        node.message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
+        if plan.ladder is not None:
+            node.sort_key = make_sort_key(plan, (*plan.ladder.entity, plan.ladder.date))
+            node.step = make_ladder_step(policy, plan, errors)
+        elif plan.rank is not None:
+            node.batch = make_rank_batch(plan, values, {**values, **run_values}, errors)
+        elif plan.sort_by and not plan.grouped:
+            node.sort_key = make_sort_key(plan, plan.sort_by)
+        node.__post_init__()
+        if explain is not None:
+            _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces)
+        nodes[name] = node
+        if plan.source_is_input:
+            roots.setdefault(plan.source, []).append(node)
+        else:
+            nodes[plan.source].children.append(node)
+    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands)
+
+
+def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedParameter],
+                      values: Mapping[str, Value], key: str, traces: list[Trace]) -> None:
+    plan = node.plan
+    if plan.grouped:
+        def on_group(n: Node, k: Row, out: Row) -> None:
+            label = " / ".join("" if v is None else str(v) for v in k)
+            if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
+                traces.append(explain_group(plan, params, k, out, policy.rules))
+        node.explain_group = on_group
+        return
+    key_idx = [[c.name for c in plan.columns].index(k) for k in plan.key]
+
+    def on_row(n: Node, row: Row, x: Row, out: Row, origin: RowOrigin) -> None:
+        parts = ["" if out[i] is None else str(out[i]) for i in key_idx]
+        if not (_key_matches(" / ".join(parts), key) or any(_key_matches(p, key) for p in parts)):
+            return
+        env: dict[str, Value] = dict(values)
+        env.update(zip((n for n, _ in plan.source_columns), row))
+        env.update(zip(plan.step_names, x))
+        where = f"{origin.file} row {origin.row}" if origin.file else ""
+        traces.append(explain_row(plan, params, env, out, where, policy.rules))
+    node.on_row = on_row
+
+
+def _key_matches(label: str, key: str) -> bool:
+    norm = lambda s: " ".join(s.replace("/", " / ").split()).casefold()  # noqa: E731
+    return norm(label) == norm(key)
+
+
+def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str]) -> None:
+    """Push every source's rows through the outputs, then finish them (raises DataErrors)."""
+    token = BAND_TABLES.set(prep.bands)
+    try:
+        _push_all(prep, sources, names)
+    finally:
+        BAND_TABLES.reset(token)
+    prep.errors.raise_if_any()
+
+
+def _push_all(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str]) -> None:
+    with decimal.localcontext(CONTEXT):
+        for table, rows in sources.items():
+            targets = prep.roots.get(table, [])
+            file = names.get(table, table)
+            for rowno, row in rows:
+                origin = RowOrigin(file, rowno)
+                for node in targets:
+                    node.push(row, origin)
+        for table in sources:
+            for node in prep.roots.get(table, []):
+                node.finish()
+
+
+def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
+    """Rows given as dicts keyed by column name (text cells or typed values) → typed tuples."""
+    out: dict[str, Iterable[tuple[int, Row]]] = {}
+    for name, spec in prep.policy.inputs.items():
+        if name not in tables:
+            raise UsageError(f"no rows given for input '{name}'", expected=f"inputs: {', '.join(prep.policy.inputs)}")
+        convs = [make_converter(c) for c in spec.columns]
+
+        def gen(records: Iterable[Mapping[str, Any]] = tables[name], cols: Sequence[ColumnSpec] = spec.columns,
+                convs: Sequence[Callable[[str], Value]] = convs, table: str = name) -> Iterable[tuple[int, Row]]:
+            for i, rec in enumerate(records, start=2):
+                row = []
+                bad = False
+                for c, conv in zip(cols, convs):
+                    raw = rec.get(c.name)
+                    if raw is None or isinstance(raw, str):
+                        try:
+                            row.append(conv(raw or ""))
+                        except CellError as exc:
+                            prep.errors.add(DataError(f"column '{c.name}': {exc.message}", file=table, row=i,
+                                                      column=c.name, value=raw, expected=exc.expected))
+                            bad = True
+                    else:
+                        row.append(raw)
+                if not bad:
+                    yield i, tuple(row)
+        out[name] = gen()
+    return out
+
+
+__all__ += ["memory_sources", "PolicyError"]
+
+
+def evaluate(policy: Policy, tables: Mapping[str, Iterable[Mapping[str, Any]]], *,
+             settings: RunSettings | None = None, explain: str | None = None) -> Results:
+    """Evaluate ``policy`` over rows held in memory and return every output's rows.
+
+    ``tables`` maps each input name to rows given as dicts keyed by column name, with text
+    cells (``"15%"``, converted exactly like CSV cells) or typed values (``Decimal``).
+
+    >>> from cspolicy import load_policy
+    >>> r = evaluate(load_policy("materials-order"),
+    ...              {"stations": [{"station": "A", "material": "box", "parcels": "10000", "growth": "15%"}]})
+    >>> r["orders"][0]["weekly_qty"]
+    Decimal('3050')
+    """
+    prep = prepare(policy, settings or RunSettings(), explain=explain)
+    sinks: dict[str, list[tuple[Value, ...]]] = {}
+    for name, node in prep.nodes.items():
+        rows: list[tuple[Value, ...]] = []
+        sinks[name] = rows
+        node.sinks.append(_Append(rows))
+    execute(prep, memory_sources(prep, tables), {})
+    out = {}
+    for name, rows in sinks.items():
+        cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
+        out[name] = [{n: r[i] for i, n in cols} for r in rows]
+    return Results(policy, prep.parameters, out, prep.traces)
+
+
+class _Append:
+    def __init__(self, rows: list[tuple[Value, ...]]) -> None:
+        self.write = rows.append
+
+
+__all__ += ["evaluate"]

@@ -1,0 +1,281 @@
+"""The policy file format, as pydantic models.
+
+These models describe the *shape* of a policy YAML file (what keys exist, what each holds)
+and give editors a JSON Schema. Values that need exact arithmetic (numbers, percents,
+dates) arrive as text from the strict YAML loader and are converted by the policy builder
+with the same converters that read CSV cells, so ``7%`` means the same everywhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from cspolicy.values import ColumnType
+
+__all__ = [
+    "Strict", "Title", "ParamValue", "Parameter", "Column", "Input", "Rounding", "OutputColumn",
+    "Check", "LadderStep", "RankStep", "Output", "BandSpec", "BandsSpec", "FineRange", "OffenceSpec",
+    "ScheduleSpec", "PolicyModel", "NAME_PATTERN", "RULE_ID_PATTERN",
+]
+
+NAME_PATTERN = r"^[^\W\d_][\w]*$"
+RULE_ID_PATTERN = r"^R-[A-Z]{2}-\d+[a-z]?$"
+_NAME = re.compile(NAME_PATTERN)
+
+#: A scalar as written in YAML: text (numbers stay text until converted exactly) or a bool.
+Scalar = Union[str, bool]
+
+
+class Strict(BaseModel):
+    """Base of every policy model: unknown keys are errors, with a suggestion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            allowed = {f.alias or n for n, f in cls.model_fields.items()}
+            for key in data:
+                if key not in allowed:
+                    close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    raise PydanticCustomError(
+                        "unknown_key",
+                        "unknown key '{key}'{hint} (allowed: {allowed})",
+                        {"key": key, "hint": hint, "allowed": ", ".join(sorted(allowed)), "badkey": key},
+                    )
+        return data
+
+
+def _check_name(value: str, what: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(f"{what} '{value}' must be a name: letters, digits and _, not starting with a digit or _")
+    return value
+
+
+class Title(Strict):
+    zh: str = Field(description="Chinese title, as the handbook names the rule set.")
+    en: str = Field(description="English title.")
+
+
+class ParamValue(Strict):
+    """One dated value of a parameter: in force from ``from`` until the next value."""
+
+    from_: str = Field(alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date it takes effect, YYYY-MM-DD.")
+    value: Scalar = Field(description="The value, written like a CSV cell of the parameter's type (7%, 20.92).")
+    region: str | None = Field(None, description="Region this value applies to; omitted = every region.")
+    source: str | None = Field(None, description="Where this value comes from (law, notice, handbook).")
+
+
+class Parameter(Strict):
+    """A named, typed, dated policy constant (a rate, a threshold, an amount)."""
+
+    type: ColumnType
+    label: str | None = Field(None, description="Words used for it in explanations, e.g. 'loss allowance'.")
+    description: str
+    source: str = Field(description="Where the rule comes from, e.g. 'seed 002 物料管控规定 4.1'.")
+    rule: str | None = Field(None, pattern=RULE_ID_PATTERN)
+    min: Scalar | None = None
+    max: Scalar | None = None
+    values: list[ParamValue] = Field(min_length=1)
+
+
+class Column(Strict):
+    """One input column: its type, the headers that name it, and what is allowed."""
+
+    type: ColumnType
+    label: str | None = None
+    description: str | None = None
+    aliases: list[str] = Field(default_factory=list, description="Other headers (Chinese, English).")
+    required: bool = True
+    default: Scalar | None = None
+    min: Scalar | None = Field(None, description="Smallest allowed value (inclusive).")
+    max: Scalar | None = Field(None, description="Largest allowed value (inclusive).")
+    values: dict[str, list[str]] | list[str] | None = Field(
+        None, description="For enum columns: allowed values, optionally each with accepted spellings."
+    )
+
+
+class Input(Strict):
+    """A named input table (one CSV file)."""
+
+    description: str | None = None
+    columns: dict[str, Column] = Field(min_length=1)
+
+    @field_validator("columns")
+    @classmethod
+    def _names(cls, v: dict[str, Column]) -> dict[str, Column]:
+        for name in v:
+            _check_name(name, "column")
+        return v
+
+
+class Rounding(Strict):
+    places: int = Field(ge=0, le=10)
+    mode: Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"] = "half_up"
+
+
+class OutputColumn(Strict):
+    """One output column: a formula (``expr``) or an aggregate (``agg`` of a formula)."""
+
+    expr: str | None = Field(None, description="Formula over source columns, parameters and earlier columns.")
+    agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by"] | None = None
+    of: str | None = Field(None, description="With agg: the formula aggregated over the group's rows.")
+    by: str | None = Field(None, description="With max_by/min_by: the formula that orders the rows.")
+    type: ColumnType | None = None
+    label: str | None = None
+    round: Rounding | Literal["none"] | None = None
+    rule: str | list[str] | None = None
+    hidden: bool = Field(False, description="Computed and usable by later columns, but not written out.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OutputColumn:
+        if (self.expr is None) == (self.agg is None):
+            raise ValueError("give exactly one of 'expr' (a formula) or 'agg' (an aggregate)")
+        if self.agg not in (None, "count") and self.of is None:
+            raise ValueError(f"aggregate '{self.agg}' needs 'of': the formula to aggregate")
+        if self.agg in ("max_by", "min_by") and self.by is None:
+            raise ValueError(f"aggregate '{self.agg}' needs 'by': the formula that orders rows")
+        return self
+
+
+class Check(Strict):
+    """A row condition that must hold, or the row is rejected (exit 1) with ``message``."""
+
+    require: str
+    message: str
+    column: str | None = Field(None, description="The input column to blame in the error.")
+    rule: str | None = None
+
+
+class LadderStep(Strict):
+    """Count each row as an occurrence of an offence and look up its sanction."""
+
+    schedule: str
+    entity: list[str] = Field(min_length=1)
+    offence: str
+    date: str
+    amount: str | None = None
+
+
+class RankStep(Strict):
+    """Rank the whole table by a formula and give each row the award of its rank."""
+
+    by: str
+    order: Literal["ascending", "descending"] = "ascending"
+    awards: list[str] = Field(min_length=1, description="Parameter names: the amount for rank 1, 2, 3 …")
+    ties: str = Field(description="Parameter name whose value is the tie rule: higher, lower or split.")
+
+
+class Output(Strict):
+    """A named output table computed from an input table or from another output."""
+
+    from_: str = Field(alias="from")
+    description: str | None = None
+    key: list[str] = Field(default_factory=list, description="Columns that identify a row for --explain.")
+    group_by: list[str] | None = Field(None, description="Group rows by these source columns (one row per group).")
+    sort_by: list[str] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    ladder: LadderStep | None = None
+    rank: RankStep | None = None
+    columns: dict[str, OutputColumn | str] = Field(min_length=1)
+
+    @field_validator("columns")
+    @classmethod
+    def _names(cls, v: dict[str, OutputColumn | str]) -> dict[str, OutputColumn | str]:
+        for name in v:
+            _check_name(name, "output column")
+        return v
+
+
+class BandSpec(Strict):
+    """One range of a band table; each bound is a number/percent or a parameter name."""
+
+    above: Scalar | None = Field(None, description="Lower bound, exclusive (x > above).")
+    at_least: Scalar | None = Field(None, description="Lower bound, inclusive (x ≥ at_least).")
+    below: Scalar | None = Field(None, description="Upper bound, exclusive (x < below).")
+    at_most: Scalar | None = Field(None, description="Upper bound, inclusive (x ≤ at_most).")
+    outcome: Scalar
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> BandSpec:
+        if self.above is not None and self.at_least is not None:
+            raise ValueError("give at most one lower bound: 'above' (>) or 'at_least' (≥)")
+        if self.below is not None and self.at_most is not None:
+            raise ValueError("give at most one upper bound: 'below' (<) or 'at_most' (≤)")
+        return self
+
+
+class BandsSpec(Strict):
+    """A band table, callable in formulas as ``name(value)``."""
+
+    description: str | None = None
+    rule: str | None = None
+    outcome_type: ColumnType = Field(ColumnType.TEXT, description="Type of the outcomes (text, decimal …).")
+    bands: list[BandSpec] = Field(min_length=1)
+    otherwise: Scalar | None = Field(None, description="Outcome when no band contains the value; omitted = error.")
+
+
+class FineRange(Strict):
+    min: Scalar
+    max: Scalar
+
+
+class OffenceSpec(Strict):
+    """One offence of a penalty schedule and its ladder of sanctions."""
+
+    zh: str
+    en: str
+    rule: str = Field(pattern=RULE_ID_PATTERN)
+    window: Literal["month", "year", "ever"] | str = Field(
+        "month", description="Counting window: month, year, ever, or 'rolling N days'."
+    )
+    after_last: Literal["repeat", "none"] = "repeat"
+    ladder: list[str | dict[str, Any]] = Field(min_length=1)
+    note: str | None = None
+
+
+class ScheduleSpec(Strict):
+    """A penalty schedule: offences with ladders, and the gravity order of sanctions."""
+
+    description: str | None = None
+    gravity: list[str] = Field(min_length=1, description="Sanction kinds from least to most grave.")
+    offences: dict[str, OffenceSpec] = Field(min_length=1)
+
+
+class PolicyModel(Strict):
+    """A whole policy file."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Title
+    family: str
+    version: str
+    description: str | None = None
+    rules: dict[str, str] = Field(description="Rule IDs this policy implements, with a one-line summary.")
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    bands: dict[str, BandsSpec] = Field(default_factory=dict)
+    schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
+    inputs: dict[str, Input] = Field(min_length=1)
+    outputs: dict[str, Output] = Field(min_length=1)
+
+    @field_validator("rules")
+    @classmethod
+    def _rule_ids(cls, v: dict[str, str]) -> dict[str, str]:
+        for rid in v:
+            if not re.match(RULE_ID_PATTERN, rid):
+                raise ValueError(f"rule ID '{rid}' must look like R-MT-1")
+        return v
+
+    @field_validator("parameters", "bands", "inputs", "outputs", "schedules")
+    @classmethod
+    def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for name in v:
+            _check_name(name, "name")
+        return v

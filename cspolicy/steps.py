@@ -1,0 +1,167 @@
+"""Bind the core building blocks (bands, ladders, ranking) to a policy's run.
+
+Band tables may use parameters as bounds, so they become concrete :class:`Bands` per run;
+formulas call them through a context variable set while the run executes, which keeps
+compiled formulas reusable and runs independent of each other.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from cspolicy.blocks import NO_DEFAULT, Band, Bands, LadderCounter, award, sanction
+from cspolicy.blocks.bands import BandsError
+from cspolicy.blocks.ladders import LadderError, UnknownOffence
+from cspolicy.errors import DataError, ErrorCollector, PolicyError
+from cspolicy.expressions import FunctionSpec
+from cspolicy.plan import BandBound, BandsPlan, OutputPlan
+from cspolicy.tables.convert import percent_text
+from cspolicy.values import Kind, Value
+
+if TYPE_CHECKING:
+    from cspolicy.engine import RowOrigin
+    from cspolicy.policy import Policy
+    from cspolicy.schema.yamlsource import Document
+
+__all__ = ["BAND_TABLES", "band_function", "bind_bands", "check_band_tables", "bind_functions",
+           "make_ladder_step", "make_rank_batch"]
+
+#: The band tables of the run executing in this context.
+BAND_TABLES: contextvars.ContextVar[Mapping[str, Bands]] = contextvars.ContextVar("cspolicy_band_tables")
+
+
+def band_function(name: str) -> Callable[[Value], Value]:
+    """The formula function ``name(x)``: the outcome of the band containing ``x``."""
+    def lookup(x: Value) -> Value:
+        if x is None:
+            raise TypeError(f"{name}() of a blank value")
+        assert isinstance(x, Decimal)
+        return BAND_TABLES.get()[name].lookup(x)[1]
+    lookup.__name__ = name
+    return lookup
+
+
+def _bound(b: BandBound | None, params: Mapping[str, Value]) -> Decimal | None:
+    if b is None:
+        return None
+    value = b.number if b.parameter is None else params[b.parameter]
+    assert isinstance(value, Decimal)
+    return value
+
+
+def bind_bands(plan: BandsPlan, params: Mapping[str, Value]) -> Bands:
+    """A concrete band table with this run's parameter values (raises BandsError)."""
+    bands = tuple(Band(outcome=bp.outcome, above=_bound(bp.above, params), at_least=_bound(bp.at_least, params),  # type: ignore[arg-type]
+                       below=_bound(bp.below, params), at_most=_bound(bp.at_most, params), label=bp.label)
+                  for bp in plan.bands)
+    fmt = percent_text if plan.outcome_type.value == "percent" or any(
+        b.number is not None and False for b in ()) else _fmt_any
+    return Bands(plan.name, bands, plan.otherwise if plan.has_otherwise else NO_DEFAULT, fmt=fmt)  # type: ignore[arg-type]
+
+
+def _fmt_any(x: Decimal) -> str:
+    return format(x, "f")
+
+
+def check_band_tables(bands: Mapping[str, BandsPlan], params: Mapping[str, Any], doc: Document) -> None:
+    """Check every band table with each parameter's values as of each of their dates."""
+    dates = sorted({v.since for p in params.values() for v in p.values} or {dt.date.min})
+    for plan in bands.values():
+        for day in dates:
+            values: dict[str, Value] = {}
+            for n in plan.parameters:
+                v = params[n].at(day)
+                if v is None:
+                    break
+                values[n] = v.value
+            else:
+                try:
+                    bind_bands(plan, values)
+                except BandsError as exc:
+                    when = f" (with the parameters in force on {day})" if plan.parameters else ""
+                    raise PolicyError(f"bands.{plan.name}: {exc.message}{when}", file=doc.file, line=plan.line,
+                                      expected=exc.expected) from None
+
+
+def bind_functions(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
+    """This run's concrete band tables, by name (set into :data:`BAND_TABLES` while running)."""
+    try:
+        return {name: bind_bands(plan, params) for name, plan in policy.bands.items()}
+    except BandsError as exc:
+        raise PolicyError(f"bands: {exc.message} (with this run's parameter values)", file=policy.file) from None
+
+
+def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
+    """Each band table as a one-argument formula function."""
+    out = {}
+    for name, b in bands.items():
+        values = (frozenset(str(x.outcome) for x in b.bands) | ({str(b.otherwise)} if b.has_otherwise else set())
+                  if b.outcome_type.kind is Kind.TEXT else None)
+        out[name] = FunctionSpec(name, (Kind.NUMBER,), b.outcome_type.kind, band_function(name), values)
+    return out
+
+
+def make_ladder_step(policy: Policy, plan: OutputPlan, errors: ErrorCollector) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
+    """The per-row ladder step: occurrence number and sanction of each offence row.
+
+    Rows arrive sorted by entity, date and input order; the counter forgets an entity when
+    the next one starts, so memory stays bounded by one entity's offences.
+    """
+    assert plan.ladder is not None
+    lp = plan.ladder
+    schedule = policy.schedules[lp.schedule]
+    names = [n for n, _ in plan.source_columns]
+    ent = [names.index(n) for n in lp.entity]
+    oi, di = names.index(lp.offence), names.index(lp.date)
+    ai = None if lp.amount is None else names.index(lp.amount)
+    counter = LadderCounter()
+    last: list[Any] = [None]
+
+    def step(row: tuple[Value, ...], origin: RowOrigin) -> tuple[Value, ...] | None:
+        entity = tuple(row[i] for i in ent)
+        if entity != last[0]:
+            counter.reset()
+            last[0] = entity
+        try:
+            offence = schedule.find(str(row[oi]))
+            day = row[di]
+            assert isinstance(day, dt.date)
+            occurrence = counter.step(entity, offence, day)
+            amount = row[ai] if ai is not None else None
+            decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
+        except (UnknownOffence, LadderError) as exc:
+            col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
+            errors.add(DataError(exc.message, file=origin.file, row=origin.row, column=col,
+                                 expected=exc.expected))
+            return None
+        return (Decimal(decided.occurrence), decided.sanction, decided.fine, offence.rule,
+                decided.ends_employment, Decimal(decided.gravity), offence.code,
+                offence.name_zh or offence.name_en)
+    return step
+
+
+def make_rank_batch(plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value],
+                    errors: ErrorCollector) -> Callable[[list[Any]], list[tuple[Value, ...]]]:
+    """The ranking step: every row's rank and award, computed once all rows are in."""
+    assert plan.rank is not None
+    rp = plan.rank
+    names = [n for n, _ in plan.source_columns]
+    amounts = [params[a] for a in rp.awards]
+    ties = str(params[rp.ties])
+
+    def batch(rows: list[Any]) -> list[tuple[Value, ...]]:
+        keys = []
+        for row, _origin in rows:
+            e = dict(env)
+            e.update(zip(names, row))
+            keys.append(rp.by.evaluate(e))
+        from cspolicy.blocks import rank as rank_of
+
+        ranks = rank_of(keys, descending=rp.descending)  # type: ignore[arg-type]
+        paid = award(keys, amounts, ties=ties, descending=rp.descending)  # type: ignore[arg-type]
+        return [(Decimal(r), a) for r, a in zip(ranks, paid)]
+    return batch

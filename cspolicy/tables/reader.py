@@ -1,0 +1,350 @@
+"""The one CSV reader (STYLE.md #2): every table cspolicy reads goes through :func:`read_table`.
+
+It streams: ``csv.reader`` over an open text file, a header → index map and one converter
+per column built once, so memory stays flat however long the file (no ``DictReader``, no
+per-row model validation; see ``research/perf-notes.md``).
+
+Decisions:
+
+* **Encoding.** An explicit encoding is honoured (``utf-8`` is read as ``utf-8-sig`` so an
+  Excel BOM is dropped). Otherwise the first 64 KiB decide: a UTF-8 BOM → ``utf-8-sig``;
+  valid UTF-8 → ``utf-8``; else valid GB18030 (Excel's "CSV" in Chinese Windows) →
+  ``gb18030``. UTF-8 is tried first because UTF-8 Chinese also "decodes" as GB18030, into
+  mojibake. If a later part of the file does not decode, the reader stops with a
+  :class:`DataError` naming the row and the fix; it never switches encoding mid-file.
+* **Headers** match a column's name or aliases after NFKC, trimming, collapsing inner
+  spaces and ignoring case, so ``票数 ``, ``票数（件）`` and ``Parcels`` find their column.
+  Unknown headers are ignored (kept in :attr:`Table.ignored_headers`); header problems
+  are raised at once, since no row can be read without the header.
+* **Rows** are numbered as a spreadsheet shows them (header = 1, counting records).
+  Completely empty rows are skipped anywhere in the file (Excel leaves ``,,,`` rows behind).
+  A row with fewer cells than the header is an error; extra cells are allowed only if blank.
+  A row with a bad cell is not yielded; every bad cell is reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError, UsageError
+from cspolicy.tables.convert import CellError, Converter, fold, make_converter
+from cspolicy.tables.spec import ColumnSpec, TableSpec
+from cspolicy.values import Value
+
+__all__ = ["read_table", "Table", "detect_encoding", "Row"]
+
+#: One data row: its spreadsheet row number and its values in ``spec.columns`` order.
+Row = tuple[int, tuple[Value, ...]]
+
+_SAMPLE = 64 * 1024
+_PROGRESS_EVERY = 8192
+
+
+def _column_letter(index: int) -> str:
+    """Excel's name of a 0-based column index (0 → A, 26 → AA), for messages."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
+    """Pick the encoding of a file from its first bytes (see the module notes).
+
+    ``complete`` says ``head`` is the whole file (else a multi-byte character cut at the
+    end of the sample is not an error).
+
+    >>> detect_encoding("票数".encode("gb18030"), complete=True, name="a.csv")
+    'gb18030'
+    """
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        raise DataError(
+            "this is a UTF-16 (\"Unicode text\") file, not CSV",
+            file=name,
+            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
+        )
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise DataError(
+            "this is an Excel workbook, not a CSV file",
+            file=name,
+            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
+        )
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise DataError(
+        "the text is neither UTF-8 nor GB18030",
+        file=name,
+        expected='a CSV saved from Excel as "CSV UTF-8", or name the encoding with --encoding',
+    )
+
+
+def _explicit_encoding(encoding: str) -> str:
+    try:
+        b"".decode(encoding)
+        canonical = codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
+    return "utf-8-sig" if canonical == "utf-8" else canonical
+
+
+def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
+    """The message for bytes that do not decode: find the exact line (both UTF-8 and GB18030
+    keep ``\\n`` out of multi-byte characters, so lines can be decoded one by one)."""
+    where = f"at row {row}"
+    offset = 0
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, 1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as exc:
+                where = f"at row {number} (byte {offset + exc.start:,})"
+                break
+            offset += len(line)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return DataError(f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name)
+    label = encoding.upper().replace("_", "-")
+    return DataError(f"not valid {label} {where}; check the file's encoding, e.g. try --encoding utf-8", file=name)
+
+
+class Table:
+    """An opened CSV table: its header matched to ``spec``, its rows read on demand.
+
+    :meth:`rows` streams the file each time it is called. ``header_map`` maps each
+    column name found to its 0-based index in the file; ``name`` is used in messages.
+    """
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        path: str,
+        name: str,
+        encoding: str,
+        size: int,
+        headers: Sequence[str],
+        header_map: dict[str, int],
+        ignored_headers: Sequence[str],
+        errors: ErrorCollector | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.path = path
+        self.name = name
+        self.encoding = encoding
+        self.size = size
+        self.headers = tuple(headers)
+        self.header_map = header_map
+        self.ignored_headers = tuple(ignored_headers)
+        self.errors = errors
+        self.progress = progress
+        # (file index, converter, column, header as in the file) for each spec column.
+        self._plan: list[tuple[int, Converter, ColumnSpec, str]] = []
+        for col in spec.columns:
+            index = header_map.get(col.name)
+            if index is None:
+                default: Value = col.default
+
+                def constant(_cell: str, value: Value = default) -> Value:
+                    return value
+
+                self._plan.append((0, constant, col, ""))
+            else:
+                self._plan.append((index, make_converter(col), col, self.headers[index]))
+
+    def __repr__(self) -> str:
+        return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"
+
+    def rows(self) -> Iterator[Row]:
+        """Yield ``(row number, values)`` for every good data row, in file order.
+
+        Bad cells and rows go to the collector given to :func:`read_table`; without one,
+        a :class:`~cspolicy.errors.DataErrors` is raised after the last row.
+        """
+        collector = self.errors if self.errors is not None else ErrorCollector()
+        width = len(self.headers)
+        plan = [(index, conv) for index, conv, _, _ in self._plan]
+        progress = self.progress
+        number = 1
+        with io.TextIOWrapper(open(self.path, "rb"), encoding=self.encoding, newline="") as text:
+            binary = text.buffer
+            reader = csv.reader(text)
+            try:
+                next(reader, None)
+                for number, cells in enumerate(reader, 2):
+                    if progress is not None and not number & (_PROGRESS_EVERY - 1):
+                        progress(binary.tell())
+                    if len(cells) != width:
+                        cells = self._fit(number, cells, width, collector)
+                        if not cells:
+                            continue
+                    elif not cells[0] and not any(cells):
+                        continue
+                    try:
+                        values = tuple([conv(cells[index]) for index, conv in plan])
+                    except CellError:
+                        self._report(number, cells, collector)
+                        continue
+                    yield number, values
+            except UnicodeDecodeError:
+                error = _decode_error(self.path, self.encoding, self.name, number + 1)
+                if self.errors is None and collector:
+                    raise DataErrors([*collector.errors, error], truncated=collector.count - len(collector.errors))
+                raise error from None
+            except csv.Error as exc:
+                raise DataError(
+                    f"cannot read row {number + 1}: {exc}",
+                    file=self.name,
+                    expected='a well-formed CSV; a quote mark (") may be missing its partner',
+                ) from None
+        if progress is not None:
+            progress(self.size)
+        if self.errors is None:
+            collector.raise_if_any()
+
+    def _fit(self, number: int, cells: list[str], width: int, collector: ErrorCollector) -> list[str]:
+        """A row of the wrong length: trim blank extra cells, or report it (returns [])."""
+        if not any(cells):
+            return []
+        if len(cells) > width and not "".join(cells[width:]).strip():
+            return cells[:width]
+        if "".join(cells).strip():
+            collector.add(
+                DataError(
+                    f"row has {len(cells)} cells, the header has {width}",
+                    file=self.name,
+                    row=number,
+                    expected=f"{width} cells like the header; a cell may hold an unquoted comma",
+                )
+            )
+        return []
+
+    def _report(self, number: int, cells: list[str], collector: ErrorCollector) -> None:
+        """Add one DataError per bad cell of a row (a row of only spaces is skipped)."""
+        if not "".join(cells).strip():
+            return
+        for index, conv, col, header in self._plan:
+            try:
+                conv(cells[index])
+            except CellError as exc:
+                collector.add(
+                    DataError(
+                        f"column '{col.name}': {exc.message}",
+                        file=self.name,
+                        row=number,
+                        column=header,
+                        value=cells[index],
+                        expected=exc.expected,
+                    )
+                )
+
+
+def _match_headers(spec: TableSpec, headers: Sequence[str], name: str) -> tuple[dict[str, int], list[str]]:
+    """Map spec columns to file columns; raise every header problem together."""
+    lookup: dict[str, ColumnSpec] = {}
+    for col in spec.columns:
+        for header in col.headers:
+            other = lookup.setdefault(fold(header), col)
+            if other is not col:
+                raise PolicyError(
+                    f"table '{spec.name}': header '{header}' names both column '{other.name}' and column '{col.name}'"
+                )
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[DataError] = []
+    for index, raw in enumerate(headers):
+        key = fold(raw)
+        if not key:
+            continue
+        match = lookup.get(key)
+        if match is None:
+            ignored.append(raw.strip())
+        elif match.name in found:
+            first = found[match.name]
+            problems.append(
+                DataError(
+                    f"headers '{headers[first].strip()}' (column {_column_letter(first)}) and '{raw.strip()}' "
+                    f"(column {_column_letter(index)}) both name column '{match.name}'",
+                    file=name,
+                    row=1,
+                    expected="one of them only; delete or rename the other",
+                )
+            )
+        else:
+            found[match.name] = index
+    folded_ignored = {fold(h): h for h in ignored}
+    for col in spec.columns:
+        if col.name in found or not col.required:
+            continue
+        close = [m for h in col.headers for m in difflib.get_close_matches(fold(h), folded_ignored, n=1, cutoff=0.75)]
+        hint = f"; the file has a similar header '{folded_ignored[close[0]]}'" if close else ""
+        problems.append(
+            DataError(
+                f"missing required column '{col.name}' (header one of: {', '.join(col.headers)}){hint}",
+                file=name,
+                row=1,
+            )
+        )
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DataErrors(problems)
+    return found, ignored
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    spec: TableSpec,
+    *,
+    encoding: str | None = None,
+    errors: ErrorCollector | None = None,
+    display_name: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Table:
+    """Open a CSV table described by ``spec``: detect the encoding, match the header.
+
+    Header and encoding problems raise :class:`~cspolicy.errors.DataError` here; cell
+    problems are found while iterating :meth:`Table.rows`, and go to ``errors`` if given.
+    ``progress`` is called about every 8192 rows with the bytes read so far.
+
+    >>> table = read_table("stations.csv", spec)  # doctest: +SKIP
+    >>> for row_number, (station, parcels) in table.rows(): ...  # doctest: +SKIP
+    """
+    path_text = os.fspath(path)
+    name = display_name if display_name is not None else path_text
+    chosen = _explicit_encoding(encoding) if encoding is not None else None
+    try:
+        size = os.stat(path_text).st_size
+        with open(path_text, "rb") as f:
+            head = f.read(_SAMPLE)
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
+        raise DataError("the file is empty", file=name, expected="a header row naming the columns")
+    if chosen is None:
+        chosen = detect_encoding(head, complete=size <= len(head), name=name)
+    try:
+        with io.TextIOWrapper(open(path_text, "rb"), encoding=chosen, newline="") as text:
+            header = next(csv.reader(text), [])
+    except UnicodeDecodeError:
+        raise _decode_error(path_text, chosen, name, 1) from None
+    except csv.Error as exc:
+        raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
+    if not "".join(header).strip():
+        raise DataError(
+            "the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1"
+        )
+    header_map, ignored = _match_headers(spec, header, name)
+    headers = [h.strip() for h in header]
+    return Table(spec, path_text, name, chosen, size, headers, header_map, ignored, errors, progress)

@@ -1,0 +1,341 @@
+"""The one writer: atomic file replacement, value formatting, CSV and JSON output.
+
+Outputs are written to a temporary file beside the target and renamed over it only when
+the whole write succeeded (STYLE.md #14: click's ``atomic=True`` renames even after a
+failure, so it is not used). Output is deterministic — the same rows give byte-identical
+files — so results can be diffed and checked into version control.
+
+Decisions:
+
+* CSV uses the :mod:`csv` module's Excel dialect: ``\\r\\n`` line endings and minimal
+  quoting, which Excel on Windows and every CSV reader accept. ``utf-8-sig`` (a BOM) is the
+  default encoding so that Excel opens Chinese text correctly; ``--no-bom`` gives plain
+  ``utf-8`` (:func:`csv_encoding`).
+* Numbers are written in plain notation with the scale they carry (``12.50`` stays
+  ``12.50``, never ``1.25E+1``); percentages as ``15%`` in CSV and as the fraction ``0.15``
+  in JSON, where numbers keep their exact Decimal text instead of passing through float.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as _dt
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from operator import call
+from types import TracebackType
+from typing import TextIO
+
+from cspolicy.errors import UsageError
+from cspolicy.money import CONTEXT
+from cspolicy.values import ColumnType, Kind, Value
+
+__all__ = [
+    "atomic_write",
+    "AtomicFiles",
+    "format_value",
+    "number_text",
+    "percent_text",
+    "CsvSink",
+    "csv_encoding",
+    "write_json",
+    "Columns",
+]
+
+#: Output columns: ``(header, type)`` pairs in output order.
+Columns = Sequence[tuple[str, ColumnType]]
+StrPath = str | os.PathLike[str]
+
+
+def number_text(value: Decimal) -> str:
+    """Plain notation, never an exponent, scale kept (``Decimal('1E+2')`` → ``'100'``)."""
+    return format(value, "f")
+
+
+def percent_text(value: Decimal) -> str:
+    """A fraction as a percentage without trailing fraction zeros.
+
+    >>> percent_text(Decimal("0.155")), percent_text(Decimal("0.0700"))
+    ('15.5%', '7%')
+    """
+    text = str(value.scaleb(2, CONTEXT))
+    if "E" in text:
+        text = format(value.scaleb(2, CONTEXT), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def format_value(value: Value, ctype: ColumnType) -> str:
+    """The text of one output cell: blank for None, ``yes``/``no``, ISO dates, plain numbers
+    (percent columns as ``15%``), text as is."""
+    if value is None:
+        return ""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, Decimal):
+        return percent_text(value) if ctype is ColumnType.PERCENT else format(value, "f")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
+    """A per-column formatter with a fast path for the common value type of ``ctype``."""
+    if ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
+
+        def number(value: Value) -> str:
+            if isinstance(value, Decimal):
+                text = str(value)
+                return text if "E" not in text else format(value, "f")
+            return format_value(value, ctype)
+
+        return number
+    if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
+
+        def text(value: Value) -> str:
+            return value if isinstance(value, str) else format_value(value, ctype)
+
+        return text
+    # Dates and percentages repeat a lot (one month of days, a few rates) and are slow to
+    # format, so each column keeps a small memo of the texts it made.
+    memo: dict[Value, str] = {}
+
+    def memoised(value: Value) -> str:
+        text = memo.get(value)
+        if text is None:
+            if len(memo) >= 4096:
+                memo.clear()
+            text = memo[value] = format_value(value, ctype)
+        return text
+
+    return memoised
+
+
+def csv_encoding(bom: bool = True) -> str:
+    """``utf-8-sig`` (a BOM, so Excel reads Chinese) or plain ``utf-8`` for ``--no-bom``."""
+    return "utf-8-sig" if bom else "utf-8"
+
+
+class CsvSink:
+    """Writes typed rows as CSV to an open text stream (opened with ``newline=''``).
+
+    >>> import io
+    >>> out = io.StringIO(newline="")
+    >>> sink = CsvSink(out, [("station", ColumnType.TEXT), ("growth", ColumnType.PERCENT)])
+    >>> sink.write_header(); sink.write(("A", Decimal("0.15")))
+    >>> out.getvalue()
+    'station,growth\\r\\nA,15%\\r\\n'
+    """
+
+    def __init__(self, stream: TextIO, columns: Columns) -> None:
+        self.stream = stream
+        self.columns = tuple(columns)
+        self.headers = [name for name, _ in self.columns]
+        self._formatters = [_formatter(ctype) for _, ctype in self.columns]
+        self._writer = csv.writer(stream)
+
+    def _format(self, row: Sequence[Value]) -> list[str]:
+        if len(row) != len(self._formatters):
+            raise ValueError(f"row has {len(row)} values for {len(self._formatters)} columns")
+        return list(map(call, self._formatters, row))
+
+    def write_header(self) -> None:
+        self._writer.writerow(self.headers)
+
+    def write(self, row: Sequence[Value]) -> None:
+        self._writer.writerow(self._format(row))
+
+    def write_rows(self, rows: Iterable[Sequence[Value]]) -> None:
+        self._writer.writerows(map(self._format, rows))
+
+
+def _json_value(value: Value) -> str:
+    """One JSON value; Decimal numbers keep their exact text (``12.50``)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} cannot be written as a JSON number")
+        return format(value, "f")
+    if isinstance(value, _dt.date):
+        return '"' + value.isoformat() + '"'
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_json(stream: TextIO, outputs: Mapping[str, tuple[Columns, Iterable[Sequence[Value]]]]) -> None:
+    """Write several outputs as one JSON document, row by row (nothing is built in memory).
+
+    The layout is exactly ``json.dumps(doc, indent=2, ensure_ascii=False)`` plus a newline:
+    ``{"orders": [{"station": "A", "weekly_qty": 3050}, …], "materials": […]}`` with keys in
+    column order, numbers as exact Decimal text, percentages as fractions, ISO date
+    strings, ``true``/``false`` and ``null``.
+    """
+    write = stream.write
+    if not outputs:
+        write("{}\n")
+        return
+    write("{")
+    for n, (name, (columns, rows)) in enumerate(outputs.items()):
+        write(("," if n else "") + "\n  " + json.dumps(name, ensure_ascii=False) + ": [")
+        keys = ["\n      " + json.dumps(header, ensure_ascii=False) + ": " for header, _ in columns]
+        empty = True
+        for row in rows:
+            if len(row) != len(keys):
+                raise ValueError(f"output '{name}': row has {len(row)} values for {len(keys)} columns")
+            fields = ",".join([key + _json_value(value) for key, value in zip(keys, row)])
+            write(("\n    {" if empty else ",\n    {") + fields + ("\n    }" if keys else "}"))
+            empty = False
+        write("]" if empty else "\n  ]")
+    write("\n}\n")
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
+
+
+_UMASK: list[int] = []
+
+
+def _new_file_mode(target: str) -> int:
+    """The mode the output should get: the old file's, else what ``open`` would give."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    if not _UMASK:
+        _UMASK.append(os.umask(0o022))
+        os.umask(_UMASK[0])
+    return 0o666 & ~_UMASK[0]
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make a rename durable; not possible everywhere (Windows), so best effort."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class _Pending:
+    """One temporary file waiting to replace its target."""
+
+    def __init__(self, path: StrPath, encoding: str, newline: str | None) -> None:
+        _check_encoding(encoding)
+        self.target = os.path.abspath(os.fspath(path))
+        self.directory, name = os.path.split(self.target)
+        fd, self.temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
+        try:
+            self.stream: TextIO = open(fd, "w", encoding=encoding, newline=newline)
+        except BaseException:
+            os.close(fd)
+            os.unlink(self.temp)
+            raise
+
+    def finish(self) -> None:
+        """Flush and fsync the temp file, give it the target's mode, close it."""
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        os.chmod(self.temp, _new_file_mode(self.target))
+        self.stream.close()
+
+    def commit(self) -> None:
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+
+
+@contextlib.contextmanager
+def atomic_write(path: StrPath, *, encoding: str = "utf-8", newline: str | None = "") -> Iterator[TextIO]:
+    """Open ``path`` for writing so that it is replaced only if the block succeeds.
+
+    Writes go to ``.NAME.XXXX.tmp`` in the target's directory; on normal exit it is
+    flushed, fsynced and renamed over ``path`` (:func:`os.replace`, atomic); on any
+    exception, ``KeyboardInterrupt`` included, it is deleted and ``path`` is untouched.
+
+    >>> with atomic_write(path, encoding=csv_encoding()) as out:  # doctest: +SKIP
+    ...     CsvSink(out, columns).write_rows(rows)
+    """
+    pending = _Pending(path, encoding, newline)
+    try:
+        yield pending.stream
+        pending.finish()
+        pending.commit()
+    except BaseException:
+        pending.discard()
+        raise
+    _fsync_directory(pending.directory)
+
+
+class AtomicFiles:
+    """Several outputs written all-or-nothing (``-o DIR``).
+
+    Each :meth:`open` gives a temporary file; when the ``with`` block ends without an
+    exception every file is flushed and fsynced, and only then are all renamed over their
+    targets. On an exception every temporary file is deleted and no target changes. (The
+    renames themselves are one :func:`os.replace` each, after all writing succeeded.)
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[_Pending] = []
+
+    def __enter__(self) -> AtomicFiles:
+        return self
+
+    def open(self, path: StrPath, *, encoding: str = "utf-8", newline: str | None = "") -> TextIO:
+        """A text stream that will become ``path`` when the block succeeds."""
+        target = os.path.abspath(os.fspath(path))
+        if any(p.target == target for p in self._pending):
+            raise UsageError(f"'{os.fspath(path)}' is written twice in one run")
+        pending = _Pending(path, encoding, newline)
+        self._pending.append(pending)
+        return pending.stream
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is not None:
+            self.discard()
+            return
+        try:
+            for pending in self._pending:
+                pending.finish()
+            for pending in self._pending:
+                pending.commit()
+        except BaseException:
+            self.discard()
+            raise
+        for directory in sorted({p.directory for p in self._pending}):
+            _fsync_directory(directory)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        """Delete every temporary file not yet renamed."""
+        for pending in self._pending:
+            pending.discard()
+        self._pending.clear()

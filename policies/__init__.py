@@ -1,0 +1,1 @@
+"""The shipped policy library: YAML files installed with cspolicy as ``cspolicy.policies``."""
