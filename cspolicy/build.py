@@ -66,7 +66,11 @@ class Builder:
             base = ("parameters", name)
             lo = None if p.min is None else convert_scalar(self.doc, (*base, "min"), p.min, p.type, f"{name}.min")
             hi = None if p.max is None else convert_scalar(self.doc, (*base, "max"), p.max, p.type, f"{name}.max")
-            spec = ColumnSpec(name=name, type=p.type, minimum=lo, maximum=hi)  # type: ignore[arg-type]
+            if (p.type is ColumnType.ENUM) != bool(p.choices):
+                raise self.doc.error(base, f"parameter '{name}': 'choices' goes with type enum, and enum needs it",
+                                     "type: enum with choices: [a, b]")
+            spec = ColumnSpec(name=name, type=p.type, minimum=lo, maximum=hi,  # type: ignore[arg-type]
+                              values={c: () for c in p.choices or ()})
             conv = make_converter(spec)
             values = []
             seen: set[tuple[str, str | None]] = set()
@@ -85,7 +89,8 @@ class Builder:
                 except CellError as exc:
                     raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
                 values.append(DatedValue(since, value, v.region, v.source))
-            out[name] = ParameterDef(name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values))
+            out[name] = ParameterDef(name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values),
+                                     tuple(p.choices or ()))
         return out
 
     # -- inputs -------------------------------------------------------------------------

@@ -40,7 +40,8 @@ class OutputBuilder:
         while pending:
             progressed = False
             for name, out in list(pending.items()):
-                if out.from_ in self.inputs or out.from_ in self.done:
+                if (out.from_ in self.done and out.from_ != name) or (
+                        out.from_ in self.inputs and (out.from_ == name or out.from_ not in self.b.model.outputs)):
                     self.done[name] = self.build(name, out)
                     del pending[name]
                     progressed = True
@@ -54,7 +55,9 @@ class OutputBuilder:
 
     def build(self, name: str, out: Output) -> OutputPlan:
         base: tuple[str | int, ...] = ("outputs", name)
-        is_input = out.from_ in self.inputs
+        # An output reads another output of that name if there is one, else the input: so
+        # output 'review' can read input 'review', and output 'units' the output 'review'.
+        is_input = out.from_ == name or out.from_ not in self.done
         if is_input:
             src_syms = dict(self.input_syms[out.from_])
             src_cols = tuple((c.name, c.type) for c in self.inputs[out.from_].columns)
@@ -152,8 +155,11 @@ class OutputBuilder:
         if ctype.kind is not expr.kind:
             raise self.doc.error((*path, "type"), f"'{cname}' is declared {ctype.value} but its formula gives "
                                  f"{expr.kind.value}", f"a type of kind {expr.kind.value}")
+        # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
+        # not rounded again unless the column says so.
+        bare = expr.text.strip() in syms and col.round is None
         return ColumnPlan(cname, ctype, col.label or cname, line, expression=expr,
-                          rounding=self._rounding(col, ctype), rules=rules, hidden=col.hidden,
+                          rounding=None if bare else self._rounding(col, ctype), rules=rules, hidden=col.hidden,
                           values=expr.result_values)
 
     @staticmethod

@@ -66,11 +66,13 @@ def _actions(doc: Document, path: tuple[str | int, ...], raw: Any, conv: Any) ->
     for kind, value in raw.items():
         if kind == "fine":
             if isinstance(value, dict):
-                if set(value) != {"min", "max"}:
-                    raise doc.error((*path, "fine"), "a fine range needs exactly 'min' and 'max'")
+                if "min" not in value or not set(value) <= {"min", "max"}:
+                    raise doc.error((*path, "fine"), "a fine range needs 'min' and optionally 'max'",
+                                    "{min: 100, max: 500}")
                 lo = conv(doc, (*path, "fine", "min"), value["min"], ColumnType.MONEY, "fine.min")
-                hi = conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max")
-                if lo > hi:
+                hi = (None if value.get("max") is None
+                      else conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max"))
+                if hi is not None and lo > hi:
                     raise doc.error((*path, "fine"), f"fine range {lo}–{hi} has min above max")
                 actions.append(Action("fine", minimum=lo, maximum=hi))
             else:

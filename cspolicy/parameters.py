@@ -37,6 +37,7 @@ class ParameterDef:
     source: str
     rule: str | None
     values: tuple[DatedValue, ...]
+    choices: tuple[str, ...] = ()
 
     def at(self, day: dt.date, region: str | None = None) -> DatedValue | None:
         """The value in force on ``day``: the latest ``since`` ≤ day, a regional value

@@ -86,7 +86,7 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
             raise UsageError(f"--set {name}: no parameter named '{name}'{hint}",
                              expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}")
         try:
-            out[name] = make_converter(ColumnSpec(name=name, type=d.type))(text)
+            out[name] = make_converter(ColumnSpec(name=name, type=d.type, values={c: () for c in d.choices}))(text)
         except CellError as exc:
             raise UsageError(f"--set {name}={text}: {exc}") from None
     return out

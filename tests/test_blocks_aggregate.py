@@ -97,8 +97,8 @@ def test_groups_come_out_in_key_order() -> None:
     assert [k for k, _ in g.groups()] == [(None,), (D(-1),), (D(9),), (D(10),)]
 
     g = Grouper([("count", "n")])
-    for key in [("b", date(2024, 2, 1)), ("a", date(2024, 3, 1)), ("b", date(2023, 12, 31)), ("a", None)]:
-        g.add(key, [None])
+    for pair in [("b", date(2024, 2, 1)), ("a", date(2024, 3, 1)), ("b", date(2023, 12, 31)), ("a", None)]:
+        g.add(pair, [None])
     assert [k for k, _ in g.groups()] == [
         ("a", None),
         ("a", date(2024, 3, 1)),

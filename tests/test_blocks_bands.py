@@ -113,7 +113,12 @@ def test_describe(band: Band, name: str, text: str) -> None:
 def test_bands_are_checked_in_any_order() -> None:
     shuffled = Bands(
         "courier",
-        (Band("fine", above=P8), Band("reward", below=P3), Band("warning", above=P4, at_most=P8), Band("none", at_least=P3, at_most=P4)),
+        (
+            Band("fine", above=P8),
+            Band("reward", below=P3),
+            Band("warning", above=P4, at_most=P8),
+            Band("none", at_least=P3, at_most=P4),
+        ),
     )
     assert shuffled.lookup(P8) == (2, "warning")
 

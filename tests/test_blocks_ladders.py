@@ -181,7 +181,7 @@ def test_rung_for() -> None:
         (lambda: Action("fine", amount=D(5), minimum=D(1)), "either a fixed amount or a minimum"),
         (lambda: Action("fine", minimum=D(500), maximum=D(100)), "minimum 500 is above its maximum 100"),
         (lambda: Action("fine", amount=D(-5)), "must not be negative"),
-        (lambda: Action("fine", amount=20), "must be a finite Decimal"),
+        (lambda: Action("fine", amount=20), "must be a finite Decimal"),  # type: ignore[arg-type]
         (lambda: Rung(()), "at least one action"),
         (lambda: Rung((Action("warning"), Action("warning"))), "repeats a sanction kind"),
         (lambda: Window("fortnight"), "unknown window 'fortnight'"),

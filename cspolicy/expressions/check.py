@@ -125,9 +125,7 @@ class Checker:
         name = node.name
         if name in BUILTINS or name in self.functions:
             usage = BUILTINS[name].usage if name in BUILTINS else f"{name}(...)"
-            return ExpressionError(
-                f"'{name}' is a function; call it with arguments", column=node.col, expected=usage
-            )
+            return ExpressionError(f"'{name}' is a function; call it with arguments", column=node.col, expected=usage)
         match = difflib.get_close_matches(name, list(self.symbols), n=1)
         if match:
             return ExpressionError(f"unknown name '{name}'; did you mean '{match[0]}'?", column=node.col)
@@ -157,7 +155,7 @@ class Checker:
             self.enum_literal(lnode, right)
             self.enum_literal(rnode, left)
         first = typed[0].node
-        rest = tuple((op, t.node) for (op, _), t in zip(node.rest, typed[1:]))
+        rest = tuple((op, t.node) for (op, _), t in zip(node.rest, typed[1:], strict=True))
         return Typed(n.Compare(node.col, first, rest, node.op_cols), Kind.BOOLEAN)
 
     def enum_literal(self, literal: n.Node, other: Typed) -> None:
@@ -226,28 +224,22 @@ class Checker:
         got = len(node.args)
         if low <= got and (high is None or got <= high):
             return
+        plural = "s" if (high or low) != 1 else ""
         if high is None:
-            wanted = f"at least {low} arguments"
+            wanted = f"at least {low} argument{plural}"
         elif low == high:
-            wanted = f"{low} argument{'s' if low != 1 else ''}"
+            wanted = f"{low} argument{plural}"
         else:
             wanted = f"{low} to {high} arguments"
-        raise ExpressionError(
-            f"{node.func}() takes {wanted} (got {got})", column=node.col, expected=usage
-        )
+        raise ExpressionError(f"{node.func}() takes {wanted} (got {got})", column=node.col, expected=usage)
 
     def round_literals(self, node: n.Call) -> None:
         """``round``'s places and mode must be written as literals, so they are known now."""
         if len(node.args) > 1:
             places = node.args[1]
-            if not (
-                isinstance(places, n.Number)
-                and places.text.isdigit()
-                and int(places.text) <= MAX_ROUND_PLACES
-            ):
+            if not (isinstance(places, n.Number) and places.text.isdigit() and int(places.text) <= MAX_ROUND_PLACES):
                 raise ExpressionError(
-                    f"the places of round() must be a whole number from 0 to {MAX_ROUND_PLACES}"
-                    " written as a number",
+                    f"the places of round() must be a whole number from 0 to {MAX_ROUND_PLACES} written as a number",
                     column=places.col,
                     expected="e.g. round(x, 2)",
                 )

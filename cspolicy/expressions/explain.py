@@ -20,7 +20,7 @@ from cspolicy.values import ColumnType, Value
 __all__ = ["format_plain", "explain"]
 
 _SPELL = {
-    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "**": "^",
+    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "**": " ^ ",
     "<": " < ", "<=": " ≤ ", ">": " > ", ">=": " ≥ ", "==": " = ", "!=": " ≠ ",
     "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
     "if": " if ", "else": " else ",

@@ -37,9 +37,7 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def evaluate(
-    node: n.Node, env: Mapping[str, Value], impls: Mapping[str, Callable[..., Value]]
-) -> Value:
+def evaluate(node: n.Node, env: Mapping[str, Value], impls: Mapping[str, Callable[..., Value]]) -> Value:
     """The value of checked tree ``node`` with symbol values ``env``, under the current
     decimal context."""
     if isinstance(node, (n.Number, n.Text, n.Boolean)):

@@ -140,6 +140,8 @@ def prepare(raw: str) -> Source:
     norm, norm_origin = _normalise(raw)
     norm_origin.append(len(raw))
     tokens = [t for t in _tokens(norm, norm_origin) if t.type not in _SKIPPED]
+    if all(t.type == tokenize.COMMENT for t in tokens):
+        raise _fail("the formula is empty", 0, "a formula such as parcels * 2")
     code: list[str] = []
     origin: list[int] = []
     previous_end: int | None = None

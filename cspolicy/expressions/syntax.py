@@ -42,7 +42,12 @@ _UNSUPPORTED_BINARY = {
     ast.BitXor: ("'^' is not supported; for powers use '**'", "^"),
 }
 _COMPARISONS = {
-    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
 }
 _UNSUPPORTED_COMPARISONS = {
     ast.In: ("'in' is not supported; compare with == and combine with 'or'", "in"),
@@ -83,18 +88,19 @@ def parse(text: str) -> n.Node:
     except SyntaxError as exc:
         raise _syntax_error(source, exc) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError(
-            "the formula is too complex to parse", column=1, expected="a simpler formula"
-        ) from None
+        raise ExpressionError("the formula is too complex to parse", column=1, expected="a simpler formula") from None
     return _Builder(source).build(tree.body, 1)
 
 
 def _syntax_error(source: Source, exc: SyntaxError) -> ExpressionError:
-    message = exc.msg or "invalid syntax"
-    if "Maybe you meant '==' or ':='" in message:
-        message = "'=' is not allowed here; to compare, use '=='"
     offset = exc.offset if exc.lineno == 1 and exc.offset else len(source.code) + 1
-    return ExpressionError(f"syntax error: {message}", column=source.column(offset - 1))
+    column = source.column(offset - 1)
+    at = source.code[offset - 1 : offset + 1]
+    if at == ":=":
+        return ExpressionError("assignment expressions (:=) are not allowed", column=column)
+    if at[:1] == "=" or "Maybe you meant '==' or ':='" in (exc.msg or ""):
+        return ExpressionError("'=' is not allowed; to compare, use '=='", column=column)
+    return ExpressionError(f"syntax error: {exc.msg or 'invalid syntax'}", column=column)
 
 
 class _Builder:
@@ -251,6 +257,6 @@ class _Builder:
             symbol = _COMPARISONS[type(op)]
             cols.append(self.op_col(operands[i], operands[i + 1], symbol))
         first = self.build(node.left, depth)
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             rest.append((_COMPARISONS[type(op)], self.build(right, depth)))
         return n.Compare(col, first, tuple(rest), tuple(cols))

@@ -83,6 +83,7 @@ class Parameter(Strict):
     rule: str | None = Field(None, pattern=RULE_ID_PATTERN)
     min: Scalar | None = None
     max: Scalar | None = None
+    choices: list[str] | None = Field(None, description="For enum parameters: the allowed values.")
     values: list[ParamValue] = Field(min_length=1)
 
 

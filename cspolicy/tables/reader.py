@@ -93,7 +93,7 @@ def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
 
 def _explicit_encoding(encoding: str) -> str:
     try:
-        b"".decode(encoding)
+        "".encode(encoding)  # also rejects bytes-to-bytes codecs such as base64
         canonical = codecs.lookup(encoding).name
     except LookupError:
         raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
@@ -177,8 +177,7 @@ class Table:
         plan = [(index, conv) for index, conv, _, _ in self._plan]
         progress = self.progress
         number = 1
-        with io.TextIOWrapper(open(self.path, "rb"), encoding=self.encoding, newline="") as text:
-            binary = text.buffer
+        with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
             reader = csv.reader(text)
             try:
                 next(reader, None)
@@ -335,7 +334,7 @@ def read_table(
     if chosen is None:
         chosen = detect_encoding(head, complete=size <= len(head), name=name)
     try:
-        with io.TextIOWrapper(open(path_text, "rb"), encoding=chosen, newline="") as text:
+        with open(path_text, "rb") as binary, io.TextIOWrapper(binary, encoding=chosen, newline="") as text:
             header = next(csv.reader(text), [])
     except UnicodeDecodeError:
         raise _decode_error(path_text, chosen, name, 1) from None

@@ -54,8 +54,9 @@ StrPath = str | os.PathLike[str]
 
 
 def number_text(value: Decimal) -> str:
-    """Plain notation, never an exponent, scale kept (``Decimal('1E+2')`` → ``'100'``)."""
-    return format(value, "f")
+    """Plain notation, never an exponent, scale kept (``Decimal('1E+2')`` → ``'100'``);
+    negative zero (``-0.00`` after rounding a tiny negative) is written without its sign."""
+    return format(value if value else value.copy_abs(), "f")
 
 
 def percent_text(value: Decimal) -> str:
@@ -64,6 +65,8 @@ def percent_text(value: Decimal) -> str:
     >>> percent_text(Decimal("0.155")), percent_text(Decimal("0.0700"))
     ('15.5%', '7%')
     """
+    if not value:
+        return "0%"
     text = str(value.scaleb(2, CONTEXT))
     if "E" in text:
         text = format(value.scaleb(2, CONTEXT), "f")
@@ -82,7 +85,7 @@ def format_value(value: Value, ctype: ColumnType) -> str:
     if value is False:
         return "no"
     if isinstance(value, Decimal):
-        return percent_text(value) if ctype is ColumnType.PERCENT else format(value, "f")
+        return percent_text(value) if ctype is ColumnType.PERCENT else number_text(value)
     if isinstance(value, _dt.date):
         return value.isoformat()
     return value
@@ -95,7 +98,7 @@ def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
         def number(value: Value) -> str:
             if isinstance(value, Decimal):
                 text = str(value)
-                return text if "E" not in text else format(value, "f")
+                return text if "E" not in text and text[0] != "-" else number_text(value)
             return format_value(value, ctype)
 
         return number
@@ -107,9 +110,13 @@ def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
         return text
     # Dates and percentages repeat a lot (one month of days, a few rates) and are slow to
     # format, so each column keeps a small memo of the texts it made.
+    # Keys are of one class only, since True == Decimal(1).
     memo: dict[Value, str] = {}
+    memo_class = Decimal if ctype is ColumnType.PERCENT else _dt.date if ctype is ColumnType.DATE else None
 
     def memoised(value: Value) -> str:
+        if value.__class__ is not memo_class:
+            return format_value(value, ctype)
         text = memo.get(value)
         if text is None:
             if len(memo) >= 4096:
@@ -169,7 +176,7 @@ def _json_value(value: Value) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} cannot be written as a JSON number")
-        return format(value, "f")
+        return number_text(value)
     if isinstance(value, _dt.date):
         return '"' + value.isoformat() + '"'
     return json.dumps(value, ensure_ascii=False)
