@@ -156,8 +156,8 @@ class OutputBuilder:
             raise self.doc.error((*path, "type"), f"'{cname}' is declared {ctype.value} but its formula gives "
                                  f"{expr.kind.value}", f"a type of kind {expr.kind.value}")
         # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
-        # not rounded again unless the column says so.
-        bare = expr.text.strip() in syms and col.round is None
+        # not rounded again unless the column declares a type or a rounding.
+        bare = expr.text.strip() in syms and col.round is None and col.type is None
         return ColumnPlan(cname, ctype, col.label or cname, line, expression=expr,
                           rounding=None if bare else self._rounding(col, ctype), rules=rules, hidden=col.hidden,
                           values=expr.result_values)

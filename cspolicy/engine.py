@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cspolicy.blocks import Grouper, external_sort, sort_key
+from cspolicy.blocks import ExternalSorter, Grouper, sort_key
 from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS
+
+#: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
+ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
 from cspolicy.plan import OutputPlan
 from cspolicy.values import Value
 
@@ -75,7 +78,8 @@ class Node:
         elif self.batch is not None:
             self._buffer = []
         elif self.sort_key is not None:
-            self._sorted = []
+            key = self.sort_key
+            self._sorted = ExternalSorter(key=lambda t: key(t[0]))
 
     # -- row flow -------------------------------------------------------------------------
     def push(self, row: Row, origin: RowOrigin) -> None:
@@ -84,7 +88,7 @@ class Node:
         elif self._buffer is not None:
             self._buffer.append((row, origin))
         elif self._sorted is not None:
-            self._sorted.append((row, origin))
+            self._sorted.add((row, origin))
         else:
             self._row(row, origin, ())
 
@@ -93,7 +97,7 @@ class Node:
         if fns.checks is not None:
             try:
                 bad = fns.checks(row, x)
-            except RUNTIME_ERRORS as exc:
+            except ROW_ERRORS as exc:
                 self.errors.add(self._runtime_error(exc, origin, row, x, in_checks=True))
                 return
             if bad:
@@ -102,7 +106,7 @@ class Node:
                 return
         try:
             out = fns.row(row, x)  # type: ignore[misc]
-        except RUNTIME_ERRORS as exc:
+        except ROW_ERRORS as exc:
             self.errors.add(self._runtime_error(exc, origin, row, x))
             return
         if self.on_row is not None:
@@ -122,7 +126,7 @@ class Node:
         key = tuple(row[i] for i in self._key_idx)
         try:
             vals, bys = self.fns.agg(row)
-        except RUNTIME_ERRORS as exc:
+        except ROW_ERRORS as exc:
             self.errors.add(DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}",
                                       file=origin.file, row=origin.row))
             return
@@ -137,22 +141,20 @@ class Node:
                 for (row, origin), x in zip(rows, self.batch(rows)):
                     self._row(row, origin, x)
         elif self._sorted is not None:
-            rows_iter: Iterator[tuple[Row, RowOrigin]] = iter(self._sorted)
-            self._sorted = None
-            assert self.sort_key is not None
-            key = self.sort_key
-            for row, origin in external_sort(rows_iter, key=lambda t: key(t[0])):
-                x = self.step(row, origin) if self.step is not None else ()
-                if x is None:
-                    continue
-                self._row(row, origin, x)
+            sorter, self._sorted = self._sorted, None
+            with sorter:
+                for row, origin in sorter.sorted():
+                    x = self.step(row, origin) if self.step is not None else ()
+                    if x is None:
+                        continue
+                    self._row(row, origin, x)
         elif self._grouper is not None:
             assert self.fns.post is not None
             outs: list[Row] = []
             for key, results in self._grouper.groups():
                 try:
                     out = self.fns.post(key, results)
-                except RUNTIME_ERRORS as exc:
+                except ROW_ERRORS as exc:
                     label = " / ".join("" if k is None else str(k) for k in key) or "the total"
                     self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {_why(exc)}"))
                     continue
@@ -204,6 +206,8 @@ def _why(exc: BaseException) -> str:
         return "division by zero"
     if isinstance(exc, TypeError):
         return "a blank value was used in arithmetic (give a value, or guard it with present()/coalesce())"
+    if isinstance(exc, DataError):
+        return exc.message
     if isinstance(exc, decimal.InvalidOperation):
         return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
     return str(exc) or type(exc).__name__

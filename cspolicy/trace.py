@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cspolicy.expressions import RUNTIME_ERRORS, Expression, format_plain
+
+_ROW_ERRORS = (*RUNTIME_ERRORS, ValueError, LookupError)
 from cspolicy.parameters import ResolvedParameter
 from cspolicy.plan import ColumnPlan, OutputPlan
 from cspolicy.values import ColumnType, Value
@@ -80,7 +82,7 @@ def _column_sentence(c: ColumnPlan, expr: Expression, env: Mapping[str, Value], 
         return f"{c.name} = {shown}{rule}"
     try:
         exact = expr.evaluate(env)
-    except RUNTIME_ERRORS as exc:  # pragma: no cover - a failing row is never emitted
+    except _ROW_ERRORS as exc:  # pragma: no cover - a failing row is never emitted
         return f"{c.name}: {expr.explain(env)} fails: {exc}"
     exact_shown = _exact_text(exact, c.ctype)
     return f"{c.name} = {shown}: {expr.explain(env)} = {exact_shown}{rounding_words(c, exact, value)}{rule}"
@@ -174,7 +176,7 @@ def locate_failure(plan: OutputPlan, row: Sequence[Value], x: Sequence[Value], i
         missing = [n for n in expr.names if n in env and env[n] is None]
         try:
             env_value = expr.evaluate(_Lenient(env))
-        except RUNTIME_ERRORS:
+        except _ROW_ERRORS:
             extra = f" (blank: {', '.join(sorted(missing))})" if missing else ""
             return f"{label} = {expr.text}{extra}"
         if not in_checks:

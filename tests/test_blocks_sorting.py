@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cspolicy.blocks import external_sort, sort_key
+from cspolicy.blocks import ExternalSorter, external_sort, sort_key
 
 D = Decimal
 Item = tuple[Any, ...]
@@ -111,6 +111,37 @@ def test_temp_files_go_away_when_the_key_fails(tmp_path: Path) -> None:
     assert open_fds() == before
 
 
+def test_push_sorter_spills_only_past_a_full_chunk(tmp_path: Path) -> None:
+    first: Callable[[tuple[int, int]], int] = lambda t: t[0]  # noqa: E731
+    with ExternalSorter(first, chunk_size=7, tmpdir=str(tmp_path)) as sorter:
+        for i in range(7):
+            sorter.add((i % 3, i))
+        assert sorter.runs == 0  # exactly one chunk: stays in memory
+        sorter.add((0, 7))
+        assert sorter.runs == 1 and len(sorter) == 8
+        assert list(sorter.sorted()) == sorted([(i % 3, i) for i in range(7)] + [(0, 7)], key=lambda t: t[0])
+
+
+def test_push_sorter_is_single_use() -> None:
+    sorter: ExternalSorter[int] = ExternalSorter(key=lambda n: n)
+    sorter.add(1)
+    assert list(sorter.sorted()) == [1]
+    with pytest.raises(RuntimeError, match="once"):
+        sorter.sorted()
+    with pytest.raises(RuntimeError, match="cannot add"):
+        sorter.add(2)
+
+
+@needs_proc
+def test_push_sorter_closes_files_on_exit(tmp_path: Path) -> None:
+    before = open_fds()
+    with ExternalSorter(key=lambda n: n, chunk_size=2, tmpdir=str(tmp_path)) as sorter:
+        for i in range(10):
+            sorter.add(i)
+        assert open_fds() > before
+    assert open_fds() == before
+
+
 cell = st.one_of(
     st.none(),
     st.decimals(min_value=-50, max_value=50, places=2),
@@ -137,3 +168,7 @@ def test_external_sort_equals_sorted(data: st.DataObject) -> None:
     key = lambda row: sort_key(row[:1])  # noqa: E731
     assert list(external_sort(rows, key=key, chunk_size=7)) == sorted(rows, key=key)
     assert list(external_sort(rows, key=key, chunk_size=7, fan_in=2)) == sorted(rows, key=key)
+    with ExternalSorter(key, chunk_size=5, fan_in=3) as sorter:
+        for row in rows:
+            sorter.add(row)
+        assert list(sorter.sorted()) == sorted(rows, key=key)

@@ -80,7 +80,7 @@ def test_names_and_functions_are_reported() -> None:
     assert expr.names == {"parcels", "growth", "late"}
     assert expr.functions_used == {"grade", "max"}
     assert expr.kind is Kind.TEXT
-    assert expr.result_values == {"A", "B"}
+    assert expr.result_values == frozenset({"A", "B"})
     assert compile_("true and not false").names == frozenset()
 
 
@@ -148,12 +148,12 @@ def test_enum_literals_inside_the_set_and_plain_text_are_fine() -> None:
 
 def test_result_values() -> None:
     assert compile_("unit").result_values == UNITS
-    assert compile_("'reward' if late else 'none'").result_values == {"reward", "none"}
+    assert compile_("'reward' if late else 'none'").result_values == frozenset({"reward", "none"})
     assert compile_("unit if late else 'none'").result_values == UNITS | {"none"}
     assert compile_("name if late else 'none'").result_values is None  # free text
     assert compile_("coalesce(unit, 'station')").result_values == UNITS
     assert compile_("coalesce(note, 'x')").result_values is None
-    assert compile_("grade(parcels)").result_values == {"A", "B"}
+    assert compile_("grade(parcels)").result_values == frozenset({"A", "B"})
     assert compile_("month(day)").result_values is None
     assert compile_("parcels").result_values is None
 

@@ -13,10 +13,7 @@ from cspolicy.expressions.nodes import Binary, Call, Compare, Number, Power, Una
 from cspolicy.values import Kind
 
 D = Decimal
-SYMBOLS = {
-    name: Symbol(name, Kind.NUMBER)
-    for name in ("x", "y", "parcels", "growth", "票数")
-}
+SYMBOLS = {name: Symbol(name, Kind.NUMBER) for name in ("x", "y", "parcels", "growth", "票数")}
 
 
 def error(text: str) -> ExpressionError:
@@ -185,6 +182,7 @@ def test_unicode_operators_and_full_width_forms() -> None:
         "max（x，y）": D(6),
         "x\n  + y": D(10),  # a YAML block may break lines
         "x\u3000+\u3000y": D(10),  # ideographic spaces
+        "x \u2212 y": D(2),  # U+2212 minus sign, as pasted from a document
     }
     for text, value in cases.items():
         assert compile_expression(text, SYMBOLS).evaluate(env) == value, text

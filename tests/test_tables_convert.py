@@ -18,11 +18,11 @@ D = Decimal
 T = ColumnType
 
 
-def convert(cell: str, ctype: ColumnType = T.INTEGER, **kwargs: object) -> Value:
+def convert(cell: str, ctype: ColumnType = T.INTEGER, /, **kwargs: object) -> Value:
     return make_converter(ColumnSpec("c", ctype, **kwargs))(cell)  # type: ignore[arg-type]
 
 
-def rejected(cell: str, ctype: ColumnType = T.INTEGER, **kwargs: object) -> CellError:
+def rejected(cell: str, ctype: ColumnType = T.INTEGER, /, **kwargs: object) -> CellError:
     with pytest.raises(CellError) as info:
         convert(cell, ctype, **kwargs)
     return info.value
@@ -365,8 +365,16 @@ LEVELS = {"values": {"light": ("轻度", "L"), "medium": ("中度", "M"), "sever
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("light", "light"), ("LIGHT", "light"), (" Light ", "light"), ("轻度", "light"), ("l", "light"),
-     ("ｍｅｄｉｕｍ", "medium"), ("中度", "medium"), ("重度", "severe")],
+    [
+        ("light", "light"),
+        ("LIGHT", "light"),
+        (" Light ", "light"),
+        ("轻度", "light"),
+        ("l", "light"),
+        ("ｍｅｄｉｕｍ", "medium"),
+        ("中度", "medium"),
+        ("重度", "severe"),
+    ],
 )
 def test_enum_accepts(cell: str, value: str) -> None:
     assert convert(cell, T.ENUM, **LEVELS) == value

@@ -44,6 +44,7 @@ from cspolicy.blocks.ranking import rank as rank
 from cspolicy.blocks.schedule import Decided as Decided
 from cspolicy.blocks.schedule import Schedule as Schedule
 from cspolicy.blocks.schedule import sanction as sanction
+from cspolicy.blocks.sorting import ExternalSorter as ExternalSorter
 from cspolicy.blocks.sorting import external_sort as external_sort
 from cspolicy.blocks.sorting import sort_key as sort_key
 
@@ -82,6 +83,7 @@ __all__ = [
     "award",
     "TIE_RULES",
     # sorting
+    "ExternalSorter",
     "external_sort",
     "sort_key",
     # message formatting

@@ -2,9 +2,10 @@
 
 Ladders need rows in (entity, date, input order) and some reports need them by key, but
 the engine streams: a million-row CSV must not be held in memory (a list of a million
-tuples of Decimals is hundreds of MiB). :func:`external_sort` sorts in memory when the
-input fits in one chunk and otherwise spills sorted chunks ("runs") to anonymous temporary
-files and merges them, holding at most one small batch per run. Ties keep input order:
+tuples of Decimals is hundreds of MiB). :class:`ExternalSorter` (push items, then read them
+sorted) and :func:`external_sort` (pull from an iterable) sort in memory when the input
+fits in one chunk and otherwise spill sorted chunks ("runs") to anonymous temporary files
+and merge them, holding at most one small batch per run. Ties keep input order:
 every record carries its input sequence number, which is the last part of the merge key.
 
 :func:`sort_key` makes tuples with blanks (``None``) comparable: ``None`` sorts before any
@@ -21,17 +22,20 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
-__all__ = ["external_sort", "sort_key"]
+__all__ = ["ExternalSorter", "external_sort", "sort_key"]
 
 T = TypeVar("T")
 
 _BATCH = 1024  # records per pickle record: bounds memory per run while reading back
-_BLANK: tuple[int] = (0,)
+_RANKS: dict[type, int] = {bool: 1, int: 2, Decimal: 2, str: 3, _dt.date: 4}
 
 
 def _kind_rank(value: Any) -> int:
+    rank = _RANKS.get(type(value))
+    if rank is not None:
+        return rank
     if isinstance(value, bool):
         return 1
     if isinstance(value, (int, Decimal)):
@@ -43,17 +47,128 @@ def _kind_rank(value: Any) -> int:
     return 5
 
 
-def sort_key(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+def sort_key(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """A key for tuples that may hold ``None``: blanks first, then by value.
 
-    Values of different kinds in one position (which a typed column never produces) are
-    ordered by kind (booleans, numbers, text, dates) instead of raising ``TypeError``.
+    Each value becomes three flat entries (blank flag, kind rank, value); a blank becomes
+    ``(0, 0, 0)``, so two blanks compare equal and a blank never meets a real value. Values
+    of different kinds in one position (which a typed column never produces) are ordered
+    by kind (booleans, numbers, text, dates) instead of raising ``TypeError``. Flat keys
+    build and compare about twice as fast as nested ones.
 
     >>> rows = [("b", Decimal(2)), (None, Decimal(1)), ("a", None), ("a", Decimal("-1"))]
     >>> sorted(rows, key=sort_key)
     [(None, Decimal('1')), ('a', None), ('a', Decimal('-1')), ('b', Decimal('2'))]
     """
-    return tuple(_BLANK if v is None else (1, _kind_rank(v), v) for v in values)
+    key: list[Any] = []
+    for v in values:
+        if v is None:
+            key += (0, 0, 0)
+        else:
+            key += (1, _kind_rank(v), v)
+    return tuple(key)
+
+
+class ExternalSorter(Generic[T]):
+    """Push-style stable sort in bounded memory: :meth:`add` items one by one (as a
+    streaming engine produces them), then iterate :meth:`sorted` once.
+
+    At most ``chunk_size`` items are held; adding one more spills the held items, sorted,
+    to an anonymous file (:func:`tempfile.TemporaryFile` in ``tmpdir``, which has no name
+    on POSIX and vanishes when closed). Up to ``fan_in`` runs are merged at once (more
+    are merged in rounds), so open files stay bounded. Items must be picklable. Use it as
+    a context manager, or call :meth:`close`, so that files are closed even when the
+    result is not read to the end.
+
+    >>> with ExternalSorter(key=lambda r: r[0], chunk_size=2) as sorter:
+    ...     for row in [("b", 1), ("a", 2), ("b", 0), ("a", 1)]:
+    ...         sorter.add(row)
+    ...     list(sorter.sorted())
+    [('a', 2), ('a', 1), ('b', 1), ('b', 0)]
+    """
+
+    def __init__(
+        self, key: Callable[[T], Any], *, chunk_size: int = 100_000, tmpdir: str | None = None, fan_in: int = 64
+    ) -> None:
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+        if fan_in < 2:
+            raise ValueError(f"fan_in must be at least 2, not {fan_in}")
+        self.key = key
+        self.chunk_size = chunk_size
+        self.tmpdir = tmpdir
+        self.fan_in = fan_in
+        self._held: list[T] = []
+        self._runs: list[IO[bytes]] = []
+        self._count = 0
+        self._spilled = 0  # sequence number of the first held item
+        self._started = False
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def runs(self) -> int:
+        """How many sorted runs have been spilled to files so far."""
+        return len(self._runs)
+
+    def add(self, item: T) -> None:
+        """Take one more item (spilling the held ones first when ``chunk_size`` are held)."""
+        if self._started:
+            raise RuntimeError("cannot add items once sorted() has started")
+        if len(self._held) == self.chunk_size:
+            self._runs.append(_write_run(self._sorted_held(), self.tmpdir))
+            self._spilled += len(self._held)
+            self._held = []
+        self._held.append(item)
+        self._count += 1
+
+    def _sorted_held(self) -> list[tuple[int, T]]:
+        key, base = self.key, self._spilled
+        records = [(key(item), base + i, item) for i, item in enumerate(self._held)]
+        records.sort(key=_head2)
+        return [(n, item) for _, n, item in records]
+
+    def sorted(self) -> Iterator[T]:
+        """Every item added, stably sorted by ``key``; files are closed at the end."""
+        if self._started:
+            raise RuntimeError("sorted() can be iterated only once")
+        self._started = True
+        return self._merged()
+
+    def _merged(self) -> Iterator[T]:
+        try:
+            if not self._runs:  # everything fits: an ordinary stable in-memory sort
+                held, self._held = self._held, []
+                held.sort(key=self.key)
+                yield from held
+                return
+            while len(self._runs) + 1 > self.fan_in:
+                merged: list[IO[bytes]] = []
+                for start in range(0, len(self._runs), self.fan_in):
+                    group = self._runs[start : start + self.fan_in]
+                    merged.append(_write_run(_merge([_read_run(r) for r in group], self.key), self.tmpdir))
+                    for run in group:
+                        run.close()
+                self._runs = merged
+            tail, self._held = self._sorted_held(), []
+            for _, item in _merge([*(_read_run(r) for r in self._runs), iter(tail)], self.key):
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close (and so delete) every run file and drop the held items."""
+        for run in self._runs:
+            run.close()
+        self._runs = []
+        self._held = []
+
+    def __enter__(self) -> ExternalSorter[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def external_sort(
@@ -64,59 +179,25 @@ def external_sort(
     tmpdir: str | None = None,
     fan_in: int = 64,
 ) -> Iterator[T]:
-    """Yield ``items`` sorted by ``key``, stably, holding at most about ``chunk_size``
-    items in memory.
-
-    Runs are pickled to anonymous files (:func:`tempfile.TemporaryFile` in ``tmpdir``),
-    which are closed, and so deleted, when the result is exhausted, closed or garbage
-    collected. At most ``fan_in`` runs are merged at once (more are merged in rounds), so
-    the number of open files stays bounded. Items and keys must be picklable.
+    """Yield ``items`` sorted by ``key``, stably, holding at most ``chunk_size`` items in
+    memory (see :class:`ExternalSorter`). The input is read when the first item is asked
+    for; temporary files are deleted when the result is exhausted, closed or garbage
+    collected.
 
     >>> list(external_sort([3, 1, 2, 1, 0], key=lambda n: n, chunk_size=2))
     [0, 1, 1, 2, 3]
-    >>> rows = [("b", 1), ("a", 2), ("b", 0), ("a", 1)]
-    >>> list(external_sort(rows, key=lambda r: r[0], chunk_size=3))
-    [('a', 2), ('a', 1), ('b', 1), ('b', 0)]
     """
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-    if fan_in < 2:
-        raise ValueError(f"fan_in must be at least 2, not {fan_in}")
-    return _sorted(iter(items), key, chunk_size, tmpdir, fan_in)
+    sorter = ExternalSorter(key, chunk_size=chunk_size, tmpdir=tmpdir, fan_in=fan_in)
+    return _pull(items, sorter)
 
 
-def _sorted(
-    source: Iterator[T], key: Callable[[T], Any], chunk_size: int, tmpdir: str | None, fan_in: int
-) -> Iterator[T]:
-    runs: list[IO[bytes]] = []
+def _pull(items: Iterable[T], sorter: ExternalSorter[T]) -> Iterator[T]:
     try:
-        chunk = list(itertools.islice(source, chunk_size))
-        ahead = list(itertools.islice(source, 1))
-        if not ahead:  # everything fits: an ordinary stable in-memory sort
-            chunk.sort(key=key)
-            yield from chunk
-            return
-        seq = 0
-        while chunk:
-            records = sorted(((key(item), seq + i, item) for i, item in enumerate(chunk)), key=_head2)
-            seq += len(chunk)
-            runs.append(_write_run(((n, item) for _, n, item in records), tmpdir))
-            del records
-            chunk = ahead + list(itertools.islice(source, chunk_size - len(ahead)))
-            ahead = []
-        while len(runs) > fan_in:
-            merged: list[IO[bytes]] = []
-            for start in range(0, len(runs), fan_in):
-                group = runs[start : start + fan_in]
-                merged.append(_write_run(_merge(group, key), tmpdir))
-                for run in group:
-                    run.close()
-            runs = merged
-        for _, item in _merge(runs, key):
-            yield item
+        for item in items:
+            sorter.add(item)
+        yield from sorter.sorted()
     finally:
-        for run in runs:
-            run.close()
+        sorter.close()
 
 
 def _head2(record: tuple[Any, int, Any]) -> tuple[Any, int]:
@@ -146,6 +227,7 @@ def _read_run(run: IO[bytes]) -> Iterator[tuple[int, Any]]:
         yield from batch
 
 
-def _merge(runs: list[IO[bytes]], key: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:
-    """Merge sorted runs by (key, sequence number): stable across runs."""
-    return heapq.merge(*(_read_run(run) for run in runs), key=lambda rec: (key(rec[1]), rec[0]))
+def _merge(runs: list[Iterator[tuple[int, Any]]], key: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:
+    """Merge sorted (sequence number, item) streams by (key, sequence number): stable
+    across runs, and items themselves are never compared."""
+    return heapq.merge(*runs, key=lambda rec: (key(rec[1]), rec[0]))

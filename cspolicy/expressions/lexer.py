@@ -5,7 +5,7 @@ nesting and knows nothing of ``7%`` or ``×``. It:
 
 * enforces the cheap limits (length, control characters, parenthesis nesting);
 * NFKC-normalises everything outside string literals (full-width ``（）``, ``，``, digits)
-  and maps ``× ÷ ≤ ≥ ≠`` to ``* / <= >= !=``; string contents are kept exactly as written;
+  and maps ``× ÷ ≤ ≥ ≠ −`` to ``* / <= >= != -``; string contents are kept exactly as written;
 * tokenises with :mod:`tokenize`, rejects names starting with ``_`` and any ``%`` that is
   not a percent suffix, and rewrites every number literal to ``_num("12")`` and every
   percent literal to ``_pct("7")``, so the exact digits reach the tree builder as text (never
@@ -33,7 +33,7 @@ MAX_TEXT = 2000
 #: The deepest parenthesis nesting accepted.
 MAX_NESTING = 40
 
-_SYMBOLS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
+_SYMBOLS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!=", "\u2212": "-"}  # U+2212 minus sign
 _CURLY_QUOTES = "‘’“”"
 _PLAIN_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _SKIPPED = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
@@ -135,7 +135,11 @@ def _modulo_error(offset: int) -> ExpressionError:
 
 
 def prepare(raw: str) -> Source:
-    """Check, normalise and rewrite ``raw``; raise :class:`ExpressionError` if it cannot be."""
+    """Check, normalise and rewrite ``raw``; raise :class:`ExpressionError` if it cannot be.
+
+    >>> prepare("（x × 7%）").code
+    '(x * _pct("7"))'
+    """
     _check_characters(raw)
     norm, norm_origin = _normalise(raw)
     norm_origin.append(len(raw))

@@ -79,7 +79,15 @@ _FORBIDDEN: dict[type[ast.AST], str] = {
 
 
 def parse(text: str) -> n.Node:
-    """Parse formula ``text`` into a whitelisted tree (names not yet resolved)."""
+    """Parse formula ``text`` into a whitelisted tree (names not yet resolved).
+
+    >>> parse("-x ** 2")
+    Unary(col=1, op='-', operand=Power(col=2, base=Name(col=2, name='x'), exponent=2))
+    >>> parse("x.y")
+    Traceback (most recent call last):
+    ...
+    cspolicy.expressions.symbols.ExpressionError: attribute access is not allowed
+    """
     source = prepare(text)
     try:
         with warnings.catch_warnings():

@@ -37,7 +37,8 @@ from cspolicy.tables.spec import ColumnSpec
 from cspolicy.tables.writer import number_text, percent_text
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["CellError", "Converter", "make_converter", "fold"]
+# number_text and percent_text live in writer.py; re-exported here for older imports.
+__all__ = ["CellError", "Converter", "make_converter", "fold", "number_text", "percent_text"]
 
 #: A cell converter: raw cell text in, typed value out (raises :class:`CellError`).
 Converter = Callable[[str], Value]
@@ -76,15 +77,12 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _EXPONENT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
+_EXPONENT_NOTE = (
+    " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
+)
 
-_NOUN = {
-    ColumnType.INTEGER: "a whole number",
-    ColumnType.DECIMAL: "a number",
-    ColumnType.QUANTITY: "a number",
-    ColumnType.MONEY: "an amount of money",
-    ColumnType.PERCENT: "a percentage",
-}
+_NOUN = {ColumnType.INTEGER: "a whole number", ColumnType.DECIMAL: "a number", ColumnType.QUANTITY: "a number"}
+_NOUN |= {ColumnType.MONEY: "an amount of money", ColumnType.PERCENT: "a percentage"}
 _EXAMPLE = {
     ColumnType.INTEGER: "a whole number such as 120",
     ColumnType.DECIMAL: "a number such as 99.5",
@@ -101,22 +99,22 @@ def _parse_number(cell: str, ctype: ColumnType, shown: str | None = None) -> Dec
     """Slow path: parse a non-blank numeric cell after NFKC (thousands separators, currency);
     ``shown`` is the whole cell for messages when ``cell`` is only its number part."""
     text = unicodedata.normalize("NFKC", cell).strip().replace("\u2212", "-")
-    quoted = _shown(cell if shown is None else shown)
     if ctype is ColumnType.MONEY:
         sign = text[:1] if text[:1] in ("+", "-") else ""
-        body = text[len(sign):].strip()
+        body = text[len(sign) :].strip()
         if body.startswith("¥"):
             body = body[1:].lstrip()
         elif body.endswith("元"):
             body = body[:-1].rstrip()
         text = sign + body
-    if _PLAIN.fullmatch(text):
-        value = Decimal(text)
-    elif _GROUPED.fullmatch(text):
+    if "," in text and _GROUPED.fullmatch(text):
         value = Decimal(text.replace(",", ""))
-    elif _EXPONENT.fullmatch(text):
-        raise CellError(quoted + _EXPONENT_NOTE, _EXAMPLE[ctype])
+    elif _PLAIN.fullmatch(text):
+        value = Decimal(text)
     else:
+        quoted = _shown(cell if shown is None else shown)
+        if _EXPONENT.fullmatch(text):
+            raise CellError(quoted + _EXPONENT_NOTE, _EXAMPLE[ctype])
         raise CellError(f"{quoted} is not {_NOUN[ctype]}", _EXAMPLE[ctype])
     if not value and value.is_signed():
         value = value.copy_abs()
@@ -171,11 +169,12 @@ def _numeric(col: ColumnSpec, on_blank: Converter) -> Converter:
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 check(value, cell)
             return value
-        parsed: Decimal | None
-        try:
-            parsed = Decimal(cell)
-        except (InvalidOperation, ValueError):
-            parsed = None
+        parsed: Decimal | None = None
+        if "," not in cell:  # thousands separators go straight to the slow path
+            try:
+                parsed = Decimal(cell)
+            except (InvalidOperation, ValueError):
+                pass
         if parsed is None or not parsed.is_finite() or "e" in cell or "E" in cell or "_" in cell:
             if not cell.strip():
                 return on_blank(cell)
@@ -332,8 +331,7 @@ def _enum(col: ColumnSpec, on_blank: Converter) -> Converter:
                 raise PolicyError(
                     f"enum column '{col.name}': '{spelling}' would match both '{other}' and '{canonical}'"
                 )
-    allowed = list(col.values)
-    expected = "one of: " + ", ".join(allowed)
+    expected = "one of: " + ", ".join(col.values)
 
     def convert(cell: str) -> Value:
         found = table.get(cell.strip().casefold())
@@ -362,15 +360,9 @@ def _text(col: ColumnSpec, on_blank: Converter) -> Converter:
 
 
 _FACTORIES: dict[ColumnType, Callable[[ColumnSpec, Converter], Converter]] = {
-    ColumnType.INTEGER: _numeric,
-    ColumnType.DECIMAL: _numeric,
-    ColumnType.MONEY: _numeric,
-    ColumnType.QUANTITY: _numeric,
-    ColumnType.PERCENT: _percent,
-    ColumnType.DATE: _date,
-    ColumnType.BOOLEAN: _boolean,
-    ColumnType.ENUM: _enum,
-    ColumnType.TEXT: _text,
+    **dict.fromkeys((ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.MONEY, ColumnType.QUANTITY), _numeric),
+    **{ColumnType.PERCENT: _percent, ColumnType.DATE: _date, ColumnType.BOOLEAN: _boolean},
+    **{ColumnType.ENUM: _enum, ColumnType.TEXT: _text},
 }
 
 
@@ -388,10 +380,8 @@ def make_converter(col: ColumnSpec) -> Converter:
     """
     default = col.default
     blank_ok = default is not None or not col.required
-    if col.type is ColumnType.ENUM:
-        blank_expected = "one of: " + ", ".join(col.values)
-    else:
-        blank_expected = _EXAMPLE.get(col.type, "a value")
+    is_enum = col.type is ColumnType.ENUM
+    blank_expected = "one of: " + ", ".join(col.values) if is_enum else _EXAMPLE.get(col.type, "a value")
 
     def on_blank(cell: str) -> Value:
         if blank_ok:

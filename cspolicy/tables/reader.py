@@ -68,7 +68,7 @@ def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
         raise DataError(
-            "this is a UTF-16 (\"Unicode text\") file, not CSV",
+            'this is a UTF-16 ("Unicode text") file, not CSV',
             file=name,
             expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
         )
@@ -114,7 +114,9 @@ def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
                 break
             offset += len(line)
     if encoding in ("utf-8", "utf-8-sig"):
-        return DataError(f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name)
+        return DataError(
+            f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name
+        )
     label = encoding.upper().replace("_", "-")
     return DataError(f"not valid {label} {where}; check the file's encoding, e.g. try --encoding utf-8", file=name)
 
@@ -199,7 +201,8 @@ class Table:
             except UnicodeDecodeError:
                 error = _decode_error(self.path, self.encoding, self.name, number + 1)
                 if self.errors is None and collector:
-                    raise DataErrors([*collector.errors, error], truncated=collector.count - len(collector.errors))
+                    truncated = collector.count - len(collector.errors)
+                    raise DataErrors([*collector.errors, error], truncated=truncated) from None
                 raise error from None
             except csv.Error as exc:
                 raise DataError(

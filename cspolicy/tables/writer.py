@@ -202,7 +202,7 @@ def write_json(stream: TextIO, outputs: Mapping[str, tuple[Columns, Iterable[Seq
         for row in rows:
             if len(row) != len(keys):
                 raise ValueError(f"output '{name}': row has {len(row)} values for {len(keys)} columns")
-            fields = ",".join([key + _json_value(value) for key, value in zip(keys, row)])
+            fields = ",".join([key + _json_value(value) for key, value in zip(keys, row, strict=True)])
             write(("\n    {" if empty else ",\n    {") + fields + ("\n    }" if keys else "}"))
             empty = False
         write("]" if empty else "\n  ]")
