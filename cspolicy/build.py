@@ -15,8 +15,8 @@ from typing import Any
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
 from cspolicy.parameters import DatedValue, ParameterDef
-from cspolicy.plan import BandBound, BandPlan, BandsPlan, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
-from cspolicy.schema.models import BandsSpec, Check, Column, OutputColumn, PolicyModel
+from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
+from cspolicy.schema.models import BandsSpec, Column, PolicyModel
 from cspolicy.schema.yamlsource import Document
 from cspolicy.tables.convert import CellError, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
@@ -134,14 +134,14 @@ class Builder:
         for i, band in enumerate(b.bands):
             bp = (*path, "bands", i)
 
-            def bound(key: str, raw: Any) -> BandBound | None:
+            def bound(key: str, raw: Any, bp: tuple[str | int, ...] = bp) -> BandBound | None:
                 if raw is None:
                     return None
                 text = str(raw).strip()
                 if text in params:
                     if params[text].type.kind is not Kind.NUMBER:
-                        raise self.doc.error((*bp, key), f"band bound '{text}' is a {params[text].type.value} parameter",
-                                             "a number, a percent or a numeric parameter")
+                        raise self.doc.error((*bp, key), f"band bound '{text}' is a {params[text].type.value} "
+                                             "parameter", "a number, a percent or a numeric parameter")
                     used.append(text)
                     return BandBound(parameter=text)
                 value = convert_scalar(self.doc, (*bp, key), text, ColumnType.PERCENT if text.endswith("%")

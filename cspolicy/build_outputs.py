@@ -104,7 +104,7 @@ class OutputBuilder:
         columns: list[ColumnPlan] = []
         col_syms: dict[str, Symbol] = {}
         for cname, raw in out.columns.items():
-            col = OutputColumn(expr=raw) if isinstance(raw, str) else raw
+            col = OutputColumn.model_validate({"expr": raw}) if isinstance(raw, str) else raw
             path = (*base, "columns", cname)
             columns.append(self.column(name, cname, col, path, grouped, out.group_by or [],
                                        src_syms, step_syms, col_syms))
@@ -116,7 +116,7 @@ class OutputBuilder:
                 raise self.doc.error((*base, "key"), f"key: unknown column '{k}'", "a column of this output")
         self.out_syms[name] = col_syms
         return OutputPlan(name, out.from_, is_input, src_cols, tuple(columns), tuple(out.key),
-                          tuple(out.group_by) if grouped else None, tuple(out.sort_by), tuple(checks),
+                          tuple(out.group_by or ()) if grouped else None, tuple(out.sort_by), tuple(checks),
                           ladder, rank, out.description or "")
 
     def column(self, out_name: str, cname: str, col: OutputColumn, path: tuple[str | int, ...], grouped: bool,

@@ -63,10 +63,10 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
 
     fns = RowFunctions()
     if plan.checks:
-        used = set().union(*(c.expression.names for c in plan.checks))
+        used = set().union(*(chk.expression.names for chk in plan.checks))
         body = header("s, x", "_chk", used) + ["    bad = []"]
-        for i, c in enumerate(plan.checks):
-            body.append(f"    if not ({c.expression.python(base_names, pool)}): bad.append({i})")
+        for i, chk in enumerate(plan.checks):
+            body.append(f"    if not ({chk.expression.python(base_names, pool)}): bad.append({i})")
         body.append("    return bad")
         lines += body
     if not plan.grouped:

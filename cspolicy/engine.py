@@ -10,7 +10,7 @@ sorting spills to temporary files beyond a fixed number of rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,11 +18,11 @@ from cspolicy.blocks import ExternalSorter, Grouper, sort_key
 from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS
+from cspolicy.plan import OutputPlan
+from cspolicy.values import Value
 
 #: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
 ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
-from cspolicy.plan import OutputPlan
-from cspolicy.values import Value
 
 __all__ = ["Sink", "Node", "RowOrigin", "Step"]
 
@@ -57,7 +57,7 @@ class Node:
     errors: ErrorCollector
     sinks: list[Sink] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
-    step: Callable[[Row, RowOrigin], Row] | None = None
+    step: Callable[[Row, RowOrigin], Row | None] | None = None
     batch: Callable[[list[tuple[Row, RowOrigin]]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
     on_row: Callable[[Node, Row, Row, Row, RowOrigin], None] | None = None
@@ -71,7 +71,7 @@ class Node:
     def __post_init__(self) -> None:
         p = self.plan
         if p.grouped:
-            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None],  # type: ignore[misc]
+            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None],
                                     total=not p.group_by)
             names = [n for n, _ in p.source_columns]
             self._key_idx = [names.index(k) for k in p.group_by or ()]
@@ -138,16 +138,15 @@ class Node:
             rows = self._buffer
             self._buffer = None
             if not self.errors:
-                for (row, origin), x in zip(rows, self.batch(rows)):
-                    self._row(row, origin, x)
+                for (row, origin), values in zip(rows, self.batch(rows), strict=True):
+                    self._row(row, origin, values)
         elif self._sorted is not None:
             sorter, self._sorted = self._sorted, None
             with sorter:
                 for row, origin in sorter.sorted():
-                    x = self.step(row, origin) if self.step is not None else ()
-                    if x is None:
-                        continue
-                    self._row(row, origin, x)
+                    x: Row | None = self.step(row, origin) if self.step is not None else ()
+                    if x is not None:
+                        self._row(row, origin, x)
         elif self._grouper is not None:
             assert self.fns.post is not None
             outs: list[Row] = []

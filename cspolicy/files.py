@@ -15,13 +15,13 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 from cspolicy.errors import UsageError
 from cspolicy.plan import OutputPlan
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, execute, prepare
-from cspolicy.tables import AtomicFiles, CsvSink, csv_encoding, read_table, render_table, write_json
+from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, read_table, render_table, write_json
 from cspolicy.trace import Trace
 from cspolicy.values import ColumnType, Value
 
@@ -109,12 +109,13 @@ def run_files(
     stdout: TextIO | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RunReport:
-    """Evaluate ``policy`` over CSV files and write its outputs.
+    """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
     ``output`` is a directory (one ``<output>.csv`` per output), a ``.json`` file (one
     document), a ``.csv`` file (one output) or ``None`` for ``stdout`` in ``fmt``
-    (``table`` by default). With ``explain``, the matching rows' explanations are printed
-    to ``stdout`` (instead of the tables when there is no ``output``).
+    (``table`` by default). With ``explain``, the explanations of the rows with that key
+    are printed to ``stdout`` (instead of the tables when there is no ``output``).
+    ``progress(bytes_read, total_bytes)`` is called now and then while reading.
     Raises :class:`~cspolicy.errors.DataError` (nothing written) or
     :class:`~cspolicy.errors.UsageError`.
     """
@@ -127,84 +128,15 @@ def run_files(
     target = None if output is None else Path(output)
     kind = _output_kind(target, fmt, selected)
     prep = prepare(policy, settings, explain=explain)
-    report = RunReport()
-    names: dict[str, str] = {}
-    from cspolicy.errors import ErrorCollector
-
     tables = {}
     for table, path in inputs.items():
-        spec = policy.inputs[table]
-        t = read_table(path, spec, encoding=encoding, errors=prep.errors,
-                       progress=(lambda n, total=os.path.getsize(path): progress(n, total)) if progress else None)
-        tables[table] = t
-        names[table] = t.name
-    del ErrorCollector
-    if kind == "dir":
-        assert target is not None
-        target.mkdir(parents=True, exist_ok=True)
-        with AtomicFiles() as files:
-            for name in selected:
-                plan = policy.outputs[name]
-                idx, cols = _visible(plan)
-                path = target / f"{name}.csv"
-                sink = CsvSink(files.open(path, encoding=csv_encoding(bom)), cols)
-                sink.write_header()
-                counting = _CountingSink(sink)
-                prep.nodes[name].sinks.append(_Project(idx, counting, len(plan.columns)))
-                report.rows[name] = 0
-                report.written.append(path)
-                setattr(counting, "_name", name)
-                prep.nodes[name]._counter = counting  # type: ignore[attr-defined]
-            _execute(prep, tables, names)
-        for name in selected:
-            report.rows[name] = prep.nodes[name]._counter.count  # type: ignore[attr-defined]
-    elif kind in ("csvfile", "csvout"):
-        plan = policy.outputs[selected[0]]
-        idx, cols = _visible(plan)
-        if kind == "csvfile":
-            assert target is not None
-            with AtomicFiles() as files:
-                sink = CsvSink(files.open(target, encoding=csv_encoding(bom)), cols)
-                sink.write_header()
-                counting = _CountingSink(sink)
-                prep.nodes[plan.name].sinks.append(_Project(idx, counting, len(plan.columns)))
-                _execute(prep, tables, names)
-            report.written.append(target)
-        else:
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-                sink = CsvSink(spool, cols)
-                sink.write_header()
-                counting = _CountingSink(sink)
-                prep.nodes[plan.name].sinks.append(_Project(idx, counting, len(plan.columns)))
-                _execute(prep, tables, names)
-                if explain is None:
-                    spool.seek(0)
-                    shutil.copyfileobj(spool, stdout)
-        report.rows[plan.name] = counting.count
-    else:  # json file, json stdout, table stdout: rows are held until the run succeeded
-        lists: dict[str, _ListSink] = {}
-        for name in selected:
-            plan = policy.outputs[name]
-            idx, _cols = _visible(plan)
-            lists[name] = _ListSink()
-            prep.nodes[name].sinks.append(_Project(idx, lists[name], len(plan.columns)))
-        _execute(prep, tables, names)
-        docs = {name: (_visible(policy.outputs[name])[1], lists[name].rows) for name in selected}
-        report.rows = {name: len(lists[name].rows) for name in selected}
-        if kind == "jsonfile":
-            assert target is not None
-            with AtomicFiles() as files:
-                write_json(files.open(target, encoding="utf-8"), docs)
-            report.written.append(target)
-        elif explain is None:
-            if kind == "jsonout":
-                write_json(stdout, docs)
-            else:
-                parts = []
-                for name, (cols, rows) in docs.items():
-                    title = f"{name} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
-                    parts.append(title + "\n" + render_table(cols, rows))
-                stdout.write("\n\n".join(parts) + "\n")
+        report_to = None if progress is None else _progress_for(path, progress)
+        tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
+    report = RunReport()
+    if kind in ("dir", "csvfile", "csvout"):
+        _write_csv(prep, tables, selected, kind, target, bom, stdout if explain is None else None, report)
+    else:
+        _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
     report.traces = prep.traces
     if explain is not None:
         if not prep.traces:
@@ -216,8 +148,74 @@ def run_files(
     return report
 
 
-def _execute(prep: Prepared, tables: Mapping[str, Any], names: Mapping[str, str]) -> None:
-    execute(prep, {name: t.rows() for name, t in tables.items()}, names)
+def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], None]) -> Callable[[int], None]:
+    total = os.path.getsize(path)
+    return lambda done: progress(done, total)
+
+
+def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
+               bom: bool, stdout: TextIO | None, report: RunReport) -> None:
+    """CSV outputs stream row by row into temporary files, renamed (or printed) at the end."""
+    counters: dict[str, _CountingSink] = {}
+
+    def attach(name: str, stream: TextIO) -> None:
+        plan = prep.policy.outputs[name]
+        idx, cols = _visible(plan)
+        sink = CsvSink(stream, cols)
+        sink.write_header()
+        counters[name] = _CountingSink(sink)
+        prep.nodes[name].sinks.append(_Project(idx, counters[name], len(plan.columns)))
+
+    if kind == "csvout":
+        with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
+            attach(selected[0], spool)
+            _execute(prep, tables)
+            if stdout is not None:
+                spool.seek(0)
+                shutil.copyfileobj(spool, stdout)
+    else:
+        assert target is not None
+        paths = {selected[0]: target} if kind == "csvfile" else {n: target / f"{n}.csv" for n in selected}
+        if kind == "dir":
+            target.mkdir(parents=True, exist_ok=True)
+        with AtomicFiles() as files:
+            for name, path in paths.items():
+                attach(name, files.open(path, encoding=csv_encoding(bom)))
+            _execute(prep, tables)
+        report.written.extend(paths.values())
+    report.rows = {name: c.count for name, c in counters.items()}
+
+
+def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
+                stdout: TextIO | None, report: RunReport) -> None:
+    """JSON and terminal tables hold the rows until the run has succeeded."""
+    lists: dict[str, _ListSink] = {}
+    for name in selected:
+        plan = prep.policy.outputs[name]
+        lists[name] = _ListSink()
+        prep.nodes[name].sinks.append(_Project(_visible(plan)[0], lists[name], len(plan.columns)))
+    _execute(prep, tables)
+    docs = {name: (_visible(prep.policy.outputs[name])[1], lists[name].rows) for name in selected}
+    report.rows = {name: len(lists[name].rows) for name in selected}
+    if kind == "jsonfile":
+        assert target is not None
+        with AtomicFiles() as files:
+            write_json(files.open(target, encoding="utf-8"), docs)
+        report.written.append(target)
+    elif stdout is None:
+        return
+    elif kind == "jsonout":
+        write_json(stdout, docs)
+    else:
+        parts = []
+        for name, (cols, rows) in docs.items():
+            title = f"{name} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
+            parts.append(title + "\n" + render_table(cols, rows))
+        stdout.write("\n\n".join(parts) + "\n")
+
+
+def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
+    execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()})
 
 
 def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:
@@ -247,5 +245,3 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
         raise UsageError(f"-o {target}: exists and is not a directory", expected="a directory, a .csv or a .json path")
     return "dir"
 
-
-IO  # re-exported for typing users

@@ -54,11 +54,11 @@ def describe_policy(policy: Policy) -> str:
         lines.append("")
         how = f"grouped by {', '.join(plan.group_by)}" if plan.group_by else "one row per source row"
         lines.append(f"output {name} (from {plan.source}, {how}):")
-        for c in plan.columns:
-            if c.hidden:
+        for oc in plan.columns:
+            if oc.hidden:
                 continue
-            what = c.expression.text if c.expression is not None else f"{c.agg}({c.of.text if c.of else ''})"
-            rule = f" [{', '.join(c.rules)}]" if c.rules else ""
-            rnd = f", round {c.rounding[0]} places {c.rounding[1]}" if c.rounding else ""
-            lines.append(f"  {c.name} ({c.ctype.value}{rnd}) = {' '.join(what.split())}{rule}")
+            what = oc.expression.text if oc.expression is not None else f"{oc.agg}({oc.of.text if oc.of else ''})"
+            rule = f" [{', '.join(oc.rules)}]" if oc.rules else ""
+            rnd = f", round {oc.rounding[0]} places {oc.rounding[1]}" if oc.rounding else ""
+            lines.append(f"  {oc.name} ({oc.ctype.value}{rnd}) = {' '.join(what.split())}{rule}")
     return "\n".join(lines)

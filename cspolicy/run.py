@@ -19,15 +19,14 @@ from typing import Any
 from cspolicy.codegen import compile_output
 from cspolicy.engine import Node, RowOrigin, make_sort_key
 from cspolicy.errors import DataError, ErrorCollector, PolicyError, UsageError
+from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
-from cspolicy.plan import OutputPlan
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, bind_functions, make_ladder_step, make_rank_batch
 from cspolicy.tables.convert import CellError, make_converter
 from cspolicy.tables.spec import ColumnSpec
-from cspolicy.expressions import format_plain
 from cspolicy.trace import Trace, explain_group, explain_row
 from cspolicy.values import Value
 
@@ -171,8 +170,11 @@ def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedPara
 
 
 def _key_matches(label: str, key: str) -> bool:
-    norm = lambda s: " ".join(s.replace("/", " / ").split()).casefold()  # noqa: E731
-    return norm(label) == norm(key)
+    return _norm_key(label) == _norm_key(key)
+
+
+def _norm_key(text: str) -> str:
+    return " ".join(text.replace("/", " / ").split()).casefold()
 
 
 def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str]) -> None:

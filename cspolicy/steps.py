@@ -58,9 +58,15 @@ def bind_bands(plan: BandsPlan, params: Mapping[str, Value]) -> Bands:
     bands = tuple(Band(outcome=bp.outcome, above=_bound(bp.above, params), at_least=_bound(bp.at_least, params),  # type: ignore[arg-type]
                        below=_bound(bp.below, params), at_most=_bound(bp.at_most, params), label=bp.label)
                   for bp in plan.bands)
-    fmt = percent_text if plan.outcome_type.value == "percent" or any(
-        b.number is not None and False for b in ()) else _fmt_any
+    fmt = percent_text if _percent_bounds(plan) else _fmt_any
     return Bands(plan.name, bands, plan.otherwise if plan.has_otherwise else NO_DEFAULT, fmt=fmt)  # type: ignore[arg-type]
+
+
+def _percent_bounds(plan: BandsPlan) -> bool:
+    """Whether band bounds read best as percents (rates compared against percent parameters)."""
+    return bool(plan.parameters) or any(
+        b is not None and b.number is not None and abs(b.number) < 1
+        for bp in plan.bands for b in (bp.above, bp.at_least, bp.below, bp.at_most))
 
 
 def _fmt_any(x: Decimal) -> str:
@@ -105,7 +111,8 @@ def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
     return out
 
 
-def make_ladder_step(policy: Policy, plan: OutputPlan, errors: ErrorCollector) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
+def make_ladder_step(policy: Policy, plan: OutputPlan,
+                     errors: ErrorCollector) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
     """The per-row ladder step: occurrence number and sanction of each offence row.
 
     Rows arrive sorted by entity, date and input order; the counter forgets an entity when

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cspolicy.expressions import RUNTIME_ERRORS, Expression, format_plain
-
-_ROW_ERRORS = (*RUNTIME_ERRORS, ValueError, LookupError)
 from cspolicy.parameters import ResolvedParameter
 from cspolicy.plan import ColumnPlan, OutputPlan
 from cspolicy.values import ColumnType, Value
+
+_ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
 
 __all__ = ["Trace", "ColumnTrace", "explain_row", "explain_group", "locate_failure", "rounding_words"]
 
@@ -113,10 +113,8 @@ def explain_row(plan: OutputPlan, params: Mapping[str, ResolvedParameter], env: 
         if not c.hidden:
             trace.columns.append(ColumnTrace(c.name, _column_sentence(c, c.expression, env, out[i])))
         env[c.name] = out[i]
-    src = [n for n, _ in plan.source_columns]
     trace.inputs = [f"{n}={format_plain(env.get(n), t)}" + (f" ({headers[n]})" if headers and headers.get(n, n) != n else "")
                     for n, t in plan.source_columns if n in used]
-    del src
     _add_parameters(trace, plan, params, used, rules)
     return trace
 
@@ -135,7 +133,8 @@ def explain_group(plan: OutputPlan, params: Mapping[str, ResolvedParameter], key
         if c.agg is not None:
             of = f" of {c.of.text}" if c.of is not None else ""
             by = f" by {c.by.text}" if c.by is not None else ""
-            text = f"{c.name} = {format_plain(out[i], c.ctype)}: {_AGG_WORDS.get(c.agg, c.agg)}{of}{by} over the group's rows{rule}"
+            how = _AGG_WORDS.get(c.agg, c.agg)
+            text = f"{c.name} = {format_plain(out[i], c.ctype)}: {how}{of}{by} over the group's rows{rule}"
             if c.of is not None:
                 used |= c.of.names
         else:

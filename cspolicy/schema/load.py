@@ -93,4 +93,5 @@ def policy_json_schema() -> dict[str, Any]:
     schema = PolicyModel.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cspolicy policy file"
-    return json.loads(json.dumps(schema))
+    result: dict[str, Any] = json.loads(json.dumps(schema))
+    return result

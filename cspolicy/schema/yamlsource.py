@@ -69,17 +69,18 @@ class Document:
 class _Loader(yaml.SafeLoader):
     aliases = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise PolicyError(
                     f"more than {MAX_ALIASES} YAML aliases",
                     line=mark.line + 1,
                     expected="a policy written out without heavy use of anchors (&) and aliases (*)",
                 )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        node: Node | None = super().compose_node(parent, index)
+        return node
 
 
 def load_yaml(path: str | os.PathLike[str], *, display_name: str | None = None) -> Document:
