@@ -19,6 +19,7 @@ from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS
 from cspolicy.plan import OutputPlan
+from cspolicy.tables.writer import format_value
 from cspolicy.values import Value
 
 #: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
@@ -63,6 +64,8 @@ class Node:
     on_row: Callable[[Node, Row, Row, Row, RowOrigin], None] | None = None
     explain_group: Callable[[Node, Row, Row], None] | None = None
     message_values: dict[str, str] = field(default_factory=dict)
+    #: The header each source column has in its file (for ``file:row:column`` messages).
+    headers: dict[str, str] = field(default_factory=dict)
     _grouper: Grouper | None = None
     _key_idx: list[int] = field(default_factory=list)
     _buffer: list[tuple[Row, RowOrigin]] | None = None
@@ -175,13 +178,14 @@ class Node:
         names = [n for n, _ in self.plan.source_columns]
         value = None
         if chk.column and chk.column in names:
-            v = row[names.index(chk.column)]
-            value = "" if v is None else str(v)
+            i_col = names.index(chk.column)
+            value = format_value(row[i_col], self.plan.source_columns[i_col][1])
         rule = f" [{chk.rule}]" if chk.rule else ""
         msg = _fill(chk.message, self.message_values) + rule
         if chk.column:
             msg = f"column '{chk.column}'" + (f": '{value}'" if value is not None else "") + f": {msg}"
-        return DataError(msg, file=origin.file, row=origin.row, column=chk.column, value=value)
+        column = self.headers.get(chk.column, chk.column) if chk.column else None
+        return DataError(msg, file=origin.file, row=origin.row, column=column, value=value)
 
     def _runtime_error(self, exc: BaseException, origin: RowOrigin, row: Row, x: Row,
                        in_checks: bool = False) -> DataError:

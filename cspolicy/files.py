@@ -215,7 +215,8 @@ def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str]
 
 
 def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
-    execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()})
+    headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
+    execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()}, headers)
 
 
 def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:

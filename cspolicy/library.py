@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cspolicy.plan import BandBound, BandPlan
 from cspolicy.policy import Policy, load_policy, shipped_policies
 from cspolicy.schema.load import policy_json_schema, read_policy_model
 from cspolicy.tables.writer import format_value
@@ -38,11 +39,27 @@ def describe_policy(policy: Policy) -> str:
                 region = f" region {v.region}" if v.region else ""
                 src = f"  ({v.source})" if v.source else ""
                 lines.append(f"    from {v.since}{region}: {format_value(v.value, p.type)}{src}")
+    for name, bp in policy.bands.items():
+        lines.append("")
+        lines.append(f"band table {name}(x)" + (f" [{bp.rule}]" if bp.rule else "") + ":")
+        for band in bp.bands:
+            lines.append(f"  {_band_text(band)} → {format_value(band.outcome, bp.outcome_type)}")  # type: ignore[arg-type]
+        if bp.has_otherwise:
+            lines.append(f"  otherwise → {format_value(bp.otherwise, bp.outcome_type)}")  # type: ignore[arg-type]
+    for name, schedule in policy.schedules.items():
+        lines.append("")
+        lines.append(f"schedule {name} (gravity: {' < '.join(schedule.gravity)}):")
+        for o in schedule:
+            window = o.ladder.window.kind + (f" {o.ladder.window.days} days" if o.ladder.window.days else "")
+            rungs = ", ".join(f"{i}. {r.describe()}" for i, r in enumerate(o.ladder.rungs, start=1))
+            lines.append(f"  {o.code} {o.name_zh} / {o.name_en} [{o.rule}] per {window}: {rungs}"
+                         + ("" if o.ladder.after_last == "repeat" else "; then nothing"))
     for name, spec in policy.inputs.items():
         lines.append("")
         lines.append(f"input {name}:")
         for c in spec.columns:
-            opt = "" if c.required else " (optional" + (f", default {format_value(c.default, c.type)}" if c.default is not None else "") + ")"
+            default = f", default {format_value(c.default, c.type)}" if c.default is not None else ""
+            opt = "" if c.required else f" (optional{default})"
             rng = ""
             if c.minimum is not None or c.maximum is not None:
                 lo = "" if c.minimum is None else format_value(c.minimum, c.type)
@@ -62,3 +79,13 @@ def describe_policy(policy: Policy) -> str:
             rnd = f", round {oc.rounding[0]} places {oc.rounding[1]}" if oc.rounding else ""
             lines.append(f"  {oc.name} ({oc.ctype.value}{rnd}) = {' '.join(what.split())}{rule}")
     return "\n".join(lines)
+
+
+def _band_text(band: BandPlan) -> str:
+    def side(b: BandBound | None) -> str:
+        assert b is not None
+        return b.parameter if b.parameter is not None else format(b.number, "f")
+
+    lo = f"{side(band.above)} < " if band.above else f"{side(band.at_least)} ≤ " if band.at_least else ""
+    hi = f" < {side(band.below)}" if band.below else f" ≤ {side(band.at_most)}" if band.at_most else ""
+    return f"{lo}x{hi}"

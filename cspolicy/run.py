@@ -127,9 +127,10 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
         fns = compile_output(plan, values, run_values)
         node = Node(plan, fns, errors)
         node.message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
+        node.message_values.update({n: "" if v is None else str(v) for n, v in run_values.items()})
         if plan.ladder is not None:
             node.sort_key = make_sort_key(plan, (*plan.ladder.entity, plan.ladder.date))
-            node.step = make_ladder_step(policy, plan, errors)
+            node.step = make_ladder_step(policy, plan, node)
         elif plan.rank is not None:
             node.batch = make_rank_batch(plan, values, {**values, **run_values}, errors)
         elif plan.sort_by and not plan.grouped:
@@ -177,8 +178,16 @@ def _norm_key(text: str) -> str:
     return " ".join(text.replace("/", " / ").split()).casefold()
 
 
-def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str]) -> None:
-    """Push every source's rows through the outputs, then finish them (raises DataErrors)."""
+def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str],
+            headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """Push every source's rows through the outputs, then finish them (raises DataErrors).
+
+    ``names`` are the inputs' file names and ``headers`` each input's column → file header,
+    for error messages.
+    """
+    for table, cols in (headers or {}).items():
+        for node in prep.roots.get(table, []):
+            node.headers = dict(cols)
     token = BAND_TABLES.set(prep.bands)
     try:
         _push_all(prep, sources, names)

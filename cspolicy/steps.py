@@ -23,7 +23,7 @@ from cspolicy.tables.writer import percent_text
 from cspolicy.values import Kind, Value
 
 if TYPE_CHECKING:
-    from cspolicy.engine import RowOrigin
+    from cspolicy.engine import Node, RowOrigin
     from cspolicy.policy import Policy
     from cspolicy.schema.yamlsource import Document
 
@@ -112,7 +112,7 @@ def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
 
 
 def make_ladder_step(policy: Policy, plan: OutputPlan,
-                     errors: ErrorCollector) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
+                     node: Node) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
     """The per-row ladder step: occurrence number and sanction of each offence row.
 
     Rows arrive sorted by entity, date and input order; the counter forgets an entity when
@@ -142,8 +142,8 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
             decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
         except (UnknownOffence, LadderError) as exc:
             col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
-            errors.add(DataError(exc.message, file=origin.file, row=origin.row, column=col,
-                                 expected=exc.expected))
+            node.errors.add(DataError(exc.message, file=origin.file, row=origin.row,
+                                      column=node.headers.get(col, col) if col else None, expected=exc.expected))
             return None
         return (Decimal(decided.occurrence), decided.sanction, decided.fine, offence.rule,
                 decided.ends_employment, Decimal(decided.gravity), offence.code,
