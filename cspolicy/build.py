@@ -90,7 +90,7 @@ class Builder:
                     raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values),
-                                     tuple(p.choices or ()))
+                                     tuple(p.choices or ()), lo, hi)
         return out
 
     # -- inputs -------------------------------------------------------------------------

@@ -139,11 +139,6 @@ def run_files(
         _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
     report.traces = prep.traces
     if explain is not None:
-        if not prep.traces:
-            keys = {n: list(p.key or p.group_by or ()) for n, p in policy.outputs.items()}
-            raise UsageError(f"--explain {explain}: no row has that key",
-                             expected="a value of a key column: " + "; ".join(
-                                 f"{n}: {', '.join(k)}" for n, k in keys.items() if k))
         stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
     return report
 
@@ -176,12 +171,18 @@ def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str],
     else:
         assert target is not None
         paths = {selected[0]: target} if kind == "csvfile" else {n: target / f"{n}.csv" for n in selected}
+        created = kind == "dir" and not target.exists()
         if kind == "dir":
             target.mkdir(parents=True, exist_ok=True)
-        with AtomicFiles() as files:
-            for name, path in paths.items():
-                attach(name, files.open(path, encoding=csv_encoding(bom)))
-            _execute(prep, tables)
+        try:
+            with AtomicFiles() as files:
+                for name, path in paths.items():
+                    attach(name, files.open(path, encoding=csv_encoding(bom)))
+                _execute(prep, tables)
+        except BaseException:
+            if created and not any(target.iterdir()):
+                target.rmdir()  # a failed run leaves no trace, not even an empty directory
+            raise
         report.written.extend(paths.values())
     report.rows = {name: c.count for name, c in counters.items()}
 
@@ -215,8 +216,14 @@ def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str]
 
 
 def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
+    """Run, and refuse an --explain key that matched nothing before any output is committed."""
     headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
     execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()}, headers)
+    if prep.explain_key is not None and not prep.traces:
+        keys = {n: list(p.key or p.group_by or ()) for n, p in prep.policy.outputs.items()}
+        raise UsageError(f"--explain {prep.explain_key}: no row has that key",
+                         expected="a value of a key column: " + "; ".join(
+                             f"{n}: {', '.join(k)}" for n, k in keys.items() if k))
 
 
 def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:

@@ -38,6 +38,8 @@ class ParameterDef:
     rule: str | None
     values: tuple[DatedValue, ...]
     choices: tuple[str, ...] = ()
+    minimum: Value = None
+    maximum: Value = None
 
     def at(self, day: dt.date, region: str | None = None) -> DatedValue | None:
         """The value in force on ``day``: the latest ``since`` ≤ day, a regional value

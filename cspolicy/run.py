@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.codegen import compile_output
 from cspolicy.engine import Node, RowOrigin, make_sort_key
-from cspolicy.errors import DataError, ErrorCollector, PolicyError, UsageError
+from cspolicy.errors import ErrorCollector, UsageError
 from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
@@ -26,6 +26,7 @@ from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, bind_functions, make_ladder_step, make_rank_batch
 from cspolicy.tables.convert import CellError, make_converter
+from cspolicy.tables.records import read_records
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.trace import Trace, explain_group, explain_row
 from cspolicy.values import Value
@@ -85,7 +86,9 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
             raise UsageError(f"--set {name}: no parameter named '{name}'{hint}",
                              expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}")
         try:
-            out[name] = make_converter(ColumnSpec(name=name, type=d.type, values={c: () for c in d.choices}))(text)
+            spec = ColumnSpec(name=name, type=d.type, values={c: () for c in d.choices},
+                              minimum=d.minimum, maximum=d.maximum)  # type: ignore[arg-type]
+            out[name] = make_converter(spec)(text)
         except CellError as exc:
             raise UsageError(f"--set {name}={text}: {exc}") from None
     return out
@@ -210,37 +213,17 @@ def _push_all(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], 
                 node.finish()
 
 
-def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
-    """Rows given as dicts keyed by column name (text cells or typed values) → typed tuples."""
-    out: dict[str, Iterable[tuple[int, Row]]] = {}
-    for name, spec in prep.policy.inputs.items():
-        if name not in tables:
-            raise UsageError(f"no rows given for input '{name}'", expected=f"inputs: {', '.join(prep.policy.inputs)}")
-        convs = [make_converter(c) for c in spec.columns]
-
-        def gen(records: Iterable[Mapping[str, Any]] = tables[name], cols: Sequence[ColumnSpec] = spec.columns,
-                convs: Sequence[Callable[[str], Value]] = convs, table: str = name) -> Iterable[tuple[int, Row]]:
-            for i, rec in enumerate(records, start=2):
-                row = []
-                bad = False
-                for c, conv in zip(cols, convs):
-                    raw = rec.get(c.name)
-                    if raw is None or isinstance(raw, str):
-                        try:
-                            row.append(conv(raw or ""))
-                        except CellError as exc:
-                            prep.errors.add(DataError(f"column '{c.name}': {exc.message}", file=table, row=i,
-                                                      column=c.name, value=raw, expected=exc.expected))
-                            bad = True
-                    else:
-                        row.append(raw)
-                if not bad:
-                    yield i, tuple(row)
-        out[name] = gen()
-    return out
+def memory_sources(prep: Prepared,
+                   tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
+    """Rows given as dicts keyed by column name, read like CSV rows (see :mod:`~cspolicy.tables.records`)."""
+    missing = [n for n in prep.policy.inputs if n not in tables]
+    if missing:
+        raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(prep.policy.inputs)}")
+    return {name: read_records(tables[name], spec, name=name, errors=prep.errors)
+            for name, spec in prep.policy.inputs.items()}
 
 
-__all__ += ["memory_sources", "PolicyError"]
+__all__ += ["memory_sources"]
 
 
 def evaluate(policy: Policy, tables: Mapping[str, Iterable[Mapping[str, Any]]], *,

@@ -51,7 +51,15 @@ def _validate(doc: Document) -> PolicyModel:
 def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     """Report the first (earliest in the file) problem, placed at its YAML line."""
     located = []
-    for err in exc.errors():
+    errors = exc.errors()
+    # A value that may be text or a mapping fails both ways; when it is a mapping, the
+    # mapping's own error (an unknown key, say) is the one that helps.
+    mapping_locs = {tuple(_clean_loc(e["loc"]))[:len(_clean_loc(e["loc"]))] for e in errors
+                    if e["type"] != "string_type"}
+    errors = [e for e in errors if not (e["type"] == "string_type" and isinstance(e.get("input"), dict)
+                                        and any(loc[:len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"]))
+                                                for loc in mapping_locs))]
+    for err in errors:
         loc = tuple(_clean_loc(err["loc"]))
         ctx = err.get("ctx") or {}
         path: tuple[str | int, ...] = loc

@@ -66,15 +66,16 @@ def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
-        raise DataError(
-            'this is a UTF-16 ("Unicode text") file, not CSV',
-            file=name,
-            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
-        )
+    # Workbooks first: a zip (.xlsx) or OLE (.xls) file also contains NUL bytes.
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise DataError(
             "this is an Excel workbook, not a CSV file",
+            file=name,
+            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        raise DataError(
+            'this is a UTF-16 ("Unicode text") file, not CSV',
             file=name,
             expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
         )
