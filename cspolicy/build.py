@@ -93,6 +93,28 @@ class Builder:
                                      tuple(p.choices or ()), lo, hi)
         return out
 
+    def constraints(self, params: Mapping[str, ParameterDef]) -> list[tuple[Expression, str, int | None]]:
+        """Compile the parameter constraints and check them with every dated value."""
+        syms = param_symbols(params)
+        out = []
+        for i, c in enumerate(self.model.constraints):
+            path = ("constraints", i, "require")
+            expr = self.compile(path, c.require, syms, {})
+            if expr.kind is not Kind.BOOLEAN:
+                raise self.doc.error(path, "a constraint must be a condition (true/false)")
+            out.append((expr, c.message, self.doc.line_of(("constraints", i))))
+        dates = sorted({v.since for p in params.values() for v in p.values})
+        for day in dates:
+            values: dict[str, Value] = {"period": None, "as_of": day}
+            for name, p in params.items():
+                v = p.at(day)
+                values[name] = None if v is None else v.value
+            for expr, message, line in out:
+                if all(values.get(n) is not None for n in expr.names - {"period"}) and expr.evaluate(values) is not True:
+                    raise PolicyError(f"constraints: {message} (with the values in force on {day})",
+                                      file=self.doc.file, line=line)
+        return out
+
     # -- inputs -------------------------------------------------------------------------
     def inputs(self) -> dict[str, TableSpec]:
         return {name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))

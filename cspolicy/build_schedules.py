@@ -41,8 +41,10 @@ def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
             for i, raw in enumerate(o.ladder):
                 path = (*base, "ladder", i)
                 rungs.append(Rung(tuple(_actions(doc, path, raw, convert_scalar))))
+            # R-PN-1: after the last rung the last rung repeats, unless the ladder ends in dismissal.
+            after_last = o.after_last or ("none" if any(a.kind == "dismissal" for a in rungs[-1].actions) else "repeat")
             try:
-                offences.append(Offence(code, o.zh, o.en, Ladder(tuple(rungs), window, o.after_last), o.rule))
+                offences.append(Offence(code, o.zh, o.en, Ladder(tuple(rungs), window, after_last), o.rule))
             except (ScheduleError, ValueError) as exc:
                 raise doc.error(base, str(getattr(exc, "message", exc))) from None
         try:
@@ -66,15 +68,18 @@ def _actions(doc: Document, path: tuple[str | int, ...], raw: Any, conv: Any) ->
     for kind, value in raw.items():
         if kind == "fine":
             if isinstance(value, dict):
-                if "min" not in value or not set(value) <= {"min", "max"}:
-                    raise doc.error((*path, "fine"), "a fine range needs 'min' and optionally 'max'",
-                                    "{min: 100, max: 500}")
+                if "min" not in value or not set(value) <= {"min", "max", "required"}:
+                    raise doc.error((*path, "fine"), "a fine range needs 'min', optionally 'max' and 'required'",
+                                    "{min: 100, max: 500} or {min: 1, required: true}")
+                required = value.get("required", False)
+                if not isinstance(required, bool):
+                    raise doc.error((*path, "fine", "required"), "'required' must be true or false")
                 lo = conv(doc, (*path, "fine", "min"), value["min"], ColumnType.MONEY, "fine.min")
                 hi = (None if value.get("max") is None
                       else conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max"))
                 if hi is not None and lo > hi:
                     raise doc.error((*path, "fine"), f"fine range {lo}–{hi} has min above max")
-                actions.append(Action("fine", minimum=lo, maximum=hi))
+                actions.append(Action("fine", minimum=lo, maximum=hi, amount_required=required))
             else:
                 amount = conv(doc, (*path, "fine"), value, ColumnType.MONEY, "fine")
                 assert isinstance(amount, Decimal)

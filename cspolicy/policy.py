@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class Policy:
     outputs: dict[str, OutputPlan]
     bands: dict[str, BandsPlan]
     schedules: dict[str, Any]
+    constraints: list[Any] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -100,7 +101,8 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
     schedules = build_schedules(model, doc)
     functions = band_specs(bands)
     outputs = b.outputs(inputs, params, functions)
+    constraints = b.constraints(params)
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules)
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints)

@@ -119,6 +119,12 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
     except LookupError as exc:
         raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
     values = {n: p.value for n, p in params.items()}
+    for expr, message, _line in policy.constraints:
+        if expr.evaluate({**values, "period": None, "as_of": settings.effective_date}) is not True:
+            shown = ", ".join(f"{n}={format_plain(values[n], policy.parameters[n].type)}"
+                              for n in sorted(expr.names & set(values)))
+            raise UsageError(f"the parameters break a constraint of {policy.file}: {message} ({shown})",
+                             expected=f"values for which {expr.text} holds")
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None,
                                     "as_of": settings.effective_date}
     bands = bind_functions(policy, values)

@@ -69,7 +69,7 @@ def _amount(name: str, value: Decimal | None) -> None:
 class Action:
     """One sanction: a kind, and for a fine either a fixed ``amount`` or a range
     ``minimum``..``maximum`` (inclusive; ``maximum`` None = no upper limit), whose default
-    is the minimum.
+    is the minimum unless ``amount_required`` (the source names no amount: each row must).
 
     >>> Action("fine", minimum=Decimal(100), maximum=Decimal(500)).describe()
     'fine 100–500'
@@ -79,6 +79,7 @@ class Action:
     amount: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    amount_required: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in SANCTION_KINDS:

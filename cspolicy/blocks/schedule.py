@@ -179,6 +179,11 @@ def sanction(
         fine = action.amount
     else:
         assert action.minimum is not None
+        if amount is None and action.amount_required:
+            raise LadderError(
+                f"the fine {where} has no set amount: the row must give it",
+                expected=f"an amount {action.range_text}",
+            )
         fine = action.minimum if amount is None else amount
         if fine < action.minimum or (action.maximum is not None and fine > action.maximum):
             if action.maximum is None:

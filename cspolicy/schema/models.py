@@ -19,7 +19,7 @@ from cspolicy.values import ColumnType
 
 __all__ = [
     "Strict", "Title", "ParamValue", "Parameter", "Column", "Input", "Rounding", "OutputColumn",
-    "Check", "LadderStep", "RankStep", "Output", "BandSpec", "BandsSpec", "FineRange", "OffenceSpec",
+    "Check", "Constraint", "LadderStep", "RankStep", "Output", "BandSpec", "BandsSpec", "FineRange", "OffenceSpec",
     "ScheduleSpec", "PolicyModel", "NAME_PATTERN", "RULE_ID_PATTERN",
 ]
 
@@ -155,6 +155,14 @@ class Check(Strict):
     rule: str | None = None
 
 
+class Constraint(Strict):
+    """A condition between parameters that every run must satisfy (e.g. min ≤ max)."""
+
+    require: str
+    message: str
+    rule: str | None = None
+
+
 class LadderStep(Strict):
     """Count each row as an occurrence of an offence and look up its sanction."""
 
@@ -238,7 +246,8 @@ class OffenceSpec(Strict):
     window: Literal["month", "year", "ever"] | str = Field(
         "month", description="Counting window: month, year, ever, or 'rolling N days'."
     )
-    after_last: Literal["repeat", "none"] = "repeat"
+    after_last: Literal["repeat", "none"] | None = Field(
+        None, description="After the last rung: repeat it, or none; default repeat unless it includes dismissal.")
     ladder: list[str | dict[str, Any]] = Field(min_length=1)
     note: str | None = None
 
@@ -261,6 +270,7 @@ class PolicyModel(Strict):
     description: str | None = None
     rules: dict[str, str] = Field(description="Rule IDs this policy implements, with a one-line summary.")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
+    constraints: list[Constraint] = Field(default_factory=list, description="Conditions on the parameters.")
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
     inputs: dict[str, Input] = Field(min_length=1)
