@@ -19,7 +19,7 @@ from cspolicy.blocks.ladders import LadderError, UnknownOffence
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
 from cspolicy.expressions import FunctionSpec
 from cspolicy.plan import BandBound, BandsPlan, OutputPlan
-from cspolicy.tables.writer import percent_text
+from cspolicy.text import percent_text
 from cspolicy.values import Kind, Value
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import pytest
 
 import cspolicy.blocks
 
-MODULES = ["_text", "bands", "aggregate", "ladders", "schedule", "ranking", "sorting"]
+MODULES = ["bands", "aggregate", "ladders", "schedule", "ranking", "sorting"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,9 +13,6 @@ from a policy file, never from here.
 
 from __future__ import annotations
 
-from cspolicy.blocks._text import ordinal as ordinal
-from cspolicy.blocks._text import percent_text as percent_text
-from cspolicy.blocks._text import plain_number as plain_number
 from cspolicy.blocks.aggregate import ACCUMULATORS as ACCUMULATORS
 from cspolicy.blocks.aggregate import PERIOD_UNITS as PERIOD_UNITS
 from cspolicy.blocks.aggregate import Accumulator as Accumulator
@@ -47,6 +44,9 @@ from cspolicy.blocks.schedule import sanction as sanction
 from cspolicy.blocks.sorting import ExternalSorter as ExternalSorter
 from cspolicy.blocks.sorting import external_sort as external_sort
 from cspolicy.blocks.sorting import sort_key as sort_key
+from cspolicy.text import ordinal as ordinal
+from cspolicy.text import percent_text as percent_text
+from cspolicy.text import plain_number as plain_number
 
 __all__ = [
     # bands

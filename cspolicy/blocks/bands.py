@@ -22,8 +22,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final, NamedTuple
 
-from cspolicy.blocks._text import percent_text, plain_number
 from cspolicy.errors import DataError, PolicyError
+from cspolicy.text import percent_text, plain_number
 from cspolicy.values import Value
 
 __all__ = [

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from cspolicy.blocks._text import plain_number
 from cspolicy.blocks.aggregate import PERIOD_UNITS, period_of
 from cspolicy.errors import DataError, PolicyError
+from cspolicy.text import plain_number
 from cspolicy.values import Value
 
 __all__ = [

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from cspolicy.blocks._text import ordinal, plain_number
 from cspolicy.blocks.ladders import SANCTION_KINDS, LadderError, Offence, Rung, ScheduleError, UnknownOffence
+from cspolicy.text import ordinal, plain_number
 
 __all__ = ["Schedule", "Decided", "sanction"]
 

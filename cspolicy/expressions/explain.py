@@ -8,14 +8,12 @@ written, with the fewest parentheses that keep the formula's meaning.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping
-from decimal import Decimal
 
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.symbols import Symbol
-from cspolicy.money import CONTEXT
-from cspolicy.values import ColumnType, Value
+from cspolicy.text import format_plain
+from cspolicy.values import Value
 
 __all__ = ["format_plain", "explain"]
 
@@ -25,29 +23,6 @@ _SPELL = {
     "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
     "if": " if ", "else": " else ",
 }  # fmt: skip
-
-
-def format_plain(value: Value, ctype: ColumnType | None = None) -> str:
-    """A value as an explanation shows it.
-
-    Numbers in plain notation with their trailing zeros (``Decimal('1.50')`` → ``1.50``,
-    never ``1.5E+1``); a ``percent`` column's value as a percentage (``0.15`` → ``15%``);
-    true/false as ``yes``/``no``; dates as ISO ``2024-03-01``; a blank as ``blank``.
-
-    >>> format_plain(Decimal("0.15"), ColumnType.PERCENT)
-    '15%'
-    """
-    if value is None:
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        if ctype is ColumnType.PERCENT:
-            return format(value.scaleb(2, context=CONTEXT), "f") + "%"
-        return format(value, "f")
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def explain(node: n.Node, env: Mapping[str, Value], symbols: Mapping[str, Symbol]) -> str:

@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import TextIO
 
 from cspolicy.errors import UsageError
-from cspolicy.money import CONTEXT
+from cspolicy.text import format_value, number_text, percent_text
 from cspolicy.values import ColumnType, Kind, Value
 
 __all__ = [
@@ -51,44 +51,6 @@ __all__ = [
 #: Output columns: ``(header, type)`` pairs in output order.
 Columns = Sequence[tuple[str, ColumnType]]
 StrPath = str | os.PathLike[str]
-
-
-def number_text(value: Decimal) -> str:
-    """Plain notation, never an exponent, scale kept (``Decimal('1E+2')`` → ``'100'``);
-    negative zero (``-0.00`` after rounding a tiny negative) is written without its sign."""
-    return format(value if value else value.copy_abs(), "f")
-
-
-def percent_text(value: Decimal) -> str:
-    """A fraction as a percentage without trailing fraction zeros.
-
-    >>> percent_text(Decimal("0.155")), percent_text(Decimal("0.0700"))
-    ('15.5%', '7%')
-    """
-    if not value:
-        return "0%"
-    text = str(value.scaleb(2, CONTEXT))
-    if "E" in text:
-        text = format(value.scaleb(2, CONTEXT), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + "%"
-
-
-def format_value(value: Value, ctype: ColumnType) -> str:
-    """The text of one output cell: blank for None, ``yes``/``no``, ISO dates, plain numbers
-    (percent columns as ``15%``), text as is."""
-    if value is None:
-        return ""
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, Decimal):
-        return percent_text(value) if ctype is ColumnType.PERCENT else number_text(value)
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return value
 
 
 def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
