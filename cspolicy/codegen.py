@@ -76,14 +76,7 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
             return col_names.get(name) or base_names(name)
 
         used = set().union(*(c.expression.names for c in plan.columns if c.expression))
-        body = header("s, x", "_row", used)
-        for i, c in enumerate(plan.columns):
-            assert c.expression is not None
-            body.append(f"    c{i} = {c.expression.python(row_names, pool)}")
-            body += _rounding_lines(f"c{i}", c, pool)
-            col_names[c.name] = f"c{i}"
-        body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(plan.columns)))})")
-        lines += body
+        lines += header("s, x", "_row", used) + _column_lines(plan.columns, row_names, col_names, pool)
     else:
         aggs = [c for c in plan.columns if c.agg is not None]
         used = set().union(*(e.names for c in aggs for e in (c.of, c.by) if e is not None)) if aggs else set()
@@ -102,19 +95,8 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
                 return f"k{key_index[name]}"
             return consts[name]
 
-        body = ["def _post(k, a):"] + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
-        ai = 0
-        for i, c in enumerate(plan.columns):
-            if c.agg is not None:
-                body.append(f"    c{i} = a[{ai}]")
-                ai += 1
-            else:
-                assert c.expression is not None
-                body.append(f"    c{i} = {c.expression.python(post_names, pool)}")
-            body += _rounding_lines(f"c{i}", c, pool)
-            names[c.name] = f"c{i}"
-        body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(plan.columns)))})")
-        lines += body
+        lines += (["def _post(k, a):"] + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
+                  + _column_lines(plan.columns, post_names, names, pool))
     source = "\n".join(lines) + "\n"
     namespace: dict[str, Any] = dict(pool.namespace)
     code = compile(source, f"<cspolicy output {plan.name}>", "exec")
@@ -125,6 +107,25 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
     fns.agg = namespace.get("_agg")
     fns.post = namespace.get("_post")
     return fns
+
+
+def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str], defined: dict[str, str],
+                  pool: ConstPool) -> list[str]:
+    """Assign each column in order (a formula, or the next aggregate result ``a[j]``), round
+    it once, record its local name for later columns, and return the row tuple."""
+    body: list[str] = []
+    slot = 0
+    for i, c in enumerate(columns):
+        if c.agg is not None:
+            body.append(f"    c{i} = a[{slot}]")
+            slot += 1
+        else:
+            assert c.expression is not None
+            body.append(f"    c{i} = {c.expression.python(name_of, pool)}")
+        body += _rounding_lines(f"c{i}", c, pool)
+        defined[c.name] = f"c{i}"
+    body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(columns)))})")
+    return body
 
 
 def _rounding_lines(var: str, c: ColumnPlan, pool: ConstPool) -> list[str]:
