@@ -25,7 +25,7 @@ from cspolicy.values import Value
 #: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
 ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
 
-__all__ = ["Sink", "Node", "RowOrigin", "Step"]
+__all__ = ["Writer", "Node", "RowOrigin", "Step"]
 
 Row = tuple[Value, ...]
 
@@ -38,8 +38,8 @@ class RowOrigin:
     row: int
 
 
-class Sink(Protocol):
-    def write(self, row: Row) -> None: ...
+#: Where an output's rows go: a CSV row writer, ``list.append``, … (called once per row).
+Writer = Callable[[Row], None]
 
 
 class Step(Protocol):
@@ -56,7 +56,8 @@ class Node:
     plan: OutputPlan
     fns: RowFunctions
     errors: ErrorCollector
-    sinks: list[Sink] = field(default_factory=list)
+    writers: list[Writer] = field(default_factory=list)
+    count: int = 0
     children: list[Node] = field(default_factory=list)
     step: Callable[[Row, RowOrigin], Row | None] | None = None
     batch: Callable[[list[tuple[Row, RowOrigin]]], list[Row]] | None = None
@@ -119,8 +120,9 @@ class Node:
     def emit(self, out: Row, origin: RowOrigin) -> None:
         if self.errors:
             return  # the run will fail: stop producing output, keep collecting errors
-        for sink in self.sinks:
-            sink.write(out)
+        self.count += 1
+        for write in self.writers:
+            write(out)
         for child in self.children:
             child.push(out, origin)
 

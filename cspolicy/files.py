@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from cspolicy.errors import UsageError
 from cspolicy.plan import OutputPlan
@@ -62,21 +62,8 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
     return out
 
 
-class _CountingSink:
-    def __init__(self, sink: Any) -> None:
-        self.sink, self.count = sink, 0
-
-    def write(self, row: tuple[Value, ...]) -> None:
-        self.count += 1
-        self.sink.write(row)
 
 
-class _ListSink:
-    def __init__(self) -> None:
-        self.rows: list[tuple[Value, ...]] = []
-
-    def write(self, row: tuple[Value, ...]) -> None:
-        self.rows.append(row)
 
 
 def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]:
@@ -84,15 +71,6 @@ def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]
     return idx, [(plan.columns[i].name, plan.columns[i].ctype) for i in idx]
 
 
-class _Project:
-    """Drops hidden columns before a sink sees a row."""
-
-    def __init__(self, idx: list[int], sink: Any, width: int) -> None:
-        self.idx, self.sink = idx, sink
-        self.all = idx == list(range(width))
-
-    def write(self, row: tuple[Value, ...]) -> None:
-        self.sink.write(row if self.all else tuple(row[i] for i in self.idx))
 
 
 def run_files(
@@ -127,7 +105,8 @@ def run_files(
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
     target = None if output is None else Path(output)
     kind = _output_kind(target, fmt, selected)
-    prep = prepare(policy, settings, explain=explain)
+    # With --explain every output is computed, so any output's rows can be explained.
+    prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
     tables = {}
     for table, path in inputs.items():
         report_to = None if progress is None else _progress_for(path, progress)
@@ -151,15 +130,11 @@ def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], N
 def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
                bom: bool, stdout: TextIO | None, report: RunReport) -> None:
     """CSV outputs stream row by row into temporary files, renamed (or printed) at the end."""
-    counters: dict[str, _CountingSink] = {}
-
     def attach(name: str, stream: TextIO) -> None:
-        plan = prep.policy.outputs[name]
-        idx, cols = _visible(plan)
+        idx, cols = _visible(prep.policy.outputs[name])
         sink = CsvSink(stream, cols)
         sink.write_header()
-        counters[name] = _CountingSink(sink)
-        prep.nodes[name].sinks.append(_Project(idx, counters[name], len(plan.columns)))
+        prep.nodes[name].writers.append(sink.row_writer(idx))
 
     if kind == "csvout":
         with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
@@ -184,20 +159,21 @@ def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str],
                 target.rmdir()  # a failed run leaves no trace, not even an empty directory
             raise
         report.written.extend(paths.values())
-    report.rows = {name: c.count for name, c in counters.items()}
+    report.rows = {name: prep.nodes[name].count for name in selected}
 
 
 def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
                 stdout: TextIO | None, report: RunReport) -> None:
     """JSON and terminal tables hold the rows until the run has succeeded."""
-    lists: dict[str, _ListSink] = {}
+    held: dict[str, list[tuple[Value, ...]]] = {name: [] for name in selected}
     for name in selected:
-        plan = prep.policy.outputs[name]
-        lists[name] = _ListSink()
-        prep.nodes[name].sinks.append(_Project(_visible(plan)[0], lists[name], len(plan.columns)))
+        prep.nodes[name].writers.append(held[name].append)
     _execute(prep, tables)
-    docs = {name: (_visible(prep.policy.outputs[name])[1], lists[name].rows) for name in selected}
-    report.rows = {name: len(lists[name].rows) for name in selected}
+    docs = {}
+    for name in selected:
+        idx, cols = _visible(prep.policy.outputs[name])
+        docs[name] = (cols, [tuple(row[i] for i in idx) for row in held[name]])
+    report.rows = {name: len(held[name]) for name in selected}
     if kind == "jsonfile":
         assert target is not None
         with AtomicFiles() as files:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,8 +110,12 @@ class Prepared:
 
 
 def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None,
-            error_limit: int = 50) -> Prepared:
-    """Resolve parameters and compile every output for one run (no data read yet)."""
+            error_limit: int = 50, outputs: Sequence[str] | None = None) -> Prepared:
+    """Resolve parameters and compile the outputs for one run (no data read yet).
+
+    ``outputs`` limits the run to those outputs and the ones they read from (default all).
+    """
+    needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
     try:
         params = resolve_parameters(policy.parameters, settings.effective_date, region=settings.region,
@@ -133,6 +137,8 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     for name, plan in policy.outputs.items():
+        if name not in needed:
+            continue
         fns = compile_output(plan, values, run_values)
         node = Node(plan, fns, errors)
         node.message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -153,6 +159,21 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
         else:
             nodes[plan.source].children.append(node)
     return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands)
+
+
+def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
+    """The outputs asked for and every output they read from, directly or not."""
+    todo = list(policy.outputs if outputs is None else outputs)
+    needed: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        plan = policy.outputs[name]
+        if not plan.source_is_input:
+            todo.append(plan.source)
+    return needed
 
 
 def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedParameter],
@@ -250,18 +271,13 @@ def evaluate(policy: Policy, tables: Mapping[str, Iterable[Mapping[str, Any]]], 
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []
         sinks[name] = rows
-        node.sinks.append(_Append(rows))
+        node.writers.append(rows.append)
     execute(prep, memory_sources(prep, tables), {})
     out = {}
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
     return Results(policy, prep.parameters, out, prep.traces)
-
-
-class _Append:
-    def __init__(self, rows: list[tuple[Value, ...]]) -> None:
-        self.write = rows.append
 
 
 __all__ += ["evaluate"]

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError, UsageError
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
-from cspolicy.values import Value
+from cspolicy.values import ColumnType, Value
 
 __all__ = ["read_table", "Table", "detect_encoding", "Row"]
 
@@ -166,6 +166,22 @@ class Table:
             else:
                 self._plan.append((index, make_converter(col), col, self.headers[index]))
 
+    def _row_converter(self) -> Callable[[list[str]], tuple[Value, ...]]:
+        """One generated function converting a row's cells (from column types only, never
+        from user text): a tuple of calls beats a loop over converters, and text cells
+        are converted inline."""
+        namespace: dict[str, object] = {"__builtins__": {}}
+        cells = []
+        for j, (index, conv, col, header) in enumerate(self._plan):
+            namespace[f"_c{j}"] = conv
+            if col.type is ColumnType.TEXT and header:  # a column the file has (else a constant)
+                cells.append(f"((t := cells[{index}].strip()) or _c{j}(cells[{index}]))")
+            else:
+                cells.append(f"_c{j}(cells[{index}])")
+        source = f"def _convert(cells):\n    return ({''.join(c + ', ' for c in cells)})\n"
+        exec(compile(source, "<cspolicy row converter>", "exec"), namespace)  # noqa: S102 - no user text
+        return namespace["_convert"]  # type: ignore[return-value]
+
     def __repr__(self) -> str:
         return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"
 
@@ -177,7 +193,7 @@ class Table:
         """
         collector = self.errors if self.errors is not None else ErrorCollector()
         width = len(self.headers)
-        plan = [(index, conv) for index, conv, _, _ in self._plan]
+        convert_row = self._row_converter()
         progress = self.progress
         number = 1
         with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
@@ -194,7 +210,7 @@ class Table:
                     elif not cells[0] and not any(cells):
                         continue
                     try:
-                        values = tuple([conv(cells[index]) for index, conv in plan])
+                        values = convert_row(cells)
                     except CellError:
                         self._report(number, cells, collector)
                         continue

@@ -126,6 +126,29 @@ class CsvSink:
     def write_rows(self, rows: Iterable[Sequence[Value]]) -> None:
         self._writer.writerows(map(self._format, rows))
 
+    def row_writer(self, indexes: Sequence[int]) -> Callable[[Sequence[Value]], None]:
+        """A fast ``write`` for rows wider than the output: cell ``indexes[j]`` of a row
+        goes to column ``j``. Generated once per output (from column types only, never
+        from user text) so a row is projected, formatted and written in one call."""
+        if len(indexes) != len(self._formatters):
+            raise ValueError(f"{len(indexes)} indexes for {len(self._formatters)} columns")
+        namespace: dict[str, object] = {"__builtins__": {}, "_str": str, "_D": Decimal,
+                                        "_write": self._writer.writerow}
+        cells = []
+        for j, (index, (_, ctype)) in enumerate(zip(indexes, self.columns)):
+            namespace[f"_f{j}"] = self._formatters[j]
+            if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
+                cells.append(f"(v if (v := r[{index}]).__class__ is _str else _f{j}(v))")
+            elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
+                # str() of a Decimal is plain unless it has an exponent or is negative (-0).
+                cells.append(f"(t if (v := r[{index}]).__class__ is _D and 'E' not in (t := _str(v)) "
+                             f"and t[0] != '-' else _f{j}(v))")
+            else:
+                cells.append(f"_f{j}(r[{index}])")
+        source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
+        exec(compile(source, "<cspolicy csv row writer>", "exec"), namespace)  # noqa: S102 - no user text
+        return namespace["_row"]  # type: ignore[return-value]
+
 
 def _json_value(value: Value) -> str:
     """One JSON value; Decimal numbers keep their exact text (``12.50``)."""
