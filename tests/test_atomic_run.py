@@ -102,10 +102,19 @@ def test_bad_last_row_prints_nothing(policy, tmp_path):
                          ids=["ctrl-c", "disk-full"])
 def test_failure_midway_through_csv_rows(policy, tmp_path, out_dir, monkeypatch, exc):
     src = big_input(tmp_path / "stations.csv", bad_last=False)
-    boom = Boom(monkeypatch, writer.CsvSink, "write", 1000, exc)
+    booms: list[Boom] = []
+    make_row_writer = writer.CsvSink.row_writer
+
+    def row_writer(self, indexes):
+        # the fast per-output writer the engine uses: wrap the function it returns
+        holder = type("Holder", (), {"write": staticmethod(make_row_writer(self, indexes))})
+        booms.append(Boom(monkeypatch, holder, "write", 1000, exc))
+        return holder.write
+
+    monkeypatch.setattr(writer.CsvSink, "row_writer", row_writer)
     with pytest.raises(type(exc)):
         run_files(policy, {"stations": src}, output=out_dir)
-    assert boom.calls == 1001  # it really failed midway, after 1000 rows were written
+    assert booms[0].calls == 1001  # it really failed midway, after 1000 rows were written
     assert_untouched(out_dir, {"orders.csv": OLD})
 
 
