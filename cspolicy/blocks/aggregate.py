@@ -236,6 +236,7 @@ class Grouper:
         self.aggregates = tuple(aggregates)
         self.total = total
         self._accs = tuple(_accumulator(name) for name, _ in self.aggregates)
+        self._adds = tuple(acc.add for acc in self._accs)
         self._needs_by = any(acc.takes_by for acc in self._accs)
         self._states: dict[tuple[Value, ...], list[Any]] = {}
         self._width: int | None = 0 if total else None
@@ -250,6 +251,16 @@ class Grouper:
 
     def add(self, key: tuple[Value, ...], values: Sequence[Value], by: Sequence[Value] | None = None) -> None:
         """Fold one source row into group ``key``: one value (and one ``by``) per aggregate."""
+        states = self._states.get(key)
+        if states is not None and len(values) == len(states) and (by is None) is not self._needs_by:
+            # the common case (a known group, well-formed values): no further checks per row
+            if by is None:
+                for i, add in enumerate(self._adds):
+                    states[i] = add(states[i], values[i], None)
+            else:
+                for i, add in enumerate(self._adds):
+                    states[i] = add(states[i], values[i], by[i])
+            return
         if len(values) != len(self._accs):
             raise ValueError(f"expected {len(self._accs)} values (one per aggregate), got {len(values)}")
         if by is None:

@@ -62,6 +62,7 @@ class Schedule:
                 )
         if len(set(self.gravity)) != len(self.gravity):
             raise ScheduleError(f"gravity lists a sanction kind twice: {', '.join(self.gravity)}")
+        self._found: dict[str, Offence] = {}
         self._index: dict[str, Offence] = {}
         self._by_code: dict[str, Offence] = {}
         for offence in self.offences:
@@ -97,8 +98,13 @@ class Schedule:
 
     def find(self, text: str) -> Offence:
         """The offence with this code or name; :class:`UnknownOffence` lists the codes."""
+        offence = self._found.get(text)
+        if offence is not None:
+            return offence
         offence = self._index.get(_norm(text))
         if offence is not None:
+            if len(self._found) < 10_000:  # the same few spellings recur on every row
+                self._found[text] = offence
             return offence
         close = difflib.get_close_matches(_norm(text), list(self._index), n=1, cutoff=0.6)
         hint = f" (did you mean {self._index[close[0]].title}?)" if close else ""
@@ -158,13 +164,16 @@ def sanction(
     if not order:
         raise ValueError(f"offence {offence.code} belongs to no schedule; pass schedule= to grade its sanction")
     rung = offence.ladder.rung_for(occurrence)
-    where = f"for offence {offence.title}, {ordinal(occurrence)} occurrence"
+
+    def where() -> str:  # only built for a message: sanction() runs once per offence row
+        return f"for offence {offence.title}, {ordinal(occurrence)} occurrence"
+
     action = None if rung is None else rung.fine
     if action is None:
         if amount is not None and amount != 0:
             what = "no sanction" if rung is None else rung.describe()
             raise LadderError(
-                f"amount {plain_number(amount)} was given, but the sanction {where} is {what}, without a fine",
+                f"amount {plain_number(amount)} was given, but the sanction {where()} is {what}, without a fine",
                 value=plain_number(amount),
                 expected="a blank amount",
             )
@@ -172,7 +181,7 @@ def sanction(
     elif action.amount is not None:
         if amount is not None and amount != action.amount:
             raise LadderError(
-                f"amount {plain_number(amount)} differs from the fixed fine {action.range_text} {where}",
+                f"amount {plain_number(amount)} differs from the fixed fine {action.range_text} {where()}",
                 value=plain_number(amount),
                 expected=f"{action.range_text} or a blank amount",
             )
@@ -181,7 +190,7 @@ def sanction(
         assert action.minimum is not None
         if amount is None and action.amount_required:
             raise LadderError(
-                f"the fine {where} has no set amount: the row must give it",
+                f"the fine {where()} has no set amount: the row must give it",
                 expected=f"an amount {action.range_text}",
             )
         fine = action.minimum if amount is None else amount
@@ -191,7 +200,7 @@ def sanction(
             else:
                 problem, allowed = f"is outside {action.range_text}", f"in {action.range_text}"
             raise LadderError(
-                f"amount {plain_number(fine)} {problem} {where}",
+                f"amount {plain_number(fine)} {problem} {where()}",
                 value=plain_number(fine),
                 expected=f"an amount {allowed}, or a blank amount for {plain_number(action.minimum)}",
             )
