@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from cspolicy.blocks import ExternalSorter, Grouper, sort_key
 from cspolicy.codegen import RowFunctions
@@ -25,28 +25,19 @@ from cspolicy.values import Value
 #: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
 ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
 
-__all__ = ["Writer", "Node", "RowOrigin", "Step"]
+__all__ = ["Writer", "Node", "Origin"]
 
 Row = tuple[Value, ...]
 
 
-@dataclass(frozen=True)
-class RowOrigin:
-    """Where a row came from, for error messages and explanations."""
-
-    file: str
-    row: int
+#: Where a row came from: its row number in the input file (0 for a group's row). The file
+#: is the node's own :attr:`Node.file`; an int costs nothing per row.
+Origin = int
 
 
 #: Where an output's rows go: a CSV row writer, ``list.append``, … (called once per row).
 Writer = Callable[[Row], None]
 
-
-class Step(Protocol):
-    """A stateful per-row step (a ladder); gives the step values of each row."""
-
-    def prepare(self, node: Node) -> Callable[[Row], Any]: ...
-    def __call__(self, row: Row, origin: RowOrigin) -> Row: ...
 
 
 @dataclass
@@ -57,19 +48,21 @@ class Node:
     fns: RowFunctions
     errors: ErrorCollector
     writers: list[Writer] = field(default_factory=list)
+    #: The input file this node's rows come from (set when a run starts), for messages.
+    file: str = ""
     count: int = 0
     children: list[Node] = field(default_factory=list)
-    step: Callable[[Row, RowOrigin], Row | None] | None = None
-    batch: Callable[[list[tuple[Row, RowOrigin]]], list[Row]] | None = None
+    step: Callable[[Row, Origin], Row | None] | None = None
+    batch: Callable[[list[tuple[Row, Origin]]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
-    on_row: Callable[[Node, Row, Row, Row, RowOrigin], None] | None = None
+    on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
     explain_group: Callable[[Node, Row, Row], None] | None = None
     message_values: dict[str, str] = field(default_factory=dict)
     #: The header each source column has in its file (for ``file:row:column`` messages).
     headers: dict[str, str] = field(default_factory=dict)
     _grouper: Grouper | None = None
     _key_idx: list[int] = field(default_factory=list)
-    _buffer: list[tuple[Row, RowOrigin]] | None = None
+    _buffer: list[tuple[Row, Origin]] | None = None
     _sorted: Any = None
 
     def __post_init__(self) -> None:
@@ -86,17 +79,25 @@ class Node:
             self._sorted = ExternalSorter(key=lambda t: key(t[0]))
 
     # -- row flow -------------------------------------------------------------------------
-    def push(self, row: Row, origin: RowOrigin) -> None:
-        if self._grouper is not None:
-            self._group(row, origin)
-        elif self._buffer is not None:
-            self._buffer.append((row, origin))
-        elif self._sorted is not None:
-            self._sorted.add((row, origin))
-        else:
-            self._row(row, origin, ())
+    def push(self, row: Row, origin: Origin) -> None:
+        """Take one source row (replaced per node by the one path it needs, see :meth:`bind`)."""
+        self.bind()
+        self.push(row, origin)
 
-    def _row(self, row: Row, origin: RowOrigin, x: Row) -> None:
+    def bind(self) -> None:
+        """Choose this node's per-row path once, instead of dispatching on every row."""
+        if self._grouper is not None:
+            self.push = self._group  # type: ignore[method-assign]
+        elif self._buffer is not None:
+            buffer = self._buffer
+            self.push = lambda row, origin: buffer.append((row, origin))  # type: ignore[method-assign]
+        elif self._sorted is not None:
+            sorter = self._sorted
+            self.push = lambda row, origin: sorter.add((row, origin))  # type: ignore[method-assign]
+        else:
+            self.push = lambda row, origin: self._row(row, origin, ())  # type: ignore[method-assign]
+
+    def _row(self, row: Row, origin: Origin, x: Row) -> None:
         fns = self.fns
         if fns.checks is not None:
             try:
@@ -117,23 +118,23 @@ class Node:
             self.on_row(self, row, x, out, origin)
         self.emit(out, origin)
 
-    def emit(self, out: Row, origin: RowOrigin) -> None:
-        if self.errors:
-            return  # the run will fail: stop producing output, keep collecting errors
+    def emit(self, out: Row, origin: Origin) -> None:
+        if self.errors.count:  # the run will fail: stop producing output, keep collecting errors
+            return
         self.count += 1
         for write in self.writers:
             write(out)
         for child in self.children:
             child.push(out, origin)
 
-    def _group(self, row: Row, origin: RowOrigin) -> None:
+    def _group(self, row: Row, origin: Origin) -> None:
         assert self._grouper is not None and self.fns.agg is not None
         key = tuple(row[i] for i in self._key_idx)
         try:
             vals, bys = self.fns.agg(row)
         except ROW_ERRORS as exc:
             self.errors.add(DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}",
-                                      file=origin.file, row=origin.row))
+                                      file=self.file, row=origin))
             return
         self._grouper.add(key, vals, bys)
 
@@ -170,12 +171,12 @@ class Node:
                 idx = [names.index(n) for n in self.plan.sort_by]
                 outs.sort(key=lambda r: sort_key(tuple(r[i] for i in idx)))
             for out in outs:
-                self.emit(out, RowOrigin("", 0))
+                self.emit(out, 0)
         for child in self.children:
             child.finish()
 
     # -- errors ---------------------------------------------------------------------------
-    def _check_error(self, i: int, row: Row, origin: RowOrigin) -> DataError:
+    def _check_error(self, i: int, row: Row, origin: Origin) -> DataError:
         chk = self.plan.checks[i]
         names = [n for n, _ in self.plan.source_columns]
         value = None
@@ -187,14 +188,14 @@ class Node:
         if chk.column:
             msg = f"column '{chk.column}'" + (f": '{value}'" if value is not None else "") + f": {msg}"
         column = self.headers.get(chk.column, chk.column) if chk.column else None
-        return DataError(msg, file=origin.file, row=origin.row, column=column, value=value)
+        return DataError(msg, file=self.file, row=origin or None, column=column, value=value)
 
-    def _runtime_error(self, exc: BaseException, origin: RowOrigin, row: Row, x: Row,
+    def _runtime_error(self, exc: BaseException, origin: Origin, row: Row, x: Row,
                        in_checks: bool = False) -> DataError:
         from cspolicy.trace import locate_failure
 
         where = locate_failure(self.plan, row, x, in_checks)
-        return DataError(f"{where}: {_why(exc)}", file=origin.file, row=origin.row)
+        return DataError(f"{where}: {_why(exc)}", file=self.file, row=origin or None)
 
 
 def _fill(message: str, values: dict[str, str]) -> str:

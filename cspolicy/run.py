@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.codegen import compile_output
-from cspolicy.engine import Node, RowOrigin, make_sort_key
+from cspolicy.engine import Node, Origin, make_sort_key
 from cspolicy.errors import ErrorCollector, UsageError
 from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
@@ -188,14 +188,14 @@ def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedPara
         return
     key_idx = [[c.name for c in plan.columns].index(k) for k in plan.key]
 
-    def on_row(n: Node, row: Row, x: Row, out: Row, origin: RowOrigin) -> None:
+    def on_row(n: Node, row: Row, x: Row, out: Row, origin: Origin) -> None:
         parts = ["" if out[i] is None else str(out[i]) for i in key_idx]
         if not (_key_matches(" / ".join(parts), key) or any(_key_matches(p, key) for p in parts)):
             return
         env: dict[str, Value] = dict(values)
         env.update(zip((n for n, _ in plan.source_columns), row))
         env.update(zip(plan.step_names, x))
-        where = f"{origin.file} row {origin.row}" if origin.file else ""
+        where = f"{n.file} row {origin}" if origin else ""
         traces.append(explain_row(plan, params, env, out, where, policy.rules))
     node.on_row = on_row
 
@@ -218,6 +218,12 @@ def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], na
     for table, cols in (headers or {}).items():
         for node in prep.roots.get(table, []):
             node.headers = dict(cols)
+    for table in sources:
+        todo = list(prep.roots.get(table, []))
+        while todo:
+            node = todo.pop()
+            node.file = names.get(table, table)
+            todo.extend(node.children)
     token = BAND_TABLES.set(prep.bands)
     try:
         _push_all(prep, sources, names)
@@ -230,11 +236,9 @@ def _push_all(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], 
     with decimal.localcontext(CONTEXT):
         for table, rows in sources.items():
             targets = prep.roots.get(table, [])
-            file = names.get(table, table)
             for rowno, row in rows:
-                origin = RowOrigin(file, rowno)
                 for node in targets:
-                    node.push(row, origin)
+                    node.push(row, rowno)
         for table in sources:
             for node in prep.roots.get(table, []):
                 node.finish()

@@ -23,7 +23,7 @@ from cspolicy.text import percent_text
 from cspolicy.values import Kind, Value
 
 if TYPE_CHECKING:
-    from cspolicy.engine import Node, RowOrigin
+    from cspolicy.engine import Node, Origin
     from cspolicy.policy import Policy
     from cspolicy.schema.yamlsource import Document
 
@@ -112,7 +112,7 @@ def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
 
 
 def make_ladder_step(policy: Policy, plan: OutputPlan,
-                     node: Node) -> Callable[[tuple[Value, ...], RowOrigin], tuple[Value, ...] | None]:
+                     node: Node) -> Callable[[tuple[Value, ...], Origin], tuple[Value, ...] | None]:
     """The per-row ladder step: occurrence number and sanction of each offence row.
 
     Rows arrive sorted by entity, date and input order; the counter forgets an entity when
@@ -128,7 +128,7 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
     counter = LadderCounter()
     last: list[Any] = [None]
 
-    def step(row: tuple[Value, ...], origin: RowOrigin) -> tuple[Value, ...] | None:
+    def step(row: tuple[Value, ...], origin: Origin) -> tuple[Value, ...] | None:
         entity = tuple(row[i] for i in ent)
         if entity != last[0]:
             counter.reset()
@@ -142,7 +142,7 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
             decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
         except (UnknownOffence, LadderError) as exc:
             col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
-            node.errors.add(DataError(exc.message, file=origin.file, row=origin.row,
+            node.errors.add(DataError(exc.message, file=node.file, row=origin,
                                       column=node.headers.get(col, col) if col else None, expected=exc.expected))
             return None
         return (Decimal(decided.occurrence), decided.sanction, decided.fine, offence.rule,

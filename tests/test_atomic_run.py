@@ -123,7 +123,7 @@ def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatc
     import cspolicy.engine as engine
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
-    Boom(monkeypatch, engine.Node, "push", 1000, KeyboardInterrupt())
+    Boom(monkeypatch, engine.Node, "_row", 1000, KeyboardInterrupt())  # each row is evaluated here
     with pytest.raises(KeyboardInterrupt):
         run_files(policy, {"stations": src}, output=out_dir)
     assert_untouched(out_dir, {"orders.csv": OLD})
