@@ -34,3 +34,7 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# Golden cases from the RULEBOOK's worked examples: tests/golden/*.yaml (see golden_cases.py).
+from golden_cases import pytest_collect_file as pytest_collect_file  # noqa: E402
