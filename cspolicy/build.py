@@ -192,9 +192,19 @@ class Builder:
         try:
             return compile_expression(text, symbols, functions)
         except ExpressionError as exc:
-            pos = self.doc.position_of(path)
-            raise PolicyError(f"{'.'.join(str(p) for p in path)}: {exc.message}", file=self.doc.file,
-                              line=pos[0] if pos else None, column=exc.column, expected=exc.expected) from None
+            where = ".".join(str(p) for p in path)
+            start = self.doc.scalars.get(path) or (self.doc.scalars.get(path[:-1]) if path[-1] == "expr" else None)
+            line: int | None
+            column: int | None
+            if start is not None and exc.column is not None:  # a one-line formula: the exact column
+                line, column = start[0], start[1] + exc.column - 1
+                message = f"{where}: {exc.message}"
+            else:  # a folded or multi-line formula: its line, and the place within the formula
+                pos = self.doc.position_of(path)
+                line, column = (pos[0] if pos else None), None
+                at = f" (at character {exc.column} of the formula)" if exc.column else ""
+                message = f"{where}: {exc.message}{at}"
+            raise PolicyError(message, file=self.doc.file, line=line, column=column, expected=exc.expected) from None
 
 
 def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:

@@ -61,3 +61,22 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: pytest.TempPathFacto
     p.write_text("# " + "x" * (1024 * 1024) + "\n")
     with pytest.raises(PolicyError, match="at most 1048576 bytes"):
         load_yaml(p)
+
+
+def test_formula_errors_point_at_the_file_column(tmp_path: pytest.TempPathFactory) -> None:
+    from cspolicy import load_policy
+
+    text = (
+        "name: t\ntitle: {zh: a, en: b}\nfamily: f\nversion: '1'\nrules: {}\n"
+        "inputs:\n  s: {columns: {parcels: {type: integer}}}\n"
+        "outputs:\n  o:\n    from: s\n    columns:\n"
+        "      a: parcels × 2\n"
+        '      b: {expr: "parcels + foo"}\n'
+    )
+    p = tmp_path / "t.yaml"  # type: ignore[operator]
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as e:
+        load_policy(p)
+    # line 13 is `      b: {expr: "parcels + foo"}`: the quote is column 17, so `foo` starts at 28
+    assert e.value.line == 13 and e.value.column == 28
+    assert str(e.value).startswith(f"{p}:13:28: outputs.o.columns.b.expr: unknown name 'foo'")

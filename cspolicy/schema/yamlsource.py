@@ -46,6 +46,8 @@ class Document:
     file: str
     data: Any
     lines: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: Where each single-line text value starts: (line, column of its first character).
+    scalars: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def line_of(self, path: Path) -> int | None:
         """The line of the node at ``path``, or of its nearest recorded ancestor."""
@@ -130,6 +132,14 @@ def parse_yaml(text: str, name: str) -> Document:
     return doc
 
 
+def _note_scalar(node: Node, path: Path, doc: Document) -> None:
+    """Record where a one-line plain or quoted value's text starts, so an error at
+    character N of a formula can be placed at its exact file column."""
+    if isinstance(node, ScalarNode) and node.style in (None, "'", '"') and node.start_mark.line == node.end_mark.line:
+        quote = 0 if node.style is None else 1
+        doc.scalars[path] = (node.start_mark.line + 1, node.start_mark.column + 1 + quote)
+
+
 def _build(node: Node, path: Path, doc: Document) -> Any:
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
@@ -148,6 +158,7 @@ def _build(node: Node, path: Path, doc: Document) -> Any:
                     expected="each key once per mapping",
                 )
             doc.lines[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _note_scalar(value_node, (*path, key), doc)
             out[key] = _build(value_node, (*path, key), doc)
         return out
     if isinstance(node, SequenceNode):
