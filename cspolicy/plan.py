@@ -24,6 +24,8 @@ LADDER_NAMES: dict[str, ColumnType] = {
     "gravity": ColumnType.INTEGER,
     "offence_code": ColumnType.TEXT,
     "offence_name": ColumnType.TEXT,
+    "sanction_text": ColumnType.TEXT,
+    "gravest": ColumnType.TEXT,
 }
 #: Names a rank step gives each row.
 RANK_NAMES: dict[str, ColumnType] = {"rank": ColumnType.INTEGER, "award": ColumnType.MONEY}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspolicy.blocks import NO_DEFAULT, Band, Bands, LadderCounter, award, sanction
 from cspolicy.blocks.bands import BandsError
-from cspolicy.blocks.ladders import LadderError, UnknownOffence
+from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
 from cspolicy.expressions import FunctionSpec
 from cspolicy.plan import BandBound, BandsPlan, OutputPlan
@@ -145,10 +145,18 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
             node.errors.add(DataError(exc.message, file=node.file, row=origin,
                                       column=node.headers.get(col, col) if col else None, expected=exc.expected))
             return None
-        return (Decimal(decided.occurrence), decided.sanction, decided.fine, offence.rule,
+        kinds = _kinds(decided.rung, schedule.gravity)
+        return (Decimal(decided.occurrence), "+".join(kinds), decided.fine, offence.rule,
                 decided.ends_employment, Decimal(decided.gravity), offence.code,
-                offence.name_zh or offence.name_en)
+                offence.name_zh or offence.name_en, decided.sanction, kinds[-1])
     return step
+
+
+def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:
+    """The sanction kinds of a rung, least grave first (``('fine', 'dismissal')``), or ``('none',)``."""
+    if rung is None:
+        return ("none",)
+    return tuple(sorted({a.kind for a in rung.actions}, key=gravity.index))
 
 
 def make_rank_batch(plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value],
