@@ -1,0 +1,41 @@
+"""Decisions the rulebook and the issues leave open, pinned (see docs/decisions.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from cspolicy import evaluate, load_policy
+
+
+def review_row(unit: str, received: str, reward: str | None = None) -> dict[str, str | None]:
+    return {"unit": unit, "level": "station", "material": f"m{received}", "parcels": "1000", "opening": "0",
+            "received": received, "closing": "0", "unit_price": "1", "reward": reward}
+
+
+def test_negative_loss_counts_as_reward_eligible() -> None:
+    # consumed 900 for 1000 parcels: (900 − 1000) ÷ 1000 = −10% < 3% → reward_eligible, not an error
+    r = evaluate(load_policy("materials-review"), {"review": [review_row("A", "900")]})
+    assert r["review"][0]["verdict"] == "reward_eligible"
+    assert r["units"][0]["reward"] == D("100.00")  # the default (lowest) reward
+
+
+def test_the_largest_reward_given_on_a_unit_row_is_paid_once() -> None:
+    # two rows, both below 3% (1% and 2%): one gives 300, the other 200 → 300 once, not 500
+    rows = [review_row("A", "1010", "300"), review_row("A", "1020", "200")]
+    r = evaluate(load_policy("materials-review"), {"review": rows})
+    assert r["units"][0]["reward"] == D("300.00")
+    assert r["fund"][0]["rewards"] == D("300.00")
+
+
+def test_a_dismissal_ladder_stops_after_its_last_rung() -> None:
+    # R-PN-1: the last rung repeats unless the ladder ends in dismissal; C8X is [dismissal]
+    rows = [{"employee_id": "E1", "date": f"2024-03-0{d}", "offence": "C8X"} for d in (1, 2)]
+    r = evaluate(load_policy("penalties-club"), {"offences": rows})
+    assert [s["sanction"] for s in r["sanctions"]] == ["dismissal", "none"]
+
+
+def test_ties_get_the_higher_amount_and_skip_the_next_rank_by_default() -> None:
+    rows = [{"trainer_id": t, "trainee": f"x{t}", "days_to_qualify": d} for t, d in (("T1", "9"), ("T2", "9"), ("T3", "12"))]
+    r = evaluate(load_policy("rewards-training"), {"trainers": rows})
+    # T1 and T2 share rank 1 and each get 150; T3 is rank 3 and gets the third prize 50
+    assert [(a["rank"], a["award"]) for a in r["awards"]] == [(D(1), D("150.00")), (D(1), D("150.00")), (D(3), D("50.00"))]
