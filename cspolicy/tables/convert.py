@@ -359,8 +359,10 @@ def _text(col: ColumnSpec, on_blank: Converter) -> Converter:
     return convert
 
 
+#: The types read by :func:`_numeric` (the reader's generated code inlines their fast path).
+NUMERIC_TYPES = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.MONEY, ColumnType.QUANTITY)
 _FACTORIES: dict[ColumnType, Callable[[ColumnSpec, Converter], Converter]] = {
-    **dict.fromkeys((ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.MONEY, ColumnType.QUANTITY), _numeric),
+    **dict.fromkeys(NUMERIC_TYPES, _numeric),
     **{ColumnType.PERCENT: _percent, ColumnType.DATE: _date, ColumnType.BOOLEAN: _boolean},
     **{ColumnType.ENUM: _enum, ColumnType.TEXT: _text},
 }

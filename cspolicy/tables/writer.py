@@ -140,9 +140,10 @@ class CsvSink:
             if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
                 cells.append(f"(v if (v := r[{index}]).__class__ is _str else _f{j}(v))")
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
-                # str() of a Decimal is plain unless it has an exponent or is negative (-0).
-                cells.append(f"(t if (v := r[{index}]).__class__ is _D and 'E' not in (t := _str(v)) "
-                             f"and t[0] != '-' else _f{j}(v))")
+                # A blank (None) is written as ''. str() of a Decimal is plain unless it has
+                # an exponent or is negative (-0 too): those go to the formatter.
+                cells.append(f"('' if (v := r[{index}]) is None else t if v.__class__ is _D "
+                             f"and 'E' not in (t := _str(v)) and t[0] != '-' else _f{j}(v))")
             else:
                 cells.append(f"_f{j}(r[{index}])")
         source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"

@@ -1,0 +1,129 @@
+"""The generated row converter behind :meth:`cspolicy.tables.reader.Table.rows`.
+
+One Python function is compiled per table read: it takes a row's cells (a ``list[str]`` from
+``csv.reader``) and returns the tuple of typed values, with each column's fast path written
+out inline as statements instead of a call per cell:
+
+* **text**: ``c.strip() or DEFAULT``: a blank cell of an optional column gives its default
+  directly; a required one calls the converter, which raises "the cell is blank";
+* **integer, decimal, money, quantity**: a cell of plain digits is ``Decimal(c)`` (other
+  digits such as ``²`` raise ``InvalidOperation`` and go to the converter), checked against
+  ``minimum``/``maximum`` inline; an empty or all-space cell of an optional column gives its
+  default without raising and catching an exception;
+* **percent**: a per-column memo of raw cell text → value (a column holds a few dozen
+  distinct rates). It stops growing at :data:`MEMO_ENTRIES` entries, only short cells are
+  kept, and only values: a miss calls the converter, which validates;
+* **date, boolean, enum**: a call to the converter;
+* a column the file does not have: its default, a constant.
+
+The fast paths take shortcuts only where :func:`~cspolicy.tables.convert.make_converter`'s
+converters accept the cell on their own fast path, so the values are identical; everything
+else, and every doubt (out of range, not digits, a required blank), calls the column's own
+converter, which gives the value or raises the :class:`~cspolicy.tables.convert.CellError`
+with its exact message. ``tests/test_tables_rowcode.py`` checks that both ways agree.
+
+The source is built only from column types and positions; defaults, bounds, converters and
+memos are passed in the namespace, never written into the source, so no text from a policy
+or a CSV file ever becomes code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from cspolicy.tables.convert import NUMERIC_TYPES, Converter
+from cspolicy.tables.spec import ColumnSpec
+from cspolicy.values import ColumnType, Value
+
+__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "row_converter"]
+
+#: Converts one row's cells to its values in spec column order; raises ``CellError``.
+RowConverter = Callable[[list[str]], tuple[Value, ...]]
+#: One entry per spec column: its 0-based index in the file (``None``: the file does not
+#: have it), its converter (from ``make_converter``) and its spec.
+RowPlan = Sequence[tuple[int | None, Converter, ColumnSpec]]
+
+#: A percent memo stops adding entries at this size (per column).
+MEMO_ENTRIES = 4096
+#: Longer percent cells are converted every time, so the memo's memory stays small.
+MEMO_CELL_CHARS = 32
+
+
+def _blank_ok(col: ColumnSpec) -> bool:
+    """Whether a blank cell gives the default: the rule of ``make_converter``'s ``on_blank``."""
+    return col.default is not None or not col.required
+
+
+def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> list[str]:
+    """The statements that set ``v{j}`` from ``cells[index]``; names they use go into ``ns``."""
+    v, k, b = f"v{j}", f"_k{j}", f"_b{j}"
+    blank_ok = _blank_ok(col)
+    if blank_ok:
+        ns[b] = col.default
+    lines = [f"# column {j}: {col.type.value}, file column {index}", f"c = cells[{index}]"]
+    if col.type is ColumnType.TEXT:
+        lines.append(f"{v} = c.strip() or {b if blank_ok else f'{k}(c)'}")
+    elif col.type in NUMERIC_TYPES:
+        outside = []
+        if col.minimum is not None:
+            ns[f"_lo{j}"] = col.minimum
+            outside.append(f"{v} < _lo{j}")
+        if col.maximum is not None:
+            ns[f"_hi{j}"] = col.maximum
+            outside.append(f"{v} > _hi{j}")
+        lines += [
+            "if c.isdigit():  # plain digits: the converter's own fast path",
+            "    try:",
+            f"        {v} = _Decimal(c)",
+            "    except _InvalidOperation:  # other digits, such as '²'",
+            f"        {v} = {k}(c)",
+        ]
+        if outside:
+            lines += [
+                "    else:",
+                f"        if {' or '.join(outside)}:  # out of range: the converter raises the error",
+                f"            {v} = {k}(c)",
+            ]
+        if blank_ok:
+            lines += ["elif not c or c.isspace():  # blank: the default, with no exception", f"    {v} = {b}"]
+        lines += ["else:", f"    {v} = {k}(c)"]
+    elif col.type is ColumnType.PERCENT:
+        memo: dict[str, Value] = {}
+        ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
+        lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]
+        if blank_ok:
+            lines += ["    if not c or c.isspace():  # blank: the default, with no exception", f"        {v} = {b}",
+                      "    else:"]
+        pad = "        " if blank_ok else "    "
+        lines += [
+            f"{pad}{v} = {k}(c)  # validates; raises the CellError",
+            f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
+            f"{pad}    _m{j}[c] = {v}",
+        ]
+    else:
+        lines.append(f"{v} = {k}(c)")
+    return lines
+
+
+def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
+    """The source of the row converter ``_convert`` and the namespace it runs in."""
+    ns: dict[str, object] = {"__builtins__": {}, "_Decimal": Decimal, "_InvalidOperation": InvalidOperation, "_len": len}
+    body: list[str] = []
+    for j, (index, conv, col) in enumerate(plan):
+        ns[f"_k{j}"] = conv
+        if index is None:
+            ns[f"_b{j}"] = col.default
+            body += [f"# column {j}: not in the file, its default", f"v{j} = _b{j}"]
+        else:
+            body += _column_code(j, index, col, ns)
+    values = "".join(f"v{j}, " for j in range(len(plan)))
+    body.append(f"return ({values})")
+    return "def _convert(cells):\n" + "".join(f"    {line}\n" for line in body), ns
+
+
+def row_converter(plan: RowPlan) -> RowConverter:
+    """Compile the row converter of ``plan`` (see the module notes)."""
+    source, ns = row_source(plan)
+    exec(compile(source, "<cspolicy row converter>", "exec"), ns)  # noqa: S102 - no user text
+    return ns["_convert"]  # type: ignore[return-value]
