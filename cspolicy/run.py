@@ -196,7 +196,7 @@ def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedPara
         env.update(zip((n for n, _ in plan.source_columns), row))
         env.update(zip(plan.step_names, x))
         where = f"{n.file} row {origin}" if origin else ""
-        traces.append(explain_row(plan, params, env, out, where, policy.rules))
+        traces.append(explain_row(plan, params, env, out, where, policy.rules, n.headers))
     node.on_row = on_row
 
 
