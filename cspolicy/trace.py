@@ -85,7 +85,7 @@ def _column_sentence(c: ColumnPlan, expr: Expression, env: Mapping[str, Value], 
     except _ROW_ERRORS as exc:  # pragma: no cover - a failing row is never emitted
         return f"{c.name}: {expr.explain(env)} fails: {exc}"
     exact_shown = _exact_text(exact, c.ctype)
-    return f"{c.name} = {shown}: {expr.explain(env)} = {exact_shown}{rounding_words(c, exact, value)}{rule}"
+    return f"{c.name} = {shown}: {expr.explain_taken(env)} = {exact_shown}{rounding_words(c, exact, value)}{rule}"
 
 
 def _exact_text(value: Value, ctype: ColumnType) -> str:

@@ -83,6 +83,28 @@ class Expression:
         """The formula with each name replaced by ``label value`` (see :mod:`.explain`)."""
         return explain(self.tree, env, self._symbols)
 
+    def explain_taken(self, env: Mapping[str, Value]) -> str:
+        """Like :meth:`explain`, but a conditional shows only the branch this row took and
+        why: ``weekly order 3050 (since not present(requested blank))``. A clerk asking
+        about one row wants that row's reason, not every case of the rule.
+
+        >>> from decimal import Decimal
+        >>> e = compile_expression("a if a > 0 else 0", {"a": Symbol("a", Kind.NUMBER)})
+        >>> e.explain_taken({"a": Decimal(-2)})
+        '0 (since not (a -2 > 0))'
+        """
+        with decimal.localcontext(CONTEXT):
+            return self._taken(self.tree, env)
+
+    def _taken(self, node: n.Node, env: Mapping[str, Value]) -> str:
+        if not isinstance(node, n.Conditional):
+            return explain(node, env, self._symbols)
+        test = explain(node.test, env, self._symbols)
+        if evaluate(node.test, env, self._impls) is True:
+            return f"{self._taken(node.body, env)} (since {test})"
+        negated = test[4:] if test.startswith("not ") and " " not in test[4:] else f"not ({test})"
+        return f"{self._taken(node.orelse, env)} (since {negated})"
+
 
 def compile_expression(
     text: str,
