@@ -10,9 +10,9 @@ Literals, parameters and helpers reach the function through a constant pool.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from cspolicy.expressions import ConstPool
+from cspolicy.generated import define
 from cspolicy.money import ROUNDING_MODES, quantize_exp
 from cspolicy.plan import ColumnPlan, OutputPlan
 from cspolicy.values import Value
@@ -98,9 +98,7 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
         lines += (["def _post(k, a):"] + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
                   + _column_lines(plan.columns, post_names, names, pool))
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = dict(pool.namespace)
-    code = compile(source, f"<cspolicy output {plan.name}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated from whitelisted, type-checked trees only
+    namespace = define(source, pool.namespace, f"output {plan.name}")
     fns.source = source
     fns.row = namespace.get("_row")
     fns.checks = namespace.get("_chk")

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from cspolicy.generated import define
 from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
@@ -125,5 +126,4 @@ def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
 def row_converter(plan: RowPlan) -> RowConverter:
     """Compile the row converter of ``plan`` (see the module notes)."""
     source, ns = row_source(plan)
-    exec(compile(source, "<cspolicy row converter>", "exec"), ns)  # noqa: S102 - no user text
-    return ns["_convert"]  # type: ignore[return-value]
+    return define(source, ns, "row converter")["_convert"]  # type: ignore[no-any-return]

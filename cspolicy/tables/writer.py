@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import TextIO
 
 from cspolicy.errors import UsageError
+from cspolicy.generated import define
 from cspolicy.text import format_value, number_text, percent_text
 from cspolicy.values import ColumnType, Kind, Value
 
@@ -147,8 +148,7 @@ class CsvSink:
             else:
                 cells.append(f"_f{j}(r[{index}])")
         source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
-        exec(compile(source, "<cspolicy csv row writer>", "exec"), namespace)  # noqa: S102 - no user text
-        return namespace["_row"]  # type: ignore[return-value]
+        return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
 
 
 def _json_value(value: Value) -> str:
