@@ -15,7 +15,7 @@ from cspolicy.values import ColumnType
 
 __all__ = ["build_schedules"]
 
-_ROLLING = re.compile(r"^rolling\s+(\d+)\s+days?$")
+_ROLLING = re.compile(r"^rolling:?\s+(\d+)(?:\s+days?)?$")  # 'rolling 30 days', {rolling: 30}
 _SIMPLE = ("warning", "written_warning", "suspension", "dismissal", "resignation")
 
 
@@ -29,10 +29,11 @@ def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
             base = ("schedules", sname, "offences", code)
             if o.rule not in model.rules:
                 raise doc.error((*base, "rule"), f"rule '{o.rule}' is not listed under 'rules'")
-            m = _ROLLING.match(o.window.strip())
-            if o.window in ("month", "year", "ever"):
-                window = Window(o.window)
-            elif m:
+            text = o.window if isinstance(o.window, str) else " ".join(f"{k} {v}" for k, v in o.window.items())
+            m = _ROLLING.match(text.strip())
+            if text in ("month", "year", "ever"):
+                window = Window(text)
+            elif m and int(m.group(1)) > 0:
                 window = Window("rolling", int(m.group(1)))
             else:
                 raise doc.error((*base, "window"), f"unknown window '{o.window}'",

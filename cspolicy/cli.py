@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from typing import Any
 
 import click
@@ -152,10 +153,13 @@ def run(policy: str, files: tuple[str, ...], period: Any, as_of: dt.date | None,
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets)
     bar: Any = None
+    started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
+            if time.monotonic() - started < 2:  # only inputs that take more than a moment
+                return
             bar = click.progressbar(length=total, label="reading", file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)

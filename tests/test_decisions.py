@@ -39,3 +39,18 @@ def test_ties_get_the_higher_amount_and_skip_the_next_rank_by_default() -> None:
     r = evaluate(load_policy("rewards-training"), {"trainers": rows})
     # T1 and T2 share rank 1 and each get 150; T3 is rank 3 and gets the third prize 50
     assert [(a["rank"], a["award"]) for a in r["awards"]] == [(D(1), D("150.00")), (D(1), D("150.00")), (D(3), D("50.00"))]
+
+
+def test_rolling_windows_count_the_last_n_days(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # window {rolling: 30}: an offence on day d counts the earlier ones dated after d − 30 days
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent / "policies" / "penalties-shop.yaml"
+    for window in ("{rolling: 30}", "rolling 30 days"):
+        p = tmp_path / "rolling.yaml"
+        p.write_text(src.read_text(encoding="utf-8").replace("        window: month", f"        window: {window}"),
+                     encoding="utf-8")
+        dates = ("2024-01-01", "2024-01-30", "2024-01-31", "2024-03-15")
+        r = evaluate(load_policy(p), {"offences": [{"employee_id": "E", "date": d, "offence": "S1"} for d in dates]})
+        # 01-30: 01-01 is 29 days back → 2nd; 01-31: 01-01 is 30 days back, out → 2nd again; 03-15 → 1st
+        assert [s["occurrence"] for s in r["sanctions"]] == [D(1), D(2), D(2), D(1)], window

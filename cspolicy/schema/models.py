@@ -243,8 +243,8 @@ class OffenceSpec(Strict):
     zh: str
     en: str
     rule: str = Field(pattern=RULE_ID_PATTERN)
-    window: Literal["month", "year", "ever"] | str = Field(
-        "month", description="Counting window: month, year, ever, or 'rolling N days'."
+    window: str | dict[str, int | str] = Field(
+        "month", description="Counting window: month, year, ever, 'rolling N days' or {rolling: N}."
     )
     after_last: Literal["repeat", "none"] | None = Field(
         None, description="After the last rung: repeat it, or none; default repeat unless it includes dismissal.")
