@@ -105,16 +105,24 @@ def run_files(
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
     target = None if output is None else Path(output)
     kind = _output_kind(target, fmt, selected)
-    # With --explain every output is computed, so any output's rows can be explained.
-    prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
-    tables = {}
-    for table, path in inputs.items():
-        report_to = None if progress is None else _progress_for(path, progress)
-        tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
+
+    def start() -> tuple[Prepared, dict[str, Table]]:
+        """A fresh run: parameters resolved, outputs compiled, input headers read."""
+        # With --explain every output is computed, so any output's rows can be explained.
+        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
+        tables = {}
+        for table, path in inputs.items():
+            report_to = None if progress is None else _progress_for(path, progress)
+            tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors,
+                                       progress=report_to)
+        return prep, tables
+
     report = RunReport()
     if kind in ("dir", "csvfile", "csvout"):
-        _write_csv(prep, tables, selected, kind, target, bom, stdout if explain is None else None, report)
+        prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report,
+                          fast=progress is None)
     else:
+        prep, tables = start()
         _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
     report.traces = prep.traces
     if explain is not None:
@@ -127,19 +135,35 @@ def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], N
     return lambda done: progress(done, total)
 
 
-def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
-               bom: bool, stdout: TextIO | None, report: RunReport) -> None:
-    """CSV outputs stream row by row into temporary files, renamed (or printed) at the end."""
-    def attach(name: str, stream: TextIO) -> None:
-        idx, cols = _visible(prep.policy.outputs[name])
-        sink = CsvSink(stream, cols)
-        sink.write_header()
-        prep.nodes[name].writers.append(sink.row_writer(idx))
+def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected: list[str], kind: str,
+               target: Path | None, bom: bool, stdout: TextIO | None, report: RunReport, *, fast: bool) -> Prepared:
+    """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
+
+    A clean file first goes through the fused loop (:mod:`cspolicy.fastpath`); if that does
+    not apply or meets an irregular row, the streams are emptied and the careful engine runs.
+    """
+    def run(streams: Mapping[str, TextIO]) -> Prepared:
+        from cspolicy.fastpath import run_clean
+
+        for attempt in ("fast", "careful") if fast else ("careful",):
+            prep, tables = start()
+            for name, stream in streams.items():
+                stream.seek(0)
+                stream.truncate()
+                idx, cols = _visible(prep.policy.outputs[name])
+                sink = CsvSink(stream, cols)
+                sink.write_header()
+                prep.nodes[name].writers.append(sink.row_writer(idx))
+            if attempt == "fast":
+                if run_clean(prep, tables):
+                    return prep
+                continue
+            _execute(prep, tables)
+        return prep
 
     if kind == "csvout":
         with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
-            attach(selected[0], spool)
-            _execute(prep, tables)
+            prep = run({selected[0]: spool})
             if stdout is not None:
                 spool.seek(0)
                 shutil.copyfileobj(spool, stdout)
@@ -151,15 +175,14 @@ def _write_csv(prep: Prepared, tables: Mapping[str, Table], selected: list[str],
             target.mkdir(parents=True, exist_ok=True)
         try:
             with AtomicFiles() as files:
-                for name, path in paths.items():
-                    attach(name, files.open(path, encoding=csv_encoding(bom)))
-                _execute(prep, tables)
+                prep = run({name: files.open(path, encoding=csv_encoding(bom)) for name, path in paths.items()})
         except BaseException:
             if created and not any(target.iterdir()):
                 target.rmdir()  # a failed run leaves no trace, not even an empty directory
             raise
         report.written.extend(paths.values())
     report.rows = {name: prep.nodes[name].count for name in selected}
+    return prep
 
 
 def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,

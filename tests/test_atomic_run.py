@@ -122,10 +122,33 @@ def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatc
     # fail in the evaluation itself (not in a sink): the node that computes the output rows
     import cspolicy.engine as engine
 
+    import cspolicy.fastpath as fastpath
+
     src = big_input(tmp_path / "stations.csv", bad_last=False)
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables: False)  # the careful engine only
     Boom(monkeypatch, engine.Node, "_row", 1000, KeyboardInterrupt())  # each row is evaluated here
     with pytest.raises(KeyboardInterrupt):
         run_files(policy, {"stations": src}, output=out_dir)
+    assert_untouched(out_dir, {"orders.csv": OLD})
+
+
+def test_ctrl_c_midway_through_the_fused_loop(policy, tmp_path, out_dir, monkeypatch):
+    # a clean file runs through the fused loop (cspolicy.fastpath): interrupt it after 1000 rows
+    from cspolicy.tables.reader import Table
+
+    src = big_input(tmp_path / "stations.csv", bad_last=False)
+    make = Table._row_converter
+    booms: list[Boom] = []
+
+    def row_converter(self):
+        holder = type("Holder", (), {"convert": staticmethod(make(self))})
+        booms.append(Boom(monkeypatch, holder, "convert", 1000, KeyboardInterrupt()))
+        return holder.convert
+
+    monkeypatch.setattr(Table, "_row_converter", row_converter)
+    with pytest.raises(KeyboardInterrupt):
+        run_files(policy, {"stations": src}, output=out_dir)
+    assert booms and booms[0].calls == 1001
     assert_untouched(out_dir, {"orders.csv": OLD})
 
 

@@ -1,0 +1,67 @@
+"""The fused loop gives byte-identical results to the careful engine, and hands over dirty files."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import cspolicy.fastpath as fastpath
+from cspolicy import DataError, load_policy, run_files
+
+POLICY = load_policy("materials-order")
+
+
+def stations(path: Path, n: int, *, extra: str = "") -> Path:
+    rnd = random.Random(7)
+    lines = ["站点,物料,上月实际票数,增长率,申请数量,超额理由"]
+    for i in range(n):
+        growth = rnd.choice(["15%", "0.15", "-5%", "6%", "0%", "12.5%"])
+        req = rnd.choice(["", "", str(rnd.randint(0, 4000))])
+        lines.append(f"S{i % 50}站,{rnd.choice(['面单', '胶带'])},{rnd.randint(0, 20000)},{growth},{req},"
+                     f"{rnd.choice(['', '备货'])}")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, src: Path, **kw: object) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    used: list[bool] = []
+    real = fastpath.run_clean
+
+    def spy(prep, tables):  # type: ignore[no-untyped-def]
+        used.append(real(prep, tables))
+        return used[-1]
+
+    monkeypatch.setattr(fastpath, "run_clean", spy)
+    run_files(POLICY, {"stations": src}, output=tmp_path / "fast", **kw)  # type: ignore[arg-type]
+    assert used == [True], "the clean file should take the fused loop"
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables: False)
+    run_files(POLICY, {"stations": src}, output=tmp_path / "careful", **kw)  # type: ignore[arg-type]
+    read = lambda d: {p.name: p.read_bytes() for p in sorted((tmp_path / d).iterdir())}  # noqa: E731
+    return read("fast"), read("careful")
+
+
+def test_clean_file_fast_and_careful_are_byte_identical(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fast, careful = both_ways(monkeypatch, tmp_path, stations(tmp_path / "s.csv", 3000))
+    assert set(fast) == {"orders.csv", "materials.csv"}
+    assert fast == careful
+
+
+def test_only_orders_is_identical_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fast, careful = both_ways(monkeypatch, tmp_path, stations(tmp_path / "s.csv", 500), only=["orders"])
+    assert fast == careful and set(fast) == {"orders.csv"}
+
+
+def test_a_blank_row_hands_over_to_the_careful_engine(tmp_path: Path) -> None:
+    src = stations(tmp_path / "s.csv", 200, extra=",,,,,\nS1站,面单,100,5%,,\n")
+    report = run_files(POLICY, {"stations": src}, output=tmp_path / "out")
+    assert report.rows["orders"] == 201  # the blank row is skipped, the row after it kept
+
+
+def test_a_bad_cell_gives_the_careful_message_and_no_file(tmp_path: Path) -> None:
+    src = stations(tmp_path / "s.csv", 1000, extra="S9站,面单,abc,5%,,\n")
+    with pytest.raises(DataError) as e:
+        run_files(POLICY, {"stations": src}, output=tmp_path / "out")
+    assert "s.csv:1002:上月实际票数: column 'parcels': 'abc' is not a whole number" in str(e.value)
+    assert not (tmp_path / "out").exists()
