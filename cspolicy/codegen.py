@@ -9,7 +9,8 @@ Literals, parameters and helpers reach the function through a constant pool.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
@@ -105,6 +106,23 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
     fns.agg = namespace.get("_agg")
     fns.post = namespace.get("_post")
     return fns
+
+
+def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[str, Value],
+             source_refs: Sequence[str], prefix: str) -> tuple[list[str], dict[str, Any]]:
+    """The statements (unindented) that set ``c0``, ``c1``… of a row-wise output from
+    source values named by ``source_refs[i]``, and their namespace (names start with
+    ``prefix``): the computing part of a fused row function."""
+    pool = ConstPool(prefix)
+    consts = {name: pool.add(value) for name, value in {**run_values, **params}.items()}
+    src = {name: source_refs[i] for i, (name, _) in enumerate(plan.source_columns)}
+    defined: dict[str, str] = {}
+
+    def names(name: str) -> str:
+        return defined.get(name) or src.get(name) or consts[name]
+
+    lines = _column_lines(plan.columns, names, defined, pool)[:-1]  # without the return
+    return [line[4:] for line in lines], dict(pool.namespace)
 
 
 def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str], defined: dict[str, str],

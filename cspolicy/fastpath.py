@@ -13,12 +13,17 @@ So a clean file takes the fast path and a dirty one gets the same messages as al
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 
+from cspolicy.codegen import row_code
+from cspolicy.engine import Node
+from cspolicy.generated import define
 from cspolicy.money import CONTEXT
 from cspolicy.run import Prepared
 from cspolicy.steps import BAND_TABLES
-from cspolicy.tables import Table
+from cspolicy.tables import CsvSink, Table
+from cspolicy.tables.rowcode import row_source
 
 __all__ = ["run_clean"]
 
@@ -27,9 +32,14 @@ class _Irregular(Exception):
     """A row the fused loop does not handle; the careful engine will."""
 
 
-def run_clean(prep: Prepared, tables: Mapping[str, Table]) -> bool:
+def run_clean(prep: Prepared, tables: Mapping[str, Table],
+              sinks: Mapping[str, tuple[CsvSink, Sequence[int]]] | None = None) -> bool:
     """Run ``prep`` over ``tables`` through the fused loop; False when it does not apply or
-    met an irregular row (then its outputs are incomplete and must be discarded)."""
+    met an irregular row (then its outputs are incomplete and must be discarded).
+
+    ``sinks`` names the CSV sink (and the row indexes it writes) of each output: an output
+    that only goes to its CSV file gets one generated function from cells to CSV text.
+    """
     if len(tables) != 1 or prep.explain_key is not None:
         return False
     (name, table), = tables.items()
@@ -45,6 +55,9 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table]) -> bool:
     node.file = table.name
     for child in node.children:
         child.file = table.name
+    sink = sinks.get(plan.name) if sinks else None
+    if sink is not None and not node.children and len(node.writers) == 1:
+        return _run_fused(prep, node, table, *sink)
     convert = table._row_converter()
     compute = node.fns.row
     writers = list(node.writers)
@@ -71,3 +84,39 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table]) -> bool:
         BAND_TABLES.reset(token)
     node.count = count
     return not prep.errors.count
+
+
+def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes: Sequence[int]) -> bool:
+    """One generated function per row, from its cells to its CSV text, fed to
+    ``csv.writer.writerows`` so no Python loop runs per row at all."""
+    conv_source, conv_ns = row_source(table.row_plan())
+    conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
+    width = len(table.spec.columns)
+    values = {n: p.value for n, p in prep.parameters.items()}
+    run_values = {"period": str(prep.settings.period) if prep.settings.period else None,
+                  "as_of": prep.settings.effective_date}
+    compute, compute_ns = row_code(node.plan, values, run_values, [f"v{i}" for i in range(width)], "_q")
+    cells, write_ns = sink.cell_code([f"c{i}" for i in indexes])
+    counter = itertools.count()
+    source = "\n".join([
+        "def _step(cells):",
+        "    _tick()",
+        f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
+        "        raise _Irregular",
+        *conv_lines,
+        *(f"    {line}" for line in compute),
+        f"    return ({', '.join(cells)},)",
+    ]) + "\n"
+    namespace = {**conv_ns, **compute_ns, **write_ns, "_tick": counter.__next__, "_len": len, "_any": any,
+                 "_Irregular": _Irregular}
+    step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
+    token = BAND_TABLES.set(prep.bands)
+    try:
+        with decimal.localcontext(CONTEXT), table.raw_cells() as reader:
+            sink.write_all(map(step, reader))
+    except (Exception, _Irregular):  # anything: the careful engine will say what and where
+        return False
+    finally:
+        BAND_TABLES.reset(token)
+    node.count = next(counter)
+    return True

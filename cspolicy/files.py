@@ -147,6 +147,7 @@ def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected:
 
         for attempt in ("fast", "careful") if fast else ("careful",):
             prep, tables = start()
+            sinks = {}
             for name, stream in streams.items():
                 stream.seek(0)
                 stream.truncate()
@@ -154,8 +155,9 @@ def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected:
                 sink = CsvSink(stream, cols)
                 sink.write_header()
                 prep.nodes[name].writers.append(sink.row_writer(idx))
+                sinks[name] = (sink, idx)
             if attempt == "fast":
-                if run_clean(prep, tables):
+                if run_clean(prep, tables, sinks):
                     return prep
                 continue
             _execute(prep, tables)

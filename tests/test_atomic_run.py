@@ -125,7 +125,7 @@ def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatc
     import cspolicy.fastpath as fastpath
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
-    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables: False)  # the careful engine only
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)  # careful engine only
     Boom(monkeypatch, engine.Node, "_row", 1000, KeyboardInterrupt())  # each row is evaluated here
     with pytest.raises(KeyboardInterrupt):
         run_files(policy, {"stations": src}, output=out_dir)
@@ -205,3 +205,24 @@ def test_success_replaces_a_json_file(policy, tmp_path, out_dir):
                    for i in range(ROWS))
     assert doc["materials"][0]["weekly_qty"] == expected
     assert sorted(os.listdir(out_dir)) == ["orders.csv", "result.json"]
+
+
+def test_ctrl_c_inside_the_fused_row_function(policy, tmp_path, out_dir, monkeypatch):
+    # --only orders into a CSV: one generated function per row (cells → CSV text); stop it at row 1001
+    import cspolicy.fastpath as fastpath
+
+    src = big_input(tmp_path / "stations.csv", bad_last=False)
+    real_define = fastpath.define
+    booms: list[Boom] = []
+
+    def define(source, namespace, label):
+        functions = real_define(source, namespace, label)
+        holder = type("Holder", (), {"step": staticmethod(functions["_step"])})
+        booms.append(Boom(monkeypatch, holder, "step", 1000, KeyboardInterrupt()))
+        return {"_step": holder.step}
+
+    monkeypatch.setattr(fastpath, "define", define)
+    with pytest.raises(KeyboardInterrupt):
+        run_files(policy, {"stations": src}, output=out_dir / "orders.csv", only=["orders"])
+    assert booms and booms[0].calls == 1001
+    assert_untouched(out_dir, {"orders.csv": OLD})

@@ -29,14 +29,14 @@ def both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, src: Path, **kw: 
     used: list[bool] = []
     real = fastpath.run_clean
 
-    def spy(prep, tables):  # type: ignore[no-untyped-def]
-        used.append(real(prep, tables))
+    def spy(prep, tables, sinks=None):  # type: ignore[no-untyped-def]
+        used.append(real(prep, tables, sinks))
         return used[-1]
 
     monkeypatch.setattr(fastpath, "run_clean", spy)
     run_files(POLICY, {"stations": src}, output=tmp_path / "fast", **kw)  # type: ignore[arg-type]
     assert used == [True], "the clean file should take the fused loop"
-    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables: False)
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
     run_files(POLICY, {"stations": src}, output=tmp_path / "careful", **kw)  # type: ignore[arg-type]
     read = lambda d: {p.name: p.read_bytes() for p in sorted((tmp_path / d).iterdir())}  # noqa: E731
     return read("fast"), read("careful")

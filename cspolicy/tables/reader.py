@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError, UsageError
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
-from cspolicy.tables.rowcode import RowConverter, row_converter
+from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import Value
 
@@ -168,12 +168,14 @@ class Table:
             else:
                 self._plan.append((index, make_converter(col), col, self.headers[index]))
 
+    def row_plan(self) -> RowPlan:
+        """Each spec column's file index (None if absent), converter and spec (for generated code)."""
+        return [(index if col.name in self.header_map else None, conv, col) for index, conv, col, _ in self._plan]
+
     def _row_converter(self) -> RowConverter:
         """One generated function converting a row's cells, each column's fast path inline
         (:mod:`cspolicy.tables.rowcode`); a bad cell raises its converter's CellError."""
-        return row_converter(
-            [(index if col.name in self.header_map else None, conv, col) for index, conv, col, _ in self._plan]
-        )
+        return row_converter(self.row_plan())
 
     def __repr__(self) -> str:
         return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"

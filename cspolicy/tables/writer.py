@@ -131,24 +131,35 @@ class CsvSink:
         """A fast ``write`` for rows wider than the output: cell ``indexes[j]`` of a row
         goes to column ``j``. Generated once per output (from column types only, never
         from user text) so a row is projected, formatted and written in one call."""
-        if len(indexes) != len(self._formatters):
-            raise ValueError(f"{len(indexes)} indexes for {len(self._formatters)} columns")
-        namespace: dict[str, object] = {"__builtins__": {}, "_str": str, "_D": Decimal,
-                                        "_write": self._writer.writerow}
+        cells, namespace = self.cell_code([f"r[{i}]" for i in indexes])
+        namespace["_write"] = self._writer.writerow
+        source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
+        return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
+
+    def cell_code(self, refs: Sequence[str]) -> tuple[list[str], dict[str, object]]:
+        """Python expressions giving each column's CSV text from the value named by
+        ``refs[j]`` (``r[3]``, ``c3``), and the names they use (``_f…``, ``_str``, ``_D``):
+        the writing part of generated row functions. Temporaries are ``v`` and ``t``."""
+        if len(refs) != len(self._formatters):
+            raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
+        namespace: dict[str, object] = {"_str": str, "_D": Decimal}
         cells = []
-        for j, (index, (_, ctype)) in enumerate(zip(indexes, self.columns)):
+        for j, (ref, (_, ctype)) in enumerate(zip(refs, self.columns)):
             namespace[f"_f{j}"] = self._formatters[j]
             if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
-                cells.append(f"(v if (v := r[{index}]).__class__ is _str else _f{j}(v))")
+                cells.append(f"(v if (v := {ref}).__class__ is _str else _f{j}(v))")
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
                 # an exponent or is negative (-0 too): those go to the formatter.
-                cells.append(f"('' if (v := r[{index}]) is None else t if v.__class__ is _D "
+                cells.append(f"('' if (v := {ref}) is None else t if v.__class__ is _D "
                              f"and 'E' not in (t := _str(v)) and t[0] != '-' else _f{j}(v))")
             else:
-                cells.append(f"_f{j}(r[{index}])")
-        source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
-        return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
+                cells.append(f"_f{j}({ref})")
+        return cells, namespace
+
+    def write_all(self, rows: Iterable[Sequence[str]]) -> None:
+        """Write rows that are already text (from a generated row function)."""
+        self._writer.writerows(rows)
 
 
 def _json_value(value: Value) -> str:
