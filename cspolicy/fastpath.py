@@ -8,6 +8,10 @@ and pushes to any grouped outputs. The first irregularity of any kind (a bad cel
 or short row, undecodable bytes, a division by zero) stops it; the caller then discards
 what was written and runs the careful engine, which reports every problem with its row.
 So a clean file takes the fast path and a dirty one gets the same messages as always.
+
+When the output goes only to its CSV file, the three pieces are generated as **one**
+function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
+``csv.writer.writerows``: no Python loop runs per row at all.
 """
 
 from __future__ import annotations
