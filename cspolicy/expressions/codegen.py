@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from cspolicy.expressions import nodes as n
+from cspolicy.values import Kind
 
 __all__ = ["ConstPool", "to_python"]
 
@@ -67,11 +68,14 @@ def to_python(
     name_of: Callable[[str], str],
     consts: ConstPool,
     impls: Mapping[str, Callable[..., object]],
+    kinds: Mapping[str, Kind] | None = None,
 ) -> str:
     """Python source of ``tree`` (checked), for embedding in generated code.
 
     ``name_of`` maps a symbol name to the identifier holding its value; ``impls`` maps each
-    function name to the callable implementing it.
+    function name to the callable implementing it; ``kinds`` (symbol → kind) lets
+    ``present(x)`` of a non-text symbol become ``(x is not None)``, which is exactly what
+    it means there (only text can be blank without being ``None``), without a call per row.
     """
 
     def leaf(node: n.Node) -> str:
@@ -87,6 +91,9 @@ def to_python(
         raise AssertionError(f"unexpected leaf {node!r}")  # pragma: no cover
 
     def call(node: n.Call, args: list[str]) -> str:
+        if (node.func == "present" and kinds is not None and len(node.args) == 1
+                and isinstance(node.args[0], n.Name) and kinds.get(node.args[0].name, Kind.TEXT) is not Kind.TEXT):
+            return f"({args[0]} is not None)"
         return f"{consts.add(impls[node.func])}({', '.join(args)})"
 
     return n.render(tree, leaf, call, _SPELL)

@@ -68,7 +68,8 @@ class Expression:
         >>> e.python(lambda name: "v_" + name, ConstPool())
         '_k1(v_n / _k0)'
         """
-        return to_python(self.tree, name_of, consts, self._impls)
+        kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
+        return to_python(self.tree, name_of, consts, self._impls, kinds)
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         """The value for symbol values ``env``, computed under :data:`CONTEXT`.
