@@ -131,13 +131,21 @@ def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str]
     it once, record its local name for later columns, and return the row tuple."""
     body: list[str] = []
     slot = 0
+    exact: dict[str, str] = {}  # code of a column's whole formula -> the variable with its exact value
     for i, c in enumerate(columns):
         if c.agg is not None:
             body.append(f"    c{i} = a[{slot}]")
             slot += 1
         else:
             assert c.expression is not None
-            body.append(f"    c{i} = {c.expression.python(name_of, pool)}")
+            whole = c.expression.python(name_of, pool)
+            code = c.expression.python_reusing(name_of, pool, exact)
+            if c.rounding is not None and whole not in exact and not whole.isidentifier():
+                # keep the exact value: later formulas containing this one reuse it
+                body.append(f"    t{i} = {code}")
+                exact[whole] = f"t{i}"
+                code = f"t{i}"
+            body.append(f"    c{i} = {code}")
         body += _rounding_lines(f"c{i}", c, pool)
         defined[c.name] = f"c{i}"
     body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(columns)))})")

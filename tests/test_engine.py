@@ -202,3 +202,29 @@ def test_later_columns_only(tmp_path: Path) -> None:
     body = DIVIDE.replace("      a: a\n", "      c: {expr: ratio, type: decimal}\n      a: a\n")
     with pytest.raises(PolicyError, match="unknown name 'ratio'"):
         policy(tmp_path, body)
+
+
+def test_a_formula_reuses_an_earlier_columns_exact_value_only_where_always_evaluated(tmp_path: Path) -> None:
+    from cspolicy.run import prepare
+
+    body = """
+inputs:
+  s: {columns: {a: {type: decimal}, b: {type: decimal, required: false}}}
+outputs:
+  r:
+    from: s
+    columns:
+      whole: {expr: a × 3 ÷ 7, type: decimal}
+      again: {expr: a × 3 ÷ 7 + 1, type: decimal}
+      guarded: {expr: "a × 3 ÷ 7 if present(b) else 0", type: decimal}
+"""
+    p = policy(tmp_path, body)
+    source = prepare(p, RunSettings()).nodes["r"].fns.source
+    assert "t1 = t0 + " in source  # again = the exact a × 3 ÷ 7 (t0) + 1, not recomputed
+    assert "t0 if" not in source  # a conditional's branch is not evaluated on every path: not reused
+    r = evaluate(p, {"s": [{"a": "1", "b": "2"}]})
+    # exact 3/7 = 0.428571…: whole 0.43, again 1.428571… → 1.43, guarded (b present) 0.43
+    assert r["r"][0] == {"whole": Decimal("0.43"), "again": Decimal("1.43"), "guarded": Decimal("0.43")}
+    r = evaluate(p, {"s": [{"a": "0.0049", "b": ""}]})
+    # 0.0049 × 3 ÷ 7 = 0.0021 → 0.00; again from the exact value: 1.0021 → 1.00; b blank → 0
+    assert r["r"][0] == {"whole": Decimal("0.00"), "again": Decimal("1.00"), "guarded": Decimal("0")}

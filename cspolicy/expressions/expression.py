@@ -71,6 +71,33 @@ class Expression:
         kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
         return to_python(self.tree, name_of, consts, self._impls, kinds)
 
+    def python_reusing(self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str]) -> str:
+        """Like :meth:`python`, but a part of the formula whose code is a key of ``reuse``
+        is replaced by the variable named there: ``parcels × (1 + growth + loss) ÷ 4`` reuses
+        the exact product an earlier column computed. Only parts evaluated on every path
+        are replaced (never inside a conditional's branches or after ``and``/``or``), so a
+        row that raised nothing before raises nothing now, and values are identical.
+        """
+        kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
+        if not reuse:
+            return to_python(self.tree, name_of, consts, self._impls, kinds)
+        marks: dict[str, str] = {}
+
+        def code(node: n.Node) -> str:
+            return to_python(node, lambda name: marks.get(name) or name_of(name), consts, self._impls, kinds)
+
+        def walk(node: n.Node) -> n.Node:
+            if isinstance(node, (n.Number, n.Text, n.Boolean, n.Name)):
+                return node
+            found = reuse.get(code(node))
+            if found is not None:
+                mark = f"_reuse{len(marks)}"  # cannot clash: user names never start with _
+                marks[mark] = found
+                return n.Name(node.col, mark)
+            return _replace_always_evaluated(node, walk)
+
+        return code(walk(self.tree))
+
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         """The value for symbol values ``env``, computed under :data:`CONTEXT`.
 
@@ -105,6 +132,27 @@ class Expression:
             return f"{self._taken(node.body, env)} (since {test})"
         negated = test[4:] if test.startswith("not ") and " " not in test[4:] else f"not ({test})"
         return f"{self._taken(node.orelse, env)} (since {negated})"
+
+
+def _replace_always_evaluated(node: n.Node, walk: Callable[[n.Node], n.Node]) -> n.Node:
+    """``node`` with ``walk`` applied to the children that are evaluated whenever it is."""
+    import dataclasses
+
+    if isinstance(node, n.Binary):
+        return dataclasses.replace(node, left=walk(node.left), right=walk(node.right))
+    if isinstance(node, (n.Unary, n.Not)):
+        return dataclasses.replace(node, operand=walk(node.operand))
+    if isinstance(node, n.Power):
+        return dataclasses.replace(node, base=walk(node.base))
+    if isinstance(node, n.Compare):
+        return dataclasses.replace(node, first=walk(node.first))
+    if isinstance(node, n.Logic):
+        return dataclasses.replace(node, operands=(walk(node.operands[0]), *node.operands[1:]))
+    if isinstance(node, n.Conditional):
+        return dataclasses.replace(node, test=walk(node.test))
+    if isinstance(node, n.Call):
+        return dataclasses.replace(node, args=tuple(walk(a) for a in node.args))
+    return node
 
 
 def compile_expression(
