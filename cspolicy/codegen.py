@@ -109,24 +109,36 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
 
 
 def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[str, Value],
-             source_refs: Sequence[str], prefix: str) -> tuple[list[str], dict[str, Any]]:
+             source_refs: Sequence[str], prefix: str,
+             blank_sources: frozenset[str]) -> tuple[list[str], dict[str, Any], list[bool]]:
     """The statements (unindented) that set ``c0``, ``c1``… of a row-wise output from
-    source values named by ``source_refs[i]``, and their namespace (names start with
-    ``prefix``): the computing part of a fused row function."""
+    source values named by ``source_refs[i]``, their namespace (names start with
+    ``prefix``), and which columns may be blank: the computing part of a fused row function.
+
+    ``blank_sources`` names the source columns that may be blank (optional, no default);
+    a column computed only from values that cannot be blank cannot be blank either (no
+    formula produces ``None`` from non-blank values), so its rounding needs no guard.
+    """
     pool = ConstPool(prefix)
     consts = {name: pool.add(value) for name, value in {**run_values, **params}.items()}
     src = {name: source_refs[i] for i, (name, _) in enumerate(plan.source_columns)}
     defined: dict[str, str] = {}
+    maybe_blank = set(blank_sources) | {name for name, value in run_values.items() if value is None}
+    blank: list[bool] = []
+    for c in plan.columns:
+        assert c.expression is not None
+        blank.append(bool(c.expression.names & maybe_blank))
+        (maybe_blank.add if blank[-1] else maybe_blank.discard)(c.name)
 
     def names(name: str) -> str:
         return defined.get(name) or src.get(name) or consts[name]
 
-    lines = _column_lines(plan.columns, names, defined, pool)[:-1]  # without the return
-    return [line[4:] for line in lines], dict(pool.namespace)
+    lines = _column_lines(plan.columns, names, defined, pool, blank)[:-1]  # without the return
+    return [line[4:] for line in lines], dict(pool.namespace), blank
 
 
 def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str], defined: dict[str, str],
-                  pool: ConstPool) -> list[str]:
+                  pool: ConstPool, blank: Sequence[bool] | None = None) -> list[str]:
     """Assign each column in order (a formula, or the next aggregate result ``a[j]``), round
     it once, record its local name for later columns, and return the row tuple."""
     body: list[str] = []
@@ -146,16 +158,18 @@ def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str]
                 exact[whole] = f"t{i}"
                 code = f"t{i}"
             body.append(f"    c{i} = {code}")
-        body += _rounding_lines(f"c{i}", c, pool)
+        body += _rounding_lines(f"c{i}", c, pool, guard=blank is None or blank[i])
         defined[c.name] = f"c{i}"
     body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(columns)))})")
     return body
 
 
-def _rounding_lines(var: str, c: ColumnPlan, pool: ConstPool) -> list[str]:
+def _rounding_lines(var: str, c: ColumnPlan, pool: ConstPool, *, guard: bool = True) -> list[str]:
     if c.rounding is None or c.ctype.kind.value != "number":
         return []
     places, mode = c.rounding
     exp = pool.add(quantize_exp(places))
     rnd = pool.add(ROUNDING_MODES[mode])
+    if not guard:
+        return [f"    {var} = {var}.quantize({exp}, {rnd})"]
     return [f"    if {var} is not None: {var} = {var}.quantize({exp}, {rnd})"]

@@ -19,15 +19,18 @@ from __future__ import annotations
 import decimal
 import itertools
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from cspolicy.codegen import row_code
 from cspolicy.engine import Node
 from cspolicy.generated import define
-from cspolicy.money import CONTEXT
+from cspolicy.money import CONTEXT, quantize_exp
+from cspolicy.plan import ColumnPlan
 from cspolicy.run import Prepared
 from cspolicy.steps import BAND_TABLES
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
+from cspolicy.values import ColumnType, Kind
 
 __all__ = ["run_clean"]
 
@@ -90,6 +93,13 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table],
     return not prep.errors.count
 
 
+def _zero(column: ColumnPlan, blank: bool) -> Decimal | None:
+    if blank or column.rounding is None or column.ctype.kind is not Kind.NUMBER or column.ctype is ColumnType.PERCENT:
+        return None
+    places = column.rounding[0]
+    return quantize_exp(places) * 0 if places <= 6 else None
+
+
 def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes: Sequence[int]) -> bool:
     """One generated function per row, from its cells to its CSV text, fed to
     ``csv.writer.writerows`` so no Python loop runs per row at all."""
@@ -99,8 +109,13 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     values = {n: p.value for n, p in prep.parameters.items()}
     run_values = {"period": str(prep.settings.period) if prep.settings.period else None,
                   "as_of": prep.settings.effective_date}
-    compute, compute_ns = row_code(node.plan, values, run_values, [f"v{i}" for i in range(width)], "_q")
-    cells, write_ns = sink.cell_code([f"c{i}" for i in indexes])
+    blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
+    compute, compute_ns, blank = row_code(node.plan, values, run_values, [f"v{i}" for i in range(width)], "_q",
+                                          blank_sources)
+    # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
+    # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
+    plain = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
+    cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()
     source = "\n".join([
         "def _step(cells):",

@@ -65,3 +65,37 @@ def test_a_bad_cell_gives_the_careful_message_and_no_file(tmp_path: Path) -> Non
         run_files(POLICY, {"stations": src}, output=tmp_path / "out")
     assert "s.csv:1002:上月实际票数: column 'parcels': 'abc' is not a whole number" in str(e.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_negative_and_zero_figures_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    policy = tmp_path / "signs.yaml"
+    policy.write_text("""
+name: signs
+title: {zh: 符号, en: signs}
+family: test
+version: "1"
+rules: {}
+inputs:
+  s: {columns: {a: {type: decimal}, b: {type: decimal, required: false}}}
+outputs:
+  r:
+    from: s
+    columns:
+      money: {expr: a ÷ 3, type: money}
+      whole: {expr: a × 1000000, type: quantity}
+      tiny: {expr: a ÷ 1000000, type: decimal, round: {places: 6}}
+      maybe: {expr: "coalesce(b, 0) × 2", type: money}
+""", encoding="utf-8")
+    rows = ["a,b", "-0.001,", "0,1", "-7,-0.004", "1E-3,2", "123456789.125,", "-0.0000004,0"]
+    src = tmp_path / "s.csv"
+    src.write_text("\n".join(r for r in rows if "E" not in r) + "\n", encoding="utf-8")
+    p = load_policy(policy)
+    run_files(p, {"s": src}, output=tmp_path / "fast.csv")
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
+    run_files(p, {"s": src}, output=tmp_path / "careful.csv")
+    fast, careful = (tmp_path / "fast.csv").read_bytes(), (tmp_path / "careful.csv").read_bytes()
+    assert fast == careful
+    # a = -0.001: ÷ 3 = -0.000333… → -0.00, written 0.00; × 1e6 = -1000 (ceiling); ÷ 1e6 = -0.000000001
+    # → -0.000000, written 0.000000 (no sign on a zero); b blank → coalesce 0 × 2 = 0.00
+    assert fast.decode("utf-8-sig").splitlines()[1] == "0.00,-1000,0.000000,0.00"

@@ -136,17 +136,26 @@ class CsvSink:
         source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
         return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
 
-    def cell_code(self, refs: Sequence[str]) -> tuple[list[str], dict[str, object]]:
+    def cell_code(self, refs: Sequence[str],
+                  plain: Sequence[Decimal | None] | None = None) -> tuple[list[str], dict[str, object]]:
         """Python expressions giving each column's CSV text from the value named by
         ``refs[j]`` (``r[3]``, ``c3``), and the names they use (``_f…``, ``_str``, ``_D``):
-        the writing part of generated row functions. Temporaries are ``v`` and ``t``."""
+        the writing part of generated row functions. Temporaries are ``v`` and ``t``.
+
+        ``plain[j]``, when given, is the zero of a column known to hold a never-blank Decimal
+        whose ``str()`` is plain (rounded to at most 6 places): the value itself goes to
+        ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
         namespace: dict[str, object] = {"_str": str, "_D": Decimal}
         cells = []
         for j, (ref, (_, ctype)) in enumerate(zip(refs, self.columns)):
             namespace[f"_f{j}"] = self._formatters[j]
-            if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
+            zero = plain[j] if plain is not None else None
+            if zero is not None:
+                namespace[f"_z{j}"] = zero
+                cells.append(f"({ref} or _z{j})")
+            elif ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
                 cells.append(f"(v if (v := {ref}).__class__ is _str else _f{j}(v))")
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
