@@ -109,8 +109,8 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
 
 
 def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[str, Value],
-             source_refs: Sequence[str], prefix: str,
-             blank_sources: frozenset[str]) -> tuple[list[str], dict[str, Any], list[bool]]:
+             source_refs: Sequence[str], prefix: str, blank_sources: frozenset[str],
+             trimmed: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, Any], list[bool]]:
     """The statements (unindented) that set ``c0``, ``c1``… of a row-wise output from
     source values named by ``source_refs[i]``, their namespace (names start with
     ``prefix``), and which columns may be blank: the computing part of a fused row function.
@@ -118,6 +118,8 @@ def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[
     ``blank_sources`` names the source columns that may be blank (optional, no default);
     a column computed only from values that cannot be blank cannot be blank either (no
     formula produces ``None`` from non-blank values), so its rounding needs no guard.
+    ``trimmed`` names text source columns that are never only spaces (see
+    :meth:`~cspolicy.expressions.Expression.python_reusing`).
     """
     pool = ConstPool(prefix)
     consts = {name: pool.add(value) for name, value in {**run_values, **params}.items()}
@@ -133,12 +135,13 @@ def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[
     def names(name: str) -> str:
         return defined.get(name) or src.get(name) or consts[name]
 
-    lines = _column_lines(plan.columns, names, defined, pool, blank)[:-1]  # without the return
+    lines = _column_lines(plan.columns, names, defined, pool, blank, trimmed)[:-1]  # without the return
     return [line[4:] for line in lines], dict(pool.namespace), blank
 
 
 def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str], defined: dict[str, str],
-                  pool: ConstPool, blank: Sequence[bool] | None = None) -> list[str]:
+                  pool: ConstPool, blank: Sequence[bool] | None = None,
+                  trimmed: frozenset[str] = frozenset()) -> list[str]:
     """Assign each column in order (a formula, or the next aggregate result ``a[j]``), round
     it once, record its local name for later columns, and return the row tuple."""
     body: list[str] = []
@@ -151,7 +154,7 @@ def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str]
         else:
             assert c.expression is not None
             whole = c.expression.python(name_of, pool)
-            code = c.expression.python_reusing(name_of, pool, exact)
+            code = c.expression.python_reusing(name_of, pool, exact, trimmed - set(defined))
             if c.rounding is not None and whole not in exact and not whole.isidentifier():
                 # keep the exact value: later formulas containing this one reuse it
                 body.append(f"    t{i} = {code}")

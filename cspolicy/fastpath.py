@@ -110,11 +110,18 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     run_values = {"period": str(prep.settings.period) if prep.settings.period else None,
                   "as_of": prep.settings.effective_date}
     blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
+    # the reader strips text cells: a value is None or text with something in it
+    trimmed = frozenset(c.name for c in table.spec.columns if c.type is ColumnType.TEXT
+                        and (c.default is None or (isinstance(c.default, str) and c.default.strip())))
     compute, compute_ns, blank = row_code(node.plan, values, run_values, [f"v{i}" for i in range(width)], "_q",
-                                          blank_sources)
+                                          blank_sources, trimmed)
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
-    plain = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
+    plain: list[Decimal | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
+    for j, i in enumerate(indexes):  # a never-blank text column is written as it is
+        column = node.plan.columns[i]
+        if not blank[i] and column.ctype in (ColumnType.TEXT, ColumnType.ENUM) and column.expression is not None:
+            plain[j] = ""
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()
     source = "\n".join([

@@ -99,3 +99,16 @@ outputs:
     # a = -0.001: ÷ 3 = -0.000333… → -0.00, written 0.00; × 1e6 = -1000 (ceiling); ÷ 1e6 = -0.000000001
     # → -0.000000, written 0.000000 (no sign on a zero); b blank → coalesce 0 × 2 = 0.00
     assert fast.decode("utf-8-sig").splitlines()[1] == "0.00,-1000,0.000000,0.00"
+
+
+def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # reasons that are only spaces are blank (the reader strips them): the request is cut back
+    src = tmp_path / "s.csv"
+    src.write_text("站点,物料,票数,增长率,申请数量,超额理由\n A ,面单,100,7%,500,   \nB,面单,100,7%,500, 备货 \n",
+                   encoding="utf-8")
+    fast, careful = both_ways(monkeypatch, tmp_path, src, only=["orders"])
+    assert fast == careful
+    lines = fast["orders.csv"].decode("utf-8-sig").splitlines()
+    # weekly = ceil(100 × 1.14 ÷ 4) = ceil(28.5) = 29
+    assert lines[1] == "A,面单,100,7%,114,29,15,500,29,cut_to_formula"
+    assert lines[2] == "B,面单,100,7%,114,29,15,500,500,over_limit_with_reason"

@@ -71,14 +71,17 @@ class Expression:
         kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
         return to_python(self.tree, name_of, consts, self._impls, kinds)
 
-    def python_reusing(self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str]) -> str:
+    def python_reusing(self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str],
+                       trimmed: frozenset[str] = frozenset()) -> str:
         """Like :meth:`python`, but a part of the formula whose code is a key of ``reuse``
         is replaced by the variable named there: ``parcels × (1 + growth + loss) ÷ 4`` reuses
         the exact product an earlier column computed. Only parts evaluated on every path
         are replaced (never inside a conditional's branches or after ``and``/``or``), so a
         row that raised nothing before raises nothing now, and values are identical.
+        ``trimmed`` names text symbols that are never only spaces (a reader's stripped
+        cells): their ``present(x)`` is ``x is not None`` too.
         """
-        kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
+        kinds = {name: Kind.NUMBER if name in trimmed else symbol.kind for name, symbol in self._symbols.items()}
         if not reuse:
             return to_python(self.tree, name_of, consts, self._impls, kinds)
         marks: dict[str, str] = {}

@@ -137,14 +137,15 @@ class CsvSink:
         return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
 
     def cell_code(self, refs: Sequence[str],
-                  plain: Sequence[Decimal | None] | None = None) -> tuple[list[str], dict[str, object]]:
+                  plain: Sequence[Decimal | str | None] | None = None) -> tuple[list[str], dict[str, object]]:
         """Python expressions giving each column's CSV text from the value named by
         ``refs[j]`` (``r[3]``, ``c3``), and the names they use (``_f…``, ``_str``, ``_D``):
         the writing part of generated row functions. Temporaries are ``v`` and ``t``.
 
         ``plain[j]``, when given, is the zero of a column known to hold a never-blank Decimal
         whose ``str()`` is plain (rounded to at most 6 places): the value itself goes to
-        ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero."""
+        ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero;
+        ``""`` marks a text column known never to be blank: its value is written as it is."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
         namespace: dict[str, object] = {"_str": str, "_D": Decimal}
@@ -152,7 +153,9 @@ class CsvSink:
         for j, (ref, (_, ctype)) in enumerate(zip(refs, self.columns)):
             namespace[f"_f{j}"] = self._formatters[j]
             zero = plain[j] if plain is not None else None
-            if zero is not None:
+            if zero == "" and isinstance(zero, str):
+                cells.append(ref)
+            elif zero is not None:
                 namespace[f"_z{j}"] = zero
                 cells.append(f"({ref} or _z{j})")
             elif ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
