@@ -118,10 +118,15 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
     plain: list[Decimal | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
-    for j, i in enumerate(indexes):  # a never-blank text column is written as it is
+    integers = {c.name for c in table.spec.columns if c.type is ColumnType.INTEGER}
+    for j, i in enumerate(indexes):
         column = node.plan.columns[i]
         if not blank[i] and column.ctype in (ColumnType.TEXT, ColumnType.ENUM) and column.expression is not None:
-            plain[j] = ""
+            plain[j] = ""  # a never-blank text column is written as it is
+        elif (column.ctype is ColumnType.INTEGER and column.rounding is None and column.expression is not None
+              and column.expression.text.strip() in integers):
+            # an integer cell echoed unrounded: the converter's whole numbers print plain, no -0
+            plain[j] = "" if not blank[i] else "blank"
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()
     source = "\n".join([

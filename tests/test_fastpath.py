@@ -112,3 +112,28 @@ def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.Monke
     # weekly = ceil(100 × 1.14 ÷ 4) = ceil(28.5) = 29
     assert lines[1] == "A,面单,100,7%,114,29,15,500,29,cut_to_formula"
     assert lines[2] == "B,面单,100,7%,114,29,15,500,500,over_limit_with_reason"
+
+
+def test_echoed_whole_numbers_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    policy = tmp_path / "ints.yaml"
+    policy.write_text("""
+name: ints
+title: {zh: 整数, en: integers}
+family: test
+version: "1"
+rules: {}
+inputs:
+  s: {columns: {n: {type: integer}, m: {type: integer, required: false}}}
+outputs:
+  r: {from: s, columns: {n: n, m: m, twice: {expr: n × 2, type: integer}}}
+""", encoding="utf-8")
+    src = tmp_path / "s.csv"
+    src.write_text('n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n', encoding="utf-8")
+    p = load_policy(policy)
+    run_files(p, {"s": src}, output=tmp_path / "fast.csv")
+    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
+    run_files(p, {"s": src}, output=tmp_path / "careful.csv")
+    fast = (tmp_path / "fast.csv").read_bytes()
+    assert fast == (tmp_path / "careful.csv").read_bytes()
+    # "1,234" → 1234; "-0" → 0 (no sign); Arabic-Indic ١٢ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
+    assert fast.decode("utf-8-sig").splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]

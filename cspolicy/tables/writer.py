@@ -145,7 +145,8 @@ class CsvSink:
         ``plain[j]``, when given, is the zero of a column known to hold a never-blank Decimal
         whose ``str()`` is plain (rounded to at most 6 places): the value itself goes to
         ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero;
-        ``""`` marks a text column known never to be blank: its value is written as it is."""
+        ``""`` marks a column whose value is written as it is (never-blank text, or a whole
+        number as the reader made it); ``"blank"`` the same for a column that may be blank."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
         namespace: dict[str, object] = {"_str": str, "_D": Decimal}
@@ -155,6 +156,8 @@ class CsvSink:
             zero = plain[j] if plain is not None else None
             if zero == "" and isinstance(zero, str):
                 cells.append(ref)
+            elif zero == "blank" and isinstance(zero, str):
+                cells.append(f"('' if {ref} is None else {ref})")
             elif zero is not None:
                 namespace[f"_z{j}"] = zero
                 cells.append(f"({ref} or _z{j})")
