@@ -93,11 +93,16 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table],
     return not prep.errors.count
 
 
-def _zero(column: ColumnPlan, blank: bool) -> Decimal | None:
-    if blank or column.rounding is None or column.ctype.kind is not Kind.NUMBER or column.ctype is ColumnType.PERCENT:
+def _zero(column: ColumnPlan, blank: bool) -> Decimal | tuple[Decimal] | None:
+    """The zero of a rounded number column whose ``str()`` is plain (see ``CsvSink.cell_code``);
+    wrapped in a tuple when the column may be blank."""
+    if column.rounding is None or column.ctype.kind is not Kind.NUMBER or column.ctype is ColumnType.PERCENT:
         return None
     places = column.rounding[0]
-    return quantize_exp(places) * 0 if places <= 6 else None
+    if places > 6:
+        return None
+    zero = quantize_exp(places) * 0
+    return (zero,) if blank else zero
 
 
 def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes: Sequence[int]) -> bool:
@@ -117,7 +122,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
                                           blank_sources, trimmed)
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
-    plain: list[Decimal | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
+    plain: list[Decimal | tuple[Decimal] | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
     integers = {c.name for c in table.spec.columns if c.type is ColumnType.INTEGER}
     for j, i in enumerate(indexes):
         column = node.plan.columns[i]

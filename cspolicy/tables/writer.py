@@ -87,6 +87,8 @@ def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
             text = memo[value] = format_value(value, ctype)
         return text
 
+    memoised.memo = memo  # type: ignore[attr-defined]  # generated writers look texts up directly
+    memoised.memo_class = memo_class  # type: ignore[attr-defined]
     return memoised
 
 
@@ -137,7 +139,8 @@ class CsvSink:
         return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
 
     def cell_code(self, refs: Sequence[str],
-                  plain: Sequence[Decimal | str | None] | None = None) -> tuple[list[str], dict[str, object]]:
+                  plain: Sequence[Decimal | tuple[Decimal] | str | None] | None = None,
+                  ) -> tuple[list[str], dict[str, object]]:
         """Python expressions giving each column's CSV text from the value named by
         ``refs[j]`` (``r[3]``, ``c3``), and the names they use (``_f…``, ``_str``, ``_D``):
         the writing part of generated row functions. Temporaries are ``v`` and ``t``.
@@ -145,6 +148,7 @@ class CsvSink:
         ``plain[j]``, when given, is the zero of a column known to hold a never-blank Decimal
         whose ``str()`` is plain (rounded to at most 6 places): the value itself goes to
         ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero;
+        ``(zero,)`` is the same for a column that may be blank (written empty);
         ``""`` marks a column whose value is written as it is (never-blank text, or a whole
         number as the reader made it); ``"blank"`` the same for a column that may be blank."""
         if len(refs) != len(self._formatters):
@@ -158,9 +162,18 @@ class CsvSink:
                 cells.append(ref)
             elif zero == "blank" and isinstance(zero, str):
                 cells.append(f"('' if {ref} is None else {ref})")
+            elif zero is not None and isinstance(zero, tuple):  # (zero,) : rounded, may be blank
+                namespace[f"_z{j}"] = zero[0]
+                cells.append(f"('' if (v := {ref}) is None else (v or _z{j}))")
             elif zero is not None:
                 namespace[f"_z{j}"] = zero
                 cells.append(f"({ref} or _z{j})")
+            elif getattr(self._formatters[j], "memo_class", None) is not None:
+                # a memoised column (percent, date): look the text up without a call
+                formatter = self._formatters[j]
+                namespace[f"_g{j}"] = formatter.memo.get  # type: ignore[attr-defined]
+                namespace[f"_mc{j}"] = formatter.memo_class  # type: ignore[attr-defined]
+                cells.append(f"((_g{j}(v) or _f{j}(v)) if (v := {ref}).__class__ is _mc{j} else _f{j}(v))")
             elif ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
                 cells.append(f"(v if (v := {ref}).__class__ is _str else _f{j}(v))")
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
