@@ -155,11 +155,16 @@ def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str]
             assert c.expression is not None
             whole = c.expression.python(name_of, pool)
             code = c.expression.python_reusing(name_of, pool, exact, trimmed - set(defined))
+            guard = blank is None or blank[i]
             if c.rounding is not None and whole not in exact and not whole.isidentifier():
                 # keep the exact value: later formulas containing this one reuse it
                 body.append(f"    t{i} = {code}")
                 exact[whole] = f"t{i}"
                 code = f"t{i}"
+                if not guard and c.ctype.kind.value == "number":  # never blank: round in one step
+                    body.append(f"    c{i} = {_rounded(code, c, pool)}")
+                    defined[c.name] = f"c{i}"
+                    continue
             body.append(f"    c{i} = {code}")
         body += _rounding_lines(f"c{i}", c, pool, guard=blank is None or blank[i])
         defined[c.name] = f"c{i}"
@@ -167,12 +172,15 @@ def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str]
     return body
 
 
+def _rounded(var: str, c: ColumnPlan, pool: ConstPool) -> str:
+    """``var`` rounded as column ``c`` says (``c.rounding`` must be set)."""
+    assert c.rounding is not None
+    places, mode = c.rounding
+    return f"{var}.quantize({pool.add(quantize_exp(places))}, {pool.add(ROUNDING_MODES[mode])})"
+
+
 def _rounding_lines(var: str, c: ColumnPlan, pool: ConstPool, *, guard: bool = True) -> list[str]:
     if c.rounding is None or c.ctype.kind.value != "number":
         return []
-    places, mode = c.rounding
-    exp = pool.add(quantize_exp(places))
-    rnd = pool.add(ROUNDING_MODES[mode])
-    if not guard:
-        return [f"    {var} = {var}.quantize({exp}, {rnd})"]
-    return [f"    if {var} is not None: {var} = {var}.quantize({exp}, {rnd})"]
+    line = f"{var} = {_rounded(var, c, pool)}"
+    return [f"    if {var} is not None: {line}" if guard else f"    {line}"]

@@ -9,9 +9,7 @@ Ctrl-C leave no file created or changed.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +162,9 @@ def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected:
         return prep
 
     if kind == "csvout":
+        import shutil
+        import tempfile
+
         with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
             prep = run({selected[0]: spool})
             if stdout is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,8 @@ class Policy:
 
 def shipped_policies() -> dict[str, Path]:
     """The policies installed with cspolicy, by name (file stem)."""
+    from importlib import resources  # imported here: a run given a policy file never needs it
+
     try:
         root: Any = resources.files(SHIPPED_PACKAGE)
     except ModuleNotFoundError:  # running from a source checkout that is not installed
@@ -66,8 +67,16 @@ def shipped_policies() -> dict[str, Path]:
 
 
 def resolve_policy_path(ref: str | os.PathLike[str]) -> tuple[Path, str]:
-    """A shipped name (``materials-order``) or a path → (path, display name)."""
+    """A shipped name (``materials-order``) or a path → (path, display name).
+
+    Anything that names a YAML file (``.yaml``/``.yml``, or a path with a directory) is a
+    path; other text is first a shipped name.
+    """
     text = os.fspath(ref)
+    path = Path(text)
+    if path.suffix.lower() in (".yaml", ".yml") or os.sep in text or "/" in text:
+        if path.is_file():
+            return path, text
     shipped = shipped_policies()
     if text in shipped:
         return shipped[text], f"{text}.yaml"
