@@ -135,21 +135,20 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()
     source = "\n".join([
-        "def _step(cells):",
-        "    _tick()",
+        "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
         f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
         "        raise _Irregular",
         *conv_lines,
         *(f"    {line}" for line in compute),
         f"    return ({', '.join(cells)},)",
     ]) + "\n"
-    namespace = {**conv_ns, **compute_ns, **write_ns, "_tick": counter.__next__, "_len": len, "_any": any,
+    namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any,
                  "_Irregular": _Irregular}
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
     token = BAND_TABLES.set(prep.bands)
     try:
         with decimal.localcontext(CONTEXT), table.raw_cells() as reader:
-            sink.write_all(map(step, reader))
+            sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
     except (Exception, _Irregular):  # anything: the careful engine will say what and where
         return False
     finally:
