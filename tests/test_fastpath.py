@@ -137,3 +137,9 @@ outputs:
     assert fast == (tmp_path / "careful.csv").read_bytes()
     # "1,234" → 1234; "-0" → 0 (no sign); Arabic-Indic ١٢ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
     assert fast.decode("utf-8-sig").splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]
+
+
+def test_the_one_function_path_counts_its_rows(tmp_path: Path) -> None:
+    src = stations(tmp_path / "s.csv", 1234)
+    report = run_files(POLICY, {"stations": src}, output=tmp_path / "orders.csv", only=["orders"])
+    assert report.rows == {"orders": 1234}
