@@ -129,8 +129,10 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
         if not blank[i] and column.ctype in (ColumnType.TEXT, ColumnType.ENUM) and column.expression is not None:
             plain[j] = ""  # a never-blank text column is written as it is
         elif (column.ctype is ColumnType.INTEGER and column.rounding is None and column.expression is not None
-              and column.expression.text.strip() in integers):
-            # an integer cell echoed unrounded: the converter's whole numbers print plain, no -0
+              and column.expression.text.strip() in integers
+              and column.expression.text.strip() not in {c.name for c in node.plan.columns[:i]}):
+            # an input integer cell echoed unrounded (not an earlier column of that name): the
+            # converter's whole numbers print plain, never -0
             plain[j] = "" if not blank[i] else "blank"
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()

@@ -143,3 +143,24 @@ def test_the_one_function_path_counts_its_rows(tmp_path: Path) -> None:
     src = stations(tmp_path / "s.csv", 1234)
     report = run_files(POLICY, {"stations": src}, output=tmp_path / "orders.csv", only=["orders"])
     assert report.rows == {"orders": 1234}
+
+
+def test_an_echo_of_a_computed_column_is_formatted_not_passed_through(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    # n is redefined as n ÷ 0.1 (100 ÷ 0.1 is Decimal("1.00E+3") in Python), then echoed: it must read 1000
+    policy = tmp_path / "shadow.yaml"
+    policy.write_text("""
+name: shadow
+title: {zh: 影子, en: shadow}
+family: test
+version: "1"
+rules: {}
+inputs:
+  s: {columns: {n: {type: integer}}}
+outputs:
+  r: {from: s, columns: {n: {expr: n ÷ 0.1, type: integer, round: none}, copy: n}}
+""", encoding="utf-8")
+    src = tmp_path / "s.csv"
+    src.write_text("n\n100\n", encoding="utf-8")
+    run_files(load_policy(policy), {"s": src}, output=tmp_path / "fast.csv")
+    assert (tmp_path / "fast.csv").read_bytes().decode("utf-8-sig").splitlines() == ["n,copy", "1000,1000"]
