@@ -54,3 +54,17 @@ def test_rolling_windows_count_the_last_n_days(tmp_path) -> None:  # type: ignor
         r = evaluate(load_policy(p), {"offences": [{"employee_id": "E", "date": d, "offence": "S1"} for d in dates]})
         # 01-30: 01-01 is 29 days back → 2nd; 01-31: 01-01 is 30 days back, out → 2nd again; 03-15 → 1st
         assert [s["occurrence"] for s in r["sanctions"]] == [D(1), D(2), D(2), D(1)], window
+
+
+def test_csv_on_stdout_has_no_bom_but_a_file_has(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+    from pathlib import Path
+
+    from cspolicy import run_files
+
+    src = Path(__file__).resolve().parent.parent / "examples" / "materials" / "stations.csv"
+    out = io.StringIO()
+    run_files(load_policy("materials-order"), {"stations": src}, fmt="csv", only=["materials"], stdout=out)
+    assert out.getvalue().startswith("material,stations,")
+    run_files(load_policy("materials-order"), {"stations": src}, output=tmp_path / "m.csv", only=["materials"])
+    assert (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbfmaterial,stations,")
