@@ -42,6 +42,26 @@ def both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, src: Path, **kw: 
     return read("fast"), read("careful")
 
 
+HEAD = 'name: {name}\ntitle: {{zh: 测试, en: test}}\nfamily: test\nversion: "1"\nrules: {{}}\n'
+
+
+def fast_and_careful(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, body: str, csv_text: str) -> str:
+    """Run an inline one-input policy (input ``s``, output ``r``) over ``csv_text`` through the
+    fused loop and through the careful engine; assert the files are byte-identical; return the text."""
+    policy = tmp_path / f"{name}.yaml"
+    policy.write_text(HEAD.format(name=name) + body, encoding="utf-8")
+    src = tmp_path / "s.csv"
+    src.write_text(csv_text, encoding="utf-8")
+    p = load_policy(policy)
+    run_files(p, {"s": src}, output=tmp_path / "fast.csv")
+    with monkeypatch.context() as m:
+        m.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
+        run_files(p, {"s": src}, output=tmp_path / "careful.csv")
+    fast = (tmp_path / "fast.csv").read_bytes()
+    assert fast == (tmp_path / "careful.csv").read_bytes()
+    return fast.decode("utf-8-sig")
+
+
 def test_clean_file_fast_and_careful_are_byte_identical(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fast, careful = both_ways(monkeypatch, tmp_path, stations(tmp_path / "s.csv", 3000))
     assert set(fast) == {"orders.csv", "materials.csv"}
@@ -69,13 +89,7 @@ def test_a_bad_cell_gives_the_careful_message_and_no_file(tmp_path: Path) -> Non
 
 def test_negative_and_zero_figures_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch,
                                                                   tmp_path: Path) -> None:
-    policy = tmp_path / "signs.yaml"
-    policy.write_text("""
-name: signs
-title: {zh: 符号, en: signs}
-family: test
-version: "1"
-rules: {}
+    text = fast_and_careful(monkeypatch, tmp_path, "signs", """
 inputs:
   s: {columns: {a: {type: decimal}, b: {type: decimal, required: false}}}
 outputs:
@@ -86,19 +100,10 @@ outputs:
       whole: {expr: a × 1000000, type: quantity}
       tiny: {expr: a ÷ 1000000, type: decimal, round: {places: 6}}
       maybe: {expr: "coalesce(b, 0) × 2", type: money}
-""", encoding="utf-8")
-    rows = ["a,b", "-0.001,", "0,1", "-7,-0.004", "1E-3,2", "123456789.125,", "-0.0000004,0"]
-    src = tmp_path / "s.csv"
-    src.write_text("\n".join(r for r in rows if "E" not in r) + "\n", encoding="utf-8")
-    p = load_policy(policy)
-    run_files(p, {"s": src}, output=tmp_path / "fast.csv")
-    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
-    run_files(p, {"s": src}, output=tmp_path / "careful.csv")
-    fast, careful = (tmp_path / "fast.csv").read_bytes(), (tmp_path / "careful.csv").read_bytes()
-    assert fast == careful
+""", "a,b\n-0.001,\n0,1\n-7,-0.004\n123456789.125,\n-0.0000004,0\n")
     # a = -0.001: ÷ 3 = -0.000333… → -0.00, written 0.00; × 1e6 = -1000 (ceiling); ÷ 1e6 = -0.000000001
     # → -0.000000, written 0.000000 (no sign on a zero); b blank → coalesce 0 × 2 = 0.00
-    assert fast.decode("utf-8-sig").splitlines()[1] == "0.00,-1000,0.000000,0.00"
+    assert text.splitlines()[1] == "0.00,-1000,0.000000,0.00"
 
 
 def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -115,28 +120,14 @@ def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.Monke
 
 
 def test_echoed_whole_numbers_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    policy = tmp_path / "ints.yaml"
-    policy.write_text("""
-name: ints
-title: {zh: 整数, en: integers}
-family: test
-version: "1"
-rules: {}
+    text = fast_and_careful(monkeypatch, tmp_path, "ints", """
 inputs:
   s: {columns: {n: {type: integer}, m: {type: integer, required: false}}}
 outputs:
   r: {from: s, columns: {n: n, m: m, twice: {expr: n × 2, type: integer}}}
-""", encoding="utf-8")
-    src = tmp_path / "s.csv"
-    src.write_text('n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n', encoding="utf-8")
-    p = load_policy(policy)
-    run_files(p, {"s": src}, output=tmp_path / "fast.csv")
-    monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
-    run_files(p, {"s": src}, output=tmp_path / "careful.csv")
-    fast = (tmp_path / "fast.csv").read_bytes()
-    assert fast == (tmp_path / "careful.csv").read_bytes()
+""", 'n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n')
     # "1,234" → 1234; "-0" → 0 (no sign); Arabic-Indic ١٢ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
-    assert fast.decode("utf-8-sig").splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]
+    assert text.splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]
 
 
 def test_the_one_function_path_counts_its_rows(tmp_path: Path) -> None:
@@ -148,19 +139,10 @@ def test_the_one_function_path_counts_its_rows(tmp_path: Path) -> None:
 def test_an_echo_of_a_computed_column_is_formatted_not_passed_through(monkeypatch: pytest.MonkeyPatch,
                                                                      tmp_path: Path) -> None:
     # n is redefined as n ÷ 0.1 (100 ÷ 0.1 is Decimal("1.00E+3") in Python), then echoed: it must read 1000
-    policy = tmp_path / "shadow.yaml"
-    policy.write_text("""
-name: shadow
-title: {zh: 影子, en: shadow}
-family: test
-version: "1"
-rules: {}
+    text = fast_and_careful(monkeypatch, tmp_path, "shadow", """
 inputs:
   s: {columns: {n: {type: integer}}}
 outputs:
   r: {from: s, columns: {n: {expr: n ÷ 0.1, type: integer, round: none}, copy: n}}
-""", encoding="utf-8")
-    src = tmp_path / "s.csv"
-    src.write_text("n\n100\n", encoding="utf-8")
-    run_files(load_policy(policy), {"s": src}, output=tmp_path / "fast.csv")
-    assert (tmp_path / "fast.csv").read_bytes().decode("utf-8-sig").splitlines() == ["n,copy", "1000,1000"]
+""", "n\n100\n")
+    assert text.splitlines() == ["n,copy", "1000,1000"]
