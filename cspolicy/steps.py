@@ -139,16 +139,28 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
             assert isinstance(day, dt.date)
             occurrence = counter.step(entity, offence, day)
             amount = row[ai] if ai is not None else None
-            decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
+            # Past the last rung every occurrence is decided alike, so the decision depends on
+            # (offence, rung number, amount) only: decide each combination once.
+            key = (offence.code, min(occurrence, len(offence.ladder.rungs) + 1), amount)
+            decided = decisions.get(key)
+            if decided is None:
+                decided = _decide(offence, occurrence, amount)
+                if len(decisions) < 100_000:
+                    decisions[key] = decided
         except (UnknownOffence, LadderError) as exc:
             col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
             node.errors.add(DataError(exc.message, file=node.file, row=origin,
                                       column=node.headers.get(col, col) if col else None, expected=exc.expected))
             return None
+        return (Decimal(occurrence), *decided)
+
+    def _decide(offence: Any, occurrence: int, amount: Value) -> tuple[Value, ...]:
+        decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
         kinds = _kinds(decided.rung, schedule.gravity)
-        return (Decimal(decided.occurrence), "+".join(kinds), decided.fine, offence.rule,
-                decided.ends_employment, Decimal(decided.gravity), offence.code,
-                offence.name_zh or offence.name_en, decided.sanction, kinds[-1])
+        return ("+".join(kinds), decided.fine, offence.rule, decided.ends_employment, Decimal(decided.gravity),
+                offence.code, offence.name_zh or offence.name_en, decided.sanction, kinds[-1])
+
+    decisions: dict[tuple[Any, ...], tuple[Value, ...]] = {}
     return step
 
 
