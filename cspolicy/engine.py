@@ -9,7 +9,6 @@ sorting spills to temporary files beyond a fixed number of rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +36,6 @@ Origin = int
 
 #: Where an output's rows go: a CSV row writer, ``list.append``, … (called once per row).
 Writer = Callable[[Row], None]
-
 
 
 @dataclass
@@ -223,7 +221,3 @@ def make_sort_key(plan: OutputPlan, names: Sequence[str]) -> Callable[[Row], Any
     cols = [n for n, _ in plan.source_columns]
     idx = [cols.index(n) for n in names]
     return lambda row: sort_key(tuple(row[i] for i in idx))
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -136,21 +136,19 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
     traces: list[Trace] = []
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
+    message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
+    message_values.update({n: "" if v is None else str(v) for n, v in run_values.items()})
     for name, plan in policy.outputs.items():
         if name not in needed:
             continue
-        fns = compile_output(plan, values, run_values)
-        node = Node(plan, fns, errors)
-        node.message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
-        node.message_values.update({n: "" if v is None else str(v) for n, v in run_values.items()})
+        sort_by = ((*plan.ladder.entity, plan.ladder.date) if plan.ladder is not None
+                   else plan.sort_by if plan.sort_by and not plan.grouped and plan.rank is None else None)
+        node = Node(plan, compile_output(plan, values, run_values), errors,
+                    sort_key=make_sort_key(plan, sort_by) if sort_by else None,
+                    batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
+                    message_values=message_values)
         if plan.ladder is not None:
-            node.sort_key = make_sort_key(plan, (*plan.ladder.entity, plan.ladder.date))
             node.step = make_ladder_step(policy, plan, node)
-        elif plan.rank is not None:
-            node.batch = make_rank_batch(plan, values, {**values, **run_values}, errors)
-        elif plan.sort_by and not plan.grouped:
-            node.sort_key = make_sort_key(plan, plan.sort_by)
-        node.__post_init__()
         if explain is not None:
             _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces)
         nodes[name] = node
