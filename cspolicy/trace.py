@@ -67,18 +67,15 @@ def rounding_words(c: ColumnPlan, exact: Value, rounded: Value) -> str:
         return ""
     places, mode = c.rounding
     words = _MODE_WORDS[mode] + ("" if places == 0 else f" to {places} decimal places")
-    if exact == rounded and str(exact) == str(rounded):
+    if exact == rounded:  # nothing changed: say how, not the same figure again
         return f", {words}"
-    shown = format_plain(rounded, c.ctype)
-    if exact == rounded:
-        return f", {words}"
-    return f", {words} to {shown}"
+    return f", {words} to {format_plain(rounded, c.ctype)}"
 
 
 def _column_sentence(c: ColumnPlan, expr: Expression, env: Mapping[str, Value], value: Value) -> str:
     shown = format_plain(value, c.ctype)
     rule = f" [{', '.join(c.rules)}]" if c.rules else ""
-    if expr.text.strip() in env and expr.text.strip() != c.name or expr.text.strip() == c.name:
+    if expr.text.strip() in env or expr.text.strip() == c.name:  # a bare reference: just the value
         return f"{c.name} = {shown}{rule}"
     try:
         exact = expr.evaluate(env)
