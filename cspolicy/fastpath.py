@@ -16,7 +16,6 @@ function from a row's cells to its CSV text (:func:`_run_fused`), fed straight t
 
 from __future__ import annotations
 
-import decimal
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -24,10 +23,9 @@ from decimal import Decimal
 from cspolicy.codegen import row_code
 from cspolicy.engine import Node
 from cspolicy.generated import define
-from cspolicy.money import CONTEXT, quantize_exp
+from cspolicy.money import quantize_exp
 from cspolicy.plan import ColumnPlan
 from cspolicy.run import Prepared
-from cspolicy.steps import BAND_TABLES
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
 from cspolicy.values import ColumnType, Kind
@@ -72,9 +70,8 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table],
     width = len(table.headers)
     empty: tuple[()] = ()
     count = 0
-    token = BAND_TABLES.set(prep.bands)
     try:
-        with decimal.localcontext(CONTEXT), table.raw_cells() as reader:
+        with prep.evaluating(), table.raw_cells() as reader:
             for count, cells in enumerate(reader, 1):
                 if len(cells) != width or not (cells[0] or any(cells)):
                     raise _Irregular
@@ -85,10 +82,8 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table],
                     push(out, count + 1)
             for child in node.children:
                 child.finish()
-    except (Exception, _Irregular):  # anything: the careful engine will say what and where
+    except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    finally:
-        BAND_TABLES.reset(token)
     node.count = count
     return not prep.errors.count
 
@@ -111,14 +106,11 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     conv_source, conv_ns = row_source(table.row_plan())
     conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
     width = len(table.spec.columns)
-    values = {n: p.value for n, p in prep.parameters.items()}
-    run_values = {"period": str(prep.settings.period) if prep.settings.period else None,
-                  "as_of": prep.settings.effective_date}
     blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
     # the reader strips text cells: a value is None or text with something in it
     trimmed = frozenset(c.name for c in table.spec.columns if c.type is ColumnType.TEXT
                         and (c.default is None or (isinstance(c.default, str) and c.default.strip())))
-    compute, compute_ns, blank = row_code(node.plan, values, run_values, [f"v{i}" for i in range(width)], "_q",
+    compute, compute_ns, blank = row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q",
                                           blank_sources, trimmed)
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
@@ -147,13 +139,10 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any,
                  "_Irregular": _Irregular}
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
-    token = BAND_TABLES.set(prep.bands)
     try:
-        with decimal.localcontext(CONTEXT), table.raw_cells() as reader:
+        with prep.evaluating(), table.raw_cells() as reader:
             sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
-    except (Exception, _Irregular):  # anything: the careful engine will say what and where
+    except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    finally:
-        BAND_TABLES.reset(token)
     node.count = next(counter)
     return True

@@ -10,9 +10,10 @@ Two public entry points share one engine:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,20 @@ class Prepared:
     traces: list[Trace]
     explain_key: str | None
     bands: dict[str, Any] = field(default_factory=dict)
+    #: Each parameter's value for this run, and the run's own names (period, as_of).
+    values: dict[str, Value] = field(default_factory=dict)
+    run_values: dict[str, Value] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def evaluating(self) -> Iterator[None]:
+        """The conditions every formula of this run is evaluated under: the exact decimal
+        context, and this run's band tables (see :data:`cspolicy.steps.BAND_TABLES`)."""
+        token = BAND_TABLES.set(self.bands)
+        try:
+            with decimal.localcontext(CONTEXT):
+                yield
+        finally:
+            BAND_TABLES.reset(token)
 
 
 def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None,
@@ -156,7 +171,7 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands)
+    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values)
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -222,16 +237,7 @@ def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], na
             node = todo.pop()
             node.file = names.get(table, table)
             todo.extend(node.children)
-    token = BAND_TABLES.set(prep.bands)
-    try:
-        _push_all(prep, sources, names)
-    finally:
-        BAND_TABLES.reset(token)
-    prep.errors.raise_if_any()
-
-
-def _push_all(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str]) -> None:
-    with decimal.localcontext(CONTEXT):
+    with prep.evaluating():
         for table, rows in sources.items():
             targets = prep.roots.get(table, [])
             for rowno, row in rows:
@@ -240,6 +246,7 @@ def _push_all(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], 
         for table in sources:
             for node in prep.roots.get(table, []):
                 node.finish()
+    prep.errors.raise_if_any()
 
 
 def memory_sources(prep: Prepared,
