@@ -25,7 +25,7 @@ from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
-from cspolicy.steps import BAND_TABLES, bind_functions, make_ladder_step, make_rank_batch
+from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.tables.convert import CellError, make_converter
 from cspolicy.tables.records import read_records
 from cspolicy.tables.spec import ColumnSpec
@@ -146,7 +146,7 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
                              expected=f"values for which {expr.text} holds")
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None,
                                     "as_of": settings.effective_date}
-    bands = bind_functions(policy, values)
+    bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     traces: list[Trace] = []
     nodes: dict[str, Node] = {}

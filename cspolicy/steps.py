@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from cspolicy.policy import Policy
     from cspolicy.schema.yamlsource import Document
 
-__all__ = ["BAND_TABLES", "band_function", "bind_bands", "check_band_tables", "bind_functions",
+__all__ = ["BAND_TABLES", "band_function", "bind_bands", "check_band_tables", "run_band_tables",
            "make_ladder_step", "make_rank_batch"]
 
 #: The band tables of the run executing in this context.
@@ -93,7 +93,7 @@ def check_band_tables(bands: Mapping[str, BandsPlan], params: Mapping[str, Any],
                                       expected=exc.expected) from None
 
 
-def bind_functions(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
+def run_band_tables(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
     """This run's concrete band tables, by name (set into :data:`BAND_TABLES` while running)."""
     try:
         return {name: bind_bands(plan, params) for name, plan in policy.bands.items()}
