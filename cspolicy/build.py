@@ -14,7 +14,7 @@ from typing import Any
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
-from cspolicy.parameters import DatedValue, ParameterDef
+from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, PolicyModel
 from cspolicy.schema.yamlsource import Document
@@ -69,9 +69,7 @@ class Builder:
             if (p.type is ColumnType.ENUM) != bool(p.choices):
                 raise self.doc.error(base, f"parameter '{name}': 'choices' goes with type enum, and enum needs it",
                                      "type: enum with choices: [a, b]")
-            spec = ColumnSpec(name=name, type=p.type, minimum=lo, maximum=hi,  # type: ignore[arg-type]
-                              values={c: () for c in p.choices or ()})
-            conv = make_converter(spec)
+            conv = value_reader(name, p.type, p.choices or (), lo, hi)
             values = []
             seen: set[tuple[str, str | None]] = set()
             for i, v in enumerate(p.values):

@@ -8,12 +8,23 @@ given with ``--set`` replaces it for one run and is reported as such in every ex
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from cspolicy.tables.convert import make_converter
+from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["DatedValue", "ParameterDef", "ResolvedParameter", "resolve_parameters"]
+__all__ = ["DatedValue", "ParameterDef", "ResolvedParameter", "resolve_parameters", "value_reader"]
+
+
+def value_reader(name: str, ctype: ColumnType, choices: Sequence[str] = (), minimum: Value = None,
+                 maximum: Value = None) -> Callable[[str], Value]:
+    """How a parameter's value is read from text — in the policy file and on ``--set`` alike:
+    like a CSV cell of its type (``7%``), within its bounds and choices. Raises ``CellError``."""
+    spec = ColumnSpec(name=name, type=ctype, values={c: () for c in choices},
+                      minimum=minimum, maximum=maximum)  # type: ignore[arg-type]
+    return make_converter(spec)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,10 @@ class ParameterDef:
     choices: tuple[str, ...] = ()
     minimum: Value = None
     maximum: Value = None
+
+    def read(self, text: str) -> Value:
+        """A value given as text (``--set loss=8%``), checked like the policy's own values."""
+        return value_reader(self.name, self.type, self.choices, self.minimum, self.maximum)(text)
 
     def at(self, day: dt.date, region: str | None = None) -> DatedValue | None:
         """The value in force on ``day``: the latest ``since`` ≤ day, a regional value

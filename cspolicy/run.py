@@ -26,9 +26,8 @@ from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.convert import CellError, make_converter
+from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
-from cspolicy.tables.spec import ColumnSpec
 from cspolicy.trace import Trace, explain_group, explain_row
 from cspolicy.values import Value
 
@@ -87,9 +86,7 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
             raise UsageError(f"--set {name}: no parameter named '{name}'{hint}",
                              expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}")
         try:
-            spec = ColumnSpec(name=name, type=d.type, values={c: () for c in d.choices},
-                              minimum=d.minimum, maximum=d.maximum)  # type: ignore[arg-type]
-            out[name] = make_converter(spec)(text)
+            out[name] = d.read(text)
         except CellError as exc:
             raise UsageError(f"--set {name}={text}: {exc}") from None
     return out
