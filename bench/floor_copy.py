@@ -1,6 +1,6 @@
 """The floor: copy a CSV file with ``csv.reader`` → ``csv.writer``, no computation.
 
-    python bench/floor_copy.py IN.csv OUT.csv
+python bench/floor_copy.py IN.csv OUT.csv
 """
 
 import csv

@@ -137,8 +137,7 @@ def _fraction_text(half_points: int) -> str:
 
 def offence_rows(n: int, codes: Sequence[str], amount_codes: Sequence[str], rng: random.Random):  # noqa: ANN201
     """The ``n`` offence rows, in date order across 2024."""
-    names = [rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-             for _ in range(EMPLOYEES)]
+    names = [rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(EMPLOYEES)]
     ranged = set(amount_codes)
     start = dt.date(2024, 1, 1)
     days = 366
@@ -160,8 +159,9 @@ def generate_stations(rows: int, path: str | None = None, *, force: bool = False
     return path
 
 
-def generate_offences(rows: int, codes: Sequence[str], amount_codes: Sequence[str] = (), path: str | None = None,
-                      *, force: bool = False) -> str:
+def generate_offences(
+    rows: int, codes: Sequence[str], amount_codes: Sequence[str] = (), path: str | None = None, *, force: bool = False
+) -> str:
     """Write (or reuse) the offences file of ``rows`` rows; returns its path."""
     path = path or offences_path(rows, codes, amount_codes)
     if force or not os.path.exists(path):

@@ -28,8 +28,18 @@ HEADERS = {
     "requested": ("申请数量", "requested"),
     "reason": ("超额理由", "reason"),
 }
-OUT = ["station", "material", "parcels", "growth", "monthly_qty", "weekly_qty", "half_week_qty",
-       "requested", "approved_qty", "status"]
+OUT = [
+    "station",
+    "material",
+    "parcels",
+    "growth",
+    "monthly_qty",
+    "weekly_qty",
+    "half_week_qty",
+    "requested",
+    "approved_qty",
+    "status",
+]
 
 
 def main() -> None:
@@ -67,8 +77,7 @@ def main() -> None:
                     approved, status = weekly, "cut_to_formula"
             else:
                 approved, status = weekly, "ok"
-            write((cells[i_st].strip(), cells[i_ma].strip(), parcels, growth, monthly, weekly, half, rq,
-                   approved, status))
+            write((cells[i_st].strip(), cells[i_ma].strip(), parcels, growth, monthly, weekly, half, rq, approved, status))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,15 @@ def main() -> int:
     data = generate.generate_stations(args.rows)
     out = os.path.join(HERE, "out")
     os.makedirs(out, exist_ok=True)
-    argv = ["run", os.path.join(REPO, "policies", "materials-order.yaml"), data, "--only", "orders",
-            "-o", os.path.join(out, "profile")]
+    argv = [
+        "run",
+        os.path.join(REPO, "policies", "materials-order.yaml"),
+        data,
+        "--only",
+        "orders",
+        "-o",
+        os.path.join(out, "profile"),
+    ]
     from cspolicy.cli import cli  # imported before profiling starts: start-up is profiled separately
 
     def go() -> None:
@@ -87,8 +94,9 @@ def phases(stats: pstats.Stats) -> None:
     raw = stats.stats  # type: ignore[attr-defined]
 
     def cum(suffix: str, name: str) -> float | None:
-        times = [ct for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in raw.items()
-                 if file.endswith(suffix) and func == name]
+        times = [
+            ct for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in raw.items() if file.endswith(suffix) and func == name
+        ]
         return max(times) if times else None
 
     total = cum("cspolicy/run.py", "_push_all")

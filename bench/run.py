@@ -110,8 +110,10 @@ def choose_rss(mode: str) -> str:
         return "time"
     if os.path.exists("/proc/self/status"):
         return "vmhwm"
-    print("warning: no GNU /usr/bin/time and no /proc: peak RSS falls back to os.wait4, an upper bound "
-          "that includes this benchmark process's own memory")
+    print(
+        "warning: no GNU /usr/bin/time and no /proc: peak RSS falls back to os.wait4, an upper bound "
+        "that includes this benchmark process's own memory"
+    )
     return "wait4"
 
 
@@ -253,16 +255,19 @@ def count_rows(path: str) -> int:
 
 # -- the report ------------------------------------------------------------------------------
 def machine() -> str:
-    return (f"{platform.python_implementation()} {platform.python_version()} on {platform.system()} "
-            f"{platform.machine()}, {os.cpu_count()} CPUs ({_cpu_model()})")
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} CPUs ({_cpu_model()})"
+    )
 
 
 def source_version() -> str:
     """The repository's commit (and whether cspolicy/ or policies/ have uncommitted changes)."""
     try:
         head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", "cspolicy", "policies"],
-                               capture_output=True, text=True)
+        dirty = subprocess.run(
+            ["git", "-C", REPO, "status", "--porcelain", "--", "cspolicy", "policies"], capture_output=True, text=True
+        )
     except OSError:
         return "unknown commit"
     if head.returncode:
@@ -281,8 +286,7 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
-RSS_NOTE = {"time": "GNU /usr/bin/time -v", "vmhwm": "VmHWM via bench/peak_rss.py",
-            "wait4": "os.wait4, an upper bound"}
+RSS_NOTE = {"time": "GNU /usr/bin/time -v", "vmhwm": "VmHWM via bench/peak_rss.py", "wait4": "os.wait4, an upper bound"}
 
 
 def verdict(ok: bool) -> str:
@@ -293,8 +297,10 @@ def materials(args: argparse.Namespace) -> int:
     rows = args.rows
     t0 = time.perf_counter()
     data = generate.generate_stations(rows)
-    print(f"data: {os.path.relpath(data)} ({rows:,} rows, {os.path.getsize(data) / 2**20:.1f} MiB)"
-          f"{'' if time.perf_counter() - t0 > 0.5 else ' (cached)'}")
+    print(
+        f"data: {os.path.relpath(data)} ({rows:,} rows, {os.path.getsize(data) / 2**20:.1f} MiB)"
+        f"{'' if time.perf_counter() - t0 > 0.5 else ' (cached)'}"
+    )
     prefix, env, from_source = cspolicy_command(args.cli)
     py = sys.executable
     out_a = os.path.join(OUT_DIR, "floor.csv")
@@ -302,8 +308,9 @@ def materials(args: argparse.Namespace) -> int:
     out_c = os.path.join(OUT_DIR, "cspolicy")
     a = Approach("(a) floor", [py, os.path.join(HERE, "floor_copy.py"), data, out_a])
     b = Approach("(b) hand-written", [py, os.path.join(HERE, "handwritten.py"), data, out_b])
-    c = Approach("(c) cspolicy", [*prefix, "run", policy_ref("materials-order", from_source), data,
-                                  "--only", "orders", "-o", out_c], env)
+    c = Approach(
+        "(c) cspolicy", [*prefix, "run", policy_ref("materials-order", from_source), data, "--only", "orders", "-o", out_c], env
+    )
     print(f"cspolicy: {shlex.join(c.cmd)}" + (f"  (PYTHONPATH={REPO}, {source_version()})" if from_source else ""))
     # Warm-up (untimed): byte-compile, fill the page cache, and fail early if something is broken.
     small = os.path.join(REPO, "examples", "materials", "stations.csv")
@@ -329,21 +336,29 @@ def materials(args: argparse.Namespace) -> int:
 
     fa, fb, fc = a.seconds, b.seconds, c.seconds
     print()
-    print(f"materials-order, {rows:,} rows, median of {args.repeat} (wall time, whole process); {machine()}; "
-          f"peak RSS by {RSS_NOTE[args.rss]}")
+    print(
+        f"materials-order, {rows:,} rows, median of {args.repeat} (wall time, whole process); {machine()}; "
+        f"peak RSS by {RSS_NOTE[args.rss]}"
+    )
     print()
     print("| approach | seconds | × floor | × hand-written | CPU s | CPU × floor | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for x in (a, b, c):
-        print(f"| {x.label} | {x.seconds:.2f} | {x.seconds / fa:.2f} | {x.seconds / fb:.2f} | {x.cpu_seconds:.2f} "
-              f"| {x.cpu_seconds / a.cpu_seconds:.2f} | {x.rss_mib:.1f} |")
+        print(
+            f"| {x.label} | {x.seconds:.2f} | {x.seconds / fa:.2f} | {x.seconds / fb:.2f} | {x.cpu_seconds:.2f} "
+            f"| {x.cpu_seconds / a.cpu_seconds:.2f} | {x.rss_mib:.1f} |"
+        )
     print()
     ca, cb, rss = fc / fa, fc / fb, c.rss_mib
-    print(f"targets: (c)/(a) = {ca:.2f} ≤ {TARGETS['c/a']} {verdict(ca <= TARGETS['c/a'])}; "
-          f"(c)/(b) = {cb:.2f} ≤ {TARGETS['c/b']} {verdict(cb <= TARGETS['c/b'])}; "
-          f"peak RSS (c) = {rss:.1f} MiB ≤ {TARGETS['rss_c']:.0f} {verdict(rss <= TARGETS['rss_c'])}")
-    print(f"(CPU time: (c)/(a) = {c.cpu_seconds / a.cpu_seconds:.2f}, (c)/(b) = {c.cpu_seconds / b.cpu_seconds:.2f}; "
-          f"load average before: {LOAD_BEFORE})")
+    print(
+        f"targets: (c)/(a) = {ca:.2f} ≤ {TARGETS['c/a']} {verdict(ca <= TARGETS['c/a'])}; "
+        f"(c)/(b) = {cb:.2f} ≤ {TARGETS['c/b']} {verdict(cb <= TARGETS['c/b'])}; "
+        f"peak RSS (c) = {rss:.1f} MiB ≤ {TARGETS['rss_c']:.0f} {verdict(rss <= TARGETS['rss_c'])}"
+    )
+    print(
+        f"(CPU time: (c)/(a) = {c.cpu_seconds / a.cpu_seconds:.2f}, (c)/(b) = {c.cpu_seconds / b.cpu_seconds:.2f}; "
+        f"load average before: {LOAD_BEFORE})"
+    )
     print(f"(runs: {', '.join(f'{x.label.split()[0]} ' + ' '.join(f'{t:.2f}' for t in x.times) for x in (a, b, c))})")
     return 1 if bad else 0
 
@@ -385,12 +400,15 @@ def penalties(args: argparse.Namespace) -> int:
         print("penalties: could not read the policy's offence codes (PyYAML missing?); using G1,G2,G3")
     rows = args.rows
     data = generate.generate_offences(rows, codes, ranged)
-    print(f"data: {os.path.relpath(data)} ({rows:,} offence rows, codes {','.join(codes)}; "
-          f"amounts on some {','.join(ranged) or 'none'})")
+    print(
+        f"data: {os.path.relpath(data)} ({rows:,} offence rows, codes {','.join(codes)}; "
+        f"amounts on some {','.join(ranged) or 'none'})"
+    )
     prefix, env, from_source = cspolicy_command(args.cli)
     out_c = os.path.join(OUT_DIR, "penalties")
-    a = Approach("(a) floor", [sys.executable, os.path.join(HERE, "floor_copy.py"), data,
-                               os.path.join(OUT_DIR, "floor-offences.csv")])
+    a = Approach(
+        "(a) floor", [sys.executable, os.path.join(HERE, "floor_copy.py"), data, os.path.join(OUT_DIR, "floor-offences.csv")]
+    )
     c = Approach("(c) penalties", [*prefix, "run", policy_ref("penalties-club", from_source), data, "-o", out_c], env)
     print(f"cspolicy: {shlex.join(c.cmd)}")
     time_all((a, c), args.repeat, args.rss, args.quiet)
@@ -398,17 +416,20 @@ def penalties(args: argparse.Namespace) -> int:
     print()
     if written != rows:
         print(f"!! penalties-club wrote {written:,} sanction rows for {rows:,} offence rows")
-    print(f"penalties-club, {rows:,} offence rows, median of {args.repeat}; {machine()}; "
-          f"peak RSS by {RSS_NOTE[args.rss]}")
+    print(f"penalties-club, {rows:,} offence rows, median of {args.repeat}; {machine()}; peak RSS by {RSS_NOTE[args.rss]}")
     print()
     print("| approach | seconds | × floor | CPU s | CPU × floor | peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|")
     for x in (a, c):
-        print(f"| {x.label} | {x.seconds:.2f} | {x.seconds / a.seconds:.2f} | {x.cpu_seconds:.2f} "
-              f"| {x.cpu_seconds / a.cpu_seconds:.2f} | {x.rss_mib:.1f} |")
+        print(
+            f"| {x.label} | {x.seconds:.2f} | {x.seconds / a.seconds:.2f} | {x.cpu_seconds:.2f} "
+            f"| {x.cpu_seconds / a.cpu_seconds:.2f} | {x.rss_mib:.1f} |"
+        )
     print()
-    print(f"target: peak RSS = {c.rss_mib:.1f} MiB ≤ {TARGETS['rss_penalties']:.0f} "
-          f"{verdict(c.rss_mib <= TARGETS['rss_penalties'])}")
+    print(
+        f"target: peak RSS = {c.rss_mib:.1f} MiB ≤ {TARGETS['rss_penalties']:.0f} "
+        f"{verdict(c.rss_mib <= TARGETS['rss_penalties'])}"
+    )
     return 1 if written != rows else 0
 
 
@@ -416,11 +437,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of generated data (default 1000000)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per approach; the median is shown (default 3)")
-    ap.add_argument("--cli", help="the cspolicy command to time, e.g. /tmp/benchvenv/bin/cspolicy "
-                                  "(default: this source tree with the current interpreter)")
-    ap.add_argument("--rss", choices=("auto", "time", "vmhwm", "wait4"), default="auto",
-                    help="how peak RSS is measured: GNU /usr/bin/time -v, bench/peak_rss.py (VmHWM), or "
-                         "os.wait4 (an upper bound: includes this process); auto = the first that works")
+    ap.add_argument(
+        "--cli",
+        help="the cspolicy command to time, e.g. /tmp/benchvenv/bin/cspolicy "
+        "(default: this source tree with the current interpreter)",
+    )
+    ap.add_argument(
+        "--rss",
+        choices=("auto", "time", "vmhwm", "wait4"),
+        default="auto",
+        help="how peak RSS is measured: GNU /usr/bin/time -v, bench/peak_rss.py (VmHWM), or "
+        "os.wait4 (an upper bound: includes this process); auto = the first that works",
+    )
     ap.add_argument("--penalties", action="store_true", help="also time penalties-club on offence rows")
     ap.add_argument("--penalties-only", action="store_true", help="time penalties-club only")
     ap.add_argument("--codes", help="offence codes for --penalties (default: the policy's own)")
@@ -432,8 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("--rss time needs GNU /usr/bin/time")
     args.rss = choose_rss(args.rss)
     if args.cli is None:
-        probe = subprocess.run([sys.executable, "-c", "import click, pydantic, yaml, tabulate"],
-                               capture_output=True, text=True)
+        probe = subprocess.run([sys.executable, "-c", "import click, pydantic, yaml, tabulate"], capture_output=True, text=True)
         if probe.returncode:
             ap.error(f"{sys.executable} lacks cspolicy's dependencies; run with the venv's python or give --cli")
     global LOAD_BEFORE

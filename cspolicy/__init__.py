@@ -31,7 +31,20 @@ from cspolicy.trace import Trace as Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "load_policy", "evaluate", "run_files", "policy_json_schema", "read_table",
-    "Policy", "Period", "Results", "RunSettings", "RunReport", "Trace",
-    "CspolicyError", "PolicyError", "DataError", "UsageError", "__version__",
+    "load_policy",
+    "evaluate",
+    "run_files",
+    "policy_json_schema",
+    "read_table",
+    "Policy",
+    "Period",
+    "Results",
+    "RunSettings",
+    "RunReport",
+    "Trace",
+    "CspolicyError",
+    "PolicyError",
+    "DataError",
+    "UsageError",
+    "__version__",
 ]

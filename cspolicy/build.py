@@ -67,16 +67,21 @@ class Builder:
             lo = None if p.min is None else convert_scalar(self.doc, (*base, "min"), p.min, p.type, f"{name}.min")
             hi = None if p.max is None else convert_scalar(self.doc, (*base, "max"), p.max, p.type, f"{name}.max")
             if (p.type is ColumnType.ENUM) != bool(p.choices):
-                raise self.doc.error(base, f"parameter '{name}': 'choices' goes with type enum, and enum needs it",
-                                     "type: enum with choices: [a, b]")
+                raise self.doc.error(
+                    base,
+                    f"parameter '{name}': 'choices' goes with type enum, and enum needs it",
+                    "type: enum with choices: [a, b]",
+                )
             conv = value_reader(name, p.type, p.choices or (), lo, hi)
             values = []
             seen: set[tuple[str, str | None]] = set()
             for i, v in enumerate(p.values):
                 path = (*base, "values", i)
                 if (v.from_, v.region) in seen:
-                    raise self.doc.error(path, f"parameter '{name}' has two values from {v.from_}"
-                                         + (f" for region {v.region}" if v.region else ""))
+                    raise self.doc.error(
+                        path,
+                        f"parameter '{name}' has two values from {v.from_}" + (f" for region {v.region}" if v.region else ""),
+                    )
                 seen.add((v.from_, v.region))
                 try:
                     since = dt.date.fromisoformat(v.from_)
@@ -87,8 +92,9 @@ class Builder:
                 except CellError as exc:
                     raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
                 values.append(DatedValue(since, value, v.region, v.source))
-            out[name] = ParameterDef(name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values),
-                                     tuple(p.choices or ()), lo, hi)
+            out[name] = ParameterDef(
+                name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
+            )
         return out
 
     def constraints(self, params: Mapping[str, ParameterDef]) -> list[tuple[Expression, str, int | None]]:
@@ -109,14 +115,17 @@ class Builder:
                 values[name] = None if v is None else v.value
             for expr, message, line in out:
                 if all(values.get(n) is not None for n in expr.names - {"period"}) and expr.evaluate(values) is not True:
-                    raise PolicyError(f"constraints: {message} (with the values in force on {day})",
-                                      file=self.doc.file, line=line)
+                    raise PolicyError(
+                        f"constraints: {message} (with the values in force on {day})", file=self.doc.file, line=line
+                    )
         return out
 
     # -- inputs -------------------------------------------------------------------------
     def inputs(self) -> dict[str, TableSpec]:
-        return {name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
-                for name, t in self.model.inputs.items()}
+        return {
+            name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
+            for name, t in self.model.inputs.items()
+        }
 
     def _column(self, table: str, name: str, c: Column) -> ColumnSpec:
         path = ("inputs", table, "columns", name)
@@ -124,8 +133,7 @@ class Builder:
         if c.type is ColumnType.ENUM:
             if not c.values:
                 raise self.doc.error(path, f"enum column '{name}' needs 'values'", "a list of allowed values")
-            values = ({v: () for v in c.values} if isinstance(c.values, list)
-                      else {k: tuple(v) for k, v in c.values.items()})
+            values = {v: () for v in c.values} if isinstance(c.values, list) else {k: tuple(v) for k, v in c.values.items()}
         elif c.values:
             raise self.doc.error((*path, "values"), "'values' is only for enum columns")
 
@@ -133,8 +141,16 @@ class Builder:
             return None if raw is None else convert_scalar(self.doc, (*path, key), raw, c.type, f"{name}.{key}")
 
         lo, hi = conv("min", c.min), conv("max", c.max)
-        spec = ColumnSpec(name=name, type=c.type, aliases=tuple(c.aliases), required=c.required,
-                          minimum=lo, maximum=hi, values=values, label=c.label or name)  # type: ignore[arg-type]
+        spec = ColumnSpec(
+            name=name,
+            type=c.type,
+            aliases=tuple(c.aliases),
+            required=c.required,
+            minimum=lo,  # type: ignore[arg-type]
+            maximum=hi,  # type: ignore[arg-type]
+            values=values,
+            label=c.label or name,
+        )
         if c.default is not None:
             try:
                 default = make_converter(spec)(str(c.default))
@@ -160,32 +176,61 @@ class Builder:
                 text = str(raw).strip()
                 if text in params:
                     if params[text].type.kind is not Kind.NUMBER:
-                        raise self.doc.error((*bp, key), f"band bound '{text}' is a {params[text].type.value} "
-                                             "parameter", "a number, a percent or a numeric parameter")
+                        raise self.doc.error(
+                            (*bp, key),
+                            f"band bound '{text}' is a {params[text].type.value} parameter",
+                            "a number, a percent or a numeric parameter",
+                        )
                     used.append(text)
                     return BandBound(parameter=text)
-                value = convert_scalar(self.doc, (*bp, key), text, ColumnType.PERCENT if text.endswith("%")
-                                       else ColumnType.DECIMAL, f"{name} band {key}")
+                value = convert_scalar(
+                    self.doc,
+                    (*bp, key),
+                    text,
+                    ColumnType.PERCENT if text.endswith("%") else ColumnType.DECIMAL,
+                    f"{name} band {key}",
+                )
                 assert isinstance(value, Decimal)
                 return BandBound(number=value)
 
             outcome = convert_scalar(self.doc, (*bp, "outcome"), band.outcome, b.outcome_type, f"{name} outcome")
-            plans.append(BandPlan(outcome, bound("above", band.above), bound("at_least", band.at_least),
-                                  bound("below", band.below), bound("at_most", band.at_most), band.label or ""))
-        other = (None if b.otherwise is None
-                 else convert_scalar(self.doc, (*path, "otherwise"), b.otherwise, b.outcome_type, f"{name} otherwise"))
-        return BandsPlan(name, b.outcome_type, tuple(plans), other, b.otherwise is not None, b.rule,
-                         self.doc.line_of(path), tuple(dict.fromkeys(used)))
+            plans.append(
+                BandPlan(
+                    outcome,
+                    bound("above", band.above),
+                    bound("at_least", band.at_least),
+                    bound("below", band.below),
+                    bound("at_most", band.at_most),
+                    band.label or "",
+                )
+            )
+        other = (
+            None
+            if b.otherwise is None
+            else convert_scalar(self.doc, (*path, "otherwise"), b.otherwise, b.outcome_type, f"{name} otherwise")
+        )
+        return BandsPlan(
+            name,
+            b.outcome_type,
+            tuple(plans),
+            other,
+            b.otherwise is not None,
+            b.rule,
+            self.doc.line_of(path),
+            tuple(dict.fromkeys(used)),
+        )
 
     # -- outputs ------------------------------------------------------------------------
-    def outputs(self, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef],
-                functions: Mapping[str, FunctionSpec]) -> dict[str, OutputPlan]:
+    def outputs(
+        self, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef], functions: Mapping[str, FunctionSpec]
+    ) -> dict[str, OutputPlan]:
         from cspolicy.build_outputs import OutputBuilder
 
         return OutputBuilder(self, inputs, params, functions).build_all()
 
-    def compile(self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol],
-                functions: Mapping[str, FunctionSpec]) -> Expression:
+    def compile(
+        self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]
+    ) -> Expression:
         """Compile one formula, placing any error at its YAML line and column."""
         try:
             return compile_expression(text, symbols, functions)
@@ -214,7 +259,6 @@ def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:
 
 def column_symbol(spec: ColumnSpec) -> Symbol:
     values = frozenset(spec.values) if spec.values else None
-    return Symbol(spec.name, spec.type.kind, spec.label or spec.name, spec.type, values,
-                  nullable=not spec.required and spec.default is None)
-
-
+    return Symbol(
+        spec.name, spec.type.kind, spec.label or spec.name, spec.type, values, nullable=not spec.required and spec.default is None
+    )

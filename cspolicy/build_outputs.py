@@ -17,15 +17,23 @@ if TYPE_CHECKING:
 
 __all__ = ["OutputBuilder"]
 
-_KIND_DEFAULT = {Kind.NUMBER: ColumnType.DECIMAL, Kind.TEXT: ColumnType.TEXT,
-                 Kind.BOOLEAN: ColumnType.BOOLEAN, Kind.DATE: ColumnType.DATE}
-_AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER,
-              "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+_KIND_DEFAULT = {
+    Kind.NUMBER: ColumnType.DECIMAL,
+    Kind.TEXT: ColumnType.TEXT,
+    Kind.BOOLEAN: ColumnType.BOOLEAN,
+    Kind.DATE: ColumnType.DATE,
+}
+_AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
 
 
 class OutputBuilder:
-    def __init__(self, b: Builder, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef],
-                 functions: Mapping[str, FunctionSpec]) -> None:
+    def __init__(
+        self,
+        b: Builder,
+        inputs: Mapping[str, TableSpec],
+        params: Mapping[str, ParameterDef],
+        functions: Mapping[str, FunctionSpec],
+    ) -> None:
         from cspolicy.build import column_symbol, param_symbols
 
         self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
@@ -41,16 +49,19 @@ class OutputBuilder:
             progressed = False
             for name, out in list(pending.items()):
                 if (out.from_ in self.done and out.from_ != name) or (
-                        out.from_ in self.inputs and (out.from_ == name or out.from_ not in self.b.model.outputs)):
+                    out.from_ in self.inputs and (out.from_ == name or out.from_ not in self.b.model.outputs)
+                ):
                     self.done[name] = self.build(name, out)
                     del pending[name]
                     progressed = True
             if not progressed:
                 name, out = next(iter(pending.items()))
                 known = sorted([*self.inputs, *self.b.model.outputs])
-                raise self.doc.error(("outputs", name, "from"),
-                                     f"output '{name}' reads from '{out.from_}', which is not an input or a computable output",
-                                     f"one of: {', '.join(known)} (and no cycles)")
+                raise self.doc.error(
+                    ("outputs", name, "from"),
+                    f"output '{name}' reads from '{out.from_}', which is not an input or a computable output",
+                    f"one of: {', '.join(known)} (and no cycles)",
+                )
         return self.done
 
     def build(self, name: str, out: Output) -> OutputPlan:
@@ -67,15 +78,19 @@ class OutputBuilder:
         for field, names in (("group_by", out.group_by or []), ("sort_by", out.sort_by)):
             for n in names:
                 if n not in src_syms and not (field == "sort_by" and n in out.columns):
-                    raise self.doc.error((*base, field), f"{field}: unknown column '{n}'",
-                                         f"a column of '{out.from_}': {', '.join(src_syms)}")
+                    raise self.doc.error(
+                        (*base, field), f"{field}: unknown column '{n}'", f"a column of '{out.from_}': {', '.join(src_syms)}"
+                    )
         ladder = rank = None
         step_syms: dict[str, Symbol] = {}
         if out.ladder:
             ls = out.ladder
             if ls.schedule not in self.b.model.schedules:
-                raise self.doc.error((*base, "ladder", "schedule"), f"unknown schedule '{ls.schedule}'",
-                                     f"one of: {', '.join(self.b.model.schedules) or '(none declared)'}")
+                raise self.doc.error(
+                    (*base, "ladder", "schedule"),
+                    f"unknown schedule '{ls.schedule}'",
+                    f"one of: {', '.join(self.b.model.schedules) or '(none declared)'}",
+                )
             for field in ("offence", "date", "amount"):
                 col = getattr(ls, field)
                 if col is not None and col not in src_syms:
@@ -106,32 +121,61 @@ class OutputBuilder:
         for cname, raw in out.columns.items():
             col = OutputColumn.model_validate({"expr": raw}) if isinstance(raw, str) else raw
             path = (*base, "columns", cname)
-            columns.append(self.column(name, cname, col, path, grouped, out.group_by or [],
-                                       src_syms, step_syms, col_syms))
+            columns.append(self.column(name, cname, col, path, grouped, out.group_by or [], src_syms, step_syms, col_syms))
             plan = columns[-1]
-            col_syms[cname] = Symbol(cname, plan.kind, plan.label, plan.ctype, plan.values,
-                                     nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last"))
+            col_syms[cname] = Symbol(
+                cname,
+                plan.kind,
+                plan.label,
+                plan.ctype,
+                plan.values,
+                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last"),
+            )
         for k in out.key:
             if k not in col_syms:
                 raise self.doc.error((*base, "key"), f"key: unknown column '{k}'", "a column of this output")
         self.out_syms[name] = col_syms
-        return OutputPlan(name, out.from_, is_input, src_cols, tuple(columns), tuple(out.key),
-                          tuple(out.group_by or ()) if grouped else None, tuple(out.sort_by), tuple(checks),
-                          ladder, rank, out.description or "")
+        return OutputPlan(
+            name,
+            out.from_,
+            is_input,
+            src_cols,
+            tuple(columns),
+            tuple(out.key),
+            tuple(out.group_by or ()) if grouped else None,
+            tuple(out.sort_by),
+            tuple(checks),
+            ladder,
+            rank,
+            out.description or "",
+        )
 
-    def column(self, out_name: str, cname: str, col: OutputColumn, path: tuple[str | int, ...], grouped: bool,
-               group_by: list[str], src_syms: dict[str, Symbol], step_syms: dict[str, Symbol],
-               col_syms: dict[str, Symbol]) -> ColumnPlan:
+    def column(
+        self,
+        out_name: str,
+        cname: str,
+        col: OutputColumn,
+        path: tuple[str | int, ...],
+        grouped: bool,
+        group_by: list[str],
+        src_syms: dict[str, Symbol],
+        step_syms: dict[str, Symbol],
+        col_syms: dict[str, Symbol],
+    ) -> ColumnPlan:
         rules = tuple([col.rule] if isinstance(col.rule, str) else (col.rule or []))
         for r in rules:
             if r not in self.b.model.rules:
-                raise self.doc.error((*path, "rule"), f"rule '{r}' is not listed under 'rules'",
-                                     f"one of: {', '.join(self.b.model.rules)}")
+                raise self.doc.error(
+                    (*path, "rule"), f"rule '{r}' is not listed under 'rules'", f"one of: {', '.join(self.b.model.rules)}"
+                )
         line = self.doc.line_of(path)
         if col.agg is not None:
             if not grouped:
-                raise self.doc.error((*path, "agg"), f"'{cname}' aggregates, but output '{out_name}' has no group_by",
-                                     "group_by: [columns] (or group_by: [] for one total row)")
+                raise self.doc.error(
+                    (*path, "agg"),
+                    f"'{cname}' aggregates, but output '{out_name}' has no group_by",
+                    "group_by: [columns] (or group_by: [] for one total row)",
+                )
             row_syms = {**self.param_syms, **src_syms, **step_syms}
             of = None if col.of is None else self.b.compile((*path, "of"), col.of, row_syms, self.functions)
             by = None if col.by is None else self.b.compile((*path, "by"), col.by, row_syms, self.functions)
@@ -142,8 +186,19 @@ class OutputBuilder:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
             ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, src_syms) or ColumnType.DECIMAL
             values = of.result_values if of is not None and ctype.kind is Kind.TEXT else None
-            return ColumnPlan(cname, ctype, col.label or cname, line, agg=col.agg, of=of, by=by,
-                              rounding=self._rounding(col, ctype), rules=rules, hidden=col.hidden, values=values)
+            return ColumnPlan(
+                cname,
+                ctype,
+                col.label or cname,
+                line,
+                agg=col.agg,
+                of=of,
+                by=by,
+                rounding=self._rounding(col, ctype),
+                rules=rules,
+                hidden=col.hidden,
+                values=values,
+            )
         assert col.expr is not None
         if grouped:
             keys = {k: src_syms[k] for k in group_by}
@@ -153,14 +208,25 @@ class OutputBuilder:
         expr = self.b.compile((*path, "expr"), col.expr, syms, self.functions)
         ctype = col.type or self._infer(expr, syms) or _KIND_DEFAULT[expr.kind]
         if ctype.kind is not expr.kind:
-            raise self.doc.error((*path, "type"), f"'{cname}' is declared {ctype.value} but its formula gives "
-                                 f"{expr.kind.value}", f"a type of kind {expr.kind.value}")
+            raise self.doc.error(
+                (*path, "type"),
+                f"'{cname}' is declared {ctype.value} but its formula gives {expr.kind.value}",
+                f"a type of kind {expr.kind.value}",
+            )
         # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
         # not rounded again unless the column declares a type or a rounding.
         bare = expr.text.strip() in syms and col.round is None and col.type is None
-        return ColumnPlan(cname, ctype, col.label or cname, line, expression=expr,
-                          rounding=None if bare else self._rounding(col, ctype), rules=rules, hidden=col.hidden,
-                          values=expr.result_values)
+        return ColumnPlan(
+            cname,
+            ctype,
+            col.label or cname,
+            line,
+            expression=expr,
+            rounding=None if bare else self._rounding(col, ctype),
+            rules=rules,
+            hidden=col.hidden,
+            values=expr.result_values,
+        )
 
     @staticmethod
     def _infer(expr: Expression | None, syms: Mapping[str, Symbol]) -> ColumnType | None:

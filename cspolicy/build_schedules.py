@@ -36,8 +36,7 @@ def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
             elif m and int(m.group(1)) > 0:
                 window = Window("rolling", int(m.group(1)))
             else:
-                raise doc.error((*base, "window"), f"unknown window '{o.window}'",
-                                "month, year, ever, or 'rolling N days'")
+                raise doc.error((*base, "window"), f"unknown window '{o.window}'", "month, year, ever, or 'rolling N days'")
             rungs = []
             for i, raw in enumerate(o.ladder):
                 path = (*base, "ladder", i)
@@ -51,8 +50,9 @@ def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
         try:
             out[sname] = Schedule(offences, spec.gravity)
         except ScheduleError as exc:
-            raise PolicyError(f"schedules.{sname}: {exc.message}", file=doc.file,
-                              line=doc.line_of(("schedules", sname)), expected=exc.expected) from None
+            raise PolicyError(
+                f"schedules.{sname}: {exc.message}", file=doc.file, line=doc.line_of(("schedules", sname)), expected=exc.expected
+            ) from None
     return out
 
 
@@ -70,14 +70,20 @@ def _actions(doc: Document, path: tuple[str | int, ...], raw: Any, conv: Any) ->
         if kind == "fine":
             if isinstance(value, dict):
                 if "min" not in value or not set(value) <= {"min", "max", "required"}:
-                    raise doc.error((*path, "fine"), "a fine range needs 'min', optionally 'max' and 'required'",
-                                    "{min: 100, max: 500} or {min: 1, required: true}")
+                    raise doc.error(
+                        (*path, "fine"),
+                        "a fine range needs 'min', optionally 'max' and 'required'",
+                        "{min: 100, max: 500} or {min: 1, required: true}",
+                    )
                 required = value.get("required", False)
                 if not isinstance(required, bool):
                     raise doc.error((*path, "fine", "required"), "'required' must be true or false")
                 lo = conv(doc, (*path, "fine", "min"), value["min"], ColumnType.MONEY, "fine.min")
-                hi = (None if value.get("max") is None
-                      else conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max"))
+                hi = (
+                    None
+                    if value.get("max") is None
+                    else conv(doc, (*path, "fine", "max"), value["max"], ColumnType.MONEY, "fine.max")
+                )
                 if hi is not None and lo > hi:
                     raise doc.error((*path, "fine"), f"fine range {lo}–{hi} has min above max")
                 actions.append(Action("fine", minimum=lo, maximum=hi, amount_required=required))

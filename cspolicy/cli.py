@@ -123,20 +123,42 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @click.argument("policy")
 @click.argument("files", nargs=-1, required=True, metavar="[NAME=]FILE...")
 @click.option("--period", callback=_period, metavar="YYYY-MM", help="The month being evaluated.")
-@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
-              help="Date whose parameter values apply (default: first day of --period, else today).")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Date whose parameter values apply (default: first day of --period, else today).",
+)
 @click.option("--region", metavar="REGION", help="Region whose parameter values apply.")
-@click.option("--set", "sets", multiple=True, callback=_sets, metavar="NAME=VALUE",
-              help="Override a parameter for this run, e.g. --set loss=8%.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    callback=_sets,
+    metavar="NAME=VALUE",
+    help="Override a parameter for this run, e.g. --set loss=8%.",
+)
 @click.option("-o", "--output", type=click.Path(), help="A directory (one CSV per output), a .csv or a .json file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default table on stdout).")
 @click.option("--only", multiple=True, metavar="OUTPUT", help="Write only this output (repeatable).")
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")
 @click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
 @click.option("--no-bom", is_flag=True, help="Write CSV as plain UTF-8, without the BOM Excel needs.")
-def run(policy: str, files: tuple[str, ...], period: Any, as_of: dt.date | None, region: str | None,
-        sets: dict[str, str], output: str | None, fmt: str | None, only: tuple[str, ...], explain: str | None,
-        encoding: str | None, no_bom: bool) -> None:
+def run(
+    policy: str,
+    files: tuple[str, ...],
+    period: Any,
+    as_of: dt.date | None,
+    region: str | None,
+    sets: dict[str, str],
+    output: str | None,
+    fmt: str | None,
+    only: tuple[str, ...],
+    explain: str | None,
+    encoding: str | None,
+    no_bom: bool,
+) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
 
     \b
@@ -165,8 +187,18 @@ def run(policy: str, files: tuple[str, ...], period: Any, as_of: dt.date | None,
         bar.update(done - bar.pos)
 
     try:
-        run_files(p, inputs, settings=settings, output=output, fmt=fmt, only=only, explain=explain,
-                  encoding=encoding, bom=not no_bom, progress=progress if sys.stderr.isatty() else None)
+        run_files(
+            p,
+            inputs,
+            settings=settings,
+            output=output,
+            fmt=fmt,
+            only=only,
+            explain=explain,
+            encoding=encoding,
+            bom=not no_bom,
+            progress=progress if sys.stderr.isatty() else None,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

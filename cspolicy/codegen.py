@@ -96,8 +96,11 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
                 return f"k{key_index[name]}"
             return consts[name]
 
-        lines += (["def _post(k, a):"] + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
-                  + _column_lines(plan.columns, post_names, names, pool))
+        lines += (
+            ["def _post(k, a):"]
+            + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
+            + _column_lines(plan.columns, post_names, names, pool)
+        )
     source = "\n".join(lines) + "\n"
     namespace = define(source, pool.namespace, f"output {plan.name}")
     fns.source = source
@@ -108,9 +111,15 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
     return fns
 
 
-def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[str, Value],
-             source_refs: Sequence[str], prefix: str, blank_sources: frozenset[str],
-             trimmed: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, Any], list[bool]]:
+def row_code(
+    plan: OutputPlan,
+    params: Mapping[str, Value],
+    run_values: Mapping[str, Value],
+    source_refs: Sequence[str],
+    prefix: str,
+    blank_sources: frozenset[str],
+    trimmed: frozenset[str] = frozenset(),
+) -> tuple[list[str], dict[str, Any], list[bool]]:
     """The statements (unindented) that set ``c0``, ``c1``… of a row-wise output from
     source values named by ``source_refs[i]``, their namespace (names start with
     ``prefix``), and which columns may be blank: the computing part of a fused row function.
@@ -139,9 +148,14 @@ def row_code(plan: OutputPlan, params: Mapping[str, Value], run_values: Mapping[
     return [line[4:] for line in lines], dict(pool.namespace), blank
 
 
-def _column_lines(columns: tuple[ColumnPlan, ...], name_of: Callable[[str], str], defined: dict[str, str],
-                  pool: ConstPool, blank: Sequence[bool] | None = None,
-                  trimmed: frozenset[str] = frozenset()) -> list[str]:
+def _column_lines(
+    columns: tuple[ColumnPlan, ...],
+    name_of: Callable[[str], str],
+    defined: dict[str, str],
+    pool: ConstPool,
+    blank: Sequence[bool] | None = None,
+    trimmed: frozenset[str] = frozenset(),
+) -> list[str]:
     """Assign each column in order (a formula, or the next aggregate result ``a[j]``), round
     it once, record its local name for later columns, and return the row tuple."""
     body: list[str] = []

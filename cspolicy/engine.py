@@ -66,8 +66,7 @@ class Node:
     def __post_init__(self) -> None:
         p = self.plan
         if p.grouped:
-            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None],
-                                    total=not p.group_by)
+            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None], total=not p.group_by)
             names = [n for n, _ in p.source_columns]
             self._key_idx = [names.index(k) for k in p.group_by or ()]
         elif self.batch is not None:
@@ -131,8 +130,9 @@ class Node:
         try:
             vals, bys = self.fns.agg(row)
         except ROW_ERRORS as exc:
-            self.errors.add(DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}",
-                                      file=self.file, row=origin))
+            self.errors.add(
+                DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}", file=self.file, row=origin)
+            )
             return
         self._grouper.add(key, vals, bys)
 
@@ -188,8 +188,7 @@ class Node:
         column = self.headers.get(chk.column, chk.column) if chk.column else None
         return DataError(msg, file=self.file, row=origin or None, column=column, value=value)
 
-    def _runtime_error(self, exc: BaseException, origin: Origin, row: Row, x: Row,
-                       in_checks: bool = False) -> DataError:
+    def _runtime_error(self, exc: BaseException, origin: Origin, row: Row, x: Row, in_checks: bool = False) -> DataError:
         from cspolicy.trace import locate_failure
 
         where = locate_failure(self.plan, row, x, in_checks)

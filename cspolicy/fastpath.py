@@ -37,8 +37,9 @@ class _Irregular(Exception):
     """A row the fused loop does not handle; the careful engine will."""
 
 
-def run_clean(prep: Prepared, tables: Mapping[str, Table],
-              sinks: Mapping[str, tuple[CsvSink, Sequence[int]]] | None = None) -> bool:
+def run_clean(
+    prep: Prepared, tables: Mapping[str, Table], sinks: Mapping[str, tuple[CsvSink, Sequence[int]]] | None = None
+) -> bool:
     """Run ``prep`` over ``tables`` through the fused loop; False when it does not apply or
     met an irregular row (then its outputs are incomplete and must be discarded).
 
@@ -47,7 +48,7 @@ def run_clean(prep: Prepared, tables: Mapping[str, Table],
     """
     if len(tables) != 1 or prep.explain_key is not None:
         return False
-    (name, table), = tables.items()
+    ((name, table),) = tables.items()
     roots = prep.roots.get(name, [])
     if len(roots) != 1:
         return False
@@ -108,10 +109,14 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     width = len(table.spec.columns)
     blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
     # the reader strips text cells: a value is None or text with something in it
-    trimmed = frozenset(c.name for c in table.spec.columns if c.type is ColumnType.TEXT
-                        and (c.default is None or (isinstance(c.default, str) and c.default.strip())))
-    compute, compute_ns, blank = row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q",
-                                          blank_sources, trimmed)
+    trimmed = frozenset(
+        c.name
+        for c in table.spec.columns
+        if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
+    )
+    compute, compute_ns, blank = row_code(
+        node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed
+    )
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
     plain: list[Decimal | tuple[Decimal] | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
@@ -120,24 +125,32 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
         column = node.plan.columns[i]
         if not blank[i] and column.ctype in (ColumnType.TEXT, ColumnType.ENUM) and column.expression is not None:
             plain[j] = ""  # a never-blank text column is written as it is
-        elif (column.ctype is ColumnType.INTEGER and column.rounding is None and column.expression is not None
-              and column.expression.text.strip() in integers
-              and column.expression.text.strip() not in {c.name for c in node.plan.columns[:i]}):
+        elif (
+            column.ctype is ColumnType.INTEGER
+            and column.rounding is None
+            and column.expression is not None
+            and column.expression.text.strip() in integers
+            and column.expression.text.strip() not in {c.name for c in node.plan.columns[:i]}
+        ):
             # an input integer cell echoed unrounded (not an earlier column of that name): the
             # converter's whole numbers print plain, never -0
             plain[j] = "" if not blank[i] else "blank"
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
     counter = itertools.count()
-    source = "\n".join([
-        "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
-        f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
-        "        raise _Irregular",
-        *conv_lines,
-        *(f"    {line}" for line in compute),
-        f"    return ({', '.join(cells)},)",
-    ]) + "\n"
-    namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any,
-                 "_Irregular": _Irregular}
+    source = (
+        "\n".join(
+            [
+                "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
+                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
+                "        raise _Irregular",
+                *conv_lines,
+                *(f"    {line}" for line in compute),
+                f"    return ({', '.join(cells)},)",
+            ]
+        )
+        + "\n"
+    )
+    namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any, "_Irregular": _Irregular}
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
     try:
         with prep.evaluating(), table.raw_cells() as reader:

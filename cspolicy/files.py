@@ -48,27 +48,22 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
         elif len(names) == 1:
             name, path = names[0], arg
         else:
-            raise UsageError(f"'{arg}': say which input this file is, as NAME=FILE",
-                             expected=f"one of: {', '.join(names)}")
+            raise UsageError(f"'{arg}': say which input this file is, as NAME=FILE", expected=f"one of: {', '.join(names)}")
         if name in out:
             raise UsageError(f"input '{name}' given twice")
         out[name] = path
     missing = [n for n in names if n not in out]
     if missing:
-        raise UsageError(f"no file given for input {', '.join(repr(m) for m in missing)}",
-                         expected=f"FILE arguments for: {', '.join(names)} (as NAME=FILE)")
+        raise UsageError(
+            f"no file given for input {', '.join(repr(m) for m in missing)}",
+            expected=f"FILE arguments for: {', '.join(names)} (as NAME=FILE)",
+        )
     return out
-
-
-
-
 
 
 def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]:
     idx = [i for i, c in enumerate(plan.columns) if not c.hidden]
     return idx, [(plan.columns[i].name, plan.columns[i].ctype) for i in idx]
-
-
 
 
 def run_files(
@@ -111,14 +106,12 @@ def run_files(
         tables = {}
         for table, path in inputs.items():
             report_to = None if progress is None else _progress_for(path, progress)
-            tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors,
-                                       progress=report_to)
+            tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
         return prep, tables
 
     report = RunReport()
     if kind in ("dir", "csvfile", "csvout"):
-        prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report,
-                          fast=progress is None)
+        prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report, fast=progress is None)
     else:
         prep, tables = start()
         _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
@@ -133,13 +126,23 @@ def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], N
     return lambda done: progress(done, total)
 
 
-def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected: list[str], kind: str,
-               target: Path | None, bom: bool, stdout: TextIO | None, report: RunReport, *, fast: bool) -> Prepared:
+def _write_csv(
+    start: Callable[[], tuple[Prepared, dict[str, Table]]],
+    selected: list[str],
+    kind: str,
+    target: Path | None,
+    bom: bool,
+    stdout: TextIO | None,
+    report: RunReport,
+    *,
+    fast: bool,
+) -> Prepared:
     """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
 
     A clean file first goes through the fused loop (:mod:`cspolicy.fastpath`); if that does
     not apply or meets an irregular row, the streams are emptied and the careful engine runs.
     """
+
     def run(streams: Mapping[str, TextIO]) -> Prepared:
         from cspolicy.fastpath import run_clean
 
@@ -188,8 +191,15 @@ def _write_csv(start: Callable[[], tuple[Prepared, dict[str, Table]]], selected:
     return prep
 
 
-def _write_held(prep: Prepared, tables: Mapping[str, Table], selected: list[str], kind: str, target: Path | None,
-                stdout: TextIO | None, report: RunReport) -> None:
+def _write_held(
+    prep: Prepared,
+    tables: Mapping[str, Table],
+    selected: list[str],
+    kind: str,
+    target: Path | None,
+    stdout: TextIO | None,
+    report: RunReport,
+) -> None:
     """JSON and terminal tables hold the rows until the run has succeeded."""
     held: dict[str, list[tuple[Value, ...]]] = {name: [] for name in selected}
     for name in selected:
@@ -223,9 +233,10 @@ def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
     execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()}, headers)
     if prep.explain_key is not None and not prep.traces:
         keys = {n: list(p.key or p.group_by or ()) for n, p in prep.policy.outputs.items()}
-        raise UsageError(f"--explain {prep.explain_key}: no row has that key",
-                         expected="a value of a key column: " + "; ".join(
-                             f"{n}: {', '.join(k)}" for n, k in keys.items() if k))
+        raise UsageError(
+            f"--explain {prep.explain_key}: no row has that key",
+            expected="a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k),
+        )
 
 
 def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:
@@ -235,8 +246,10 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
         fmt = fmt or "table"
         if fmt == "csv":
             if len(selected) != 1:
-                raise UsageError("CSV on stdout holds one output; this run has " + ", ".join(selected),
-                                 expected="--only OUTPUT, or -o DIR for one file per output")
+                raise UsageError(
+                    "CSV on stdout holds one output; this run has " + ", ".join(selected),
+                    expected="--only OUTPUT, or -o DIR for one file per output",
+                )
             return "csvout"
         return "jsonout" if fmt == "json" else "tableout"
     suffix = target.suffix.lower()
@@ -246,12 +259,13 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
         return "jsonfile"
     if suffix == ".csv":
         if len(selected) != 1:
-            raise UsageError(f"-o {target}: one CSV file holds one output; this run has " + ", ".join(selected),
-                             expected="--only OUTPUT, or -o DIR for one file per output")
+            raise UsageError(
+                f"-o {target}: one CSV file holds one output; this run has " + ", ".join(selected),
+                expected="--only OUTPUT, or -o DIR for one file per output",
+            )
         return "csvfile"
     if fmt == "table":
         raise UsageError("--format table prints to the terminal", expected="no -o, or --format csv/json")
     if target.exists() and not target.is_dir():
         raise UsageError(f"-o {target}: exists and is not a directory", expected="a directory, a .csv or a .json path")
     return "dir"
-

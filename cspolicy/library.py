@@ -52,8 +52,10 @@ def describe_policy(policy: Policy) -> str:
         for o in schedule:
             window = o.ladder.window.kind + (f" {o.ladder.window.days} days" if o.ladder.window.days else "")
             rungs = ", ".join(f"{i}. {r.describe()}" for i, r in enumerate(o.ladder.rungs, start=1))
-            lines.append(f"  {o.code} {o.name_zh} / {o.name_en} [{o.rule}] per {window}: {rungs}"
-                         + ("" if o.ladder.after_last == "repeat" else "; then nothing"))
+            lines.append(
+                f"  {o.code} {o.name_zh} / {o.name_en} [{o.rule}] per {window}: {rungs}"
+                + ("" if o.ladder.after_last == "repeat" else "; then nothing")
+            )
     for name, spec in policy.inputs.items():
         lines.append("")
         lines.append(f"input {name}:")

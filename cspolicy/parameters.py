@@ -18,12 +18,12 @@ from cspolicy.values import ColumnType, Value
 __all__ = ["DatedValue", "ParameterDef", "ResolvedParameter", "resolve_parameters", "value_reader"]
 
 
-def value_reader(name: str, ctype: ColumnType, choices: Sequence[str] = (), minimum: Value = None,
-                 maximum: Value = None) -> Callable[[str], Value]:
+def value_reader(
+    name: str, ctype: ColumnType, choices: Sequence[str] = (), minimum: Value = None, maximum: Value = None
+) -> Callable[[str], Value]:
     """How a parameter's value is read from text — in the policy file and on ``--set`` alike:
     like a CSV cell of its type (``7%``), within its bounds and choices. Raises ``CellError``."""
-    spec = ColumnSpec(name=name, type=ctype, values={c: () for c in choices},
-                      minimum=minimum, maximum=maximum)  # type: ignore[arg-type]
+    spec = ColumnSpec(name=name, type=ctype, values={c: () for c in choices}, minimum=minimum, maximum=maximum)  # type: ignore[arg-type]
     return make_converter(spec)
 
 

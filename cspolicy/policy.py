@@ -87,8 +87,9 @@ def resolve_policy_path(ref: str | os.PathLike[str]) -> tuple[Path, str]:
 
     close = difflib.get_close_matches(text, list(shipped), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise UsageError(f"no policy named '{text}'{hint}",
-                     expected=f"a shipped policy ({', '.join(shipped)}) or the path of a policy file")
+    raise UsageError(
+        f"no policy named '{text}'{hint}", expected=f"a shipped policy ({', '.join(shipped)}) or the path of a policy file"
+    )
 
 
 def load_policy(ref: str | os.PathLike[str]) -> Policy:

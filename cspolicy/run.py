@@ -83,8 +83,10 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
 
             close = difflib.get_close_matches(name, list(policy.parameters), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise UsageError(f"--set {name}: no parameter named '{name}'{hint}",
-                             expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}")
+            raise UsageError(
+                f"--set {name}: no parameter named '{name}'{hint}",
+                expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}",
+            )
         try:
             out[name] = d.read(text)
         except CellError as exc:
@@ -121,8 +123,14 @@ class Prepared:
             BAND_TABLES.reset(token)
 
 
-def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None,
-            error_limit: int = 50, outputs: Sequence[str] | None = None) -> Prepared:
+def prepare(
+    policy: Policy,
+    settings: RunSettings,
+    *,
+    explain: str | None = None,
+    error_limit: int = 50,
+    outputs: Sequence[str] | None = None,
+) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
 
     ``outputs`` limits the run to those outputs and the ones they read from (default all).
@@ -130,19 +138,20 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
     needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
     try:
-        params = resolve_parameters(policy.parameters, settings.effective_date, region=settings.region,
-                                    overrides=overrides)
+        params = resolve_parameters(policy.parameters, settings.effective_date, region=settings.region, overrides=overrides)
     except LookupError as exc:
         raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
     values = {n: p.value for n, p in params.items()}
     for expr, message, _line in policy.constraints:
         if expr.evaluate({**values, "period": None, "as_of": settings.effective_date}) is not True:
-            shown = ", ".join(f"{n}={format_plain(values[n], policy.parameters[n].type)}"
-                              for n in sorted(expr.names & set(values)))
-            raise UsageError(f"the parameters break a constraint of {policy.file}: {message} ({shown})",
-                             expected=f"values for which {expr.text} holds")
-    run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None,
-                                    "as_of": settings.effective_date}
+            shown = ", ".join(
+                f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values))
+            )
+            raise UsageError(
+                f"the parameters break a constraint of {policy.file}: {message} ({shown})",
+                expected=f"values for which {expr.text} holds",
+            )
+    run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     traces: list[Trace] = []
@@ -153,12 +162,21 @@ def prepare(policy: Policy, settings: RunSettings, *, explain: str | None = None
     for name, plan in policy.outputs.items():
         if name not in needed:
             continue
-        sort_by = ((*plan.ladder.entity, plan.ladder.date) if plan.ladder is not None
-                   else plan.sort_by if plan.sort_by and not plan.grouped and plan.rank is None else None)
-        node = Node(plan, compile_output(plan, values, run_values), errors,
-                    sort_key=make_sort_key(plan, sort_by) if sort_by else None,
-                    batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
-                    message_values=message_values)
+        sort_by = (
+            (*plan.ladder.entity, plan.ladder.date)
+            if plan.ladder is not None
+            else plan.sort_by
+            if plan.sort_by and not plan.grouped and plan.rank is None
+            else None
+        )
+        node = Node(
+            plan,
+            compile_output(plan, values, run_values),
+            errors,
+            sort_key=make_sort_key(plan, sort_by) if sort_by else None,
+            batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
+            message_values=message_values,
+        )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
         if explain is not None:
@@ -186,14 +204,17 @@ def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
     return needed
 
 
-def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedParameter],
-                      values: Mapping[str, Value], key: str, traces: list[Trace]) -> None:
+def _attach_explainer(
+    node: Node, policy: Policy, params: dict[str, ResolvedParameter], values: Mapping[str, Value], key: str, traces: list[Trace]
+) -> None:
     plan = node.plan
     if plan.grouped:
+
         def on_group(n: Node, k: Row, out: Row) -> None:
             label = " / ".join("" if v is None else str(v) for v in k)
             if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
                 traces.append(explain_group(plan, params, k, out, policy.rules))
+
         node.explain_group = on_group
         return
     key_idx = [[c.name for c in plan.columns].index(k) for k in plan.key]
@@ -207,6 +228,7 @@ def _attach_explainer(node: Node, policy: Policy, params: dict[str, ResolvedPara
         env.update(zip(plan.step_names, x))
         where = f"{n.file} row {origin}" if origin else ""
         traces.append(explain_row(plan, params, env, out, where, policy.rules, n.headers))
+
     node.on_row = on_row
 
 
@@ -218,8 +240,12 @@ def _norm_key(text: str) -> str:
     return " ".join(text.replace("/", " / ").split()).casefold()
 
 
-def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], names: Mapping[str, str],
-            headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
+def execute(
+    prep: Prepared,
+    sources: Mapping[str, Iterable[tuple[int, Row]]],
+    names: Mapping[str, str],
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
     """Push every source's rows through the outputs, then finish them (raises DataErrors).
 
     ``names`` are the inputs' file names and ``headers`` each input's column → file header,
@@ -246,21 +272,24 @@ def execute(prep: Prepared, sources: Mapping[str, Iterable[tuple[int, Row]]], na
     prep.errors.raise_if_any()
 
 
-def memory_sources(prep: Prepared,
-                   tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
+def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
     """Rows given as dicts keyed by column name, read like CSV rows (see :mod:`~cspolicy.tables.records`)."""
     missing = [n for n in prep.policy.inputs if n not in tables]
     if missing:
         raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(prep.policy.inputs)}")
-    return {name: read_records(tables[name], spec, name=name, errors=prep.errors)
-            for name, spec in prep.policy.inputs.items()}
+    return {name: read_records(tables[name], spec, name=name, errors=prep.errors) for name, spec in prep.policy.inputs.items()}
 
 
 __all__ += ["memory_sources"]
 
 
-def evaluate(policy: Policy, tables: Mapping[str, Iterable[Mapping[str, Any]]], *,
-             settings: RunSettings | None = None, explain: str | None = None) -> Results:
+def evaluate(
+    policy: Policy,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    *,
+    settings: RunSettings | None = None,
+    explain: str | None = None,
+) -> Results:
     """Evaluate ``policy`` over rows held in memory and return every output's rows.
 
     ``tables`` maps each input name to rows given as dicts keyed by column name, with text

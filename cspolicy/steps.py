@@ -27,8 +27,15 @@ if TYPE_CHECKING:
     from cspolicy.policy import Policy
     from cspolicy.schema.yamlsource import Document
 
-__all__ = ["BAND_TABLES", "band_function", "bind_bands", "check_band_tables", "run_band_tables",
-           "make_ladder_step", "make_rank_batch"]
+__all__ = [
+    "BAND_TABLES",
+    "band_function",
+    "bind_bands",
+    "check_band_tables",
+    "run_band_tables",
+    "make_ladder_step",
+    "make_rank_batch",
+]
 
 #: The band tables of the run executing in this context.
 BAND_TABLES: contextvars.ContextVar[Mapping[str, Bands]] = contextvars.ContextVar("cspolicy_band_tables")
@@ -36,11 +43,13 @@ BAND_TABLES: contextvars.ContextVar[Mapping[str, Bands]] = contextvars.ContextVa
 
 def band_function(name: str) -> Callable[[Value], Value]:
     """The formula function ``name(x)``: the outcome of the band containing ``x``."""
+
     def lookup(x: Value) -> Value:
         if x is None:
             raise TypeError(f"{name}() of a blank value")
         assert isinstance(x, Decimal)
         return BAND_TABLES.get()[name].lookup(x)[1]
+
     lookup.__name__ = name
     return lookup
 
@@ -55,9 +64,17 @@ def _bound(b: BandBound | None, params: Mapping[str, Value]) -> Decimal | None:
 
 def bind_bands(plan: BandsPlan, params: Mapping[str, Value]) -> Bands:
     """A concrete band table with this run's parameter values (raises BandsError)."""
-    bands = tuple(Band(outcome=bp.outcome, above=_bound(bp.above, params), at_least=_bound(bp.at_least, params),  # type: ignore[arg-type]
-                       below=_bound(bp.below, params), at_most=_bound(bp.at_most, params), label=bp.label)
-                  for bp in plan.bands)
+    bands = tuple(
+        Band(
+            outcome=bp.outcome,  # type: ignore[arg-type]
+            above=_bound(bp.above, params),
+            at_least=_bound(bp.at_least, params),
+            below=_bound(bp.below, params),
+            at_most=_bound(bp.at_most, params),
+            label=bp.label,
+        )
+        for bp in plan.bands
+    )
     fmt = percent_text if _percent_bounds(plan) else _fmt_any
     return Bands(plan.name, bands, plan.otherwise if plan.has_otherwise else NO_DEFAULT, fmt=fmt)  # type: ignore[arg-type]
 
@@ -66,7 +83,9 @@ def _percent_bounds(plan: BandsPlan) -> bool:
     """Whether band bounds read best as percents (rates compared against percent parameters)."""
     return bool(plan.parameters) or any(
         b is not None and b.number is not None and abs(b.number) < 1
-        for bp in plan.bands for b in (bp.above, bp.at_least, bp.below, bp.at_most))
+        for bp in plan.bands
+        for b in (bp.above, bp.at_least, bp.below, bp.at_most)
+    )
 
 
 def _fmt_any(x: Decimal) -> str:
@@ -89,8 +108,9 @@ def check_band_tables(bands: Mapping[str, BandsPlan], params: Mapping[str, Any],
                     bind_bands(plan, values)
                 except BandsError as exc:
                     when = f" (with the parameters in force on {day})" if plan.parameters else ""
-                    raise PolicyError(f"bands.{plan.name}: {exc.message}{when}", file=doc.file, line=plan.line,
-                                      expected=exc.expected) from None
+                    raise PolicyError(
+                        f"bands.{plan.name}: {exc.message}{when}", file=doc.file, line=plan.line, expected=exc.expected
+                    ) from None
 
 
 def run_band_tables(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
@@ -105,14 +125,18 @@ def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
     """Each band table as a one-argument formula function."""
     out = {}
     for name, b in bands.items():
-        values = (frozenset(str(x.outcome) for x in b.bands) | ({str(b.otherwise)} if b.has_otherwise else set())
-                  if b.outcome_type.kind is Kind.TEXT else None)
+        values = (
+            frozenset(str(x.outcome) for x in b.bands) | ({str(b.otherwise)} if b.has_otherwise else set())
+            if b.outcome_type.kind is Kind.TEXT
+            else None
+        )
         out[name] = FunctionSpec(name, (Kind.NUMBER,), b.outcome_type.kind, band_function(name), values)
     return out
 
 
-def make_ladder_step(policy: Policy, plan: OutputPlan,
-                     node: Node) -> Callable[[tuple[Value, ...], Origin], tuple[Value, ...] | None]:
+def make_ladder_step(
+    policy: Policy, plan: OutputPlan, node: Node
+) -> Callable[[tuple[Value, ...], Origin], tuple[Value, ...] | None]:
     """The per-row ladder step: occurrence number and sanction of each offence row.
 
     Rows arrive sorted by entity, date and input order; the counter forgets an entity when
@@ -149,16 +173,32 @@ def make_ladder_step(policy: Policy, plan: OutputPlan,
                     decisions[key] = decided
         except (UnknownOffence, LadderError) as exc:
             col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
-            node.errors.add(DataError(exc.message, file=node.file, row=origin,
-                                      column=node.headers.get(col, col) if col else None, expected=exc.expected))
+            node.errors.add(
+                DataError(
+                    exc.message,
+                    file=node.file,
+                    row=origin,
+                    column=node.headers.get(col, col) if col else None,
+                    expected=exc.expected,
+                )
+            )
             return None
         return (Decimal(occurrence), *decided)
 
     def _decide(offence: Any, occurrence: int, amount: Value) -> tuple[Value, ...]:
         decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
         kinds = _kinds(decided.rung, schedule.gravity)
-        return ("+".join(kinds), decided.fine, offence.rule, decided.ends_employment, Decimal(decided.gravity),
-                offence.code, offence.name_zh or offence.name_en, decided.sanction, kinds[-1])
+        return (
+            "+".join(kinds),
+            decided.fine,
+            offence.rule,
+            decided.ends_employment,
+            Decimal(decided.gravity),
+            offence.code,
+            offence.name_zh or offence.name_en,
+            decided.sanction,
+            kinds[-1],
+        )
 
     decisions: dict[tuple[Any, ...], tuple[Value, ...]] = {}
     return step
@@ -171,8 +211,9 @@ def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({a.kind for a in rung.actions}, key=gravity.index))
 
 
-def make_rank_batch(plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value],
-                    errors: ErrorCollector) -> Callable[[list[Any]], list[tuple[Value, ...]]]:
+def make_rank_batch(
+    plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value], errors: ErrorCollector
+) -> Callable[[list[Any]], list[tuple[Value, ...]]]:
     """The ranking step: every row's rank and award, computed once all rows are in."""
     assert plan.rank is not None
     rp = plan.rank
@@ -191,4 +232,5 @@ def make_rank_batch(plan: OutputPlan, params: Mapping[str, Value], env: Mapping[
         ranks = rank_of(keys, descending=rp.descending)  # type: ignore[arg-type]
         paid = award(keys, amounts, ties=ties, descending=rp.descending)  # type: ignore[arg-type]
         return [(Decimal(r), a) for r, a in zip(ranks, paid)]
+
     return batch

@@ -21,13 +21,18 @@ _ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, Loo
 
 __all__ = ["Trace", "ColumnTrace", "explain_row", "explain_group", "locate_failure", "rounding_words"]
 
-_MODE_WORDS = {"ceiling": "rounded up", "floor": "rounded down", "up": "rounded away from zero",
-               "down": "truncated", "half_up": "rounded half up", "half_even": "rounded half to even",
-               "half_down": "rounded half down"}
+_MODE_WORDS = {
+    "ceiling": "rounded up",
+    "floor": "rounded down",
+    "up": "rounded away from zero",
+    "down": "truncated",
+    "half_up": "rounded half up",
+    "half_even": "rounded half to even",
+    "half_down": "rounded half down",
+}
 
 
-_AGG_WORDS = {"count": "count of rows", "count_true": "count", "all": "all", "any": "any", "max_by": "value",
-              "min_by": "value"}
+_AGG_WORDS = {"count": "count of rows", "count_true": "count", "all": "all", "any": "any", "max_by": "value", "min_by": "value"}
 
 
 @dataclass(frozen=True)
@@ -97,9 +102,15 @@ def _exact_text(value: Value, ctype: ColumnType) -> str:
     return format_plain(value, ctype)
 
 
-def explain_row(plan: OutputPlan, params: Mapping[str, ResolvedParameter], env: dict[str, Value],
-                out: Sequence[Value], origin: str, rules: Mapping[str, str],
-                headers: Mapping[str, str] | None = None) -> Trace:
+def explain_row(
+    plan: OutputPlan,
+    params: Mapping[str, ResolvedParameter],
+    env: dict[str, Value],
+    out: Sequence[Value],
+    origin: str,
+    rules: Mapping[str, str],
+    headers: Mapping[str, str] | None = None,
+) -> Trace:
     """Explain one row of a row-wise output; ``env`` holds source, step and parameter values."""
     key = " / ".join(format_plain(out[_index(plan, k)], plan.columns[_index(plan, k)].ctype) for k in plan.key) or "row"
     trace = Trace(plan.name, key, origin)
@@ -110,17 +121,30 @@ def explain_row(plan: OutputPlan, params: Mapping[str, ResolvedParameter], env: 
         if not c.hidden:
             trace.columns.append(ColumnTrace(c.name, _column_sentence(c, c.expression, env, out[i])))
         env[c.name] = out[i]
-    trace.inputs = [f"{n}={format_plain(env.get(n), t)}" + (f" ({headers[n]})" if headers and headers.get(n, n) != n else "")
-                    for n, t in plan.source_columns if n in used]
+    trace.inputs = [
+        f"{n}={format_plain(env.get(n), t)}" + (f" ({headers[n]})" if headers and headers.get(n, n) != n else "")
+        for n, t in plan.source_columns
+        if n in used
+    ]
     _add_parameters(trace, plan, params, used, rules)
     return trace
 
 
-def explain_group(plan: OutputPlan, params: Mapping[str, ResolvedParameter], key: Sequence[Value],
-                  out: Sequence[Value], rules: Mapping[str, str], count_hint: str = "") -> Trace:
+def explain_group(
+    plan: OutputPlan,
+    params: Mapping[str, ResolvedParameter],
+    key: Sequence[Value],
+    out: Sequence[Value],
+    rules: Mapping[str, str],
+    count_hint: str = "",
+) -> Trace:
     """Explain one row of a grouped output: its aggregates, then its formulas."""
-    label = " / ".join("" if k is None else format_plain(k, ColumnType.TEXT if isinstance(k, str) else ColumnType.DECIMAL)
-                       for k in key) or "total"
+    label = (
+        " / ".join(
+            "" if k is None else format_plain(k, ColumnType.TEXT if isinstance(k, str) else ColumnType.DECIMAL) for k in key
+        )
+        or "total"
+    )
     trace = Trace(plan.name, label, count_hint)
     env: dict[str, Value] = {n: p.value for n, p in params.items()}
     env.update(zip(plan.group_by or (), key))
@@ -145,8 +169,9 @@ def explain_group(plan: OutputPlan, params: Mapping[str, ResolvedParameter], key
     return trace
 
 
-def _add_parameters(trace: Trace, plan: OutputPlan, params: Mapping[str, ResolvedParameter], used: set[str],
-                    rules: Mapping[str, str]) -> None:
+def _add_parameters(
+    trace: Trace, plan: OutputPlan, params: Mapping[str, ResolvedParameter], used: set[str], rules: Mapping[str, str]
+) -> None:
     for name in sorted(used & set(params)):
         p = params[name]
         d = p.definition
@@ -166,8 +191,10 @@ def locate_failure(plan: OutputPlan, row: Sequence[Value], x: Sequence[Value], i
     env: dict[str, Value] = dict(zip((n for n, _ in plan.source_columns), row))
     env.update(zip(plan.step_names, x))
     items: list[tuple[str, Expression]] = (
-        [(f"check '{c.message}'", c.expression) for c in plan.checks] if in_checks
-        else [(f"column '{c.name}'", c.expression) for c in plan.columns if c.expression is not None])
+        [(f"check '{c.message}'", c.expression) for c in plan.checks]
+        if in_checks
+        else [(f"column '{c.name}'", c.expression) for c in plan.columns if c.expression is not None]
+    )
     for label, expr in items:
         missing = [n for n in expr.names if n in env and env[n] is None]
         try:

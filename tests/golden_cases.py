@@ -42,8 +42,10 @@ class GoldenCase(pytest.Item):
             as_of=dt.date.fromisoformat(str(s["as_of"])) if "as_of" in s else None,
             overrides={k: str(v) for k, v in s.get("set", {}).items()},
         )
-        inputs = {name: [{k: None if v is None else str(v) for k, v in row.items()} for row in rows]
-                  for name, rows in case["inputs"].items()}
+        inputs = {
+            name: [{k: None if v is None else str(v) for k, v in row.items()} for row in rows]
+            for name, rows in case["inputs"].items()
+        }
         if "error" in case:
             with pytest.raises(CspolicyError) as info:
                 evaluate(load_policy(self.policy), inputs, settings=settings)
@@ -57,8 +59,7 @@ class GoldenCase(pytest.Item):
             for i, (want, have) in enumerate(zip(expected_rows, got), start=1):
                 for column, value in want.items():
                     actual = have[column]
-                    ok = (Decimal(str(value)) == actual if isinstance(actual, Decimal) and value is not None
-                          else value == actual)
+                    ok = Decimal(str(value)) == actual if isinstance(actual, Decimal) and value is not None else value == actual
                     assert ok, f"{output} row {i} {column}: expected {value}, got {actual}"
 
     def reportinfo(self) -> tuple[Path, int, str]:

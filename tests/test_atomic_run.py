@@ -98,8 +98,9 @@ def test_bad_last_row_prints_nothing(policy, tmp_path):
 # --- (b) a failure midway through writing -------------------------------------------------
 
 
-@pytest.mark.parametrize("exc", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")],
-                         ids=["ctrl-c", "disk-full"])
+@pytest.mark.parametrize(
+    "exc", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")], ids=["ctrl-c", "disk-full"]
+)
 def test_failure_midway_through_csv_rows(policy, tmp_path, out_dir, monkeypatch, exc):
     src = big_input(tmp_path / "stations.csv", bad_last=False)
     booms: list[Boom] = []
@@ -121,7 +122,6 @@ def test_failure_midway_through_csv_rows(policy, tmp_path, out_dir, monkeypatch,
 def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatch):
     # fail in the evaluation itself (not in a sink): the node that computes the output rows
     import cspolicy.engine as engine
-
     import cspolicy.fastpath as fastpath
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
@@ -201,8 +201,7 @@ def test_success_replaces_a_json_file(policy, tmp_path, out_dir):
     doc = json.loads(target.read_text(encoding="utf-8"), parse_float=Decimal)
     assert len(doc["orders"]) == ROWS
     # weekly issue = Σ ceil(i × 1.22 ÷ 4) for i = 0 … 4999, computed independently
-    expected = sum((Decimal(i) * Decimal("1.22") / 4).to_integral_value(rounding="ROUND_CEILING")
-                   for i in range(ROWS))
+    expected = sum((Decimal(i) * Decimal("1.22") / 4).to_integral_value(rounding="ROUND_CEILING") for i in range(ROWS))
     assert doc["materials"][0]["weekly_qty"] == expected
     assert sorted(os.listdir(out_dir)) == ["orders.csv", "result.json"]
 

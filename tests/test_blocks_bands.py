@@ -131,9 +131,7 @@ def test_errors_belong_to_the_error_tree() -> None:
 def test_shared_inclusive_boundary_is_an_overlap() -> None:
     with pytest.raises(BandsError) as info:
         Bands("station", (Band("none", at_most=P7), Band("fine", at_least=P7)), fmt=percent_text)
-    assert str(info.value) == (
-        "bands station: band #1 'none' (x ≤ 7%) and band #2 'fine' (x ≥ 7%) overlap where x = 7%"
-    )
+    assert str(info.value) == ("bands station: band #1 'none' (x ≤ 7%) and band #2 'fine' (x ≥ 7%) overlap where x = 7%")
 
 
 def test_overlap_of_ranges_names_the_common_range() -> None:

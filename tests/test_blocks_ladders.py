@@ -41,9 +41,7 @@ def only(kind: str) -> Rung:
 # The rulebook's ladders, written as a policy would write them.
 GENERAL = Offence("G1", "一般违规", "general breach", Ladder((only("warning"), fine(20), fine(50)), MONTH), "R-PN-1")
 POST = Offence("G2", "脱岗", "leaving the post", Ladder((only("warning"), fine(10), fine(20)), MONTH), "R-PN-1")
-COMPLAINT = Offence(
-    "C1", "服务原因客诉", "buyer complaint", Ladder((fine(50), fine(100), only("resignation")), MONTH), "R-PN-2"
-)
+COMPLAINT = Offence("C1", "服务原因客诉", "buyer complaint", Ladder((fine(50), fine(100), only("resignation")), MONTH), "R-PN-2")
 FOUND_PROPERTY = Offence(
     "F4",
     "私藏拾遗物品",

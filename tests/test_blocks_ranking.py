@@ -103,7 +103,5 @@ def test_higher_split_lower_are_ordered_for_decreasing_prizes(values: list[Decim
     lower = award(values, amounts, ties="lower")
     assert all(h >= s >= lo for h, s, lo in zip(higher, split, lower, strict=True))
     ranks = rank(values)
-    pairs = [
-        (r1, h1, r2, h2) for r1, h1 in zip(ranks, higher, strict=True) for r2, h2 in zip(ranks, higher, strict=True)
-    ]
+    pairs = [(r1, h1, r2, h2) for r1, h1 in zip(ranks, higher, strict=True) for r2, h2 in zip(ranks, higher, strict=True)]
     assert all(h1 >= h2 for r1, h1, r2, h2 in pairs if r1 < r2)  # a better rank never earns less

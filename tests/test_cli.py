@@ -15,8 +15,7 @@ from cspolicy import DataError, __version__
 from cspolicy.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-WEEKLY_LINE = ("weekly_qty = 3050: parcels 10000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 3050, "
-               "rounded up [R-MT-1]")
+WEEKLY_LINE = "weekly_qty = 3050: parcels 10000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 3050, rounded up [R-MT-1]"
 
 
 def ok(result) -> None:
@@ -60,7 +59,7 @@ def test_show(runner):
     result = runner.invoke(cli, ["show", "materials-order"])
     ok(result)
     out = result.stdout
-    param = out[out.index("parameters:"):out.index("input stations:")]
+    param = out[out.index("parameters:") : out.index("input stations:")]
     assert "loss (loss allowance): percent" in param
     assert "from 2020-01-01: 7%" in param
     assert "from 2020-01-01: 50%" in param  # safety
@@ -179,8 +178,7 @@ def test_run_output_csv_file(runner, stations, tmp_path):
     target = tmp_path / "orders-only.csv"
     result = run(runner, stations, "-o", str(target), "--only", "materials")
     ok(result)
-    assert target.read_text(encoding="utf-8-sig").splitlines()[0] == \
-        "material,stations,weekly_qty,safety_stock,central_stock"
+    assert target.read_text(encoding="utf-8-sig").splitlines()[0] == "material,stations,weekly_qty,safety_stock,central_stock"
 
 
 def test_run_output_json_file(runner, stations, tmp_path):
@@ -193,8 +191,13 @@ def test_run_output_json_file(runner, stations, tmp_path):
     doc = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     assert list(doc) == ["orders", "materials"]
     assert len(doc["orders"]) == 7 and len(doc["materials"]) == 3
-    assert doc["materials"][2] == {"material": "面单", "stations": 4, "weekly_qty": 5889,
-                                   "safety_stock": 2945, "central_stock": 8834}
+    assert doc["materials"][2] == {
+        "material": "面单",
+        "stations": 4,
+        "weekly_qty": 5889,
+        "safety_stock": 2945,
+        "central_stock": 8834,
+    }
     # same document as --format json on stdout
     assert json.loads(run(runner, stations, "--format", "json").stdout) == json.loads(raw)
 

@@ -8,8 +8,17 @@ from cspolicy import evaluate, load_policy
 
 
 def review_row(unit: str, received: str, reward: str | None = None) -> dict[str, str | None]:
-    return {"unit": unit, "level": "station", "material": f"m{received}", "parcels": "1000", "opening": "0",
-            "received": received, "closing": "0", "unit_price": "1", "reward": reward}
+    return {
+        "unit": unit,
+        "level": "station",
+        "material": f"m{received}",
+        "parcels": "1000",
+        "opening": "0",
+        "received": received,
+        "closing": "0",
+        "unit_price": "1",
+        "reward": reward,
+    }
 
 
 def test_negative_loss_counts_as_reward_eligible() -> None:
@@ -48,8 +57,9 @@ def test_rolling_windows_count_the_last_n_days(tmp_path) -> None:  # type: ignor
     src = Path(__file__).resolve().parent.parent / "policies" / "penalties-shop.yaml"
     for window in ("{rolling: 30}", "rolling 30 days"):
         p = tmp_path / "rolling.yaml"
-        p.write_text(src.read_text(encoding="utf-8").replace("        window: month", f"        window: {window}"),
-                     encoding="utf-8")
+        p.write_text(
+            src.read_text(encoding="utf-8").replace("        window: month", f"        window: {window}"), encoding="utf-8"
+        )
         dates = ("2024-01-01", "2024-01-30", "2024-01-31", "2024-03-15")
         r = evaluate(load_policy(p), {"offences": [{"employee_id": "E", "date": d, "offence": "S1"} for d in dates]})
         # 01-30: 01-01 is 29 days back → 2nd; 01-31: 01-01 is 30 days back, out → 2nd again; 03-15 → 1st

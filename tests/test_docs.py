@@ -63,8 +63,9 @@ def test_readme_examples_use_shipped_files():
 
 def test_readme_explain_example_matches_a_real_run(runner):
     documented = next(line.strip() for line in README.splitlines() if line.strip().startswith("weekly_qty = 3050:"))
-    result = runner.invoke(cli, ["run", "materials-order", str(REPO / "examples/materials/stations.csv"),
-                                 "--explain", "A站/面单"])
+    result = runner.invoke(
+        cli, ["run", "materials-order", str(REPO / "examples/materials/stations.csv"), "--explain", "A站/面单"]
+    )
     assert result.exit_code == 0
     assert documented in [line.strip() for line in result.stdout.splitlines()]
 

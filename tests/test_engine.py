@@ -174,10 +174,13 @@ def test_rounding_happens_once_per_figure_half_up(tmp_path: Path) -> None:
 
 
 def test_later_columns_see_the_rounded_value_unless_round_none(tmp_path: Path) -> None:
-    body = DIVIDE.replace("      ratio: {expr: a ÷ b, type: decimal}", """      ratio: {expr: a ÷ b, type: decimal}
+    body = DIVIDE.replace(
+        "      ratio: {expr: a ÷ b, type: decimal}",
+        """      ratio: {expr: a ÷ b, type: decimal}
       exact: {expr: a ÷ b, round: none, hidden: true}
       from_rounded: {expr: ratio × 3, type: decimal}
-      from_exact: {expr: exact × 3, type: decimal}""")
+      from_exact: {expr: exact × 3, type: decimal}""",
+    )
     r = evaluate(policy(tmp_path, body), {"s": [{"a": "2", "b": "3"}]})
     # ratio 0.67 × 3 = 2.01; exact 0.666… × 3 = 2 (to 50 digits: 1.99…98 → 2.00)
     assert r["r"][0]["from_rounded"] == Decimal("2.01")

@@ -44,9 +44,7 @@ def run_python(expr: Expression, env: Mapping[str, Value]) -> Value:
     return result
 
 
-def both(
-    text: str, env: Mapping[str, Value] | None = None, functions: Mapping[str, FunctionSpec] | None = None
-) -> Value:
+def both(text: str, env: Mapping[str, Value] | None = None, functions: Mapping[str, FunctionSpec] | None = None) -> Value:
     """Evaluate both ways, insist they agree exactly, return the value."""
     expr = compile_expression(text, SYMBOLS, functions)
     env = env or {}

@@ -51,9 +51,7 @@ def _numbers(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
             st.lists(inner, min_size=2, max_size=3),
         ),
         st.builds(lambda f, x: f"{f}({x})", st.sampled_from(["abs", "ceil", "floor", "round"]), inner),
-        st.builds(
-            lambda x, p, m: f"round({x}, {p}, '{m}')", inner, st.integers(0, 3), st.sampled_from(sorted(ROUNDING_MODES))
-        ),
+        st.builds(lambda x, p, m: f"round({x}, {p}, '{m}')", inner, st.integers(0, 3), st.sampled_from(sorted(ROUNDING_MODES))),
         st.builds(lambda x, lo, hi: f"clamp({x}, {lo}, {hi})", inner, inner, inner),
         st.builds(lambda x, y: f"coalesce({x}, {y})", inner, inner),
         st.builds(lambda x, c, y: f"({x} if {c} else {y})", inner, conditions, inner),

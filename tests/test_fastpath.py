@@ -19,13 +19,16 @@ def stations(path: Path, n: int, *, extra: str = "") -> Path:
     for i in range(n):
         growth = rnd.choice(["15%", "0.15", "-5%", "6%", "0%", "12.5%"])
         req = rnd.choice(["", "", str(rnd.randint(0, 4000))])
-        lines.append(f"S{i % 50}站,{rnd.choice(['面单', '胶带'])},{rnd.randint(0, 20000)},{growth},{req},"
-                     f"{rnd.choice(['', '备货'])}")
+        lines.append(
+            f"S{i % 50}站,{rnd.choice(['面单', '胶带'])},{rnd.randint(0, 20000)},{growth},{req},{rnd.choice(['', '备货'])}"
+        )
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 
-def both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, src: Path, **kw: object) -> tuple[dict[str, bytes], dict[str, bytes]]:
+def both_ways(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, src: Path, **kw: object
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
     used: list[bool] = []
     real = fastpath.run_clean
 
@@ -87,9 +90,12 @@ def test_a_bad_cell_gives_the_careful_message_and_no_file(tmp_path: Path) -> Non
     assert not (tmp_path / "out").exists()
 
 
-def test_negative_and_zero_figures_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch,
-                                                                  tmp_path: Path) -> None:
-    text = fast_and_careful(monkeypatch, tmp_path, "signs", """
+def test_negative_and_zero_figures_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    text = fast_and_careful(
+        monkeypatch,
+        tmp_path,
+        "signs",
+        """
 inputs:
   s: {columns: {a: {type: decimal}, b: {type: decimal, required: false}}}
 outputs:
@@ -100,7 +106,9 @@ outputs:
       whole: {expr: a × 1000000, type: quantity}
       tiny: {expr: a ÷ 1000000, type: decimal, round: {places: 6}}
       maybe: {expr: "coalesce(b, 0) × 2", type: money}
-""", "a,b\n-0.001,\n0,1\n-7,-0.004\n123456789.125,\n-0.0000004,0\n")
+""",
+        "a,b\n-0.001,\n0,1\n-7,-0.004\n123456789.125,\n-0.0000004,0\n",
+    )
     # a = -0.001: ÷ 3 = -0.000333… → -0.00, written 0.00; × 1e6 = -1000 (ceiling); ÷ 1e6 = -0.000000001
     # → -0.000000, written 0.000000 (no sign on a zero); b blank → coalesce 0 × 2 = 0.00
     assert text.splitlines()[1] == "0.00,-1000,0.000000,0.00"
@@ -109,8 +117,9 @@ outputs:
 def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # reasons that are only spaces are blank (the reader strips them): the request is cut back
     src = tmp_path / "s.csv"
-    src.write_text("站点,物料,票数,增长率,申请数量,超额理由\n A ,面单,100,7%,500,   \nB,面单,100,7%,500, 备货 \n",
-                   encoding="utf-8")
+    src.write_text(
+        "站点,物料,票数,增长率,申请数量,超额理由\n A ,面单,100,7%,500,   \nB,面单,100,7%,500, 备货 \n", encoding="utf-8"
+    )
     fast, careful = both_ways(monkeypatch, tmp_path, src, only=["orders"])
     assert fast == careful
     lines = fast["orders.csv"].decode("utf-8-sig").splitlines()
@@ -120,12 +129,18 @@ def test_text_cells_and_reasons_are_the_same_both_ways(monkeypatch: pytest.Monke
 
 
 def test_echoed_whole_numbers_are_written_the_same_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    text = fast_and_careful(monkeypatch, tmp_path, "ints", """
+    text = fast_and_careful(
+        monkeypatch,
+        tmp_path,
+        "ints",
+        """
 inputs:
   s: {columns: {n: {type: integer}, m: {type: integer, required: false}}}
 outputs:
   r: {from: s, columns: {n: n, m: m, twice: {expr: n × 2, type: integer}}}
-""", 'n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n')
+""",
+        'n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n',
+    )
     # "1,234" → 1234; "-0" → 0 (no sign); Arabic-Indic ١٢ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
     assert text.splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]
 
@@ -136,13 +151,18 @@ def test_the_one_function_path_counts_its_rows(tmp_path: Path) -> None:
     assert report.rows == {"orders": 1234}
 
 
-def test_an_echo_of_a_computed_column_is_formatted_not_passed_through(monkeypatch: pytest.MonkeyPatch,
-                                                                     tmp_path: Path) -> None:
+def test_an_echo_of_a_computed_column_is_formatted_not_passed_through(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # n is redefined as n ÷ 0.1 (100 ÷ 0.1 is Decimal("1.00E+3") in Python), then echoed: it must read 1000
-    text = fast_and_careful(monkeypatch, tmp_path, "shadow", """
+    text = fast_and_careful(
+        monkeypatch,
+        tmp_path,
+        "shadow",
+        """
 inputs:
   s: {columns: {n: {type: integer}}}
 outputs:
   r: {from: s, columns: {n: {expr: n ÷ 0.1, type: integer, round: none}, copy: n}}
-""", "n\n100\n")
+""",
+        "n\n100\n",
+    )
     assert text.splitlines() == ["n,copy", "1000,1000"]

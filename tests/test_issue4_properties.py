@@ -34,13 +34,25 @@ REVIEW = load_policy("materials-review")
 # RULEBOOK R-PN-1/2/3 by hand: fines of the 1st, 2nd, … occurrence within a month (last repeats);
 # for a range the amount given (or the minimum when blank).
 FIXED = {
-    "penalties-club": {"G1": [0, 20, 50], "C1": [0, 10, 20], "C2": [0, 10, 20], "C3": [0, 10, 20], "C4": [0, 10, 20],
-           "C5": [20, 50], "C6": [0, 20], "C7": [20, 50], "C8X": [0]},
+    "penalties-club": {
+        "G1": [0, 20, 50],
+        "C1": [0, 10, 20],
+        "C2": [0, 10, 20],
+        "C3": [0, 10, 20],
+        "C4": [0, 10, 20],
+        "C5": [20, 50],
+        "C6": [0, 20],
+        "C7": [20, 50],
+        "C8X": [0],
+    },
     "penalties-shop": {"S1": [50, 100, 0]},
     "penalties-office": {"F1": [10], "F2": [10], "F3": [10], "F5": [10], "F6": [20], "F4X": [0]},
 }
-RANGES = {"penalties-club": {"C8": (100, 500), "C9": (100, 500), "C10": (100, 500)}, "penalties-shop": {},
-          "penalties-office": {"F4": (10, 200)}}
+RANGES = {
+    "penalties-club": {"C8": (100, 500), "C9": (100, 500), "C10": (100, 500)},
+    "penalties-shop": {},
+    "penalties-office": {"F4": (10, 200)},
+}
 # R-PN-1: "repeat the last rung unless the ladder ends in dismissal": C9 and C10 (fine 100–500
 # and dismissal) sanction only their first occurrence in a month; later ones get nothing. The
 # generator leaves their amount blank (an amount on a later occurrence is rightly an error).
@@ -54,9 +66,11 @@ def offences(draw, policy, months=(1, 2, 3, 4), year=2024, min_size=0):
     rows = []
     for _ in range(n):
         code = draw(st.sampled_from(codes))
-        row = {"employee_id": draw(st.sampled_from(["E1", "E2", "E3"])),
-               "date": dt.date(year, draw(st.sampled_from(months)), draw(st.integers(1, 28))).isoformat(),
-               "offence": code}
+        row = {
+            "employee_id": draw(st.sampled_from(["E1", "E2", "E3"])),
+            "date": dt.date(year, draw(st.sampled_from(months)), draw(st.integers(1, 28))).isoformat(),
+            "offence": code,
+        }
         if code in RANGES[policy.name] and code not in ENDS_IN_DISMISSAL:
             lo, hi = RANGES[policy.name][code]
             amount = draw(st.one_of(st.none(), st.integers(lo * 100, hi * 100).map(lambda c: D(c) / 100)))
@@ -136,8 +150,7 @@ def test_other_months_never_change_this_months_sanctions(data, policy):
     assert len(alone) == len(march)
     assert march_only(mixed) == alone
     # and with --period the March rows alone give the same sanctions
-    assert evaluate(policy, {"offences": march}, settings=RunSettings(period=Period.parse("2024-03")))[
-        "sanctions"] == alone
+    assert evaluate(policy, {"offences": march}, settings=RunSettings(period=Period.parse("2024-03")))["sanctions"] == alone
 
 
 # --- materials-review ------------------------------------------------------------------------
@@ -170,16 +183,37 @@ def review_rows(draw):
         nudge = draw(st.sampled_from([D(0), D(0), D("0.001"), D("-0.001")]))
         consumed = max(D(0), D(parcels) + D(hundreds) * bp / 100 + nudge)
         price = D(draw(st.integers(0, 2000))) / 100
-        rows.append({"unit": f"U{i}", "level": draw(st.sampled_from(["station", "courier"])), "material": "面单",
-                     "parcels": str(parcels), "opening": "0", "received": str(consumed), "closing": "0",
-                     "unit_price": str(price)})
+        rows.append(
+            {
+                "unit": f"U{i}",
+                "level": draw(st.sampled_from(["station", "courier"])),
+                "material": "面单",
+                "parcels": str(parcels),
+                "opening": "0",
+                "received": str(consumed),
+                "closing": "0",
+                "unit_price": str(price),
+            }
+        )
     return rows
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=review_rows())
-@example(rows=[{"unit": "A", "level": "station", "material": "m", "parcels": "10000", "opening": "0",
-                "received": "10701", "closing": "0", "unit_price": "0.10"}])
+@example(
+    rows=[
+        {
+            "unit": "A",
+            "level": "station",
+            "material": "m",
+            "parcels": "10000",
+            "opening": "0",
+            "received": "10701",
+            "closing": "0",
+            "unit_price": "0.10",
+        }
+    ]
+)
 def test_review_fines_and_verdicts_follow_the_bands(rows):
     out = evaluate(REVIEW, {"review": rows}, settings=RunSettings(period=Period.parse("2024-03")))["review"]
     assert len(out) == len(rows)
@@ -207,13 +241,26 @@ def test_review_fines_and_verdicts_follow_the_bands(rows):
 @given(bp=st.one_of(st.sampled_from(BOUNDARY_BP), st.integers(-10000, 10000)), level=st.sampled_from(["station", "courier"]))
 def test_every_loss_rate_gets_exactly_one_verdict(bp, level):
     # consumed = 10000 × (1 + bp/10000) = 10000 + bp: rate exactly bp/10000
-    (o,) = evaluate(REVIEW, {"review": [{"unit": "A", "level": level, "material": "m", "parcels": "10000",
-                                         "opening": "0", "received": str(10000 + bp), "closing": "0",
-                                         "unit_price": "1"}]})["review"]
+    (o,) = evaluate(
+        REVIEW,
+        {
+            "review": [
+                {
+                    "unit": "A",
+                    "level": level,
+                    "material": "m",
+                    "parcels": "10000",
+                    "opening": "0",
+                    "received": str(10000 + bp),
+                    "closing": "0",
+                    "unit_price": "1",
+                }
+            ]
+        },
+    )["review"]
     rate = D(bp) / 10000
     expected = station_verdict(rate) if level == "station" else courier_verdict(rate)
-    allowed = {"station": {"reward_eligible", "ok", "fine"},
-               "courier": {"reward_eligible", "ok", "warning", "fine"}}[level]
+    allowed = {"station": {"reward_eligible", "ok", "fine"}, "courier": {"reward_eligible", "ok", "warning", "fine"}}[level]
     assert o["verdict"] in allowed
     assert o["verdict"] == expected
 
@@ -221,9 +268,23 @@ def test_every_loss_rate_gets_exactly_one_verdict(bp, level):
 def test_a_tiny_fine_rounds_to_zero_though_the_verdict_is_fine():
     # parcels 10, consumed 11: loss 10% > 7% → fine; excess 11 − 10.7 = 0.3; × 0.01 = 0.003;
     # 50% → 0.0015 → rounded once to 0.01 half-up: 0.00. The verdict still says 'fine'.
-    (o,) = evaluate(REVIEW, {"review": [{"unit": "A", "level": "station", "material": "m", "parcels": "10",
-                                         "opening": "0", "received": "11", "closing": "0",
-                                         "unit_price": "0.01"}]})["review"]
+    (o,) = evaluate(
+        REVIEW,
+        {
+            "review": [
+                {
+                    "unit": "A",
+                    "level": "station",
+                    "material": "m",
+                    "parcels": "10",
+                    "opening": "0",
+                    "received": "11",
+                    "closing": "0",
+                    "unit_price": "0.01",
+                }
+            ]
+        },
+    )["review"]
     assert (o["verdict"], o["fine"]) == ("fine", D("0.00"))
 
 
@@ -231,8 +292,19 @@ def test_a_tiny_fine_rounds_to_zero_though_the_verdict_is_fine():
 def test_unit_reward_only_when_every_row_is_below_three_percent(level):
     # rows at 2.99% and 3%: the unit is not rewarded; at 2.99% and 0%: one reward of 100
     def reward(received: list[str]) -> Decimal:
-        rows = [{"unit": "A", "level": level, "material": f"m{i}", "parcels": "10000", "opening": "0",
-                 "received": x, "closing": "0", "unit_price": "1"} for i, x in enumerate(received)]
+        rows = [
+            {
+                "unit": "A",
+                "level": level,
+                "material": f"m{i}",
+                "parcels": "10000",
+                "opening": "0",
+                "received": x,
+                "closing": "0",
+                "unit_price": "1",
+            }
+            for i, x in enumerate(received)
+        ]
         (unit,) = evaluate(REVIEW, {"review": rows})["units"]
         return unit["reward"]
 

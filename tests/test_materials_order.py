@@ -32,8 +32,14 @@ def policy():
     return load_policy("materials-order")
 
 
-def order(policy, parcels: str, growth: str, requested: str | None = None, reason: str | None = None,
-          settings_: RunSettings | None = None) -> dict:
+def order(
+    policy,
+    parcels: str,
+    growth: str,
+    requested: str | None = None,
+    reason: str | None = None,
+    settings_: RunSettings | None = None,
+) -> dict:
     row = {"station": "A站", "material": "面单", "parcels": parcels, "growth": growth}
     if requested is not None:
         row["requested"] = requested
@@ -54,16 +60,14 @@ def test_worked_example_station_a(policy):
     # RULEBOOK R-MT-1 worked example: 10000 × (1 + 15% + 7%) = 10000 × 1.22 = 12200;
     # ÷ 4 = 3050; ÷ 8 = 1525 (all exact, rounding up changes nothing).
     out = order(policy, "10000", "15%")
-    assert (out["monthly_qty"], out["weekly_qty"], out["half_week_qty"]) == (
-        Decimal(12200), Decimal(3050), Decimal(1525))
+    assert (out["monthly_qty"], out["weekly_qty"], out["half_week_qty"]) == (Decimal(12200), Decimal(3050), Decimal(1525))
 
 
 def test_quantities_round_up_not_half_up(policy):
     # 10001 × 1.22 = 12201.22 → ceil 12202 (half-up would give 12201);
     # 12201.22 ÷ 4 = 3050.305 → 3051 (half-up: 3050); ÷ 8 = 1525.1525 → 1526 (half-up: 1525).
     out = order(policy, "10001", "15%")
-    assert (out["monthly_qty"], out["weekly_qty"], out["half_week_qty"]) == (
-        Decimal(12202), Decimal(3051), Decimal(1526))
+    assert (out["monthly_qty"], out["weekly_qty"], out["half_week_qty"]) == (Decimal(12202), Decimal(3051), Decimal(1526))
 
 
 def test_exact_decimal_not_float(policy):
@@ -85,7 +89,9 @@ def test_golden_through_the_cli(runner, write_csv):
     rows = csv_rows(result.stdout)
     # same arithmetic as test_worked_example_station_a / test_quantities_round_up_not_half_up
     assert [(r["monthly_qty"], r["weekly_qty"], r["half_week_qty"]) for r in rows] == [
-        ("12200", "3050", "1525"), ("12202", "3051", "1526")]
+        ("12200", "3050", "1525"),
+        ("12202", "3051", "1526"),
+    ]
 
 
 # --- R-MT-3 over-limit requests -----------------------------------------------------------
@@ -95,12 +101,12 @@ def test_golden_through_the_cli(runner, write_csv):
 @pytest.mark.parametrize(
     ("requested", "reason", "approved", "status"),
     [
-        (None, None, 3050, "ok"),                              # no request → the formula
-        ("3000", None, 3000, "ok"),                            # below the formula → as requested
-        ("3050", None, 3050, "ok"),                            # exactly the formula is not over
-        ("0", None, 0, "ok"),                                  # zero is a request, not a blank
+        (None, None, 3050, "ok"),  # no request → the formula
+        ("3000", None, 3000, "ok"),  # below the formula → as requested
+        ("3050", None, 3050, "ok"),  # exactly the formula is not over
+        ("0", None, 0, "ok"),  # zero is a request, not a blank
         ("3051", "双十一活动备货", 3051, "over_limit_with_reason"),  # over, with a reason
-        ("3051", None, 3050, "cut_to_formula"),                # over, no reason → cut back
+        ("3051", None, 3050, "cut_to_formula"),  # over, no reason → cut back
         ("5000", None, 3050, "cut_to_formula"),
     ],
 )
@@ -150,15 +156,26 @@ EXPECTED_MATERIALS = [
     ["胶带", "1", "94", "47", "141"],
     ["面单", "4", "5889", "2945", "8834"],
 ]
-ORDER_HEADER = ["station", "material", "parcels", "growth", "monthly_qty", "weekly_qty", "half_week_qty",
-                "requested", "approved_qty", "status"]
+ORDER_HEADER = [
+    "station",
+    "material",
+    "parcels",
+    "growth",
+    "monthly_qty",
+    "weekly_qty",
+    "half_week_qty",
+    "requested",
+    "approved_qty",
+    "status",
+]
 MATERIAL_HEADER = ["material", "stations", "weekly_qty", "safety_stock", "central_stock"]
 
 
 @pytest.mark.parametrize("output", ["orders", "materials"])
 def test_shipped_example_by_hand(runner, examples_dir, output):
-    result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"),
-                                 "--format", "csv", "--only", output])
+    result = runner.invoke(
+        cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "--format", "csv", "--only", output]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     rows = list(csv.reader(io.StringIO(result.stdout)))
@@ -174,8 +191,9 @@ def test_shipped_example_via_run_files(policy, examples_dir):
     doc = json.loads(out.getvalue(), parse_float=Decimal)
     assert report.rows == {"orders": 7, "materials": 3}
     assert [o["approved_qty"] for o in doc["orders"]] == [int(r[8]) for r in EXPECTED_ORDERS]
-    assert [[m["material"], m["stations"], m["weekly_qty"], m["safety_stock"], m["central_stock"]]
-            for m in doc["materials"]] == [[r[0], *map(int, r[1:])] for r in EXPECTED_MATERIALS]
+    assert [[m["material"], m["stations"], m["weekly_qty"], m["safety_stock"], m["central_stock"]] for m in doc["materials"]] == [
+        [r[0], *map(int, r[1:])] for r in EXPECTED_MATERIALS
+    ]
 
 
 def test_materials_sum_approved_not_weekly(policy):
@@ -183,8 +201,7 @@ def test_materials_sum_approved_not_weekly(policy):
     # 3050), one cut back (requested 9999, approved 3050). Issue = 4000 + 3050 = 7050,
     # safety = ceil(3525) = 3525, central = 10575.
     rows = [
-        {"station": "A", "material": "面单", "parcels": "10000", "growth": "15%", "requested": "4000",
-         "reason": "促销"},
+        {"station": "A", "material": "面单", "parcels": "10000", "growth": "15%", "requested": "4000", "reason": "促销"},
         {"station": "B", "material": "面单", "parcels": "10000", "growth": "15%", "requested": "9999"},
     ]
     (m,) = evaluate(policy, {"stations": rows})["materials"]
@@ -193,8 +210,7 @@ def test_materials_sum_approved_not_weekly(policy):
 
 def test_safety_stock_rounds_up(policy):
     # weekly = ceil(1 × 1.07 ÷ 4) = ceil(0.2675) = 1; safety = ceil(50% × 1) = ceil(0.5) = 1; central 2
-    (m,) = evaluate(policy, {"stations": [{"station": "A", "material": "胶带", "parcels": "1",
-                                           "growth": "0%"}]})["materials"]
+    (m,) = evaluate(policy, {"stations": [{"station": "A", "material": "胶带", "parcels": "1", "growth": "0%"}]})["materials"]
     assert (m["weekly_qty"], m["safety_stock"], m["central_stock"]) == (1, 1, 2)
 
 
@@ -207,14 +223,12 @@ def test_empty_input_gives_empty_outputs(policy):
 
 def test_evaluate_checks_typed_values_against_the_column(policy):
     with pytest.raises(DataError):
-        evaluate(policy, {"stations": [{"station": "A", "material": "m", "parcels": Decimal("-5"),
-                                        "growth": "15%"}]})
+        evaluate(policy, {"stations": [{"station": "A", "material": "m", "parcels": Decimal("-5"), "growth": "15%"}]})
 
 
 def test_evaluate_rejects_float_cells_clearly(policy):
     with pytest.raises(DataError, match="float|number|Decimal"):
-        evaluate(policy, {"stations": [{"station": "A", "material": "m", "parcels": 10000.0,
-                                        "growth": "15%"}]})
+        evaluate(policy, {"stations": [{"station": "A", "material": "m", "parcels": 10000.0, "growth": "15%"}]})
 
 
 # --- parameters ---------------------------------------------------------------------------
@@ -285,10 +299,10 @@ def dated_policy(tmp_path) -> Path:
 @pytest.mark.parametrize(
     ("option", "weekly"),
     [
-        (["--as-of", "2024-12-31"], "3050"),   # 7%: 10000 × 1.22 ÷ 4 = 3050
-        (["--as-of", "2025-01-01"], "3075"),   # 8%: 10000 × 1.23 ÷ 4 = 3075
-        (["--period", "2025-03"], "3075"),     # first day of the period, 2025-03-01 → 8%
-        (["--period", "2024-12"], "3050"),     # 2024-12-01 → 7%
+        (["--as-of", "2024-12-31"], "3050"),  # 7%: 10000 × 1.22 ÷ 4 = 3050
+        (["--as-of", "2025-01-01"], "3075"),  # 8%: 10000 × 1.23 ÷ 4 = 3075
+        (["--period", "2025-03"], "3075"),  # first day of the period, 2025-03-01 → 8%
+        (["--period", "2024-12"], "3050"),  # 2024-12-01 → 7%
         (["--as-of", "2024-12-31", "--set", "loss=10%"], "3125"),  # --set wins: 10000 × 1.25 ÷ 4
     ],
 )
@@ -313,12 +327,10 @@ def test_as_of_before_first_value_is_a_usage_error(runner, one_row):
 
 
 def test_explain_names_the_dated_value(runner, one_row, dated_policy):
-    result = runner.invoke(cli, ["run", str(dated_policy), str(one_row), "--as-of", "2025-06-01",
-                                 "--explain", "A站/面单"])
+    result = runner.invoke(cli, ["run", str(dated_policy), str(one_row), "--as-of", "2025-06-01", "--explain", "A站/面单"])
     assert result.exit_code == 0, result.stderr
     assert "loss allowance (loss) = 8%, in force from 2025-01-01" in result.stdout
-    result = runner.invoke(cli, ["run", str(dated_policy), str(one_row), "--set", "loss=9%",
-                                 "--explain", "A站/面单"])
+    result = runner.invoke(cli, ["run", str(dated_policy), str(one_row), "--set", "loss=9%", "--explain", "A站/面单"])
     assert "= 9%, set for this run (--set)" in result.stdout
 
 
@@ -379,8 +391,9 @@ def fraction_text(pct: Decimal) -> str:
 def test_quantities_are_ceilings_of_the_exact_product(parcels, growth, as_fraction):
     policy = load_policy("materials-order")
     text = fraction_text(growth) if as_fraction else pct_text(growth)
-    out = evaluate(policy, {"stations": [{"station": "S", "material": "m", "parcels": str(parcels),
-                                          "growth": text}]})["orders"][0]
+    out = evaluate(policy, {"stations": [{"station": "S", "material": "m", "parcels": str(parcels), "growth": text}]})["orders"][
+        0
+    ]
     monthly, weekly, half = out["monthly_qty"], out["weekly_qty"], out["half_week_qty"]
     assert (monthly, weekly, half) == expected_quantities(parcels, growth)
     # weekly = ceil(x/4) < x/4 + 1, so 4·weekly < x + 4 ≤ monthly + 4, i.e. monthly ≥ 4·weekly − 3
@@ -422,7 +435,8 @@ def test_same_results_whatever_the_encoding_headers_and_percent_style(rows):
         for n, (encoding, headers, as_fraction) in enumerate(VARIANTS):
             body = "".join(
                 f"站{i},{material},{parcels},{fraction_text(g) if as_fraction else pct_text(g)}\n"
-                for i, (parcels, g, material) in enumerate(rows))
+                for i, (parcels, g, material) in enumerate(rows)
+            )
             path = Path(tmp) / f"v{n}.csv"
             path.write_bytes((HEADERS[headers] + body).encode(encoding))
             out = io.StringIO()
@@ -430,9 +444,12 @@ def test_same_results_whatever_the_encoding_headers_and_percent_style(rows):
             docs.append(json.loads(out.getvalue(), parse_float=Decimal))
     for doc in docs:
         assert doc == docs[0]
-    got_orders = [(o["station"], o["material"], o["monthly_qty"], o["weekly_qty"], o["half_week_qty"],
-                   o["approved_qty"], o["status"]) for o in docs[0]["orders"]]
+    got_orders = [
+        (o["station"], o["material"], o["monthly_qty"], o["weekly_qty"], o["half_week_qty"], o["approved_qty"], o["status"])
+        for o in docs[0]["orders"]
+    ]
     assert got_orders == orders
-    got_materials = [(m["material"], m["stations"], m["weekly_qty"], m["safety_stock"], m["central_stock"])
-                     for m in docs[0]["materials"]]
+    got_materials = [
+        (m["material"], m["stations"], m["weekly_qty"], m["safety_stock"], m["central_stock"]) for m in docs[0]["materials"]
+    ]
     assert got_materials == materials

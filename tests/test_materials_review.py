@@ -43,8 +43,16 @@ def policy():
 
 def row(**kw: str) -> dict[str, str]:
     """A review row: station A站, 面单, 10000 parcels, no stock, price 1, unless given."""
-    base = {"unit": "A站", "level": "station", "material": "面单", "parcels": "10000", "opening": "0",
-            "received": "0", "closing": "0", "unit_price": "1"}
+    base = {
+        "unit": "A站",
+        "level": "station",
+        "material": "面单",
+        "parcels": "10000",
+        "opening": "0",
+        "received": "0",
+        "closing": "0",
+        "unit_price": "1",
+    }
     base.update(kw)
     return base
 
@@ -108,14 +116,14 @@ def test_fine_uses_the_exact_excess_value_and_rounds_once(policy):
 @pytest.mark.parametrize(
     ("received", "verdict", "excess", "fine"),
     [
-        ("9000", "reward_eligible", "0", "0"),     # (9000 − 10000)/10000 = −10% < 3%
-        ("10299", "reward_eligible", "0", "0"),    # 299/10000 = 2.99% < 3%
-        ("10300", "ok", "0", "0"),                 # 3% exactly is not below 3%
-        ("10301", "ok", "0", "0"),                 # 3.01%
-        ("10699", "ok", "0", "0"),                 # 6.99%
-        ("10700", "ok", "0", "0"),                 # 7% exactly is not fined; excess 10700 − 10700 = 0
-        ("10701", "fine", "1", "1.00"),            # 7.01%: excess 1 × price 2 = 2.00; 50% → 1.00
-        ("10800", "fine", "100", "100.00"),        # 8%: excess 100 × 2 = 200; 50% → 100.00
+        ("9000", "reward_eligible", "0", "0"),  # (9000 − 10000)/10000 = −10% < 3%
+        ("10299", "reward_eligible", "0", "0"),  # 299/10000 = 2.99% < 3%
+        ("10300", "ok", "0", "0"),  # 3% exactly is not below 3%
+        ("10301", "ok", "0", "0"),  # 3.01%
+        ("10699", "ok", "0", "0"),  # 6.99%
+        ("10700", "ok", "0", "0"),  # 7% exactly is not fined; excess 10700 − 10700 = 0
+        ("10701", "fine", "1", "1.00"),  # 7.01%: excess 1 × price 2 = 2.00; 50% → 1.00
+        ("10800", "fine", "100", "100.00"),  # 8%: excess 100 × 2 = 200; 50% → 100.00
     ],
 )
 def test_station_boundaries(policy, received, verdict, excess, fine):
@@ -139,16 +147,16 @@ def test_station_just_above_seven_percent_by_a_fraction(policy):
     ("received", "verdict", "fine", "old_for_new"),
     [
         ("10299", "reward_eligible", "0", False),  # 2.99%
-        ("10300", "ok", "0", False),               # 3% exactly → ok
-        ("10399", "ok", "0", False),               # 3.99%
-        ("10400", "ok", "0", False),               # 4% exactly → ok (the warning band is (4%, 8%])
-        ("10401", "warning", "0", False),          # 4.01%
-        ("10700", "warning", "0", False),          # 7%
-        ("10750", "warning", "0", False),          # 7.5%: excess 50 > 0 but a warning carries no fine
-        ("10799", "warning", "0", False),          # 7.99%
-        ("10800", "warning", "0", False),          # 8% exactly → warning
-        ("10801", "fine", "80.80", True),          # 8.01%: excess 10801 − 10700 = 101 × 1 = 101; 80% → 80.80
-        ("11000", "fine", "240.00", True),         # 10%: excess 300; 80% → 240.00
+        ("10300", "ok", "0", False),  # 3% exactly → ok
+        ("10399", "ok", "0", False),  # 3.99%
+        ("10400", "ok", "0", False),  # 4% exactly → ok (the warning band is (4%, 8%])
+        ("10401", "warning", "0", False),  # 4.01%
+        ("10700", "warning", "0", False),  # 7%
+        ("10750", "warning", "0", False),  # 7.5%: excess 50 > 0 but a warning carries no fine
+        ("10799", "warning", "0", False),  # 7.99%
+        ("10800", "warning", "0", False),  # 8% exactly → warning
+        ("10801", "fine", "80.80", True),  # 8.01%: excess 10801 − 10700 = 101 × 1 = 101; 80% → 80.80
+        ("11000", "fine", "240.00", True),  # 10%: excess 300; 80% → 240.00
     ],
 )
 def test_courier_boundaries(policy, received, verdict, fine, old_for_new):
@@ -161,8 +169,7 @@ def test_courier_boundaries(policy, received, verdict, fine, old_for_new):
 def test_courier_warning_keeps_its_excess_but_no_fine(policy):
     # 2000 parcels, consumed 2160: loss 160/2000 = 8% → warning; allowed 2140; excess 20 × 0.10 = 2.00
     out = one(policy, level="courier", parcels="2000", received="2160", unit_price="0.10")
-    assert (out["verdict"], out["excess_qty"], out["excess_value"], out["fine"]) == (
-        "warning", D(20), D("2.00"), D(0))
+    assert (out["verdict"], out["excess_qty"], out["excess_value"], out["fine"]) == ("warning", D(20), D("2.00"), D(0))
 
 
 # --- given fine rates -----------------------------------------------------------------------
@@ -172,12 +179,12 @@ def test_courier_warning_keeps_its_excess_but_no_fine(policy):
     ("level", "rate", "fine"),
     [
         # consumed 11000, parcels 10000 → excess 300 × price 1 = 300 (both levels fined at 10%)
-        ("station", "50%", "150.00"),   # 0.5 × 300
-        ("station", "60%", "180.00"),   # 0.6 × 300
-        ("station", "0.6", "180.00"),   # the same rate written as a fraction
-        ("station", "80%", "240.00"),   # 0.8 × 300, the top of the station range
-        ("courier", "80%", "240.00"),   # 0.8 × 300
-        ("courier", "95%", "285.00"),   # 0.95 × 300
+        ("station", "50%", "150.00"),  # 0.5 × 300
+        ("station", "60%", "180.00"),  # 0.6 × 300
+        ("station", "0.6", "180.00"),  # the same rate written as a fraction
+        ("station", "80%", "240.00"),  # 0.8 × 300, the top of the station range
+        ("courier", "80%", "240.00"),  # 0.8 × 300
+        ("courier", "95%", "285.00"),  # 0.95 × 300
         ("courier", "100%", "300.00"),  # 1.0 × 300, the top of the courier range
     ],
 )
@@ -198,13 +205,13 @@ def test_given_rate_without_a_fine_verdict_fines_nothing(policy):
 @pytest.mark.parametrize(
     ("line", "header", "words"),
     [
-        ("A站,站点,面单,0,0,10,0,1,,", "票数", "parcels above 0"),                 # zero parcels
-        ("A站,站点,面单,100,50,0,60,1,,", "期末库存", "negative consumption"),    # 50 + 0 − 60 = −10
-        ("A站,站点,面单,100,0,110,0,1,90%,", "罚款比例", "50%–80%"),             # station above 80%
-        ("A站,站点,面单,100,0,110,0,1,49%,", "罚款比例", "50%–80%"),             # station below 50%
-        ("张三,快递员,面单,100,0,110,0,1,70%,", "罚款比例", "80%–100%"),         # courier below 80%
-        ("A站,站点,面单,100,0,100,0,1,,600", "奖励金额", "100–500"),              # reward above 500
-        ("A站,站点,面单,100,0,100,0,1,,50", "奖励金额", "100–500"),               # reward below 100
+        ("A站,站点,面单,0,0,10,0,1,,", "票数", "parcels above 0"),  # zero parcels
+        ("A站,站点,面单,100,50,0,60,1,,", "期末库存", "negative consumption"),  # 50 + 0 − 60 = −10
+        ("A站,站点,面单,100,0,110,0,1,90%,", "罚款比例", "50%–80%"),  # station above 80%
+        ("A站,站点,面单,100,0,110,0,1,49%,", "罚款比例", "50%–80%"),  # station below 50%
+        ("张三,快递员,面单,100,0,110,0,1,70%,", "罚款比例", "80%–100%"),  # courier below 80%
+        ("A站,站点,面单,100,0,100,0,1,,600", "奖励金额", "100–500"),  # reward above 500
+        ("A站,站点,面单,100,0,100,0,1,,50", "奖励金额", "100–500"),  # reward below 100
         ("A站,站点,面单,100,0,100,0,1,,99.99", "奖励金额", "100–500"),
     ],
 )
@@ -217,14 +224,20 @@ def test_bad_row_exit_1_names_file_row_column(tmp_path, line, header, words):
     assert "Traceback" not in result.stderr
     assert "ZeroDivision" not in result.stderr and "division" not in result.stderr.lower()
     (err,) = [ln for ln in result.stderr.splitlines() if "review.csv:" in ln]
-    assert "review.csv:3:" in err                   # the physical line, header = 1
-    assert header in err                             # the column as the file calls it
+    assert "review.csv:3:" in err  # the physical line, header = 1
+    assert header in err  # the column as the file calls it
     assert words in err
 
 
 def test_every_bad_row_is_reported_and_nothing_written(tmp_path):
-    lines = ["A站,站点,面单,0,0,10,0,1,,", "B站,站点,面单,100,50,0,60,1,,", "C站,站点,面单,100,0,110,0,1,90%,",
-             "D,快递员,面单,100,0,110,0,1,70%,", "E站,站点,面单,100,0,100,0,1,,600", "F站,站点,面单,100,0,100,0,1,,50"]
+    lines = [
+        "A站,站点,面单,0,0,10,0,1,,",
+        "B站,站点,面单,100,50,0,60,1,,",
+        "C站,站点,面单,100,0,110,0,1,90%,",
+        "D,快递员,面单,100,0,110,0,1,70%,",
+        "E站,站点,面单,100,0,100,0,1,,600",
+        "F站,站点,面单,100,0,100,0,1,,50",
+    ]
     path = tmp_path / "review.csv"
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -282,8 +295,11 @@ def test_unit_fines_are_summed_and_reward_needs_every_row(policy):
 
 def test_unit_rows_need_not_be_adjacent(policy):
     # B站 rows before and after A站: B fines 50% × (300 × 1) = 150 twice → 300; A 0
-    rows = [row(unit="B站", material="x", received="11000"), row(unit="A站", received="10500"),
-            row(unit="B站", material="y", received="11000")]
+    rows = [
+        row(unit="B站", material="x", received="11000"),
+        row(unit="A站", received="10500"),
+        row(unit="B站", material="y", received="11000"),
+    ]
     units = {u["unit"]: (u["materials"], u["fines"]) for u in review(policy, rows)["units"]}
     assert units == {"A站": (1, D(0)), "B站": (2, D("300.00"))}
 
@@ -297,8 +313,10 @@ def test_unit_reward_given_on_one_row_of_several(policy):
 
 def test_courier_old_for_new_on_the_unit(policy):
     # 张三: 面单 10% → fine (old-for-new); 包装袋 5% → warning → the unit is issued old-for-new
-    rows = [row(unit="张三", level="courier", received="11000"),
-            row(unit="张三", level="courier", material="包装袋", received="10500")]
+    rows = [
+        row(unit="张三", level="courier", received="11000"),
+        row(unit="张三", level="courier", material="包装袋", received="10500"),
+    ]
     (unit,) = review(policy, rows)["units"]
     # fine = 80% × (11000 − 10700) × 1 = 240.00
     assert (unit["fines"], unit["old_for_new"], unit["reward"]) == (D("240.00"), True, D(0))
@@ -411,14 +429,32 @@ def test_shipped_example_by_hand(policy):
     report = run_files(policy, {"review": EXAMPLE}, settings=RunSettings(period=MARCH), fmt="json", stdout=out)
     doc = json.loads(out.getvalue(), parse_float=Decimal)
     assert report.rows == {"review": 8, "units": 6, "fund": 1}
-    got = [(r["unit"], r["level"], r["material"], r["parcels"], r["consumed"], r["loss_rate"], r["allowed"],
-            r["excess_qty"], r["excess_value"], r["verdict"], r["fine_rate"], r["fine"], r["old_for_new"])
-           for r in doc["review"]]
-    want = [(u, lv, m, p, D(c), D(lr), D(a), D(e), D(v), vd, D(fr), D(f), o)
-            for (u, lv, m, p, c, lr, a, e, v, vd, fr, f, o) in EXPECTED_REVIEW]
+    got = [
+        (
+            r["unit"],
+            r["level"],
+            r["material"],
+            r["parcels"],
+            r["consumed"],
+            r["loss_rate"],
+            r["allowed"],
+            r["excess_qty"],
+            r["excess_value"],
+            r["verdict"],
+            r["fine_rate"],
+            r["fine"],
+            r["old_for_new"],
+        )
+        for r in doc["review"]
+    ]
+    want = [
+        (u, lv, m, p, D(c), D(lr), D(a), D(e), D(v), vd, D(fr), D(f), o)
+        for (u, lv, m, p, c, lr, a, e, v, vd, fr, f, o) in EXPECTED_REVIEW
+    ]
     assert got == want
-    assert [(u["unit"], u["level"], u["materials"], u["fines"], u["reward"], u["old_for_new"]) for u in doc["units"]] \
-        == [(u, lv, n, D(f), D(r), o) for (u, lv, n, f, r, o) in EXPECTED_UNITS]
+    assert [(u["unit"], u["level"], u["materials"], u["fines"], u["reward"], u["old_for_new"]) for u in doc["units"]] == [
+        (u, lv, n, D(f), D(r), o) for (u, lv, n, f, r, o) in EXPECTED_UNITS
+    ]
     assert doc["fund"] == [{"period": "2024-03", "units": 6, "fines": D("94.80"), "rewards": D("300")}]
 
 
@@ -428,4 +464,5 @@ def test_shipped_example_through_the_cli_units():
     assert result.stderr == ""
     rows = csv_rows(result.stdout.lstrip("\ufeff"))
     assert [(r["unit"], D(r["fines"]), D(r["reward"])) for r in rows] == [
-        (u, D(f), D(r)) for (u, _, _, f, r, _) in EXPECTED_UNITS]
+        (u, D(f), D(r)) for (u, _, _, f, r, _) in EXPECTED_UNITS
+    ]

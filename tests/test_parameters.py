@@ -17,7 +17,12 @@ def divisor() -> ParameterDef:
     # R-LV-8's monthly working-day divisor as the domain notes date it: 20.92 until
     # 2008-01-01, 20.83 from then, 20.67 from 2025-01-01; Beijing kept 20.92 in its text.
     return ParameterDef(
-        "divisor", ColumnType.DECIMAL, "working days per month", "monthly divisor", "notes", "R-LV-8",
+        "divisor",
+        ColumnType.DECIMAL,
+        "working days per month",
+        "monthly divisor",
+        "notes",
+        "R-LV-8",
         (
             DatedValue(D(2000, 3, 17), Decimal("20.92")),
             DatedValue(D(2008, 1, 1), Decimal("20.83")),
@@ -45,7 +50,9 @@ def test_value_in_force(day: dt.date, region: str | None, expected: str) -> None
 
 
 def test_no_value_before_the_first_date_is_an_error_naming_it() -> None:
-    with pytest.raises(LookupError, match=r"'divisor' has no value in force on 1999-01-01 \(its first value is from 2000-03-17\)"):
+    with pytest.raises(
+        LookupError, match=r"'divisor' has no value in force on 1999-01-01 \(its first value is from 2000-03-17\)"
+    ):
         resolve_parameters({"divisor": divisor()}, D(1999, 1, 1))
 
 

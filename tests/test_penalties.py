@@ -137,9 +137,13 @@ def test_club_fine_and_dismissal_flagged(club, code):
     # 100–500 and dismissal: default fine 100, employment ends
     res = run(club, [off("E4", "2024-03-20", code), off("E5", "2024-03-20", code, "250")])
     assert [(r["employee_id"], r["sanction"], r["fine"]) for r in res["sanctions"]] == [
-        ("E4", "fine+dismissal", D(100)), ("E5", "fine+dismissal", D(250))]
+        ("E4", "fine+dismissal", D(100)),
+        ("E5", "fine+dismissal", D(250)),
+    ]
     assert [(e["employee_id"], e["outcome"], e["flag"]) for e in res["employees"]] == [
-        ("E4", "dismissal", "EMPLOYMENT ENDS"), ("E5", "dismissal", "EMPLOYMENT ENDS")]
+        ("E4", "dismissal", "EMPLOYMENT ENDS"),
+        ("E5", "dismissal", "EMPLOYMENT ENDS"),
+    ]
 
 
 def test_club_fixed_fine_rejects_another_amount(club):
@@ -158,7 +162,10 @@ def test_club_month_edge(club):
     rows = [off("E1", "2024-03-30", "G1"), off("E1", "2024-03-31", "G1"), off("E1", "2024-04-01", "G1")]
     out = run(club, rows)["sanctions"]
     assert [(r["date"], r["occurrence"], r["sanction"]) for r in out] == [
-        (dt.date(2024, 3, 30), 1, "warning"), (dt.date(2024, 3, 31), 2, "fine"), (dt.date(2024, 4, 1), 1, "warning")]
+        (dt.date(2024, 3, 30), 1, "warning"),
+        (dt.date(2024, 3, 31), 2, "fine"),
+        (dt.date(2024, 4, 1), 1, "warning"),
+    ]
 
 
 def test_club_year_edge_same_month_number(club):
@@ -170,28 +177,43 @@ def test_club_year_edge_same_month_number(club):
 def test_club_rows_out_of_order_are_sorted(club):
     # given in reverse; sorted by employee, then date: E1 03-02 (1st, warning), E1 03-09 (2nd, 20),
     # E1 03-20 (3rd, 50); E2 03-01 (1st, warning)
-    rows = [off("E2", "2024-03-01", "G1", note="e2"), off("E1", "2024-03-20", "G1", note="c"),
-            off("E1", "2024-03-09", "G1", note="b"), off("E1", "2024-03-02", "G1", note="a")]
+    rows = [
+        off("E2", "2024-03-01", "G1", note="e2"),
+        off("E1", "2024-03-20", "G1", note="c"),
+        off("E1", "2024-03-09", "G1", note="b"),
+        off("E1", "2024-03-02", "G1", note="a"),
+    ]
     out = run(club, rows)["sanctions"]
     assert [(r["employee_id"], r["note"], r["occurrence"], r["fine"]) for r in out] == [
-        ("E1", "a", 1, D(0)), ("E1", "b", 2, D(20)), ("E1", "c", 3, D(50)), ("E2", "e2", 1, D(0))]
+        ("E1", "a", 1, D(0)),
+        ("E1", "b", 2, D(20)),
+        ("E1", "c", 3, D(50)),
+        ("E2", "e2", 1, D(0)),
+    ]
 
 
 def test_club_same_day_keeps_input_order(club):
     # three G1 on the same day: input order decides warning / 20 / 50
     rows = [off("E1", "2024-03-09", "G1", note=n) for n in ("first", "second", "third")]
     out = run(club, rows)["sanctions"]
-    assert [(r["note"], r["sanction"]) for r in out] == [("first", "warning"), ("second", "fine"),
-                                                          ("third", "fine")]
+    assert [(r["note"], r["sanction"]) for r in out] == [("first", "warning"), ("second", "fine"), ("third", "fine")]
 
 
 def test_club_counts_per_employee_and_offence(club):
     # E1: C1, C1 (warning, 10), C3 (its own 1st: warning); E2: C1 (1st: warning)
-    rows = [off("E1", "2024-03-05", "C1"), off("E2", "2024-03-06", "C1"), off("E1", "2024-03-18", "C1"),
-            off("E1", "2024-03-25", "C3")]
+    rows = [
+        off("E1", "2024-03-05", "C1"),
+        off("E2", "2024-03-06", "C1"),
+        off("E1", "2024-03-18", "C1"),
+        off("E1", "2024-03-25", "C3"),
+    ]
     out = run(club, rows)["sanctions"]
     assert [(r["employee_id"], r["offence"], r["occurrence"], r["sanction"]) for r in out] == [
-        ("E1", "C1", 1, "warning"), ("E1", "C1", 2, "fine"), ("E1", "C3", 1, "warning"), ("E2", "C1", 1, "warning")]
+        ("E1", "C1", 1, "warning"),
+        ("E1", "C1", 2, "fine"),
+        ("E1", "C3", 1, "warning"),
+        ("E2", "C1", 1, "warning"),
+    ]
 
 
 @pytest.mark.parametrize("name", ["违反前台规章制度", "breach of front-desk rules"])
@@ -199,7 +221,9 @@ def test_club_offence_by_name(club, name):
     # G1 named by its Chinese or English name counts as G1
     out = run(club, [off("E1", "2024-03-01", "G1"), off("E1", "2024-03-02", name)])["sanctions"]
     assert [(r["offence"], r["offence_name"], r["sanction"]) for r in out] == [
-        ("G1", "违反前台规章制度", "warning"), ("G1", "违反前台规章制度", "fine")]
+        ("G1", "违反前台规章制度", "warning"),
+        ("G1", "违反前台规章制度", "fine"),
+    ]
 
 
 def test_club_unknown_code_exit_1_lists_codes(tmp_path):
@@ -231,24 +255,30 @@ def test_club_period_accepts_its_own_month(club):
 
 def test_club_employees_and_fund(club):
     rows = [
-        off("E1", "2024-03-02", "G1"), off("E1", "2024-03-09", "G1"), off("E1", "2024-03-30", "G1"),  # 0, 20, 50
-        off("E1", "2024-04-01", "C5"),                                       # C5 1st: 20 (April)
-        off("E2", "2024-03-05", "C1"), off("E2", "2024-03-18", "C1"),         # warning, 10
-        off("E3", "2024-03-12", "C9", "300"), off("E3", "2024-03-13", "G1"),  # 300 + dismissal, warning
+        off("E1", "2024-03-02", "G1"),
+        off("E1", "2024-03-09", "G1"),
+        off("E1", "2024-03-30", "G1"),  # 0, 20, 50
+        off("E1", "2024-04-01", "C5"),  # C5 1st: 20 (April)
+        off("E2", "2024-03-05", "C1"),
+        off("E2", "2024-03-18", "C1"),  # warning, 10
+        off("E3", "2024-03-12", "C9", "300"),
+        off("E3", "2024-03-13", "G1"),  # 300 + dismissal, warning
     ]
     res = run(club, rows)
     emp = {e["employee_id"]: e for e in res["employees"]}
     # E1: 4 offences, 0 + 20 + 50 + 20 = 90; gravest: fines only, largest 50
-    assert (emp["E1"]["offences"], emp["E1"]["fines"], emp["E1"]["outcome"], emp["E1"]["flag"]) == (
-        4, D(90), "fine", "")
+    assert (emp["E1"]["offences"], emp["E1"]["fines"], emp["E1"]["outcome"], emp["E1"]["flag"]) == (4, D(90), "fine", "")
     # E2: 2 offences, 10; gravest fine 10 (a fine is graver than a warning)
     assert (emp["E2"]["offences"], emp["E2"]["fines"], emp["E2"]["outcome"]) == (2, D(10), "fine")
     # E3: 2 offences, 300; gravest the dismissal
     assert (emp["E3"]["offences"], emp["E3"]["fines"], emp["E3"]["outcome"], emp["E3"]["flag"]) == (
-        2, D(300), "dismissal", "EMPLOYMENT ENDS")
+        2,
+        D(300),
+        "dismissal",
+        "EMPLOYMENT ENDS",
+    )
     # fund per month: March 20 + 50 + 10 + 300 = 380 over 7 offences; April 20 over 1
-    assert [(f["month"], f["offences"], f["fines"]) for f in res["fund"]] == [
-        ("2024-03", 7, D(380)), ("2024-04", 1, D(20))]
+    assert [(f["month"], f["offences"], f["fines"]) for f in res["fund"]] == [("2024-03", 7, D(380)), ("2024-04", 1, D(20))]
 
 
 # examples/penalties/club-offences.csv, by hand:
@@ -263,8 +293,7 @@ def test_club_shipped_example_by_hand(club):
     report = run_files(club, {"offences": CLUB_EXAMPLE}, fmt="json", stdout=out)
     doc = json.loads(out.getvalue(), parse_float=Decimal)
     assert report.rows == {"sanctions": 10, "employees": 4, "fund": 2}
-    assert [(s["employee_id"], s["date"], s["offence"], s["occurrence"], s["sanction"], s["fine"])
-            for s in doc["sanctions"]] == [
+    assert [(s["employee_id"], s["date"], s["offence"], s["occurrence"], s["sanction"], s["fine"]) for s in doc["sanctions"]] == [
         ("E001", "2024-03-02", "G1", 1, "warning", D(0)),
         ("E001", "2024-03-09", "G1", 2, "fine", D(20)),
         ("E001", "2024-03-30", "G1", 3, "fine", D(50)),
@@ -276,15 +305,13 @@ def test_club_shipped_example_by_hand(club):
         ("E003", "2024-03-12", "C8", 1, "fine", D(300)),
         ("E004", "2024-03-20", "C9", 1, "fine+dismissal", D(100)),
     ]
-    assert [(e["employee_id"], e["name"], e["offences"], e["fines"], e["outcome"], e["flag"])
-            for e in doc["employees"]] == [
+    assert [(e["employee_id"], e["name"], e["offences"], e["fines"], e["outcome"], e["flag"]) for e in doc["employees"]] == [
         ("E001", "王芳", 5, D(120), "fine", ""),
         ("E002", "李明", 3, D(10), "fine", ""),
         ("E003", "赵强", 1, D(300), "fine", ""),
         ("E004", "孙丽", 1, D(100), "dismissal", "EMPLOYMENT ENDS"),
     ]
-    assert [(f["month"], f["offences"], f["fines"]) for f in doc["fund"]] == [("2024-03", 9, D(530)),
-                                                                              ("2024-04", 1, D(0))]
+    assert [(f["month"], f["offences"], f["fines"]) for f in doc["fund"]] == [("2024-03", 9, D(530)), ("2024-04", 1, D(0))]
 
 
 # --- shop (R-PN-2) --------------------------------------------------------------------------
@@ -304,8 +331,9 @@ def test_shop_new_month_restarts(shop):
 
 
 def test_shop_resignation_ends_employment(shop):
-    res = run(shop, [off("E1", f"2024-03-{d:02d}", "因服务原因收到买家投诉") for d in (1, 2, 3)]
-              + [off("E2", "2024-03-01", "S1")])
+    res = run(
+        shop, [off("E1", f"2024-03-{d:02d}", "因服务原因收到买家投诉") for d in (1, 2, 3)] + [off("E2", "2024-03-01", "S1")]
+    )
     emp = {e["employee_id"]: e for e in res["employees"]}
     # E1: 50 + 100 = 150, outcome resignation, flagged; E2: 50, no flag
     assert (emp["E1"]["fines"], emp["E1"]["outcome"], emp["E1"]["flag"]) == (D(150), "resignation", "EMPLOYMENT ENDS")
@@ -346,8 +374,12 @@ def test_office_discipline_ladder_within_a_year(office):
     rows = [off("E1", d, "D1", "80" if i == 2 else None) for i, d in enumerate(dates)]
     res = run(office, rows)
     assert [(r["occurrence"], r["sanction"], r["fine"]) for r in res["sanctions"]] == [
-        (1, "warning", D(0)), (2, "written_warning", D(0)), (3, "fine", D(80)), (4, "suspension", D(0)),
-        (5, "dismissal", D(0))]
+        (1, "warning", D(0)),
+        (2, "written_warning", D(0)),
+        (3, "fine", D(80)),
+        (4, "suspension", D(0)),
+        (5, "dismissal", D(0)),
+    ]
     assert (res["employees"][0]["outcome"], res["employees"][0]["flag"]) == ("dismissal", "EMPLOYMENT ENDS")
 
 
@@ -374,8 +406,13 @@ def test_office_dismissal_ladder_does_not_repeat(office):
 def test_office_gravest_sanction_not_largest_fine(office):
     # D1 ×4 → warning, written warning, fine 30, suspension; plus F4 200.
     # fines 30 + 200 = 230; the gravest sanction is the suspension (graver than any fine)
-    rows = [off("E1", "2024-03-01", "D1"), off("E1", "2024-03-02", "D1"), off("E1", "2024-03-03", "D1", "30"),
-            off("E1", "2024-03-04", "D1"), off("E1", "2024-03-05", "F4", "200")]
+    rows = [
+        off("E1", "2024-03-01", "D1"),
+        off("E1", "2024-03-02", "D1"),
+        off("E1", "2024-03-03", "D1", "30"),
+        off("E1", "2024-03-04", "D1"),
+        off("E1", "2024-03-05", "F4", "200"),
+    ]
     (emp,) = run(office, rows)["employees"]
     assert (emp["offences"], emp["fines"], emp["outcome"], emp["flag"]) == (5, D(230), "suspension", "")
 
@@ -391,7 +428,11 @@ def test_office_unknown_code_lists_office_codes(office):
 # --- 30 000 rows through run_files (functional, not timed) -----------------------------------
 
 LADDERS = {  # hand-written from R-PN-1: fine of the nth occurrence within a month, last repeating
-    "G1": [0, 20, 50], "C1": [0, 10, 20], "C5": [20, 50], "C6": [0, 20], "C7": [20, 50],
+    "G1": [0, 20, 50],
+    "C1": [0, 10, 20],
+    "C5": [20, 50],
+    "C6": [0, 20],
+    "C7": [20, 50],
 }
 
 
@@ -402,8 +443,13 @@ def test_thirty_thousand_offences_fund_matches_sanctions(club, tmp_path):
         w = csv.writer(f)
         w.writerow(["工号", "日期", "违规"])
         for _ in range(30_000):
-            w.writerow([f"E{rng.randrange(400):03d}", f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                        rng.choice(list(LADDERS))])
+            w.writerow(
+                [
+                    f"E{rng.randrange(400):03d}",
+                    f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    rng.choice(list(LADDERS)),
+                ]
+            )
     out = tmp_path / "out"
     report = run_files(club, {"offences": path}, output=out)
     assert report.rows["sanctions"] == 30_000

@@ -88,8 +88,7 @@ def test_yaml_plain_scalars_are_exact_decimals(tmp_path):
     assert math.ceil(1200 * (1 + 0.06 + 0.07) / 4) == 340
     policy = load_policy(write(tmp_path, edit("        value: 7%\n", "        value: 0.07\n")))
     assert policy.parameters["loss"].values[0].value == Decimal("0.07")
-    (row,) = evaluate(policy, {"stations": [{"station": "C", "material": "m", "parcels": "1200",
-                                             "growth": "6%"}]})["orders"]
+    (row,) = evaluate(policy, {"stations": [{"station": "C", "material": "m", "parcels": "1200", "growth": "6%"}]})["orders"]
     assert row["weekly_qty"] == Decimal(339)
 
 
@@ -110,31 +109,60 @@ def test_loading_twice_gives_equal_results():
 
 BROKEN = [
     # (id, text, marker on the expected line or None, message fragment)
-    ("duplicate-key", edit("family: materials\n", "family: materials\nfamily: other\n"), "family: other",
-     "duplicate key 'family' (first at line 7)"),
-    ("unknown-key", edit("    group_by: [material]\n", "    group: [material]\n"), "group: [material]",
-     "unknown key 'group'; did you mean 'group_by'?"),
-    ("unknown-parameter-key", edit("    label: loss allowance\n", "    labels: loss allowance\n"), "labels:",
-     "did you mean 'label'"),
-    ("bad-from-date",
-     edit("      - from: 2020-01-01\n        value: 50%", "      - from: 2020-02-30\n        value: 50%"),
-     "from: 2020-02-30", "'2020-02-30' is not a date"),
-    ("duplicate-dated-value", edit("      - from: 2020-01-01\n        value: 7%\n",
-                                   "      - from: 2020-01-01\n        value: 7%\n      - from: 2020-01-01\n"
-                                   "        value: 8%\n"), None, "two values from 2020-01-01"),
+    (
+        "duplicate-key",
+        edit("family: materials\n", "family: materials\nfamily: other\n"),
+        "family: other",
+        "duplicate key 'family' (first at line 7)",
+    ),
+    (
+        "unknown-key",
+        edit("    group_by: [material]\n", "    group: [material]\n"),
+        "group: [material]",
+        "unknown key 'group'; did you mean 'group_by'?",
+    ),
+    (
+        "unknown-parameter-key",
+        edit("    label: loss allowance\n", "    labels: loss allowance\n"),
+        "labels:",
+        "did you mean 'label'",
+    ),
+    (
+        "bad-from-date",
+        edit("      - from: 2020-01-01\n        value: 50%", "      - from: 2020-02-30\n        value: 50%"),
+        "from: 2020-02-30",
+        "'2020-02-30' is not a date",
+    ),
+    (
+        "duplicate-dated-value",
+        edit(
+            "      - from: 2020-01-01\n        value: 7%\n",
+            "      - from: 2020-01-01\n        value: 7%\n      - from: 2020-01-01\n        value: 8%\n",
+        ),
+        None,
+        "two values from 2020-01-01",
+    ),
     ("bad-name", edit("name: materials-order\n", "name: Materials Order\n"), "name: Materials Order", "name"),
     ("missing-name", edit("name: materials-order\n", ""), None, "missing key 'name'"),
-    ("python-tag", edit("family: materials\n", 'family: !!python/object/apply:os.system ["touch pwned"]\n'),
-     "family: !!python", "family"),
-    ("merge-key", "base: &b {x: 1}\n" + edit("family: materials\n", "family: materials\n<<: *b\n"), "<<: *b",
-     "merge keys"),
+    (
+        "python-tag",
+        edit("family: materials\n", 'family: !!python/object/apply:os.system ["touch pwned"]\n'),
+        "family: !!python",
+        "family",
+    ),
+    ("merge-key", "base: &b {x: 1}\n" + edit("family: materials\n", "family: materials\n<<: *b\n"), "<<: *b", "merge keys"),
     ("empty", "", None, "the file is empty"),
     ("not-a-mapping", "- a\n- b\n", None, "must be a mapping"),
-    ("input-column-range", edit("        min: 0\n      growth:", "        min: zero\n      growth:"), "min: zero",
-     "zero"),
-    ("output-unknown-column", edit("      weekly_qty:\n        agg: sum\n        of: approved_qty",
-                                   "      weekly_qty:\n        agg: sum\n        of: approved"), "of: approved",
-     "approved"),
+    ("input-column-range", edit("        min: 0\n      growth:", "        min: zero\n      growth:"), "min: zero", "zero"),
+    (
+        "output-unknown-column",
+        edit(
+            "      weekly_qty:\n        agg: sum\n        of: approved_qty",
+            "      weekly_qty:\n        agg: sum\n        of: approved",
+        ),
+        "of: approved",
+        "approved",
+    ),
 ]
 
 
@@ -157,8 +185,10 @@ def test_policy_errors_name_file_and_line(tmp_path, monkeypatch, text, marker, m
 
 
 def test_duplicate_dated_value_points_at_the_second(tmp_path):
-    text = edit("      - from: 2020-01-01\n        value: 7%\n",
-                "      - from: 2020-01-01\n        value: 7%\n      - from: 2020-01-01\n        value: 8%\n")
+    text = edit(
+        "      - from: 2020-01-01\n        value: 7%\n",
+        "      - from: 2020-01-01\n        value: 7%\n      - from: 2020-01-01\n        value: 8%\n",
+    )
     with pytest.raises(PolicyError) as info:
         load_policy(write(tmp_path, text))
     lines = [n for n, line in enumerate(text.splitlines(), 1) if "from: 2020-01-01" in line]
@@ -192,10 +222,14 @@ def test_a_few_aliases_are_fine_but_not_many(tmp_path):
         load_policy(write(tmp_path, many + BASE, "many.yaml"))
 
 
-@pytest.mark.parametrize(("old", "new", "wanted"), [
-    ("        label: weekly order\n", "        lable: weekly order\n", "label"),
-    ("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        exp: parcels × (1 + growth + loss) ÷ 4\n", "expr"),
-], ids=["lable", "exp"])
+@pytest.mark.parametrize(
+    ("old", "new", "wanted"),
+    [
+        ("        label: weekly order\n", "        lable: weekly order\n", "label"),
+        ("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        exp: parcels × (1 + growth + loss) ÷ 4\n", "expr"),
+    ],
+    ids=["lable", "exp"],
+)
 def test_misspelt_output_column_key_is_named(tmp_path, old, new, wanted):
     text = edit(old, new)
     with pytest.raises(PolicyError) as info:

@@ -41,17 +41,16 @@ def awards(policy, days: list[str], **overrides: str) -> list[tuple[int, Decimal
 
 def test_no_ties(policy):
     # fewest days first: 5 → 1st 150, 7 → 2nd 100, 9 → 3rd 50, 12 → 4th 0, 20 → 5th 0
-    assert awards(policy, ["12", "5", "20", "9", "7"]) == [
-        (4, D(0)), (1, D(150)), (5, D(0)), (3, D(50)), (2, D(100))]
+    assert awards(policy, ["12", "5", "20", "9", "7"]) == [(4, D(0)), (1, D(150)), (5, D(0)), (3, D(50)), (2, D(100))]
 
 
 @pytest.mark.parametrize(
     ("rule", "expected"),
     [
         # 9, 9, 12, 15 → ranks 1, 1, 3, 4; the tie occupies positions 1 and 2
-        ("higher", [(1, "150"), (1, "150"), (3, "50"), (4, "0")]),   # both get rank 1's 150
-        ("lower", [(1, "100"), (1, "100"), (3, "50"), (4, "0")]),    # both get position 2's 100
-        ("split", [(1, "125"), (1, "125"), (3, "50"), (4, "0")]),    # (150 + 100) ÷ 2 = 125 each
+        ("higher", [(1, "150"), (1, "150"), (3, "50"), (4, "0")]),  # both get rank 1's 150
+        ("lower", [(1, "100"), (1, "100"), (3, "50"), (4, "0")]),  # both get position 2's 100
+        ("split", [(1, "125"), (1, "125"), (3, "50"), (4, "0")]),  # (150 + 100) ÷ 2 = 125 each
     ],
 )
 def test_tie_for_first(policy, rule, expected):
@@ -67,8 +66,8 @@ def test_default_tie_rule_is_higher(policy):
     ("rule", "each"),
     [
         ("higher", "150"),  # all three share rank 1 → 150 each
-        ("lower", "50"),    # the tie occupies positions 1–3; the last is the 3rd prize 50
-        ("split", "100"),   # (150 + 100 + 50) ÷ 3 = 100
+        ("lower", "50"),  # the tie occupies positions 1–3; the last is the 3rd prize 50
+        ("split", "100"),  # (150 + 100 + 50) ÷ 3 = 100
     ],
 )
 def test_three_way_tie_for_first(policy, rule, each):
@@ -79,15 +78,20 @@ def test_three_way_tie_for_first(policy, rule, each):
 @pytest.mark.parametrize(
     ("rule", "each"),
     [
-        ("higher", "50"),   # rank 3 → 50 each
-        ("lower", "0"),     # positions 3 and 4; position 4 has no prize → 0
-        ("split", "25"),    # (50 + 0) ÷ 2 = 25
+        ("higher", "50"),  # rank 3 → 50 each
+        ("lower", "0"),  # positions 3 and 4; position 4 has no prize → 0
+        ("split", "25"),  # (50 + 0) ÷ 2 = 25
     ],
 )
 def test_tie_across_the_last_prize(policy, rule, each):
     # 5, 6, 9, 9, 20 → ranks 1, 2, 3, 3, 5
     assert awards(policy, ["5", "6", "9", "9", "20"], tie_rule=rule) == [
-        (1, D(150)), (2, D(100)), (3, D(each)), (3, D(each)), (5, D(0))]
+        (1, D(150)),
+        (2, D(100)),
+        (3, D(each)),
+        (3, D(each)),
+        (5, D(0)),
+    ]
 
 
 def test_split_rounds_to_cents(policy):
@@ -142,4 +146,9 @@ def test_shipped_example_by_hand(rule, tied, third):
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
     assert [(r["trainer_id"], r["rank"], D(r["award"])) for r in rows] == [
-        ("T01", "3", D(third)), ("T02", "1", D(tied)), ("T03", "1", D(tied)), ("T04", "4", D(0)), ("T05", "5", D(0))]
+        ("T01", "3", D(third)),
+        ("T02", "1", D(tied)),
+        ("T03", "1", D(tied)),
+        ("T04", "4", D(0)),
+        ("T05", "5", D(0)),
+    ]

@@ -13,8 +13,12 @@ def test_progress_reports_bytes_read_up_to_the_file_size(tmp_path: Path) -> None
     lines = ["站点,物料,票数,增长率"] + [f"S{i},面单,{i},5%" for i in range(20_000)]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     calls: list[tuple[int, int]] = []
-    report = run_files(load_policy("materials-order"), {"stations": src}, output=tmp_path / "out",
-                       progress=lambda done, total: calls.append((done, total)))
+    report = run_files(
+        load_policy("materials-order"),
+        {"stations": src},
+        output=tmp_path / "out",
+        progress=lambda done, total: calls.append((done, total)),
+    )
     size = src.stat().st_size
     assert calls and all(total == size for _, total in calls)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)  # never goes backwards

@@ -52,9 +52,7 @@ def errors_of(excinfo: pytest.ExceptionInfo[DataError]) -> list[str]:
 # --- encodings ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("encoding", "detected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")]
-)
+@pytest.mark.parametrize(("encoding", "detected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030")])
 def test_utf8_bom_and_gb18030_give_identical_rows(tmp_path: Path, encoding: str, detected: str) -> None:
     path = write(tmp_path, ZH, encoding)
     table = read_table(path, SPEC)
@@ -81,10 +79,7 @@ def test_explicit_encoding_is_honoured(tmp_path: Path) -> None:
     utf8 = write(tmp_path, ZH, "utf-8", "u.csv")
     with pytest.raises(DataError) as info:
         read_table(utf8, SPEC, encoding="gb18030", display_name="u.csv")
-    assert (
-        str(info.value)
-        == "u.csv: not valid GB18030 at row 1 (byte 22); check the file's encoding, e.g. try --encoding utf-8"
-    )
+    assert str(info.value) == "u.csv: not valid GB18030 at row 1 (byte 22); check the file's encoding, e.g. try --encoding utf-8"
     # ... and where the bytes happen to decode, into mojibake headers, the columns are missing
     mojibake = write(tmp_path, "站点,票数,growth\r\n", "utf-8", "m.csv")
     assert mojibake.read_bytes().decode("gb18030") == "绔欑偣,绁ㄦ暟,growth\r\n"
@@ -124,8 +119,7 @@ def test_decode_error_later_in_the_file_names_row_and_fix(tmp_path: Path) -> Non
         for _ in table.rows():
             pass
     assert str(info.value) == (
-        "stations.csv: not valid UTF-8 at row 20002 (byte 160,026); "
-        "if it came from Excel in Chinese, try --encoding gb18030"
+        "stations.csv: not valid UTF-8 at row 20002 (byte 160,026); if it came from Excel in Chinese, try --encoding gb18030"
     )
 
 
@@ -166,9 +160,7 @@ def test_missing_required_column_lists_every_header_that_would_match(tmp_path: P
     path = write(tmp_path, "站点,增长率\r\nA,1%\r\n")
     with pytest.raises(DataError) as info:
         read_table(path, SPEC, display_name="stations.csv")
-    assert errors_of(info) == [
-        "stations.csv:1: missing required column 'parcels' (header one of: parcels, 票数, 上月实际票数)"
-    ]
+    assert errors_of(info) == ["stations.csv:1: missing required column 'parcels' (header one of: parcels, 票数, 上月实际票数)"]
 
 
 def test_every_missing_column_is_reported_with_a_close_header(tmp_path: Path) -> None:
@@ -263,8 +255,7 @@ def test_every_bad_cell_is_reported_with_file_row_and_column(tmp_path: Path) -> 
         "stations.csv:5:票数: column 'parcels': '-3' is below the minimum 0; expected a whole number of at least 0",
         "stations.csv:5:增长率: column 'growth': '15' is outside -100%–100%; write 15% if you mean 15 percent; "
         "expected a percentage such as 15% or 0.15",
-        "stations.csv:6: row has 2 cells, the header has 3; "
-        "expected 3 cells like the header; a cell may hold an unquoted comma",
+        "stations.csv:6: row has 2 cells, the header has 3; expected 3 cells like the header; a cell may hold an unquoted comma",
     ]
     first = info.value.errors[0]
     assert (first.file, first.row, first.column, first.value) == ("stations.csv", 3, "票数", "abc")
@@ -295,8 +286,7 @@ def test_extra_cells_are_allowed_only_when_blank(tmp_path: Path) -> None:
     with pytest.raises(DataErrors) as info:
         read_all(write(tmp_path, text), display_name="s.csv")
     assert errors_of(info) == [
-        "s.csv:3: row has 4 cells, the header has 3; "
-        "expected 3 cells like the header; a cell may hold an unquoted comma"
+        "s.csv:3: row has 4 cells, the header has 3; expected 3 cells like the header; a cell may hold an unquoted comma"
     ]
 
 

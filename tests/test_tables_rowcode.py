@@ -26,16 +26,56 @@ T = ColumnType
 # --- cells: a grammar of what spreadsheets hold -----------------------------------------
 
 PIECES = [
-    *"0123456789", "０", "５", "９", "²", "٣", "+", "-", "\u2212", ",", "，", ".", "%", "％",
-    " ", "\u3000", "\t", "\x1c", "\u00a0", "e", "E", "_", "a", "x", "y", "n", "是", "¥", "元",
-    "12", "007", "1,234", "15%", "0.15", "-5%", "28.5%", "1e3", "nan", "Infinity", "2024-03-15",
-    "2024/3/5", "yes", "no", "",
+    *"0123456789",
+    "０",
+    "５",
+    "９",
+    "²",
+    "٣",
+    "+",
+    "-",
+    "\u2212",
+    ",",
+    "，",
+    ".",
+    "%",
+    "％",
+    " ",
+    "\u3000",
+    "\t",
+    "\x1c",
+    "\u00a0",
+    "e",
+    "E",
+    "_",
+    "a",
+    "x",
+    "y",
+    "n",
+    "是",
+    "¥",
+    "元",
+    "12",
+    "007",
+    "1,234",
+    "15%",
+    "0.15",
+    "-5%",
+    "28.5%",
+    "1e3",
+    "nan",
+    "Infinity",
+    "2024-03-15",
+    "2024/3/5",
+    "yes",
+    "no",
+    "",
 ]
 cells = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
     st.text(alphabet="0123456789０１²٣+-.,% \u3000eE_a元¥", max_size=10),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
-    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-(10**6), max_value=10**6).map(str),
     st.sampled_from(["", " ", "  ", "\t", "\u3000", "15%", "0.15", "1.5", "-0", "0", "100", "101", "-1"]),
 )
 
@@ -59,7 +99,11 @@ def columns(draw: st.DrawFn, ctype: ColumnType | None = None) -> ColumnSpec:
     if ctype is T.ENUM:
         extra["values"] = {"red": ("r", "红"), "green": ("g",)}
     return ColumnSpec(
-        "c", ctype, required=draw(st.booleans()), default=draw(st.sampled_from(DEFAULTS[ctype])), **extra  # type: ignore[arg-type]
+        "c",
+        ctype,
+        required=draw(st.booleans()),
+        default=draw(st.sampled_from(DEFAULTS[ctype])),
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -179,7 +223,7 @@ def test_percent_memo_is_per_column_and_bounded() -> None:
 
 
 def test_no_policy_or_cell_text_becomes_code() -> None:
-    evil = "x')\nimport os  # \"\"\""
+    evil = 'x\')\nimport os  # """'
     cols = [
         ColumnSpec(evil, T.TEXT, required=False, default=evil),
         ColumnSpec(evil + "2", T.INTEGER, required=False, default=D(3), minimum=D(1)),
@@ -196,13 +240,16 @@ def test_no_policy_or_cell_text_becomes_code() -> None:
 
 
 def test_reader_reports_every_bad_cell_of_a_row(tmp_path: Path) -> None:
-    spec = TableSpec("t", (
-        ColumnSpec("n", T.INTEGER, minimum=D(0)),
-        ColumnSpec("p", T.PERCENT, maximum=D(1)),
-        ColumnSpec("q", T.QUANTITY, required=False),
-        ColumnSpec("s", T.TEXT, required=False, default="-"),
-        ColumnSpec("absent", T.MONEY, required=False, default=D(5)),
-    ))
+    spec = TableSpec(
+        "t",
+        (
+            ColumnSpec("n", T.INTEGER, minimum=D(0)),
+            ColumnSpec("p", T.PERCENT, maximum=D(1)),
+            ColumnSpec("q", T.QUANTITY, required=False),
+            ColumnSpec("s", T.TEXT, required=False, default="-"),
+            ColumnSpec("absent", T.MONEY, required=False, default=D(5)),
+        ),
+    )
     path = tmp_path / "t.csv"
     path.write_text("n,p,q,s\n1,15%,,\n-1,200%,x,\n2,15%, 3 ,a\n", encoding="utf-8")
     with pytest.raises(DataErrors) as info:

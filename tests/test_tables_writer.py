@@ -220,13 +220,34 @@ def test_format_value(value: Value, ctype: T, text: str) -> None:
 
 
 ROW_WRITER_VALUES: list[Value] = [
-    None, True, False, "", "x, \"y\"", dt.date(2024, 3, 5), D(0), D("-0"), D("-0.00"), D("12.50"),
-    D("-3"), D("1E+3"), D("1E-8"), D("0E-5"), D("0.155"),
+    None,
+    True,
+    False,
+    "",
+    'x, "y"',
+    dt.date(2024, 3, 5),
+    D(0),
+    D("-0"),
+    D("-0.00"),
+    D("12.50"),
+    D("-3"),
+    D("1E+3"),
+    D("1E-8"),
+    D("0E-5"),
+    D("0.155"),
 ]
 
 
-@given(st.lists(st.tuples(st.sampled_from(list(T)), st.one_of(st.sampled_from(ROW_WRITER_VALUES), st.decimals(
-    allow_nan=False, allow_infinity=False))), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(T)),
+            st.one_of(st.sampled_from(ROW_WRITER_VALUES), st.decimals(allow_nan=False, allow_infinity=False)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_row_writer_writes_what_write_writes(cols: list[tuple[T, Value]]) -> None:
     """The generated row writer (with its inline paths, a blank number as '') agrees with
     the per-column formatters, for any value in any column, projected from a wider row."""

@@ -17,8 +17,13 @@ def test_doctests() -> None:
 
 
 def test_cells_and_explanations_agree_except_for_blanks() -> None:
-    for value, ctype in [(D("0.07"), ColumnType.PERCENT), (D("12.50"), ColumnType.MONEY), (True, ColumnType.BOOLEAN),
-                         (dt.date(2024, 3, 31), ColumnType.DATE), ("面单", ColumnType.TEXT)]:
+    for value, ctype in [
+        (D("0.07"), ColumnType.PERCENT),
+        (D("12.50"), ColumnType.MONEY),
+        (True, ColumnType.BOOLEAN),
+        (dt.date(2024, 3, 31), ColumnType.DATE),
+        ("面单", ColumnType.TEXT),
+    ]:
         assert format_value(value, ctype) == format_plain(value, ctype)
     assert format_value(None, ColumnType.TEXT) == "" and format_plain(None) == "blank"
 

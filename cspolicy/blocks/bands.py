@@ -99,9 +99,7 @@ class Band:
         for name in ("above", "at_least", "below", "at_most"):
             _check_bound(name, getattr(self, name))
         if self.above is not None and self.at_least is not None:
-            raise BandsError(
-                f"a band has both above ({self.above}) and at_least ({self.at_least}); give one lower bound"
-            )
+            raise BandsError(f"a band has both above ({self.above}) and at_least ({self.at_least}); give one lower bound")
         if self.below is not None and self.at_most is not None:
             raise BandsError(f"a band has both below ({self.below}) and at_most ({self.at_most}); give one upper bound")
 
@@ -222,9 +220,7 @@ class Bands:
         for i, band in enumerate(self.bands):
             lo, hi = band.lower, band.upper
             if lo.value is not None and hi.value is not None and lo.value > hi.value:
-                problems.append(
-                    f"{self._title(i)} has its lower bound {fmt(lo.value)} above its upper bound {fmt(hi.value)}"
-                )
+                problems.append(f"{self._title(i)} has its lower bound {fmt(lo.value)} above its upper bound {fmt(hi.value)}")
             elif not _nonempty(lo, hi):
                 problems.append(f"{self._title(i)} contains no value")
         if problems:

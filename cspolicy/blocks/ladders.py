@@ -96,9 +96,7 @@ class Action:
         if self.amount is None and self.minimum is None:
             raise ScheduleError("a fine needs an amount or a minimum (and usually a maximum)")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
-            raise ScheduleError(
-                f"fine minimum {plain_number(self.minimum)} is above its maximum {plain_number(self.maximum)}"
-            )
+            raise ScheduleError(f"fine minimum {plain_number(self.minimum)} is above its maximum {plain_number(self.maximum)}")
 
     @property
     def range_text(self) -> str:
@@ -265,9 +263,7 @@ class LadderCounter:
         if tally is None:
             tally = self._tallies[(entity, offence.code)] = _Tally()
         if tally.last is not None and day < tally.last:
-            raise ValueError(
-                f"occurrences of {offence.code} for {entity!r} are out of date order: {day} after {tally.last}"
-            )
+            raise ValueError(f"occurrences of {offence.code} for {entity!r} are out of date order: {day} after {tally.last}")
         tally.last = day
         window = offence.ladder.window
         if window.kind == "rolling":

@@ -108,9 +108,7 @@ class Schedule:
             return offence
         close = difflib.get_close_matches(_norm(text), list(self._index), n=1, cutoff=0.6)
         hint = f" (did you mean {self._index[close[0]].title}?)" if close else ""
-        raise UnknownOffence(
-            f"unknown offence {text!r}{hint}", value=text, expected="one of the codes " + ", ".join(self.codes)
-        )
+        raise UnknownOffence(f"unknown offence {text!r}{hint}", value=text, expected="one of the codes " + ", ".join(self.codes))
 
     def gravity_of(self, rung: Rung | None) -> int:
         """0 for no sanction, else 1 + the gravity index of the rung's gravest action."""
@@ -141,9 +139,7 @@ def _grade(order: tuple[str, ...], rung: Rung | None) -> int:
     return 1 + max(order.index(a.kind) for a in rung.actions)
 
 
-def sanction(
-    offence: Offence, occurrence: int, amount: Decimal | None = None, *, schedule: Schedule | None = None
-) -> Decided:
+def sanction(offence: Offence, occurrence: int, amount: Decimal | None = None, *, schedule: Schedule | None = None) -> Decided:
     """Decide the sanction of the ``occurrence``-th occurrence of ``offence``.
 
     ``amount`` is the fine a row gives, if any: a fixed fine must match it (or it is

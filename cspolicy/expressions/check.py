@@ -148,8 +148,7 @@ class Checker:
                 )
             if op in _ORDERING and left.kind not in (Kind.NUMBER, Kind.DATE):
                 raise ExpressionError(
-                    f"'{op}' compares numbers or dates, but {_what(lnode, 'the left side')}"
-                    f" is {describe_kind(left.kind)}",
+                    f"'{op}' compares numbers or dates, but {_what(lnode, 'the left side')} is {describe_kind(left.kind)}",
                     column=node.op_cols[i],
                 )
             self.enum_literal(lnode, right)

@@ -91,8 +91,13 @@ def to_python(
         raise AssertionError(f"unexpected leaf {node!r}")  # pragma: no cover
 
     def call(node: n.Call, args: list[str]) -> str:
-        if (node.func == "present" and kinds is not None and len(node.args) == 1
-                and isinstance(node.args[0], n.Name) and kinds.get(node.args[0].name, Kind.TEXT) is not Kind.TEXT):
+        if (
+            node.func == "present"
+            and kinds is not None
+            and len(node.args) == 1
+            and isinstance(node.args[0], n.Name)
+            and kinds.get(node.args[0].name, Kind.TEXT) is not Kind.TEXT
+        ):
             return f"({args[0]} is not None)"
         return f"{consts.add(impls[node.func])}({', '.join(args)})"
 

@@ -71,8 +71,9 @@ class Expression:
         kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
         return to_python(self.tree, name_of, consts, self._impls, kinds)
 
-    def python_reusing(self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str],
-                       trimmed: frozenset[str] = frozenset()) -> str:
+    def python_reusing(
+        self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str], trimmed: frozenset[str] = frozenset()
+    ) -> str:
         """Like :meth:`python`, but a part of the formula whose code is a key of ``reuse``
         is replaced by the variable named there: ``parcels × (1 + growth + loss) ÷ 4`` reuses
         the exact product an earlier column computed. Only parts evaluated on every path

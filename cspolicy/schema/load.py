@@ -54,11 +54,16 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     errors = exc.errors()
     # A value that may be text or a mapping fails both ways; when it is a mapping, the
     # mapping's own error (an unknown key, say) is the one that helps.
-    mapping_locs = {tuple(_clean_loc(e["loc"]))[:len(_clean_loc(e["loc"]))] for e in errors
-                    if e["type"] != "string_type"}
-    errors = [e for e in errors if not (e["type"] == "string_type" and isinstance(e.get("input"), dict)
-                                        and any(loc[:len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"]))
-                                                for loc in mapping_locs))]
+    mapping_locs = {tuple(_clean_loc(e["loc"]))[: len(_clean_loc(e["loc"]))] for e in errors if e["type"] != "string_type"}
+    errors = [
+        e
+        for e in errors
+        if not (
+            e["type"] == "string_type"
+            and isinstance(e.get("input"), dict)
+            and any(loc[: len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"])) for loc in mapping_locs)
+        )
+    ]
     for err in errors:
         loc = tuple(_clean_loc(err["loc"]))
         ctx = err.get("ctx") or {}
@@ -69,7 +74,7 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
         where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
         msg = err["msg"]
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         expected = _EXPECTED.get(err["type"])
         if err["type"] == "missing":
             msg = f"missing key '{loc[-1]}'" if loc else "missing key"
@@ -89,8 +94,10 @@ def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     """Drop pydantic's union-branch markers (``str``, ``OutputColumn``) from a location."""
     out: list[str | int] = []
     for part in loc:
-        if isinstance(part, str) and (part in ("str", "bool", "OutputColumn", "function-after[_one_kind(), OutputColumn]")
-                                      or part.startswith(("function-", "dict[", "list[", "literal["))):
+        if isinstance(part, str) and (
+            part in ("str", "bool", "OutputColumn", "function-after[_one_kind(), OutputColumn]")
+            or part.startswith(("function-", "dict[", "list[", "literal["))
+        ):
             continue
         out.append(part)
     return out

@@ -18,9 +18,27 @@ from pydantic_core import PydanticCustomError
 from cspolicy.values import ColumnType
 
 __all__ = [
-    "Strict", "Title", "ParamValue", "Parameter", "Column", "Input", "Rounding", "OutputColumn",
-    "Check", "Constraint", "LadderStep", "RankStep", "Output", "BandSpec", "BandsSpec", "FineRange", "OffenceSpec",
-    "ScheduleSpec", "PolicyModel", "NAME_PATTERN", "RULE_ID_PATTERN",
+    "Strict",
+    "Title",
+    "ParamValue",
+    "Parameter",
+    "Column",
+    "Input",
+    "Rounding",
+    "OutputColumn",
+    "Check",
+    "Constraint",
+    "LadderStep",
+    "RankStep",
+    "Output",
+    "BandSpec",
+    "BandsSpec",
+    "FineRange",
+    "OffenceSpec",
+    "ScheduleSpec",
+    "PolicyModel",
+    "NAME_PATTERN",
+    "RULE_ID_PATTERN",
 ]
 
 NAME_PATTERN = r"^[^\W\d_][\w]*$"
@@ -247,7 +265,8 @@ class OffenceSpec(Strict):
         "month", description="Counting window: month, year, ever, 'rolling N days' or {rolling: N}."
     )
     after_last: Literal["repeat", "none"] | None = Field(
-        None, description="After the last rung: repeat it, or none; default repeat unless it includes dismissal.")
+        None, description="After the last rung: repeat it, or none; default repeat unless it includes dismissal."
+    )
     ladder: list[str | dict[str, Any]] = Field(min_length=1)
     note: str | None = None
 

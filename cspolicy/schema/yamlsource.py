@@ -91,9 +91,7 @@ def load_yaml(path: str | os.PathLike[str], *, display_name: str | None = None) 
     try:
         size = os.path.getsize(path)
         if size > MAX_POLICY_BYTES:
-            raise PolicyError(
-                f"file is {size} bytes", file=name, expected=f"a policy file of at most {MAX_POLICY_BYTES} bytes"
-            )
+            raise PolicyError(f"file is {size} bytes", file=name, expected=f"a policy file of at most {MAX_POLICY_BYTES} bytes")
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
@@ -101,9 +99,7 @@ def load_yaml(path: str | os.PathLike[str], *, display_name: str | None = None) 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PolicyError(
-            f"not valid UTF-8 at byte {exc.start}", file=name, expected="a policy file saved as UTF-8"
-        ) from None
+        raise PolicyError(f"not valid UTF-8 at byte {exc.start}", file=name, expected="a policy file saved as UTF-8") from None
     return parse_yaml(text, name)
 
 

@@ -77,9 +77,7 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _EXPONENT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_EXPONENT_NOTE = (
-    " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
-)
+_EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
 
 _NOUN = {ColumnType.INTEGER: "a whole number", ColumnType.DECIMAL: "a number", ColumnType.QUANTITY: "a number"}
 _NOUN |= {ColumnType.MONEY: "an amount of money", ColumnType.PERCENT: "a percentage"}
@@ -328,9 +326,7 @@ def _enum(col: ColumnSpec, on_blank: Converter) -> Converter:
             key = fold(spelling)
             other = table.setdefault(key, canonical)
             if other != canonical:
-                raise PolicyError(
-                    f"enum column '{col.name}': '{spelling}' would match both '{other}' and '{canonical}'"
-                )
+                raise PolicyError(f"enum column '{col.name}': '{spelling}' would match both '{other}' and '{canonical}'")
     expected = "one of: " + ", ".join(col.values)
 
     def convert(cell: str) -> Value:

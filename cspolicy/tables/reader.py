@@ -117,9 +117,7 @@ def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
                 break
             offset += len(line)
     if encoding in ("utf-8", "utf-8-sig"):
-        return DataError(
-            f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name
-        )
+        return DataError(f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name)
     label = encoding.upper().replace("_", "-")
     return DataError(f"not valid {label} {where}; check the file's encoding, e.g. try --encoding utf-8", file=name)
 
@@ -365,9 +363,7 @@ def read_table(
     except csv.Error as exc:
         raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
     if not "".join(header).strip():
-        raise DataError(
-            "the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1"
-        )
+        raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
     header_map, ignored = _match_headers(spec, header, name)
     headers = [h.strip() for h in header]
     return Table(spec, path_text, name, chosen, size, headers, header_map, ignored, errors, progress)

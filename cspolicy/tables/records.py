@@ -34,13 +34,13 @@ def _as_text(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     if isinstance(raw, float):
-        raise CellError(f"{raw!r} is a float, which is binary and inexact",
-                        "text such as '12.5' or a decimal.Decimal")
+        raise CellError(f"{raw!r} is a float, which is binary and inexact", "text such as '12.5' or a decimal.Decimal")
     raise CellError(f"{raw!r} is a {type(raw).__name__}", "text, a Decimal, an int, a date or a bool")
 
 
-def read_records(records: Iterable[Mapping[str, Any]], spec: TableSpec, *, name: str,
-                 errors: ErrorCollector) -> Iterator[tuple[int, tuple[Value, ...]]]:
+def read_records(
+    records: Iterable[Mapping[str, Any]], spec: TableSpec, *, name: str, errors: ErrorCollector
+) -> Iterator[tuple[int, tuple[Value, ...]]]:
     """Typed rows from dicts keyed by column name; row numbers count as in a CSV (first = 2).
 
     Bad values are added to ``errors`` (their row is skipped), like the CSV reader does.
@@ -53,8 +53,16 @@ def read_records(records: Iterable[Mapping[str, Any]], spec: TableSpec, *, name:
             try:
                 row.append(conv(_as_text(raw)))
             except CellError as exc:
-                errors.add(DataError(f"column '{col.name}': {exc.message}", file=name, row=rowno, column=col.name,
-                                     value=None if raw is None else str(raw), expected=exc.expected))
+                errors.add(
+                    DataError(
+                        f"column '{col.name}': {exc.message}",
+                        file=name,
+                        row=rowno,
+                        column=col.name,
+                        value=None if raw is None else str(raw),
+                        expected=exc.expected,
+                    )
+                )
                 break
         else:
             yield rowno, tuple(row)

@@ -94,8 +94,7 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
         ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
         lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]
         if blank_ok:
-            lines += ["    if not c or c.isspace():  # blank: the default, with no exception", f"        {v} = {b}",
-                      "    else:"]
+            lines += ["    if not c or c.isspace():  # blank: the default, with no exception", f"        {v} = {b}", "    else:"]
         pad = "        " if blank_ok else "    "
         lines += [
             f"{pad}{v} = {k}(c)  # validates; raises the CellError",

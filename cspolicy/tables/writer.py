@@ -138,9 +138,11 @@ class CsvSink:
         source = f"def _row(r):\n    _write(({', '.join(cells)},))\n"
         return define(source, namespace, "csv row writer")["_row"]  # type: ignore[no-any-return]
 
-    def cell_code(self, refs: Sequence[str],
-                  plain: Sequence[Decimal | tuple[Decimal] | str | None] | None = None,
-                  ) -> tuple[list[str], dict[str, object]]:
+    def cell_code(
+        self,
+        refs: Sequence[str],
+        plain: Sequence[Decimal | tuple[Decimal] | str | None] | None = None,
+    ) -> tuple[list[str], dict[str, object]]:
         """Python expressions giving each column's CSV text from the value named by
         ``refs[j]`` (``r[3]``, ``c3``), and the names they use (``_f…``, ``_str``, ``_D``):
         the writing part of generated row functions. Temporaries are ``v`` and ``t``.
@@ -179,8 +181,10 @@ class CsvSink:
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
                 # an exponent or is negative (-0 too): those go to the formatter.
-                cells.append(f"('' if (v := {ref}) is None else t if v.__class__ is _D "
-                             f"and 'E' not in (t := _str(v)) and t[0] != '-' else _f{j}(v))")
+                cells.append(
+                    f"('' if (v := {ref}) is None else t if v.__class__ is _D "
+                    f"and 'E' not in (t := _str(v)) and t[0] != '-' else _f{j}(v))"
+                )
             else:
                 cells.append(f"_f{j}({ref})")
         return cells, namespace
@@ -348,9 +352,7 @@ class AtomicFiles:
         self._pending.append(pending)
         return pending.stream
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if exc_type is not None:
             self.discard()
             return
