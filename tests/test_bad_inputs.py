@@ -4,323 +4,34 @@ Every case runs the real CLI in a scratch directory and asserts the exit code, t
 on stderr (with ``file:row:column`` for data and ``file:line`` for policies), an empty
 stdout, no traceback, and that no output file appeared (``-o out.json`` is added to every
 ``run`` that does not choose its own ``-o``).
+
+The cases live in ``tests/bad_cases/``, one module per area, each with a ``CASES`` list.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 import re
 import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
 
+import bad_cases
 import pytest
+from bad_cases.common import HEADER, Case, many_bad
 
 from cspolicy.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
-BASE = (REPO / "policies" / "materials-order.yaml").read_text(encoding="utf-8")
-HEADER = "站点,物料,上月实际票数,增长率,申请数量,超额理由\n"
-GOOD = HEADER + "A站,面单,10000,15%,,\n"
-WEEKLY_EXPR = "        expr: parcels × (1 + growth + loss) ÷ 4\n"
+
+def _collect() -> list[Case]:
+    cases: list[Case] = []
+    for info in sorted(pkgutil.iter_modules(bad_cases.__path__), key=lambda m: m.name):
+        if info.name != "common":
+            cases += importlib.import_module(f"bad_cases.{info.name}").CASES
+    return cases
 
 
-@dataclass
-class Case:
-    id: str
-    args: list[str]
-    code: int
-    messages: list[str]
-    files: dict[str, str | bytes] = field(default_factory=dict)
-    pattern: str | None = None  # a regex that must match stderr
-    lines: int | None = None  # exact number of lines on stderr
-    add_output: bool = True  # add -o out.json to a run that has no -o
-
-
-def csv_case(
-    id: str, body: str | bytes, messages: list[str], *, lines: int | None = 1, code: int = 1, extra: tuple[str, ...] = ()
-) -> Case:
-    return Case(id, ["run", "materials-order", "stations.csv", *extra], code, messages, files={"stations.csv": body}, lines=lines)
-
-
-def edit(old: str, new: str, text: str = BASE) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
-ANY_LINE = "<any line>"
-
-
-def line_of(text: str, marker: str) -> int:
-    (number,) = [n for n, line in enumerate(text.splitlines(), 1) if marker in line][:1]
-    return number
-
-
-def policy_case(id: str, text: str | bytes, messages: list[str], marker: str | None) -> Case:
-    """A broken policy copy ``bad.yaml``; ``marker`` is text on the line the error must name
-    (ANY_LINE: some line; None: the error has no line, e.g. the file is too big)."""
-    if marker is None:
-        pattern = r"bad\.yaml: "
-    elif marker is ANY_LINE:
-        pattern = r"bad\.yaml:\d+(:\d+)?: "
-    else:
-        pattern = rf"bad\.yaml:{line_of(str(text), marker)}(:\d+)?: "
-    return Case(
-        id,
-        ["run", "bad.yaml", "stations.csv"],
-        2,
-        messages,
-        files={"bad.yaml": text, "stations.csv": GOOD},
-        pattern=pattern,
-        lines=1,
-    )
-
-
-def laughs() -> str:
-    """Nine levels of nine aliases each (9**9 strings if expanded), then the policy."""
-    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 10)]
-    return "\n".join(lines) + "\n" + BASE
-
-
-many_bad = HEADER + "A站,面单,abc,15%,,\nB站,面单,100,x,,\nC站,面单,100,15%,-3,\n"
-sixty_bad = HEADER + "".join(f"S{i},面单,x{i},15%,,\n" for i in range(60))
-late_gb = (HEADER + "".join(f"S{i},面单,{i},15%,,\n" for i in range(5000))).encode("utf-8") + "Z站,面单,1,15%,,\n".encode(
-    "gb18030"
-)
-
-CASES = [
-    # --- CSV cells and files (exit 1) -------------------------------------------------------
-    csv_case(
-        "parcels-abc",
-        HEADER + "A站,面单,10000,15%,,\nB站,面单,abc,15%,,\n",
-        ["stations.csv:3:上月实际票数", "'abc' is not a whole number"],
-    ),
-    csv_case(
-        "parcels-fraction", HEADER + "A站,面单,12.5,15%,,\n", ["stations.csv:2:上月实际票数", "'12.5' is not a whole number"]
-    ),
-    csv_case("parcels-negative", HEADER + "A站,面单,-5,15%,,\n", ["stations.csv:2:上月实际票数", "'-5' is below the minimum 0"]),
-    csv_case("growth-bare-15", HEADER + "A站,面单,100,15,,\n", ["stations.csv:2:增长率", "'15'", "write 15%"]),
-    csv_case("growth-abc-percent", HEADER + "A站,面单,100,abc%,,\n", ["stations.csv:2:增长率", "'abc%' is not a percentage"]),
-    csv_case("requested-negative", HEADER + "A站,面单,100,15%,-1,\n", ["stations.csv:2:申请数量", "below the minimum 0"]),
-    csv_case("parcels-blank", HEADER + "A站,面单,,15%,,\n", ["stations.csv:2:上月实际票数", "blank"]),
-    csv_case("station-blank", HEADER + ",面单,100,15%,,\n", ["stations.csv:2:站点", "blank"]),
-    csv_case(
-        "several-bad-cells",
-        many_bad,
-        ["stations.csv:2:上月实际票数", "stations.csv:3:增长率", "stations.csv:4:申请数量"],
-        lines=3,
-    ),
-    csv_case(
-        "error-limit-50",
-        sixty_bad,
-        ["stations.csv:2:上月实际票数", "stations.csv:51:上月实际票数", "… and 10 more errors not shown"],
-        lines=51,
-    ),
-    csv_case(
-        "missing-column",
-        "站点,物料,增长率\nA站,面单,15%\n",
-        ["stations.csv:1", "missing required column 'parcels'", "票数", "上月实际票数", "actual parcels"],
-    ),
-    csv_case(
-        "duplicate-header",
-        "站点,物料,票数,上月实际票数,增长率\nA站,面单,1,1,15%\n",
-        ["stations.csv:1", "'票数'", "'上月实际票数'", "both name column 'parcels'"],
-    ),
-    csv_case("empty-file", "", ["stations.csv", "the file is empty"]),
-    csv_case("bom-only-file", "\ufeff", ["stations.csv", "the file is empty"]),
-    csv_case("blank-first-row", "\n\n", ["stations.csv", "empty"]),
-    csv_case("utf-16", b"\xff\xfe\x00", ["stations.csv", "UTF-16", "CSV UTF-8"]),
-    csv_case("neither-utf8-nor-gb18030", b"a,b\n\xff\xfe\xff\n", ["neither UTF-8 nor GB18030", "--encoding"]),
-    csv_case("bad-bytes-after-64k", late_gb, ["stations.csv", "not valid UTF-8 at row 5002", "--encoding gb18030"]),
-    csv_case("short-row", HEADER + "A站,面单,100\n", ["stations.csv:2", "row has 3 cells, the header has 6"]),
-    csv_case("extra-cell", HEADER + "A站,面单,100,15%,,,surplus\n", ["stations.csv:2", "row has 7 cells"]),
-    csv_case("unbalanced-quote", HEADER + 'A站,"面单,100,15%,,\n', ["stations.csv:2", "cells"]),
-    csv_case("unknown-encoding", GOOD, ["unknown encoding 'nosuch'"], code=2, extra=("--encoding", "nosuch")),
-    Case("missing-input-file", ["run", "materials-order", "nosuch.csv"], 1, ["nosuch.csv", "cannot read the file"], lines=1),
-    Case(
-        "input-is-a-directory",
-        ["run", "materials-order", "adir"],
-        1,
-        ["adir", "cannot read the file"],
-        files={"adir/keep.txt": ""},
-        lines=1,
-    ),
-    # --- policies (exit 2, file:line) -------------------------------------------------------
-    policy_case("yaml-syntax", edit("family: materials\n", "family: materials: x\n"), ["YAML syntax"], "family: materials: x"),
-    policy_case(
-        "duplicate-key",
-        edit("family: materials\n", "family: materials\nfamily: other\n"),
-        ["duplicate key 'family'"],
-        "family: other",
-    ),
-    policy_case(
-        "unknown-key",
-        edit("aliases: [票数, 上月实际票数, 实际票数, actual parcels]", "alias: [票数]"),
-        ["unknown key 'alias'", "did you mean 'aliases'"],
-        "alias: [票数]",
-    ),
-    policy_case(
-        "unknown-column-type",
-        edit("      parcels:\n        type: integer", "      parcels:\n        type: integr"),
-        ["type", "'integer'"],
-        "type: integr",
-    ),
-    policy_case(
-        "formula-unknown-name",
-        edit(WEEKLY_EXPR, "        expr: parcels × (1 + growth + los) ÷ 4\n"),
-        ["unknown name 'los'", "did you mean 'loss'"],
-        "+ los)",
-    ),
-    policy_case("formula-type-error", edit(WEEKLY_EXPR, "        expr: \"'a' + 1\"\n"), ["'+' needs numbers"], "'a' + 1"),
-    policy_case(
-        "formula-import", edit(WEEKLY_EXPR, "        expr: __import__('os')\n"), ["not allowed", "__import__"], "__import__"
-    ),
-    policy_case("formula-dunder-class", edit(WEEKLY_EXPR, "        expr: ().__class__\n"), ["not allowed"], "__class__"),
-    policy_case("formula-huge-power", edit(WEEKLY_EXPR, "        expr: 9**9**9\n"), ["'**'"], "9**9**9"),
-    policy_case(
-        "formula-10000-parens",
-        edit(WEEKLY_EXPR, "        expr: " + "(" * 10000 + "1" + ")" * 10000 + "\n"),
-        ["weekly_qty"],
-        "expr: ((((",
-    ),
-    policy_case(
-        "formula-300-parens",
-        edit(WEEKLY_EXPR, "        expr: " + "(" * 300 + "1" + ")" * 300 + "\n"),
-        ["nested too deeply"],
-        "expr: ((((",
-    ),
-    policy_case("formula-deep-unary", edit(WEEKLY_EXPR, "        expr: " + "-" * 1500 + "1\n"), ["too complex"], "expr: ----"),
-    policy_case("formula-modulo", edit(WEEKLY_EXPR, "        expr: parcels % 2\n"), ["modulo"], "parcels % 2"),
-    policy_case(
-        "formula-attribute",
-        edit(WEEKLY_EXPR, "        expr: parcels.real\n"),
-        ["attribute access is not allowed"],
-        "parcels.real",
-    ),
-    policy_case("formula-call-open", edit(WEEKLY_EXPR, "        expr: open('x')\n"), ["'open' is not a function"], "open('x')"),
-    policy_case(
-        "parameter-value-abc",
-        edit("        value: 7%", "        value: abc"),
-        ["parameter 'loss'", "'abc' is not a percentage"],
-        "value: abc",
-    ),
-    policy_case(
-        "parameter-value-out-of-range",
-        edit("        value: 7%", "        value: 200%"),
-        ["parameter 'loss'", "above the maximum 100%"],
-        "value: 200%",
-    ),
-    policy_case(
-        "parameter-from-month-13",
-        edit("      - from: 2020-01-01\n        value: 7%", "      - from: 2020-13-01\n        value: 7%"),
-        ["'2020-13-01' is not a date"],
-        "from: 2020-13-01",
-    ),
-    policy_case("too-many-aliases", laughs(), ["YAML aliases"], ANY_LINE),
-    policy_case("file-over-1-mib", BASE + "#" + "x" * (1024 * 1024) + "\n", ["1048576"], None),
-    policy_case(
-        "rule-not-listed",
-        edit(
-            "        label: approved quantity\n        rule: R-MT-3\n", "        label: approved quantity\n        rule: R-MT-9\n"
-        ),
-        ["'R-MT-9' is not listed under 'rules'"],
-        "rule: R-MT-9",
-    ),
-    policy_case("output-from-nowhere", edit("    from: orders\n", "    from: nosuch\n"), ["'nosuch'"], "from: nosuch"),
-    policy_case(
-        "merge-key", "x: &x {a: 1}\n" + edit("family: materials\n", "family: materials\n<<: *x\n"), ["merge keys"], "<<: *x"
-    ),
-    policy_case("empty-policy", "", ["empty"], None),
-    policy_case("policy-not-utf8", BASE.encode("gb18030"), ["not valid UTF-8"], None),
-    # --- usage (exit 2) ---------------------------------------------------------------------
-    Case(
-        "unknown-policy",
-        ["run", "materials-ordr", "stations.csv"],
-        2,
-        ["no policy named 'materials-ordr'", "did you mean 'materials-order'"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "two-files-one-input",
-        ["run", "materials-order", "stations.csv", "other.csv"],
-        2,
-        ["input 'stations' given twice"],
-        files={"stations.csv": GOOD, "other.csv": GOOD},
-    ),
-    Case(
-        "named-input-twice",
-        ["run", "materials-order", "stations=stations.csv", "stations=other.csv"],
-        2,
-        ["input 'stations' given twice"],
-        files={"stations.csv": GOOD, "other.csv": GOOD},
-    ),
-    Case(
-        "period-month-13",
-        ["run", "materials-order", "stations.csv", "--period", "2024-13"],
-        2,
-        ["--period", "'2024-13'", "YYYY-MM"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "as-of-feb-30",
-        ["run", "materials-order", "stations.csv", "--as-of", "2024-02-30"],
-        2,
-        ["--as-of", "'2024-02-30' is not a date"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "csv-file-two-outputs",
-        ["run", "materials-order", "stations.csv", "-o", "x.csv"],
-        2,
-        ["one CSV file holds one output", "--only"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "csv-stdout-two-outputs",
-        ["run", "materials-order", "stations.csv", "--format", "csv"],
-        2,
-        ["CSV on stdout holds one output"],
-        files={"stations.csv": GOOD},
-        add_output=False,
-    ),
-    Case(
-        "table-to-a-file",
-        ["run", "materials-order", "stations.csv", "--format", "table", "-o", "outdir"],
-        2,
-        ["--format table"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "unknown-only",
-        ["run", "materials-order", "stations.csv", "--only", "nosuch"],
-        2,
-        ["no output named 'nosuch'", "orders, materials"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "set-without-equals",
-        ["run", "materials-order", "stations.csv", "--set", "loss"],
-        2,
-        ["NAME=VALUE"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "set-bad-percent",
-        ["run", "materials-order", "stations.csv", "--set", "loss=abc"],
-        2,
-        ["--set loss=abc", "not a percentage"],
-        files={"stations.csv": GOOD},
-    ),
-    Case(
-        "as-of-before-first-value",
-        ["run", "materials-order", "stations.csv", "--as-of", "1999-01-01"],
-        2,
-        ["parameter 'loss' has no value in force on 1999-01-01"],
-        files={"stations.csv": GOOD},
-    ),
-    Case("check-unknown-policy", ["check", "nosuch.yaml"], 2, ["no policy named 'nosuch.yaml'"]),
-]
+CASES = _collect()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -1,0 +1,1 @@
+"""The bad-input catalogue, one module of cases per area (see common.py)."""
