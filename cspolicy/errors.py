@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-__all__ = ["CspolicyError", "PolicyError", "UsageError", "DataError", "DataErrors", "ErrorCollector"]
+__all__ = [
+    "CspolicyError",
+    "PolicyError",
+    "UsageError",
+    "DataError",
+    "DataErrors",
+    "ErrorCollector",
+    "EnvironmentFailure",
+]
 
 
 class CspolicyError(Exception):
@@ -72,6 +80,21 @@ class PolicyError(CspolicyError):
 
 class UsageError(PolicyError):
     """The command line or a library call was used wrongly (exit code 2)."""
+
+
+class EnvironmentFailure(CspolicyError):
+    """The machine, not the policy or the data, stopped the run (exit code 3).
+
+    An output path that is missing, not writable or a directory where a file should go, a
+    full disk, a closed standard output. The message names the path and what to do.
+    """
+
+    exit_code: ClassVar[int] = 3
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
 
 
 class DataError(CspolicyError):
