@@ -242,7 +242,7 @@ def test_parts_of_a_moment() -> None:
     moment = dt.datetime(2025, 3, 1, 9, 59, 59)
     assert hour_of_day(moment) == 9
     assert iso_weekday(moment) == 6  # 2025-03-01 is a Saturday
-    assert iso_week(moment) == "2025-W09"  # week 1 starts Monday 2024-12-30; 03-01 is day 61 of 2025 → (61 + 1 − 1) // 7 + 1 = 9
+    assert iso_week(moment) == "2025-W09"  # week 1 starts Monday 2024-12-30; 03-01 is 2 + 59 = 61 days later → 61 // 7 + 1 = 9
     assert iso_week(d(2024, 12, 30)) == "2025-W01"
     assert iso_week(d(2021, 1, 3)) == "2020-W53"
 
