@@ -176,6 +176,7 @@ def prepare(
             sort_key=make_sort_key(plan, sort_by) if sort_by else None,
             batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
             message_values=message_values,
+            values={**values, **run_values},
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
