@@ -224,9 +224,10 @@ class _Lenient(dict[str, Value]):
         return None
 
 
-def _formula(label: str, expr: Expression, env: Mapping[str, Value]) -> str:
+def _formula(label: str, expr: Expression, env: Mapping[str, Value], *, condition: bool = False) -> str:
     blank = sorted(n for n in expr.names if n in env and env[n] is None)
-    return f"{label} = {' '.join(expr.text.split())}" + (f" (blank: {', '.join(blank)})" if blank else "")
+    text = " ".join(expr.text.split())
+    return (f"{label} ({text})" if condition else f"{label} = {text}") + (f" (blank: {', '.join(blank)})" if blank else "")
 
 
 def _locate(
@@ -265,7 +266,7 @@ def _locate_check(plan: OutputPlan, env: Mapping[str, Value], exc: BaseException
         try:
             chk.expression.evaluate(scope)
         except ROW_ERRORS as failed:
-            return _formula(f"check '{chk.message}'", chk.expression, scope), why(failed)
+            return _formula(f"check '{chk.message}'", chk.expression, scope, condition=True), why(failed)
     return f"output '{plan.name}'", why(exc)
 
 

@@ -207,7 +207,8 @@ def environment_failure(exc: OSError, path: str | os.PathLike[str] | None = None
     'out/orders.csv: no space left on the disk; free some space or write somewhere else'
     """
     words = _OS_WORDS.get(exc.errno or 0) or (exc.strerror or str(exc) or type(exc).__name__)
-    where = path if path is not None else exc.filename
+    # a rename names its destination second: that is the path the person chose
+    where = path if path is not None else exc.filename2 if exc.filename2 is not None else exc.filename
     if isinstance(where, (bytes, os.PathLike)):
         where = os.fsdecode(where)
     return EnvironmentFailure(words, path=None if where is None else str(where))

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.codegen import compile_output
-from cspolicy.engine import Node, Origin, make_sort_key
-from cspolicy.errors import ErrorCollector, UsageError
+from cspolicy.engine import ROW_ERRORS, Node, Origin, make_sort_key, why
+from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
@@ -185,11 +185,18 @@ def prepare(
     except LookupError as exc:
         raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
     values = {n: p.value for n, p in params.items()}
-    for expr, message, _line in policy.constraints:
-        if expr.evaluate({**values, "period": None, "as_of": settings.effective_date}) is not True:
-            shown = ", ".join(
-                f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values))
-            )
+    for expr, message, line in policy.constraints:
+        shown = ", ".join(f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values)))
+        try:
+            holds = expr.evaluate({**values, "period": None, "as_of": settings.effective_date})
+        except ROW_ERRORS as exc:
+            raise PolicyError(
+                f"constraint {' '.join(expr.text.split())}: {why(exc)} with these parameter values ({shown})",
+                file=policy.file,
+                line=line,
+                expected="a constraint defined for every value its parameters may take",
+            ) from None
+        if holds is not True:
             raise UsageError(
                 f"the parameters break a constraint of {policy.file}: {message} ({shown})",
                 expected=f"values for which {expr.text} holds",

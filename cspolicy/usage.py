@@ -54,10 +54,11 @@ def resolve_region(policy: Policy, region: str | None) -> tuple[str | None, Mapp
     known = {fold(r): r for r in reversed(policy_regions(policy))}  # first spelling wins
     chosen = known.get(fold(region))
     if chosen is None:
+        shown = region if region.strip() else repr(region)
         if not known:
-            raise UsageError(f"--region {region}: policy '{policy.name}' has no regional values", expected="no --region")
+            raise UsageError(f"--region {shown}: policy '{policy.name}' has no regional values", expected="no --region")
         raise UsageError(
-            f"--region {region}: policy '{policy.name}' knows no region '{region}'{did_you_mean(region, known)}",
+            f"--region {shown}: policy '{policy.name}' knows no region '{region}'{did_you_mean(region, known)}",
             expected=f"one of: {', '.join(policy_regions(policy))} (letter case, width and spaces ignored), "
             "or no --region for the general values",
         )
