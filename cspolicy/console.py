@@ -155,7 +155,10 @@ def _stdout_failure(exc: OSError) -> BaseException:
 
 def silence_stdout() -> None:
     """Point file descriptor 1 at the null device, as the Python documentation advises after
-    a broken pipe, so that flushing what is left when the process exits cannot fail."""
+    a broken pipe, so that flushing what is left when the process exits cannot fail. Only for
+    the standard output :func:`guard_streams` set up (never a test harness's)."""
+    if not isinstance(sys.stdout, _Stdout):
+        return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
