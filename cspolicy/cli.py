@@ -58,7 +58,7 @@ _EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="cspolicy")
-@click.option("--debug", is_flag=True, help="Show a traceback for errors too.")
+@click.option("--debug", is_flag=True, help="Print the traceback of an error too (the exit code stays the same).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Policy-as-code for customer-service departments.
@@ -238,10 +238,11 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     Ctrl-C (130) and SIGTERM (143) at any moment, a closed pipe, an unwritable standard
     output. ``python -m cspolicy`` also covers Ctrl-C while the modules are imported.
     """
-    argv = list(sys.argv[1:] if args is None else args)
-    debug = "--debug" in argv[: next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))]
     code: int
+    debug = False
     try:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))]
         install_signal_handlers()
         guard_streams()
         try:
