@@ -312,7 +312,6 @@ _DECIMAL_WORDS: tuple[tuple[type[decimal.DecimalException], str], ...] = (
     (decimal.DivisionByZero, "division by zero"),
     (decimal.DivisionImpossible, f"a number too large (a whole-number quotient of more than {CONTEXT.prec} digits)"),
     (decimal.Overflow, f"a number too large (above 10^{CONTEXT.Emax})"),
-    (decimal.Underflow, f"a number too small (below 10^{CONTEXT.Emin})"),
     (decimal.ConversionSyntax, "not a number"),
     (decimal.InvalidOperation, f"a number too large to round ({CONTEXT.prec} digits at most), or an undefined result"),
 )
