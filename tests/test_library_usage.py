@@ -75,11 +75,13 @@ def test_a_nan_in_a_required_column_is_a_blank_cell(materials):
         evaluate(materials, {"stations": [{**ROW, "parcels": float("nan")}]})
 
 
+MATERIALS = load_policy("materials-order")
+
+
 @given(st.floats(allow_nan=False))
 def test_other_floats_stay_refused(value):
-    policy = load_policy("materials-order")
     with pytest.raises(DataError, match="is a float, which is binary and inexact"):
-        evaluate(policy, {"stations": [{**ROW, "parcels": value}]})
+        evaluate(MATERIALS, {"stations": [{**ROW, "parcels": value}]})
 
 
 # --- Results.explain ------------------------------------------------------------------------------
