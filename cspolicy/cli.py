@@ -1,9 +1,10 @@
 """The ``cspolicy`` command line: thin wrappers over the library.
 
 Each command parses its options, calls one public library function and prints the result.
-All errors from the library pass through one choke point, :class:`_Group.invoke`, which
-prints ``Error: …`` on stderr and exits 1 for rejected data or 2 for a bad policy or usage,
-never with a traceback (``--debug`` shows one).
+Whatever ends a command passes through one choke point, :class:`_Group.invoke` (and
+:func:`main` around it, for what happens before and after a command), which prints one line
+``Error: …`` on stderr and exits with a code a script can rely on (see
+:data:`cspolicy.console.EXIT_CODES`), never with a traceback (``--debug`` shows one).
 """
 
 from __future__ import annotations
@@ -12,30 +13,52 @@ import datetime as dt
 import json
 import sys
 import time
-from typing import Any
+import traceback
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 
 from cspolicy import __version__
-from cspolicy.errors import CspolicyError
+from cspolicy.console import BROKEN_PIPE, EXIT_CODES, failure, guard_streams, install_signal_handlers, printable, silence_stdout
 
 __all__ = ["main", "cli"]
+
+
+def _report(exc: BaseException, debug: bool) -> int:
+    """The choke point: say what ended the command in one line (a traceback first with
+    ``--debug``) and return its exit code."""
+    code, message = failure(exc)
+    if code == BROKEN_PIPE:
+        silence_stdout()
+    elif debug:
+        traceback.print_exception(exc)
+    if message is not None:
+        try:
+            click.echo(printable(f"Error: {message}"), err=True)
+        except (OSError, ValueError):  # standard error itself is gone: the exit code still says it
+            pass
+    return code
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except CspolicyError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise  # click's own usage errors (exit 2) and exits
+        except click.Abort as exc:  # click turns Ctrl-C during a prompt into Abort
+            ctx.exit(_report(KeyboardInterrupt() if exc.__context__ is None else exc.__context__, False))
+        except BaseException as exc:
+            ctx.exit(_report(exc, bool(ctx.obj and ctx.obj.get("debug"))))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+_EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="cspolicy")
-@click.option("--debug", is_flag=True, help="Show a traceback for errors too.")
+@click.option("--debug", is_flag=True, help="Print the traceback of an error too (the exit code stays the same).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Policy-as-code for customer-service departments.
@@ -130,7 +153,11 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     metavar="YYYY-MM-DD",
     help="Date whose parameter values apply (default: first day of --period, else today).",
 )
-@click.option("--region", metavar="REGION", help="Region whose parameter values apply.")
+@click.option(
+    "--region",
+    metavar="REGION",
+    help="Region whose parameter values apply: one the policy names (letter case, full-width and spaces ignored).",
+)
 @click.option(
     "--set",
     "sets",
@@ -204,6 +231,31 @@ def run(
             bar.__exit__(None, None, None)
 
 
-def main() -> None:
-    """Console entry point."""
-    cli(prog_name="cspolicy")
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Console entry point: run one command and exit with its code (see ``cspolicy --help``).
+
+    Everything a command can end with is caught here or in the group's choke point: errors,
+    Ctrl-C (130) and SIGTERM (143) at any moment, a closed pipe, an unwritable standard
+    output. ``python -m cspolicy`` also covers Ctrl-C while the modules are imported.
+    """
+    code: int
+    debug = False
+    try:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))]
+        install_signal_handlers()
+        guard_streams()
+        try:
+            result = cli.main(args=argv, prog_name="cspolicy", standalone_mode=False)
+        except click.ClickException as exc:  # usage errors, shown as click shows them
+            exc.show()
+            result = exc.exit_code
+        except click.Abort as exc:
+            raise KeyboardInterrupt from exc
+        code = result if isinstance(result, int) else 0
+        sys.stdout.flush()  # a full disk or a closed pipe shows here for a short output
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    except BaseException as exc:
+        code = _report(exc, debug)
+    sys.exit(code)

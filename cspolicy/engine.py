@@ -9,15 +9,17 @@ sorting spills to temporary files beyond a fixed number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import decimal
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks import ExternalSorter, Grouper, sort_key
 from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
-from cspolicy.expressions import RUNTIME_ERRORS
-from cspolicy.plan import OutputPlan
+from cspolicy.expressions import RUNTIME_ERRORS, Expression
+from cspolicy.money import CONTEXT, round_to
+from cspolicy.plan import ColumnPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.values import Value
 
@@ -51,11 +53,13 @@ class Node:
     count: int = 0
     children: list[Node] = field(default_factory=list)
     step: Callable[[Row, Origin], Row | None] | None = None
-    batch: Callable[[list[tuple[Row, Origin]]], list[Row]] | None = None
+    batch: Callable[[list[tuple[Row, Origin]], str], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
     explain_group: Callable[[Node, Row, Row], None] | None = None
     message_values: dict[str, str] = field(default_factory=dict)
+    #: This run's parameter values and run values (period, as_of), to replay a failed row.
+    values: dict[str, Value] = field(default_factory=dict)
     #: The header each source column has in its file (for ``file:row:column`` messages).
     headers: dict[str, str] = field(default_factory=dict)
     _grouper: Grouper | None = None
@@ -130,9 +134,8 @@ class Node:
         try:
             vals, bys = self.fns.agg(row)
         except ROW_ERRORS as exc:
-            self.errors.add(
-                DataError(f"output '{self.plan.name}': cannot aggregate this row: {_why(exc)}", file=self.file, row=origin)
-            )
+            where, why = _locate_aggregate(self.plan, self.values, row, exc)
+            self.errors.add(DataError(f"{where}: cannot aggregate this row: {why}", file=self.file, row=origin or None))
             return
         self._grouper.add(key, vals, bys)
 
@@ -142,8 +145,10 @@ class Node:
             rows = self._buffer
             self._buffer = None
             if not self.errors:
-                for (row, origin), values in zip(rows, self.batch(rows), strict=True):
-                    self._row(row, origin, values)
+                batch = self.batch(rows, self.file)
+                if not self.errors:  # a row the batch could not place was reported instead
+                    for (row, origin), values in zip(rows, batch, strict=True):
+                        self._row(row, origin, values)
         elif self._sorted is not None:
             sorter, self._sorted = self._sorted, None
             with sorter:
@@ -159,7 +164,9 @@ class Node:
                     out = self.fns.post(key, results)
                 except ROW_ERRORS as exc:
                     label = " / ".join("" if k is None else str(k) for k in key) or "the total"
-                    self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {_why(exc)}"))
+                    env = {**self.values, **dict(zip(self.plan.group_by or (), key))}
+                    where, why = _locate(self.plan, env, self.plan.columns, exc, results)
+                    self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {where}: {why}", file=self.file))
                     continue
                 if self.explain_group is not None:
                     self.explain_group(self, key, out)
@@ -189,10 +196,12 @@ class Node:
         return DataError(msg, file=self.file, row=origin or None, column=column, value=value)
 
     def _runtime_error(self, exc: BaseException, origin: Origin, row: Row, x: Row, in_checks: bool = False) -> DataError:
-        from cspolicy.trace import locate_failure
-
-        where = locate_failure(self.plan, row, x, in_checks)
-        return DataError(f"{where}: {_why(exc)}", file=self.file, row=origin or None)
+        env = {**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row)), **dict(zip(self.plan.step_names, x))}
+        if in_checks:
+            where, why = _locate_check(self.plan, env, exc)
+        else:
+            where, why = _locate(self.plan, env, self.plan.columns, exc)
+        return DataError(f"{where}: {why}", file=self.file, row=origin or None)
 
 
 def _fill(message: str, values: dict[str, str]) -> str:
@@ -202,18 +211,110 @@ def _fill(message: str, values: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), message)
 
 
-def _why(exc: BaseException) -> str:
-    import decimal
+# -- naming the formula that failed ---------------------------------------------------------
+#
+# The generated code computes a whole row in one function, so an exception does not say
+# which column raised it. A failed row is rare: it is replayed column by column with the
+# formula interpreter (the reference semantics the generated code agrees with), with the
+# run's parameter values and each earlier column's rounded value, exactly as computed.
 
-    if isinstance(exc, decimal.DivisionByZero):
-        return "division by zero"
-    if isinstance(exc, TypeError):
-        return "a blank value was used in arithmetic (give a value, or guard it with present()/coalesce())"
+
+class _Lenient(dict[str, Value]):
+    def __missing__(self, key: str) -> Value:
+        return None
+
+
+def _formula(label: str, expr: Expression, env: Mapping[str, Value], *, condition: bool = False) -> str:
+    blank = sorted(n for n in expr.names if n in env and env[n] is None)
+    text = " ".join(expr.text.split())
+    return (f"{label} ({text})" if condition else f"{label} = {text}") + (f" (blank: {', '.join(blank)})" if blank else "")
+
+
+def _locate(
+    plan: OutputPlan,
+    env: Mapping[str, Value],
+    columns: Sequence[ColumnPlan],
+    exc: BaseException,
+    aggregates: Sequence[Value] = (),
+) -> tuple[str, str]:
+    """(the failing column and formula, why) for a row or group whose columns failed."""
+    scope = _Lenient(env)
+    slot = 0
+    for c in columns:
+        label = f"column '{c.name}'"
+        if c.agg is not None:
+            value = aggregates[slot] if slot < len(aggregates) else None
+            slot += 1
+        else:
+            assert c.expression is not None
+            try:
+                value = c.expression.evaluate(scope)
+            except ROW_ERRORS as failed:
+                return _formula(label, c.expression, scope), why(failed)
+        if c.rounding is not None and c.ctype.kind.value == "number" and value is not None:
+            try:
+                value = round_to(value, *c.rounding)  # type: ignore[arg-type]
+            except ROW_ERRORS as failed:
+                return label, why(failed, rounding=c.rounding[0])
+        scope[c.name] = value
+    return f"output '{plan.name}'", why(exc)
+
+
+def _locate_check(plan: OutputPlan, env: Mapping[str, Value], exc: BaseException) -> tuple[str, str]:
+    scope = _Lenient(env)
+    for chk in plan.checks:
+        try:
+            chk.expression.evaluate(scope)
+        except ROW_ERRORS as failed:
+            return _formula(f"check '{chk.message}'", chk.expression, scope, condition=True), why(failed)
+    return f"output '{plan.name}'", why(exc)
+
+
+def _locate_aggregate(plan: OutputPlan, env: Mapping[str, Value], row: Row, exc: BaseException) -> tuple[str, str]:
+    scope = _Lenient(env)
+    scope.update(zip((n for n, _ in plan.source_columns), row))
+    for c in plan.columns:
+        for part, expr in (("of", c.of), ("by", c.by)):
+            if expr is None:
+                continue
+            try:
+                expr.evaluate(scope)
+            except ROW_ERRORS as failed:
+                return _formula(f"column '{c.name}' ({c.agg} {part})", expr, scope), why(failed)
+    return f"output '{plan.name}'", why(exc)
+
+
+def why(exc: BaseException, *, rounding: int | None = None) -> str:
+    """What went wrong on a row, in words: every decimal signal, a blank in arithmetic, a band
+    or ladder lookup. ``rounding`` is set when rounding to that many places failed.
+
+    >>> why(decimal.Overflow([decimal.Overflow]))
+    'a number too large (above 10^999999)'
+    """
     if isinstance(exc, DataError):
         return exc.message
-    if isinstance(exc, decimal.InvalidOperation):
-        return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
+    if isinstance(exc, TypeError):
+        return "a blank value was used in arithmetic or a comparison (give a value, or guard it with present()/coalesce())"
+    if isinstance(exc, decimal.DecimalException):
+        conditions = exc.args[0] if exc.args and isinstance(exc.args[0], list) else [type(exc)]
+        for condition, words in _DECIMAL_WORDS:
+            if any(isinstance(c, type) and issubclass(c, condition) for c in conditions) or isinstance(exc, condition):
+                if condition is decimal.InvalidOperation and rounding is not None:
+                    return f"a number too large to round to {rounding} decimal places ({CONTEXT.prec} digits at most)"
+                return words
+        return "an arithmetic error"  # pragma: no cover - every trapped signal is listed
     return str(exc) or type(exc).__name__
+
+
+#: Each decimal signal the policy context traps (and its conditions), most specific first.
+_DECIMAL_WORDS: tuple[tuple[type[decimal.DecimalException], str], ...] = (
+    (decimal.DivisionUndefined, "division by zero (0 ÷ 0)"),
+    (decimal.DivisionByZero, "division by zero"),
+    (decimal.DivisionImpossible, f"a number too large (a whole-number quotient of more than {CONTEXT.prec} digits)"),
+    (decimal.Overflow, f"a number too large (above 10^{CONTEXT.Emax})"),
+    (decimal.ConversionSyntax, "not a number"),
+    (decimal.InvalidOperation, f"a number too large to round ({CONTEXT.prec} digits at most), or an undefined result"),
+)
 
 
 def make_sort_key(plan: OutputPlan, names: Sequence[str]) -> Callable[[Row], Any]:

@@ -9,6 +9,8 @@ expected, so that a clerk can fix the input without reading code.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -20,6 +22,7 @@ __all__ = [
     "DataErrors",
     "ErrorCollector",
     "EnvironmentFailure",
+    "environment_failure",
 ]
 
 
@@ -175,3 +178,37 @@ class ErrorCollector:
         """Raise one :class:`DataErrors` holding everything collected, if anything was."""
         if self.count:
             raise DataErrors(self.errors, truncated=self.count - len(self.errors))
+
+
+#: What an operating-system error means for the person running cspolicy, and what to do.
+_OS_WORDS: dict[int, str] = {
+    errno.ENOSPC: "no space left on the disk; free some space or write somewhere else",
+    errno.EACCES: "permission denied; choose a place you may write to",
+    errno.EPERM: "permission denied; choose a place you may write to",
+    errno.EROFS: "the file system is read-only; choose another place",
+    errno.EISDIR: "is a directory; expected a file name (or a directory for -o DIR)",
+    errno.ENOTDIR: "a part of the path is not a directory",
+    errno.ENOENT: "no such file or directory; check the path, or create the directory first",
+    errno.EBADF: "is closed",
+    errno.EIO: "input/output error: the device failed",
+    errno.EMFILE: "too many open files",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EPIPE: "the reader has closed the pipe",
+}
+if hasattr(errno, "EDQUOT"):  # not on Windows
+    _OS_WORDS[errno.EDQUOT] = "disk quota exceeded; free some space or write somewhere else"
+
+
+def environment_failure(exc: OSError, path: str | os.PathLike[str] | None = None) -> EnvironmentFailure:
+    """An :class:`EnvironmentFailure` for an operating-system error, in words, naming the path
+    (``path``, else the one the error carries).
+
+    >>> str(environment_failure(OSError(errno.ENOSPC, "No space left on device"), "out/orders.csv"))
+    'out/orders.csv: no space left on the disk; free some space or write somewhere else'
+    """
+    words = _OS_WORDS.get(exc.errno or 0) or (exc.strerror or str(exc) or type(exc).__name__)
+    # a rename names its destination second: that is the path the person chose
+    where = path if path is not None else exc.filename2 if exc.filename2 is not None else exc.filename
+    if isinstance(where, (bytes, os.PathLike)):
+        where = os.fsdecode(where)
+    return EnvironmentFailure(words, path=None if where is None else str(where))

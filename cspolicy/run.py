@@ -13,22 +13,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.codegen import compile_output
-from cspolicy.engine import Node, Origin, make_sort_key
-from cspolicy.errors import ErrorCollector, UsageError
+from cspolicy.engine import ROW_ERRORS, Node, Origin, make_sort_key, why
+from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.convert import CellError
+from cspolicy.tables.convert import CellError, fold
 from cspolicy.tables.records import read_records
 from cspolicy.trace import Trace, explain_group, explain_row
+from cspolicy.usage import check_tables, keyed_records, resolve_region
 from cspolicy.values import Value
 
 __all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides"]
@@ -57,20 +59,60 @@ class RunSettings:
 
 @dataclass
 class Results:
-    """The outputs of an in-memory run: rows per output, plus explanations asked for."""
+    """The outputs of an in-memory run: rows per output, plus explanations asked for.
+
+    It keeps the run's input rows, so that :meth:`explain` can explain any row afterwards.
+    """
 
     policy: Policy
     parameters: dict[str, ResolvedParameter]
     tables: dict[str, list[dict[str, Value]]]
     traces: list[Trace] = field(default_factory=list)
+    settings: RunSettings = field(default_factory=RunSettings)
+    #: Each input's typed rows as read (row number, values), for explaining on demand.
+    inputs: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
+    #: The key given to :func:`evaluate` as ``explain``, whose rows :attr:`traces` hold.
+    explained: str | None = None
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
 
     def explain(self, key: str | None = None) -> str:
-        """The explanations of the rows whose key matched (all traced rows if ``key`` is None)."""
-        chosen = [t for t in self.traces if key is None or _key_matches(t.key, key)]
-        return "\n\n".join(t.render() for t in chosen)
+        """The explanations of every row whose key is ``key``, computed now if
+        :func:`evaluate` was not asked for them; without ``key``, the rows explained by
+        ``evaluate(…, explain=KEY)``. A key that matches no row is a
+        :class:`~cspolicy.errors.UsageError` naming the closest keys.
+        """
+        if key is None:
+            if not self.traces:
+                raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
+            return "\n\n".join(t.render() for t in self.traces)
+        if self.explained is not None and _norm_key(self.explained) == _norm_key(key):
+            traces = self.traces
+        else:
+            prep = prepare(self.policy, self.settings, explain=key)
+            execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
+            traces = prep.traces
+        if not traces:
+            raise UsageError(f"explain({key!r}): no row has that key{self._close_keys(key)}", expected=self._key_columns())
+        return "\n\n".join(t.render() for t in traces)
+
+    def _key_columns(self) -> str:
+        keys = {n: p.key or p.group_by or () for n, p in self.policy.outputs.items()}
+        return "a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k)
+
+    def _close_keys(self, key: str) -> str:
+        labels: dict[str, str] = {}
+        for name, rows in self.tables.items():
+            plan = self.policy.outputs[name]
+            columns = plan.key or plan.group_by or ()
+            for row in rows:
+                parts = ["" if row.get(c) is None else format_plain(row.get(c)) for c in columns]
+                for label in (" / ".join(parts), *parts):
+                    if label and len(labels) < 10_000:
+                        labels.setdefault(_norm_key(label), label)
+        close = difflib.get_close_matches(_norm_key(key), list(labels), n=3, cutoff=0.6)
+        return "; did you mean " + " or ".join(f"'{labels[c]}'" for c in close) + "?" if close else ""
 
 
 def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
@@ -137,16 +179,24 @@ def prepare(
     """
     needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
+    region, definitions = resolve_region(policy, settings.region)
     try:
-        params = resolve_parameters(policy.parameters, settings.effective_date, region=settings.region, overrides=overrides)
+        params = resolve_parameters(definitions, settings.effective_date, region=region, overrides=overrides)
     except LookupError as exc:
         raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
     values = {n: p.value for n, p in params.items()}
-    for expr, message, _line in policy.constraints:
-        if expr.evaluate({**values, "period": None, "as_of": settings.effective_date}) is not True:
-            shown = ", ".join(
-                f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values))
-            )
+    for expr, message, line in policy.constraints:
+        shown = ", ".join(f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values)))
+        try:
+            holds = expr.evaluate({**values, "period": None, "as_of": settings.effective_date})
+        except ROW_ERRORS as exc:
+            raise PolicyError(
+                f"constraint {' '.join(expr.text.split())}: {why(exc)} with these parameter values ({shown})",
+                file=policy.file,
+                line=line,
+                expected="a constraint defined for every value its parameters may take",
+            ) from None
+        if holds is not True:
             raise UsageError(
                 f"the parameters break a constraint of {policy.file}: {message} ({shown})",
                 expected=f"values for which {expr.text} holds",
@@ -176,6 +226,7 @@ def prepare(
             sort_key=make_sort_key(plan, sort_by) if sort_by else None,
             batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
             message_values=message_values,
+            values={**values, **run_values},
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
@@ -237,7 +288,8 @@ def _key_matches(label: str, key: str) -> bool:
 
 
 def _norm_key(text: str) -> str:
-    return " ".join(text.replace("/", " / ").split()).casefold()
+    """A key as compared: like a header (width, spaces, case), ``A站/面单`` = ``a站 / 面单``."""
+    return fold(text.replace("/", " / "))
 
 
 def execute(
@@ -273,11 +325,13 @@ def execute(
 
 
 def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
-    """Rows given as dicts keyed by column name, read like CSV rows (see :mod:`~cspolicy.tables.records`)."""
-    missing = [n for n in prep.policy.inputs if n not in tables]
-    if missing:
-        raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(prep.policy.inputs)}")
-    return {name: read_records(tables[name], spec, name=name, errors=prep.errors) for name, spec in prep.policy.inputs.items()}
+    """Rows given as dicts keyed by column name or header, read like CSV rows (see
+    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.usage.keyed_records`)."""
+    check_tables(prep.policy, tables)
+    return {
+        name: read_records(keyed_records(tables[name], spec), spec, name=name, errors=prep.errors)
+        for name, spec in prep.policy.inputs.items()
+    }
 
 
 __all__ += ["memory_sources"]
@@ -293,7 +347,9 @@ def evaluate(
     """Evaluate ``policy`` over rows held in memory and return every output's rows.
 
     ``tables`` maps each input name to rows given as dicts keyed by column name, with text
-    cells (``"15%"``, converted exactly like CSV cells) or typed values (``Decimal``).
+    cells (``"15%"``, converted exactly like CSV cells) or typed values (``Decimal``). A key
+    may be any header the CSV reader accepts for the column (``上月实际票数``); an unknown key
+    or table is a :class:`~cspolicy.errors.UsageError`; ``None`` and float NaN are blank.
 
     >>> from cspolicy import load_policy
     >>> r = evaluate(load_policy("materials-order"),
@@ -307,12 +363,20 @@ def evaluate(
         rows: list[tuple[Value, ...]] = []
         sinks[name] = rows
         node.writers.append(rows.append)
-    execute(prep, memory_sources(prep, tables), {})
+    kept: dict[str, list[tuple[int, Row]]] = {}
+
+    def keep(name: str, rows: Iterable[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
+        store = kept.setdefault(name, [])
+        for item in rows:
+            store.append(item)
+            yield item
+
+    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables).items()}, {})
     out = {}
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces)
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain)
 
 
 __all__ += ["evaluate"]

@@ -213,20 +213,30 @@ def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:
 
 def make_rank_batch(
     plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value], errors: ErrorCollector
-) -> Callable[[list[Any]], list[tuple[Value, ...]]]:
-    """The ranking step: every row's rank and award, computed once all rows are in."""
+) -> Callable[[list[Any], str], list[tuple[Value, ...]]]:
+    """The ranking step: every row's rank and award, computed once all rows are in
+    (``batch(rows, file)``; a row whose ``by`` fails is reported and no row is ranked)."""
     assert plan.rank is not None
     rp = plan.rank
     names = [n for n, _ in plan.source_columns]
     amounts = [params[a] for a in rp.awards]
     ties = str(params[rp.ties])
 
-    def batch(rows: list[Any]) -> list[tuple[Value, ...]]:
+    def batch(rows: list[Any], file: str) -> list[tuple[Value, ...]]:
+        from cspolicy.engine import ROW_ERRORS, why
+
         keys = []
-        for row, _origin in rows:
+        failed = False
+        for row, origin in rows:
             e = dict(env)
             e.update(zip(names, row))
-            keys.append(rp.by.evaluate(e))
+            try:
+                keys.append(rp.by.evaluate(e))
+            except ROW_ERRORS as exc:  # the row is reported; no rank is given to any row
+                errors.add(DataError(f"rank by = {rp.by.text}: {why(exc)}", file=file, row=origin or None))
+                failed = True
+        if failed:
+            return [(None, None)] * len(rows)
         from cspolicy.blocks import rank as rank_of
 
         ranks = rank_of(keys, descending=rp.descending)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from cspolicy.values import ColumnType, Value
 
 _ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
 
-__all__ = ["Trace", "ColumnTrace", "explain_row", "explain_group", "locate_failure", "rounding_words"]
+__all__ = ["Trace", "ColumnTrace", "explain_row", "explain_group", "rounding_words"]
 
 _MODE_WORDS = {
     "ceiling": "rounded up",
@@ -184,29 +184,3 @@ def _add_parameters(
 
 def _index(plan: OutputPlan, name: str) -> int:
     return [c.name for c in plan.columns].index(name)
-
-
-def locate_failure(plan: OutputPlan, row: Sequence[Value], x: Sequence[Value], in_checks: bool) -> str:
-    """Name the column (and formula) whose evaluation failed on this row."""
-    env: dict[str, Value] = dict(zip((n for n, _ in plan.source_columns), row))
-    env.update(zip(plan.step_names, x))
-    items: list[tuple[str, Expression]] = (
-        [(f"check '{c.message}'", c.expression) for c in plan.checks]
-        if in_checks
-        else [(f"column '{c.name}'", c.expression) for c in plan.columns if c.expression is not None]
-    )
-    for label, expr in items:
-        missing = [n for n in expr.names if n in env and env[n] is None]
-        try:
-            env_value = expr.evaluate(_Lenient(env))
-        except _ROW_ERRORS:
-            extra = f" (blank: {', '.join(sorted(missing))})" if missing else ""
-            return f"{label} = {expr.text}{extra}"
-        if not in_checks:
-            env[label[8:-1]] = env_value
-    return f"output '{plan.name}'"
-
-
-class _Lenient(dict[str, Value]):
-    def __missing__(self, key: str) -> Value:
-        return None

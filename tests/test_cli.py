@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cspolicy import DataError, __version__
+from cspolicy import __version__
 from cspolicy.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -268,11 +268,14 @@ def test_stdout_is_deterministic(runner, stations):
     assert run(runner, stations).stdout == run(runner, stations).stdout
 
 
-def test_debug_reraises_for_a_traceback(runner, write_csv):
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(runner, write_csv):
     path = write_csv("stations.csv", "站点,物料,票数,增长率\nA站,面单,abc,15%\n")
     result = runner.invoke(cli, ["--debug", "run", "materials-order", str(path)])
-    assert result.exit_code != 0
-    assert isinstance(result.exception, DataError)
+    assert result.exit_code == 1  # the same code as without --debug: scripts can rely on it
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "cspolicy.errors.DataErrors" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Error: ")
     quiet = runner.invoke(cli, ["run", "materials-order", str(path)])
     assert quiet.exit_code == 1
     assert isinstance(quiet.exception, SystemExit)
+    assert "Traceback" not in quiet.stderr
