@@ -287,7 +287,7 @@ def write_table(
         text = f"{name} ({rows_text(prep.nodes[name].count)}{shown})\n" + render_table(cols, head.rows)
         if head.more:
             text += (
-                f"\n… {rows_text(head.more)} more not shown: --limit 0 shows them all; "
+                f"\n… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
                 "-o DIR, -o FILE.csv or -o FILE.json writes them all to files"
             )
         parts.append(text)

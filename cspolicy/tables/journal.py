@@ -25,8 +25,8 @@ Without :mod:`fcntl` (Windows) there is no lock; leftover temporary files are th
 rather than risk deleting a live run's.
 
 For tests, ``CSPOLICY_FAULT=POINT:ACTION`` makes the commit stop at ``POINT`` (``writing``,
-``before-journal``, ``after-journal``, ``after-rename-N``, ``committed``) by ``kill``
-(SIGKILL itself) or ``sleep=SECONDS``.
+``before-journal``, ``after-journal``, ``after-rename-N``) by ``kill`` (SIGKILL itself) or
+``sleep=SECONDS`` (after saying so on stderr).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import re
 import secrets
 import signal
 import stat
+import sys
 import time
 from collections.abc import Callable
 
@@ -100,6 +101,8 @@ def fault(point: str) -> None:
         if action == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
         elif action.startswith("sleep="):
+            sys.stderr.write(f"cspolicy: CSPOLICY_FAULT: pausing at {point}\n")  # the test waits for this line
+            sys.stderr.flush()
             time.sleep(float(action.removeprefix("sleep=")))
 
 
