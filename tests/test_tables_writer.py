@@ -227,6 +227,9 @@ ROW_WRITER_VALUES: list[Value] = [
     False,
     "",
     'x, "y"',
+    "=1+1",  # text that could start a formula: neutralised the same way on every path
+    "-5",
+    "@x",
     dt.date(2024, 3, 5),
     D(0),
     D("-0"),
