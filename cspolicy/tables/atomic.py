@@ -42,9 +42,9 @@ NOTHING_CHANGED = "; no output was changed"
 
 
 def output_path(path: StrPath) -> str:
-    """The absolute path a target is written to: a symbolic link is followed, so the file
-    it points to is replaced (not the link)."""
-    target = os.path.abspath(os.fspath(path))
+    """The path a target is written to, as given (so messages show it as the user wrote
+    it); a symbolic link is followed, so the file it points to is replaced (not the link)."""
+    target = os.fspath(path)
     if os.path.islink(target):
         target = os.path.realpath(target)
     return target
@@ -80,7 +80,7 @@ class Pending:
 
     def __init__(self, target: str, encoding: str, newline: str | None) -> None:
         self.target = target
-        self.directory = os.path.dirname(target)
+        self.directory = os.path.dirname(target) or "."
         try:
             fd, self.temp = create_temp(self.directory)
         except OSError as exc:
@@ -148,9 +148,9 @@ class AtomicFiles:
         except LookupError:
             raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
         target = output_path(path)
-        if any(p.target == target for p in self._pending):
+        if any(os.path.abspath(p.target) == os.path.abspath(target) for p in self._pending):
             raise UsageError(f"'{os.fspath(path)}' is written twice in one run")
-        directory = os.path.dirname(target)
+        directory = os.path.dirname(target) or "."
         if self._lock is None:
             check_directory(directory)
             lock = DirectoryLock(directory, wait=self._wait, on_wait=self._on_wait).acquire()
@@ -160,7 +160,7 @@ class AtomicFiles:
             except BaseException:
                 self._release()
                 raise
-        elif directory != self._lock.directory:
+        elif os.path.abspath(directory) != os.path.abspath(self._lock.directory):
             raise ValueError(f"AtomicFiles writes into one directory: {self._lock.directory}, not {directory}")
         check_target(target)
         remove_legacy_temps(self._lock, target)

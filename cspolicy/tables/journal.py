@@ -135,7 +135,7 @@ def check_target(target: str) -> None:
         )
     if not stat.S_ISREG(st.st_mode):
         raise EnvironmentFailure("is not a regular file, so it cannot be replaced; write elsewhere", path=target)
-    if st.st_dev != os.stat(os.path.dirname(target)).st_dev:
+    if st.st_dev != os.stat(os.path.dirname(target) or ".").st_dev:
         raise EnvironmentFailure(
             "is on another file system than its directory (a mount), so it cannot be replaced atomically", path=target
         )
