@@ -182,6 +182,11 @@ class DirectoryLock:
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            except PermissionError:  # a lock file another user left: flock needs no write access
+                try:
+                    fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                except OSError as exc:
+                    raise environment_failure(exc, self.directory) from None
             except OSError as exc:
                 raise environment_failure(exc, self.directory) from None
             try:

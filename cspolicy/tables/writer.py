@@ -1,9 +1,10 @@
-"""The one writer: atomic file replacement, value formatting, CSV and JSON output.
+"""The one writer: value formatting, CSV and JSON output (atomic replacement re-exported).
 
 Outputs are written to a temporary file beside the target and renamed over it only when
-the whole write succeeded (STYLE.md #14: click's ``atomic=True`` renames even after a
-failure, so it is not used). Output is deterministic — the same rows give byte-identical
-files — so results can be diffed and checked into version control.
+the whole write succeeded (:mod:`cspolicy.tables.atomic`; STYLE.md #14: click's
+``atomic=True`` renames even after a failure, so it is not used). Output is deterministic —
+the same rows give byte-identical files — so results can be diffed and checked into version
+control.
 
 Decisions:
 
@@ -14,6 +15,8 @@ Decisions:
 * Numbers are written in plain notation with the scale they carry (``12.50`` stays
   ``12.50``, never ``1.25E+1``); percentages as ``15%`` in CSV and as the fraction ``0.15``
   in JSON, where numbers keep their exact Decimal text instead of passing through float.
+* Text that a spreadsheet would run as a formula is neutralised in CSV
+  (:func:`neutralise_formula`, OWASP's advice on CSV injection); JSON keeps it as it is.
 """
 
 from __future__ import annotations
