@@ -4,6 +4,7 @@ escaped on the terminal, a bounded terminal table, the files written listed on s
 from __future__ import annotations
 
 import csv
+import doctest
 import io
 import json
 import tracemalloc
@@ -16,6 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cspolicy.fastpath as fastpath
+import cspolicy.tables.render as render
+import cspolicy.tables.writer as writer
 from cspolicy import load_policy, run_files
 from cspolicy.cli import cli
 from cspolicy.tables import CsvSink
@@ -115,6 +118,12 @@ def test_csv_on_stdout_is_neutralised_too(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith("'@SUM(1),")
+
+
+@pytest.mark.parametrize("module", [writer, render])
+def test_docstring_examples(module: object) -> None:
+    result = doctest.testmod(module)  # type: ignore[arg-type]
+    assert result.attempted > 0 and result.failed == 0
 
 
 # --- control characters -----------------------------------------------------------------------

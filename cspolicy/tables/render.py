@@ -40,7 +40,7 @@ def terminal_text(text: str, *, lines: bool = False) -> str:
     printed line by line (CSV, JSON, explanations); without, they are escaped too (a cell).
 
     >>> terminal_text("\\x1b[31mred\\x1b[0m\\tok")
-    '\\\\x1b[31mred\\\\x1b[0m\\\\tok'
+    '\\\\x1b[31mred\\\\x1b[0m\\\\x09ok'
     """
     pattern = _UNSAFE_IN_TEXT if lines else _UNSAFE
     return pattern.sub(_escape, text) if pattern.search(text) else text
