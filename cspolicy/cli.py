@@ -9,10 +9,10 @@ Whatever ends a command passes through one choke point, :class:`_Group.invoke` (
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
-import time
 import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -172,6 +172,13 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")
 @click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
 @click.option("--no-bom", is_flag=True, help="Write CSV as plain UTF-8, without the BOM Excel needs.")
+@click.option(
+    "--limit",
+    type=int,
+    metavar="N",
+    help="Rows of each output shown in the terminal table (default 50; 0 shows all). -o writes every row.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors: no progress, no list of files written.")
 def run(
     policy: str,
     files: tuple[str, ...],
@@ -185,6 +192,8 @@ def run(
     explain: str | None,
     encoding: str | None,
     no_bom: bool,
+    limit: int | None,
+    quiet: bool,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
 
@@ -196,25 +205,22 @@ def run(
     """
     from cspolicy.files import bind_inputs, run_files
     from cspolicy.library import load_policy
+    from cspolicy.progress import ProgressLine
     from cspolicy.run import RunSettings
 
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets)
-    bar: Any = None
-    started = time.monotonic()
+    line = ProgressLine(sys.stderr) if not quiet and sys.stderr.isatty() else None
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            if time.monotonic() - started < 2:  # only inputs that take more than a moment
-                return
-            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
+    def tell(message: str) -> None:
+        if line is not None:
+            line.note(message)
+        elif not quiet:
+            click.echo(message, err=True)
 
-    try:
-        run_files(
+    with line or contextlib.nullcontext():
+        report = run_files(
             p,
             inputs,
             settings=settings,
@@ -224,11 +230,13 @@ def run(
             explain=explain,
             encoding=encoding,
             bom=not no_bom,
-            progress=progress if sys.stderr.isatty() else None,
+            progress=line,
+            limit=limit,
+            on_wait=tell,
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+    if not quiet:
+        for done in report.summary():
+            click.echo(done, err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:

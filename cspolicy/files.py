@@ -1,9 +1,13 @@
 """Run a policy over CSV files and write its outputs: the library side of ``cspolicy run``.
 
 Outputs are all or nothing: CSV and JSON files are written to temporary files beside their
-targets and renamed into place only when every row of every input was accepted; output to
-stdout is spooled and printed only then. A rejected cell at row 900 000, a full disk or
-Ctrl-C leave no file created or changed.
+targets and renamed into place only when every row of every input was accepted (several
+files together, journalled: :mod:`cspolicy.tables.journal`); output to stdout is spooled
+and printed only then. A rejected cell at row 900 000, a full disk, Ctrl-C or a kill leave
+no file created or changed, and an output path that is one of the inputs is refused first.
+
+Memory stays flat whatever the size: CSV and JSON rows stream to (spool) files, and the
+terminal table keeps only its first ``limit`` rows per output and counts the rest.
 """
 
 from __future__ import annotations
@@ -13,19 +17,21 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
-from cspolicy.errors import UsageError
-from cspolicy.plan import OutputPlan
+from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.outputs import Phases, Progress, rows_text, write_csv_outputs, write_json_outputs, write_table
 from cspolicy.policy import Policy
-from cspolicy.run import Prepared, RunSettings, execute, prepare
-from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, read_table, render_table, write_json
+from cspolicy.run import Prepared, RunSettings, prepare
+from cspolicy.tables import Table, read_table
+from cspolicy.tables.render import TerminalStream
 from cspolicy.trace import Trace
-from cspolicy.values import ColumnType, Value
 
-__all__ = ["run_files", "RunReport", "bind_inputs", "FORMATS"]
+__all__ = ["run_files", "RunReport", "bind_inputs", "FORMATS", "TABLE_LIMIT", "Progress"]
 
 FORMATS = ("table", "csv", "json")
+#: Rows of each output shown in a terminal table unless ``limit`` says otherwise.
+TABLE_LIMIT = 50
 
 
 @dataclass
@@ -35,6 +41,20 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     traces: list[Trace] = field(default_factory=list)
+    #: The outputs each written file holds (one, or all of them in a JSON document).
+    contents: dict[Path, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> list[str]:
+        """One line per file written, with its rows: ``wrote out/orders.csv (7 rows)``."""
+        lines = []
+        for path in self.written:
+            names = self.contents.get(path, [])
+            if len(names) == 1:
+                counted = rows_text(self.rows.get(names[0], 0))
+            else:
+                counted = ", ".join(f"{name} {rows_text(self.rows.get(name, 0))}" for name in names)
+            lines.append(f"wrote {path} ({counted})")
+        return lines
 
 
 def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
@@ -61,11 +81,6 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]:
-    idx = [i for i, c in enumerate(plan.columns) if not c.hidden]
-    return idx, [(plan.columns[i].name, plan.columns[i].ctype) for i in idx]
-
-
 def run_files(
     policy: Policy,
     inputs: Mapping[str, str | os.PathLike[str]],
@@ -78,17 +93,25 @@ def run_files(
     encoding: str | None = None,
     bom: bool = True,
     stdout: TextIO | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    limit: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
-    ``output`` is a directory (one ``<output>.csv`` per output), a ``.json`` file (one
-    document), a ``.csv`` file (one output) or ``None`` for ``stdout`` in ``fmt``
-    (``table`` by default). With ``explain``, the explanations of the rows with that key
-    are printed to ``stdout`` (instead of the tables when there is no ``output``).
-    ``progress(bytes_read, total_bytes)`` is called now and then while reading.
-    Raises :class:`~cspolicy.errors.DataError` (nothing written) or
-    :class:`~cspolicy.errors.UsageError`.
+    ``output`` is a directory (one ``<output>.csv`` per output, created if missing), a
+    ``.json`` file (one document), a ``.csv`` file (one output) or ``None`` for ``stdout``
+    in ``fmt`` (``table`` by default). A terminal table shows the first ``limit`` rows of
+    each output (default :data:`TABLE_LIMIT`; 0 shows all) and says how many more there are.
+    With ``explain``, the explanations of the rows with that key are printed to ``stdout``
+    (instead of the tables when there is no ``output``). When ``stdout`` is a terminal,
+    control characters are shown escaped. ``progress(phase, done, total)`` is called now
+    and then (see :data:`Progress`); ``on_wait(message)`` when another run is writing into
+    the same directory and this one waits for it.
+
+    Raises :class:`~cspolicy.errors.DataError` (nothing written),
+    :class:`~cspolicy.errors.UsageError` (an output path that is one of the inputs, too)
+    or :class:`~cspolicy.errors.EnvironmentFailure` (the output place cannot be written).
     """
     settings = settings or RunSettings()
     stdout = stdout or sys.stdout
@@ -98,145 +121,86 @@ def run_files(
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
     target = None if output is None else Path(output)
     kind = _output_kind(target, fmt, selected)
+    if limit is not None and limit < 0:
+        raise UsageError(f"--limit {limit}: a number of rows cannot be negative", expected="0 (every row) or more")
+    if limit is not None and kind != "tableout":
+        raise UsageError(
+            "--limit applies to the table shown on the terminal; -o and --format csv/json write every row",
+            expected="--limit without -o and --format, or no --limit",
+        )
+    targets = _targets(kind, target, selected)
+    _refuse_inputs_as_outputs(target, targets, inputs)
+    if _isatty(stdout):
+        stdout = cast(TextIO, TerminalStream(stdout))
+    phases = Phases(progress, inputs)
 
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
         prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
+        phases.restart(prep, selected)
         tables = {}
         for table, path in inputs.items():
-            report_to = None if progress is None else _progress_for(path, progress)
+            report_to = phases.reader(path)
             tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
         return prep, tables
 
     report = RunReport()
+    shown = stdout if explain is None else None
     if kind in ("dir", "csvfile", "csvout"):
-        prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report, fast=progress is None)
+        prep = write_csv_outputs(start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None)
+    elif kind in ("jsonfile", "jsonout"):
+        prep = write_json_outputs(start, selected, targets, shown, phases, on_wait)
     else:
-        prep, tables = start()
-        _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
+        prep = write_table(start, selected, shown, phases, TABLE_LIMIT if limit is None else limit)
+    report.rows = {name: prep.nodes[name].count for name in selected}
+    for path, names in targets:
+        report.written.append(path)
+        report.contents[path] = names
     report.traces = prep.traces
     if explain is not None:
         stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
+    if isinstance(stdout, TerminalStream):
+        stdout.flush()
     return report
 
 
-def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], None]) -> Callable[[int], None]:
-    total = os.path.getsize(path)
-    return lambda done: progress(done, total)
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
-def _write_csv(
-    start: Callable[[], tuple[Prepared, dict[str, Table]]],
-    selected: list[str],
-    kind: str,
-    target: Path | None,
-    bom: bool,
-    stdout: TextIO | None,
-    report: RunReport,
-    *,
-    fast: bool,
-) -> Prepared:
-    """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
-
-    A clean file first goes through the fused loop (:mod:`cspolicy.fastpath`); if that does
-    not apply or meets an irregular row, the streams are emptied and the careful engine runs.
-    """
-
-    def run(streams: Mapping[str, TextIO]) -> Prepared:
-        from cspolicy.fastpath import run_clean
-
-        for attempt in ("fast", "careful") if fast else ("careful",):
-            prep, tables = start()
-            sinks = {}
-            for name, stream in streams.items():
-                stream.seek(0)
-                stream.truncate()
-                idx, cols = _visible(prep.policy.outputs[name])
-                sink = CsvSink(stream, cols)
-                sink.write_header()
-                prep.nodes[name].writers.append(sink.row_writer(idx))
-                sinks[name] = (sink, idx)
-            if attempt == "fast":
-                if run_clean(prep, tables, sinks):
-                    return prep
-                continue
-            _execute(prep, tables)
-        return prep
-
-    if kind == "csvout":
-        import shutil
-        import tempfile
-
-        with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
-            prep = run({selected[0]: spool})
-            if stdout is not None:
-                spool.seek(0)
-                shutil.copyfileobj(spool, stdout)
-    else:
-        assert target is not None
-        paths = {selected[0]: target} if kind == "csvfile" else {n: target / f"{n}.csv" for n in selected}
-        created = kind == "dir" and not target.exists()
-        if kind == "dir":
-            target.mkdir(parents=True, exist_ok=True)
-        try:
-            with AtomicFiles() as files:
-                prep = run({name: files.open(path, encoding=csv_encoding(bom)) for name, path in paths.items()})
-        except BaseException:
-            if created and not any(target.iterdir()):
-                target.rmdir()  # a failed run leaves no trace, not even an empty directory
-            raise
-        report.written.extend(paths.values())
-    report.rows = {name: prep.nodes[name].count for name in selected}
-    return prep
+def _targets(kind: str, target: Path | None, selected: list[str]) -> list[tuple[Path, list[str]]]:
+    """The files a run writes, each with the outputs it holds."""
+    if target is None or kind in ("csvout", "jsonout", "tableout"):
+        return []
+    if kind == "dir":
+        return [(target / f"{name}.csv", [name]) for name in selected]
+    return [(target, list(selected))]
 
 
-def _write_held(
-    prep: Prepared,
-    tables: Mapping[str, Table],
-    selected: list[str],
-    kind: str,
-    target: Path | None,
-    stdout: TextIO | None,
-    report: RunReport,
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def _refuse_inputs_as_outputs(
+    target: Path | None, targets: list[tuple[Path, list[str]]], inputs: Mapping[str, str | os.PathLike[str]]
 ) -> None:
-    """JSON and terminal tables hold the rows until the run has succeeded."""
-    held: dict[str, list[tuple[Value, ...]]] = {name: [] for name in selected}
-    for name in selected:
-        prep.nodes[name].writers.append(held[name].append)
-    _execute(prep, tables)
-    docs = {}
-    for name in selected:
-        idx, cols = _visible(prep.policy.outputs[name])
-        docs[name] = (cols, [tuple(row[i] for i in idx) for row in held[name]])
-    report.rows = {name: len(held[name]) for name in selected}
-    if kind == "jsonfile":
-        assert target is not None
-        with AtomicFiles() as files:
-            write_json(files.open(target, encoding="utf-8"), docs)
-        report.written.append(target)
-    elif stdout is None:
-        return
-    elif kind == "jsonout":
-        write_json(stdout, docs)
-    else:
-        parts = []
-        for name, (cols, rows) in docs.items():
-            title = f"{name} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
-            parts.append(title + "\n" + render_table(cols, rows))
-        stdout.write("\n\n".join(parts) + "\n")
-
-
-def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
-    """Run, and refuse an --explain key that matched nothing before any output is committed."""
-    headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
-    execute(prep, {name: t.rows() for name, t in tables.items()}, {name: t.name for name, t in tables.items()}, headers)
-    if prep.explain_key is not None and not prep.traces:
-        keys = {n: list(p.key or p.group_by or ()) for n, p in prep.policy.outputs.items()}
-        raise UsageError(
-            f"--explain {prep.explain_key}: no row has that key",
-            expected="a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k),
-        )
+    """``-o`` naming an input (directly, through a link, or as DIR/<output>.csv) would replace
+    it: refused before anything is read or written."""
+    for path, _ in targets:
+        for name, source in inputs.items():
+            if _same_file(path, source):
+                via = "" if path == target else f" ({path} is a file of that directory)"
+                raise UsageError(
+                    f"-o {target}: would replace the input file {os.fspath(source)} of '{name}'{via}",
+                    expected="an output path that is none of the input files",
+                )
 
 
 def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:
@@ -267,5 +231,8 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
     if fmt == "table":
         raise UsageError("--format table prints to the terminal", expected="no -o, or --format csv/json")
     if target.exists() and not target.is_dir():
-        raise UsageError(f"-o {target}: exists and is not a directory", expected="a directory, a .csv or a .json path")
+        raise EnvironmentFailure(
+            "is a file, where the output directory should go; write elsewhere, or name a .csv or .json file",
+            path=str(target),
+        )
     return "dir"

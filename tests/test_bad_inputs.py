@@ -97,7 +97,7 @@ def test_header_only_is_zero_rows_not_an_error(runner, tmp_path, monkeypatch, he
     # A header without rows is a valid, empty table: exit 0, outputs with headers and no rows.
     monkeypatch.chdir(tmp_path)
     (tmp_path / "stations.csv").write_text(header, encoding="utf-8")
-    result = runner.invoke(cli, ["run", "materials-order", "stations.csv", "-o", "outdir"])
+    result = runner.invoke(cli, ["run", "materials-order", "stations.csv", "-o", "outdir", "-q"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     orders = (tmp_path / "outdir" / "orders.csv").read_bytes()

@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 WEEKLY_LINE = "weekly_qty = 3050: parcels 10000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 3050, rounded up [R-MT-1]"
 
 
-def ok(result) -> None:
+def ok(result, stderr: str = "") -> None:
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
-    assert result.stderr == ""
+    assert result.stderr == stderr  # an -o run lists the files it wrote (issue 14)
     assert "Traceback" not in result.stdout
 
 
@@ -151,7 +151,7 @@ def test_run_json_on_stdout(runner, stations):
 def test_run_output_dir(runner, stations, tmp_path):
     out = tmp_path / "new" / "out"
     result = run(runner, stations, "-o", str(out))
-    ok(result)
+    ok(result, f"wrote {out / 'orders.csv'} (7 rows)\nwrote {out / 'materials.csv'} (3 rows)\n")
     assert result.stdout == ""
     assert sorted(p.name for p in out.iterdir()) == ["materials.csv", "orders.csv"]
     for name in ("orders.csv", "materials.csv"):
@@ -166,7 +166,7 @@ def test_run_output_dir(runner, stations, tmp_path):
 
 def test_run_output_dir_no_bom(runner, stations, tmp_path):
     assert run(runner, stations, "-o", str(tmp_path / "bom")).exit_code == 0
-    result = run(runner, stations, "-o", str(tmp_path / "plain"), "--no-bom")
+    result = run(runner, stations, "-o", str(tmp_path / "plain"), "--no-bom", "-q")
     ok(result)
     for name in ("orders.csv", "materials.csv"):
         plain = (tmp_path / "plain" / name).read_bytes()
@@ -177,14 +177,14 @@ def test_run_output_dir_no_bom(runner, stations, tmp_path):
 def test_run_output_csv_file(runner, stations, tmp_path):
     target = tmp_path / "orders-only.csv"
     result = run(runner, stations, "-o", str(target), "--only", "materials")
-    ok(result)
+    ok(result, f"wrote {target} (3 rows)\n")
     assert target.read_text(encoding="utf-8-sig").splitlines()[0] == "material,stations,weekly_qty,safety_stock,central_stock"
 
 
 def test_run_output_json_file(runner, stations, tmp_path):
     target = tmp_path / "result.json"
     result = run(runner, stations, "-o", str(target))
-    ok(result)
+    ok(result, f"wrote {target} (orders 7 rows, materials 3 rows)\n")
     assert result.stdout == ""
     raw = target.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
@@ -254,7 +254,7 @@ def test_output_is_deterministic(runner, stations, tmp_path, target):
     first, second = tmp_path / "1" / target, tmp_path / "2" / target
     for path in (first, second):
         path.parent.mkdir()
-        ok(run(runner, stations, "-o", str(path)))
+        ok(run(runner, stations, "-o", str(path), "--quiet"))
     if target == "out":
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir())

@@ -64,7 +64,7 @@ def test_a_signal_during_a_run_exits_with_its_code_and_leaves_nothing(tmp_path, 
     ) as child:
         deadline = time.monotonic() + 60
         # the run is under way once both temporary files (orders, materials) are there
-        while not (out.is_dir() and len(list(out.iterdir())) == 2):
+        while not (out.is_dir() and len(list(out.glob("*.tmp"))) == 2):
             assert child.poll() is None, child.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.005)

@@ -12,19 +12,44 @@ def test_progress_reports_bytes_read_up_to_the_file_size(tmp_path: Path) -> None
     src = tmp_path / "stations.csv"
     lines = ["站点,物料,票数,增长率"] + [f"S{i},面单,{i},5%" for i in range(20_000)]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[str, int, int | None]] = []
     report = run_files(
         load_policy("materials-order"),
         {"stations": src},
         output=tmp_path / "out",
-        progress=lambda done, total: calls.append((done, total)),
+        progress=lambda phase, done, total: calls.append((phase, done, total)),
     )
     size = src.stat().st_size
-    assert calls and all(total == size for _, total in calls)
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)  # never goes backwards
-    assert calls[-1][0] == size  # ends at 100 %
+    reading = [(d, t) for phase, d, t in calls if phase == "reading"]
+    assert reading and all(total == size for _, total in reading)
+    assert [d for d, _ in reading] == sorted(d for d, _ in reading)  # never goes backwards
+    assert reading[-1][0] == size  # ends at 100 %
+    # then every phase is named: no sorting here (orders are row by row), the groups, the files
+    phases = [phase for phase, _, _ in calls]
+    assert phases[phases.index("reading") :] == ["reading"] * len(reading) + ["computing", "writing"]
     assert report.rows == {"orders": 20_000, "materials": 1}  # one material: 面单
     assert sorted(p.name for p in report.written) == ["materials.csv", "orders.csv"]
+
+
+def test_progress_names_the_sort_after_reading(tmp_path: Path) -> None:
+    # penalties sort every offence by employee and date before the ladder can count: after
+    # 100 % reading the run says it is sorting, then counts the rows it computes
+    src = tmp_path / "offences.csv"
+    rows = [f"E{i % 997},2024-03-{1 + i % 28:02d},G1" for i in range(10_000)]
+    src.write_text("工号,日期,违规\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    calls: list[tuple[str, int, int | None]] = []
+    run_files(
+        load_policy("penalties-club"),
+        {"offences": src},
+        only=["sanctions"],
+        fmt="json",
+        stdout=io.StringIO(),
+        progress=lambda phase, done, total: calls.append((phase, done, total)),
+    )
+    phases = [phase for phase, _, _ in calls]
+    after = phases[len(phases) - phases[::-1].index("reading") :]
+    assert after[0] == "sorting" and after[-1] == "writing"
+    assert ("computing", 8192, None) in calls  # rows made after the sort are counted
 
 
 def test_explain_goes_to_stdout_instead_of_the_tables(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 ``read_table`` turns a CSV file into typed rows per a :class:`~cspolicy.tables.spec.TableSpec`;
 ``atomic_write``/``AtomicFiles`` plus ``CsvSink``/``write_json`` write results so that a
-failed run never leaves a half-written file; ``render_table`` shows results in a terminal.
+failed or killed run never leaves a half-written file or a half-replaced set of files
+(:mod:`cspolicy.tables.journal`); ``neutralise_formula`` keeps text from running as a
+spreadsheet formula; ``render_table`` shows results in a terminal, control characters escaped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from cspolicy.tables.writer import CsvSink as CsvSink
 from cspolicy.tables.writer import atomic_write as atomic_write
 from cspolicy.tables.writer import csv_encoding as csv_encoding
 from cspolicy.tables.writer import format_value as format_value
+from cspolicy.tables.writer import neutralise_formula as neutralise_formula
 from cspolicy.tables.writer import write_json as write_json
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "csv_encoding",
     "write_json",
     "format_value",
+    "neutralise_formula",
     "render_table",
     "make_converter",
     "CellError",

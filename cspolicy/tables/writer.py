@@ -1,9 +1,10 @@
-"""The one writer: atomic file replacement, value formatting, CSV and JSON output.
+"""The one writer: value formatting, CSV and JSON output (atomic replacement re-exported).
 
 Outputs are written to a temporary file beside the target and renamed over it only when
-the whole write succeeded (STYLE.md #14: click's ``atomic=True`` renames even after a
-failure, so it is not used). Output is deterministic — the same rows give byte-identical
-files — so results can be diffed and checked into version control.
+the whole write succeeded (:mod:`cspolicy.tables.atomic`; STYLE.md #14: click's
+``atomic=True`` renames even after a failure, so it is not used). Output is deterministic —
+the same rows give byte-identical files — so results can be diffed and checked into version
+control.
 
 Decisions:
 
@@ -14,30 +15,29 @@ Decisions:
 * Numbers are written in plain notation with the scale they carry (``12.50`` stays
   ``12.50``, never ``1.25E+1``); percentages as ``15%`` in CSV and as the fraction ``0.15``
   in JSON, where numbers keep their exact Decimal text instead of passing through float.
+* Text that a spreadsheet would run as a formula is neutralised in CSV
+  (:func:`neutralise_formula`, OWASP's advice on CSV injection); JSON keeps it as it is.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import csv
 import datetime as _dt
 import json
-import os
-import stat
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from operator import call
-from types import TracebackType
 from typing import TextIO
 
-from cspolicy.errors import UsageError
 from cspolicy.generated import define
+from cspolicy.tables.atomic import AtomicFiles, atomic_write
 from cspolicy.text import format_value, number_text, percent_text
 from cspolicy.values import ColumnType, Kind, Value
 
 __all__ = [
+    "neutralise_formula",
+    "FORMULA_STARTS",
     "atomic_write",
     "AtomicFiles",
     "format_value",
@@ -46,12 +46,32 @@ __all__ = [
     "CsvSink",
     "csv_encoding",
     "write_json",
+    "JsonSink",
+    "json_document",
     "Columns",
 ]
 
 #: Output columns: ``(header, type)`` pairs in output order.
 Columns = Sequence[tuple[str, ColumnType]]
-StrPath = str | os.PathLike[str]
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell made safe to open in a spreadsheet: one beginning with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so Excel, LibreOffice
+    and WPS show it as text instead of evaluating it (OWASP's advice on CSV injection).
+    A plain signed number (``-5``, ``+1.5``) is left alone: a spreadsheet reads it as that
+    number and nothing runs. For CSV and spreadsheet output only; JSON keeps the raw text.
+
+    >>> [neutralise_formula(t) for t in ("=1+1", "@SUM(A1)", "-5", "-5+1", "A站", "")]
+    ["'=1+1", "'@SUM(A1)", '-5', "'-5+1", 'A站', '']
+    """
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
@@ -68,7 +88,8 @@ def _formatter(ctype: ColumnType) -> Callable[[Value], str]:
     if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
 
         def text(value: Value) -> str:
-            return value if isinstance(value, str) else format_value(value, ctype)
+            text = value if isinstance(value, str) else format_value(value, ctype)
+            return neutralise_formula(text) if text.startswith(FORMULA_STARTS) else text
 
         return text
     # Dates and percentages repeat a lot (one month of days, a few rates) and are slow to
@@ -152,18 +173,25 @@ class CsvSink:
         ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero;
         ``(zero,)`` is the same for a column that may be blank (written empty);
         ``""`` marks a column whose value is written as it is (never-blank text, or a whole
-        number as the reader made it); ``"blank"`` the same for a column that may be blank."""
+        number as the reader made it); ``"blank"`` the same for a column that may be blank.
+        Text that could start a spreadsheet formula is neutralised (:func:`neutralise_formula`)."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
-        namespace: dict[str, object] = {"_str": str, "_D": Decimal}
+        namespace: dict[str, object] = {"_str": str, "_D": Decimal, "_danger": FORMULA_STARTS, "_nf": neutralise_formula}
         cells = []
         for j, (ref, (_, ctype)) in enumerate(zip(refs, self.columns)):
             namespace[f"_f{j}"] = self._formatters[j]
             zero = plain[j] if plain is not None else None
+            is_text = ctype is ColumnType.TEXT or ctype is ColumnType.ENUM
             if zero == "" and isinstance(zero, str):
-                cells.append(ref)
+                # text is neutralised where it could start a formula (neutralise_formula)
+                cells.append(f"(_nf(v) if (v := {ref}).startswith(_danger) else v)" if is_text else ref)
             elif zero == "blank" and isinstance(zero, str):
-                cells.append(f"('' if {ref} is None else {ref})")
+                cells.append(
+                    f"('' if (v := {ref}) is None else _nf(v) if v.startswith(_danger) else v)"
+                    if is_text
+                    else f"('' if {ref} is None else {ref})"
+                )
             elif zero is not None and isinstance(zero, tuple):  # (zero,) : rounded, may be blank
                 namespace[f"_z{j}"] = zero[0]
                 cells.append(f"('' if (v := {ref}) is None else (v or _z{j}))")
@@ -176,8 +204,8 @@ class CsvSink:
                 namespace[f"_g{j}"] = formatter.memo.get  # type: ignore[attr-defined]
                 namespace[f"_mc{j}"] = formatter.memo_class  # type: ignore[attr-defined]
                 cells.append(f"((_g{j}(v) or _f{j}(v)) if (v := {ref}).__class__ is _mc{j} else _f{j}(v))")
-            elif ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
-                cells.append(f"(v if (v := {ref}).__class__ is _str else _f{j}(v))")
+            elif is_text:
+                cells.append(f"((_nf(v) if v.startswith(_danger) else v) if (v := {ref}).__class__ is _str else _f{j}(v))")
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
                 # an exponent or is negative (-0 too): those go to the formatter.
@@ -211,165 +239,61 @@ def _json_value(value: Value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class JsonSink:
+    """Writes one output's rows as the items of a JSON array, one call per row.
+
+    The items are written without the brackets around them (:func:`json_document` puts
+    them in place), so that several outputs computed together can each go to a spool file
+    and make one document afterwards, without holding any row in memory.
+    """
+
+    def __init__(self, stream: TextIO, columns: Columns, name: str = "output") -> None:
+        self.stream = stream
+        self.name = name
+        self.keys = ["\n      " + json.dumps(header, ensure_ascii=False) + ": " for header, _ in columns]
+        self.count = 0
+
+    def write(self, row: Sequence[Value]) -> None:
+        keys = self.keys
+        if len(row) != len(keys):
+            raise ValueError(f"output '{self.name}': row has {len(row)} values for {len(keys)} columns")
+        fields = ",".join([key + _json_value(value) for key, value in zip(keys, row, strict=True)])
+        self.stream.write(("\n    {" if not self.count else ",\n    {") + fields + ("\n    }" if keys else "}"))
+        self.count += 1
+
+
+def json_document(stream: TextIO, outputs: Mapping[str, Callable[[TextIO], int]]) -> None:
+    """Write the JSON document around outputs whose items a :class:`JsonSink` writes:
+    ``outputs`` maps each name to a function that writes its items to the stream it is
+    given and returns how many it wrote."""
+    write = stream.write
+    if not outputs:
+        write("{}\n")
+        return
+    write("{")
+    for n, (name, items) in enumerate(outputs.items()):
+        write(("," if n else "") + "\n  " + json.dumps(name, ensure_ascii=False) + ": [")
+        write("\n  ]" if items(stream) else "]")
+    write("\n}\n")
+
+
 def write_json(stream: TextIO, outputs: Mapping[str, tuple[Columns, Iterable[Sequence[Value]]]]) -> None:
     """Write several outputs as one JSON document, row by row (nothing is built in memory).
 
     The layout is exactly ``json.dumps(doc, indent=2, ensure_ascii=False)`` plus a newline:
     ``{"orders": [{"station": "A", "weekly_qty": 3050}, …], "materials": […]}`` with keys in
     column order, numbers as exact Decimal text, percentages as fractions, ISO date
-    strings, ``true``/``false`` and ``null``.
-    """
-    write = stream.write
-    if not outputs:
-        write("{}\n")
-        return
-    write("{")
-    for n, (name, (columns, rows)) in enumerate(outputs.items()):
-        write(("," if n else "") + "\n  " + json.dumps(name, ensure_ascii=False) + ": [")
-        keys = ["\n      " + json.dumps(header, ensure_ascii=False) + ": " for header, _ in columns]
-        empty = True
-        for row in rows:
-            if len(row) != len(keys):
-                raise ValueError(f"output '{name}': row has {len(row)} values for {len(keys)} columns")
-            fields = ",".join([key + _json_value(value) for key, value in zip(keys, row, strict=True)])
-            write(("\n    {" if empty else ",\n    {") + fields + ("\n    }" if keys else "}"))
-            empty = False
-        write("]" if empty else "\n  ]")
-    write("\n}\n")
-
-
-def _check_encoding(encoding: str) -> None:
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
-
-
-_UMASK: list[int] = []
-
-
-def _new_file_mode(target: str) -> int:
-    """The mode the output should get: the old file's, else what ``open`` would give."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        pass
-    if not _UMASK:
-        _UMASK.append(os.umask(0o022))
-        os.umask(_UMASK[0])
-    return 0o666 & ~_UMASK[0]
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make a rename durable; not possible everywhere (Windows), so best effort."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-class _Pending:
-    """One temporary file waiting to replace its target."""
-
-    def __init__(self, path: StrPath, encoding: str, newline: str | None) -> None:
-        _check_encoding(encoding)
-        self.target = os.path.abspath(os.fspath(path))
-        self.directory, name = os.path.split(self.target)
-        fd, self.temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
-        try:
-            self.stream: TextIO = open(fd, "w", encoding=encoding, newline=newline)
-        except BaseException:
-            os.close(fd)
-            os.unlink(self.temp)
-            raise
-
-    def finish(self) -> None:
-        """Flush and fsync the temp file, give it the target's mode, close it."""
-        self.stream.flush()
-        os.fsync(self.stream.fileno())
-        os.chmod(self.temp, _new_file_mode(self.target))
-        self.stream.close()
-
-    def commit(self) -> None:
-        os.replace(self.temp, self.target)
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.stream.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.temp)
-
-
-@contextlib.contextmanager
-def atomic_write(path: StrPath, *, encoding: str = "utf-8", newline: str | None = "") -> Iterator[TextIO]:
-    """Open ``path`` for writing so that it is replaced only if the block succeeds.
-
-    Writes go to ``.NAME.XXXX.tmp`` in the target's directory; on normal exit it is
-    flushed, fsynced and renamed over ``path`` (:func:`os.replace`, atomic); on any
-    exception, ``KeyboardInterrupt`` included, it is deleted and ``path`` is untouched.
-
-    >>> with atomic_write(path, encoding=csv_encoding()) as out:  # doctest: +SKIP
-    ...     CsvSink(out, columns).write_rows(rows)
-    """
-    pending = _Pending(path, encoding, newline)
-    try:
-        yield pending.stream
-        pending.finish()
-        pending.commit()
-    except BaseException:
-        pending.discard()
-        raise
-    _fsync_directory(pending.directory)
-
-
-class AtomicFiles:
-    """Several outputs written all-or-nothing (``-o DIR``).
-
-    Each :meth:`open` gives a temporary file; when the ``with`` block ends without an
-    exception every file is flushed and fsynced, and only then are all renamed over their
-    targets. On an exception every temporary file is deleted and no target changes. (The
-    renames themselves are one :func:`os.replace` each, after all writing succeeded.)
+    strings, ``true``/``false`` and ``null``. Text is kept as it is (no formula
+    neutralisation: JSON is read by programs, not opened as a spreadsheet).
     """
 
-    def __init__(self) -> None:
-        self._pending: list[_Pending] = []
+    def items(name: str, columns: Columns, rows: Iterable[Sequence[Value]]) -> Callable[[TextIO], int]:
+        def write(out: TextIO) -> int:
+            sink = JsonSink(out, columns, name)
+            for row in rows:
+                sink.write(row)
+            return sink.count
 
-    def __enter__(self) -> AtomicFiles:
-        return self
+        return write
 
-    def open(self, path: StrPath, *, encoding: str = "utf-8", newline: str | None = "") -> TextIO:
-        """A text stream that will become ``path`` when the block succeeds."""
-        target = os.path.abspath(os.fspath(path))
-        if any(p.target == target for p in self._pending):
-            raise UsageError(f"'{os.fspath(path)}' is written twice in one run")
-        pending = _Pending(path, encoding, newline)
-        self._pending.append(pending)
-        return pending.stream
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if exc_type is not None:
-            self.discard()
-            return
-        try:
-            for pending in self._pending:
-                pending.finish()
-            for pending in self._pending:
-                pending.commit()
-        except BaseException:
-            self.discard()
-            raise
-        for directory in sorted({p.directory for p in self._pending}):
-            _fsync_directory(directory)
-        self._pending.clear()
-
-    def discard(self) -> None:
-        """Delete every temporary file not yet renamed."""
-        for pending in self._pending:
-            pending.discard()
-        self._pending.clear()
+    json_document(stream, {name: items(name, columns, rows) for name, (columns, rows) in outputs.items()})

@@ -1,0 +1,309 @@
+"""Where a run's rows go: CSV files, a JSON document, a terminal table (for :func:`~cspolicy.files.run_files`).
+
+Memory stays flat whatever the size: CSV rows stream into the temporary files that will
+replace the targets (:class:`~cspolicy.tables.AtomicFiles`), JSON items stream into one spool
+file per output and make one document at the end, and the terminal table keeps only its
+first ``limit`` rows per output and counts the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.plan import OutputPlan
+from cspolicy.run import Prepared, execute
+from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
+from cspolicy.tables.writer import JsonSink, json_document
+from cspolicy.values import ColumnType, Value
+
+__all__ = ["Phases", "Progress", "write_csv_outputs", "write_json_outputs", "write_table", "rows_text"]
+
+#: ``progress(phase, done, total)``: phase is ``reading`` (bytes of all inputs), ``sorting``,
+#: ``computing`` (rows made after the last input row was read; total None) or ``writing``.
+Progress = Callable[[str, int, int | None], None]
+Start = Callable[[], tuple[Prepared, dict[str, Table]]]
+
+
+def rows_text(n: int) -> str:
+    """``1 row``, ``2,000,000 rows``."""
+    return f"{n:,} row" + ("" if n == 1 else "s")
+
+
+def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]:
+    idx = [i for i, c in enumerate(plan.columns) if not c.hidden]
+    return idx, [(plan.columns[i].name, plan.columns[i].ctype) for i in idx]
+
+
+def _projection(plan: OutputPlan) -> tuple[Callable[[Sequence[Value]], tuple[Value, ...]], list[tuple[str, ColumnType]]]:
+    """A function taking an output row to its visible cells, and the visible columns."""
+    idx, cols = _visible(plan)
+    if idx == list(range(len(plan.columns))):
+        return tuple, cols
+    return (lambda row: tuple([row[i] for i in idx])), cols
+
+
+class Phases:
+    """Turns what the run does into ``progress(phase, done, total)`` calls (nothing without one)."""
+
+    def __init__(self, progress: Progress | None, inputs: Mapping[str, str | os.PathLike[str]]) -> None:
+        self.progress = progress
+        self.sizes = {os.fspath(p): _size(p) for p in inputs.values()} if progress else {}
+        self.total = sum(self.sizes.values())
+        self.offset = 0
+        self.made = 0
+        self.reading = True
+
+    def restart(self, prep: Prepared, selected: Sequence[str]) -> None:
+        self.offset = self.made = 0
+        self.reading = True
+        plans = [n.plan for n in prep.nodes.values()]
+        self.sorting = any(p.ladder or p.rank or (p.sort_by and not p.grouped) for p in plans)  # all rows held
+        if self.progress is not None:
+            for name in selected:
+                prep.nodes[name].writers.append(self.count)
+
+    def reader(self, path: str | os.PathLike[str]) -> Callable[[int], None] | None:
+        progress = self.progress
+        if progress is None:
+            return None
+        offset, total = self.offset, self.total
+        self.offset += self.sizes.get(os.fspath(path), 0)
+        return lambda done: progress("reading", offset + done, total)
+
+    def rows(self, rows: Iterable[tuple[int, tuple[Value, ...]]], last: bool) -> Iterable[tuple[int, tuple[Value, ...]]]:
+        """The rows of one input; after the last input's last row, the next phase begins."""
+        if self.progress is None or not last:
+            return rows
+        return self._then_compute(rows)
+
+    def _then_compute(self, rows: Iterable[tuple[int, tuple[Value, ...]]]) -> Iterator[tuple[int, tuple[Value, ...]]]:
+        yield from rows
+        self.reading = False
+        self.made = 0
+        self.phase("sorting" if self.sorting else "computing")
+
+    def count(self, row: object) -> None:
+        self.made += 1
+        if not self.reading and not self.made & 4095 and self.progress is not None:
+            self.progress("computing", self.made, None)
+
+    def phase(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name, 0, None)
+
+
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the reader says what is wrong with it
+
+
+def write_csv_outputs(
+    start: Callable[[], tuple[Prepared, dict[str, Table]]],
+    selected: list[str],
+    kind: str,
+    target: Path | None,
+    targets: list[tuple[Path, list[str]]],
+    bom: bool,
+    stdout: TextIO | None,
+    phases: Phases,
+    on_wait: Callable[[str], None] | None,
+    *,
+    fast: bool,
+) -> Prepared:
+    """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
+
+    A clean file first goes through the fused loop (:mod:`cspolicy.fastpath`); if that does
+    not apply or meets an irregular row, the streams are emptied and the careful engine runs.
+    """
+
+    def run(streams: Mapping[str, TextIO]) -> Prepared:
+        from cspolicy.fastpath import run_clean
+
+        for attempt in ("fast", "careful") if fast else ("careful",):
+            prep, tables = start()
+            sinks = {}
+            for name, stream in streams.items():
+                stream.seek(0)
+                stream.truncate()
+                idx, cols = _visible(prep.policy.outputs[name])
+                sink = CsvSink(stream, cols)
+                sink.write_header()
+                prep.nodes[name].writers.append(sink.row_writer(idx))
+                sinks[name] = (sink, idx)
+            if attempt == "fast":
+                if run_clean(prep, tables, sinks):
+                    return prep
+                continue
+            _execute(prep, tables, phases)
+        return prep
+
+    if kind == "csvout":
+        with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
+            prep = run({selected[0]: spool})
+            if stdout is not None:
+                phases.phase("writing")
+                spool.seek(0)
+                shutil.copyfileobj(spool, stdout)
+        return prep
+    assert target is not None
+    created = _make_directory(target) if kind == "dir" else []
+    try:
+        with AtomicFiles(on_wait=on_wait) as files:
+            prep = run({names[0]: files.open(path, encoding=csv_encoding(bom)) for path, names in targets})
+            phases.phase("writing")
+    except BaseException:
+        _remove_created(created)  # a failed run leaves no trace, not even an empty directory
+        raise
+    return prep
+
+
+def _make_directory(target: Path) -> list[Path]:
+    """Create ``-o DIR`` (and its missing parents); returns the directories created."""
+    missing = []
+    current = target
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    created: list[Path] = []
+    for directory in reversed(missing):
+        try:
+            directory.mkdir()
+        except OSError as exc:
+            _remove_created(created)
+            message = "is not a directory" if isinstance(exc, (NotADirectoryError, FileExistsError)) else None
+            where = directory.parent if message else directory
+            raise EnvironmentFailure(
+                f"{message or 'cannot create the output directory: ' + (exc.strerror or str(exc)).lower()}; write elsewhere",
+                path=str(where),
+            ) from None
+        created.append(directory)
+    return created
+
+
+def _remove_created(created: list[Path]) -> None:
+    for directory in reversed(created):
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
+def _projected(
+    write: Callable[[tuple[Value, ...]], None], project: Callable[[Sequence[Value]], tuple[Value, ...]]
+) -> Callable[[tuple[Value, ...]], None]:
+    return lambda row: write(project(row))
+
+
+def write_json_outputs(
+    start: Callable[[], tuple[Prepared, dict[str, Table]]],
+    selected: list[str],
+    targets: list[tuple[Path, list[str]]],
+    stdout: TextIO | None,
+    phases: Phases,
+    on_wait: Callable[[str], None] | None,
+) -> Prepared:
+    """Each output's JSON items stream to an unnamed spool file while the run computes
+    (outputs are made together, the document holds them one after the other); the document
+    is put together from the spools at the end. A JSON file's spools are beside it, on the
+    disk it goes to (the system's temporary directory may be small or in memory)."""
+    with contextlib.ExitStack() as stack:
+        files = stack.enter_context(AtomicFiles(on_wait=on_wait)) if targets else None
+        document = files.open(targets[0][0], encoding="utf-8") if files is not None else stdout
+        spool_dir = files.directory if files is not None else None
+        prep, tables = start()
+        spools: dict[str, tuple[TextIO, JsonSink]] = {}
+        for name in selected:
+            spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=spool_dir))
+            project, cols = _projection(prep.policy.outputs[name])
+            sink = JsonSink(spool, cols, name)
+            prep.nodes[name].writers.append(_projected(sink.write, project))
+            spools[name] = (spool, sink)
+        _execute(prep, tables, phases)
+        if document is None:
+            return prep
+        phases.phase("writing")
+
+        def items(spool: TextIO, sink: JsonSink) -> Callable[[TextIO], int]:
+            def copy(out: TextIO) -> int:
+                spool.seek(0)
+                shutil.copyfileobj(spool, out)
+                return sink.count
+
+            return copy
+
+        json_document(document, {name: items(*spools[name]) for name in selected})
+    return prep
+
+
+class _Head:
+    """The first ``limit`` rows of an output (all when 0), and how many more there were."""
+
+    def __init__(self, limit: int, project: Callable[[Sequence[Value]], tuple[Value, ...]]) -> None:
+        self.limit = limit
+        self.project = project
+        self.rows: list[tuple[Value, ...]] = []
+        self.more = 0
+
+    def add(self, row: Sequence[Value]) -> None:
+        if not self.limit or len(self.rows) < self.limit:
+            self.rows.append(self.project(row))
+        else:
+            self.more += 1
+
+
+def write_table(
+    start: Callable[[], tuple[Prepared, dict[str, Table]]],
+    selected: list[str],
+    stdout: TextIO | None,
+    phases: Phases,
+    limit: int,
+) -> Prepared:
+    """The terminal table: the first ``limit`` rows of each output, then a line saying how
+    many more there are and how to write them all (memory stays flat: the rest are counted)."""
+    prep, tables = start()
+    heads: dict[str, tuple[list[tuple[str, ColumnType]], _Head]] = {}
+    if stdout is not None:
+        for name in selected:
+            project, cols = _projection(prep.policy.outputs[name])
+            head = _Head(limit, project)
+            prep.nodes[name].writers.append(head.add)
+            heads[name] = (cols, head)
+    _execute(prep, tables, phases)
+    if stdout is None:
+        return prep
+    phases.phase("writing")
+    parts = []
+    for name, (cols, head) in heads.items():
+        shown = f", the first {len(head.rows):,} shown" if head.more else ""
+        text = f"{name} ({rows_text(prep.nodes[name].count)}{shown})\n" + render_table(cols, head.rows)
+        if head.more:
+            text += (
+                f"\n… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
+                "-o DIR, -o FILE.csv or -o FILE.json writes them all to files"
+            )
+        parts.append(text)
+    stdout.write("\n\n".join(parts) + "\n")
+    return prep
+
+
+def _execute(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
+    """Run, and refuse an --explain key that matched nothing before any output is committed."""
+    headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
+    last = list(tables)[-1] if tables else None
+    sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}
+    execute(prep, sources, {name: t.name for name, t in tables.items()}, headers)
+    if prep.explain_key is not None and not prep.traces:
+        keys = {n: list(p.key or p.group_by or ()) for n, p in prep.policy.outputs.items()}
+        raise UsageError(
+            f"--explain {prep.explain_key}: no row has that key",
+            expected="a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k),
+        )
