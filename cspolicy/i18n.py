@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final, Literal
 
 from cspolicy.errors import UsageError
 
@@ -122,7 +122,7 @@ def resolve_lang(option: str | None = None, environ: Mapping[str, str] | None = 
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     system = system_language()
-    return cast(Lang, system) if system in LANGS else "en"
+    return system if system in LANGS else "en"
 
 
 def yes_no(lang: Lang) -> Mapping[str, str]:
