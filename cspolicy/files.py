@@ -8,7 +8,9 @@ Ctrl-C leave no file created or changed.
 
 from __future__ import annotations
 
+import codecs
 import os
+import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cspolicy.errors import UsageError
+from cspolicy.i18n import Lang
 from cspolicy.plan import OutputPlan
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, execute, prepare
@@ -76,9 +79,10 @@ def run_files(
     only: Sequence[str] = (),
     explain: str | None = None,
     encoding: str | None = None,
-    bom: bool = True,
+    bom: bool | None = None,
     stdout: TextIO | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lang: Lang = "en",
 ) -> RunReport:
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
@@ -87,6 +91,10 @@ def run_files(
     (``table`` by default). With ``explain``, the explanations of the rows with that key
     are printed to ``stdout`` (instead of the tables when there is no ``output``).
     ``progress(bytes_read, total_bytes)`` is called now and then while reading.
+    ``bom``: CSV files get a BOM (for Excel) unless False; CSV on ``stdout`` only if True.
+    ``lang``: ``"zh"`` writes CSV and table headers and status values as their Chinese
+    labels (:mod:`cspolicy.labels`); ``"en"`` keeps the identifiers and codes. JSON is the
+    same in every language.
     Raises :class:`~cspolicy.errors.DataError` (nothing written) or
     :class:`~cspolicy.errors.UsageError`.
     """
@@ -111,10 +119,11 @@ def run_files(
 
     report = RunReport()
     if kind in ("dir", "csvfile", "csvout"):
-        prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report, fast=progress is None)
+        out = stdout if explain is None else None
+        prep = _write_csv(start, selected, kind, target, bom, out, report, fast=progress is None, lang=lang)
     else:
         prep, tables = start()
-        _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
+        _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report, lang)
     report.traces = prep.traces
     if explain is not None:
         stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
@@ -131,11 +140,12 @@ def _write_csv(
     selected: list[str],
     kind: str,
     target: Path | None,
-    bom: bool,
+    bom: bool | None,
     stdout: TextIO | None,
     report: RunReport,
     *,
     fast: bool,
+    lang: Lang = "en",
 ) -> Prepared:
     """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
 
@@ -153,7 +163,11 @@ def _write_csv(
                 stream.seek(0)
                 stream.truncate()
                 idx, cols = _visible(prep.policy.outputs[name])
-                sink = CsvSink(stream, cols)
+                if lang == "en":
+                    sink = CsvSink(stream, cols)
+                else:
+                    labels = prep.policy.labels
+                    sink = CsvSink(stream, cols, headers=labels.headers(name, lang), cells=labels.cells(name, lang))
                 sink.write_header()
                 prep.nodes[name].writers.append(sink.row_writer(idx))
                 sinks[name] = (sink, idx)
@@ -165,14 +179,16 @@ def _write_csv(
         return prep
 
     if kind == "csvout":
-        import shutil
         import tempfile
 
-        with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
             prep = run({selected[0]: spool})
             if stdout is not None:
                 spool.seek(0)
-                shutil.copyfileobj(spool, stdout)
+                if bom:
+                    _write_bom_and_utf8(spool, stdout)
+                else:
+                    shutil.copyfileobj(spool, stdout)
     else:
         assert target is not None
         paths = {selected[0]: target} if kind == "csvfile" else {n: target / f"{n}.csv" for n in selected}
@@ -181,7 +197,7 @@ def _write_csv(
             target.mkdir(parents=True, exist_ok=True)
         try:
             with AtomicFiles() as files:
-                prep = run({name: files.open(path, encoding=csv_encoding(bom)) for name, path in paths.items()})
+                prep = run({name: files.open(path, encoding=csv_encoding(bom is not False)) for name, path in paths.items()})
         except BaseException:
             if created and not any(target.iterdir()):
                 target.rmdir()  # a failed run leaves no trace, not even an empty directory
@@ -199,6 +215,7 @@ def _write_held(
     target: Path | None,
     stdout: TextIO | None,
     report: RunReport,
+    lang: Lang = "en",
 ) -> None:
     """JSON and terminal tables hold the rows until the run has succeeded."""
     held: dict[str, list[tuple[Value, ...]]] = {name: [] for name in selected}
@@ -222,9 +239,31 @@ def _write_held(
     else:
         parts = []
         for name, (cols, rows) in docs.items():
-            title = f"{name} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
-            parts.append(title + "\n" + render_table(cols, rows))
+            if lang == "en":
+                title = f"{name} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
+                parts.append(title + "\n" + render_table(cols, rows))
+                continue
+            labels = prep.policy.labels
+            title = f"{labels.outputs[name].text(lang)}（{name}，{len(rows)} 行）"
+            headers, cells = labels.headers(name, lang), labels.cells(name, lang)
+            parts.append(title + "\n" + render_table(cols, rows, headers=headers, cells=cells))
         stdout.write("\n\n".join(parts) + "\n")
+
+
+def _write_bom_and_utf8(spool: TextIO, stdout: TextIO) -> None:
+    """CSV on stdout for Excel (``--bom``): a BOM and UTF-8 bytes, whatever the terminal's
+    encoding (a BOM announces UTF-8, so on a Chinese Windows console, whose text encoding is
+    GBK, the bytes go to the binary stream beneath it)."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (io.StringIO): the BOM as a character
+        stdout.write("\ufeff")
+        shutil.copyfileobj(spool, stdout)
+        return
+    stdout.flush()
+    buffer.write(codecs.BOM_UTF8)
+    while chunk := spool.read(1 << 16):
+        buffer.write(chunk.encode("utf-8"))
+    buffer.flush()
 
 
 def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:

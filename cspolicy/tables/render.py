@@ -9,7 +9,7 @@ CLI's start-up fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from cspolicy.tables.writer import Columns, format_value
 from cspolicy.values import Kind, Value
@@ -22,10 +22,12 @@ def render_table(
     rows: Iterable[Sequence[Value]],
     *,
     headers: Sequence[str] | None = None,
+    cells: Sequence[Mapping[str, str] | None] | None = None,
 ) -> str:
     """Render rows as a plain-text table (tabulate's ``simple`` format).
 
-    ``headers`` replaces the column names shown (for example, their Chinese labels).
+    ``headers`` replaces the column names shown (for example, their Chinese labels);
+    ``cells``, per column, the text shown instead of a cell's text (a status's label).
 
     >>> from decimal import Decimal
     >>> from cspolicy.values import ColumnType
@@ -44,5 +46,7 @@ def render_table(
         raise ValueError(f"{len(shown)} headers for {len(columns)} columns")
     types = [ctype for _, ctype in columns]
     body = [[format_value(value, ctype) for value, ctype in zip(row, types, strict=True)] for row in rows]
+    if cells is not None and any(cells):
+        body = [[m.get(t, t) if m else t for t, m in zip(line, cells, strict=True)] for line in body]
     align = ["right" if ctype.kind is Kind.NUMBER else "left" for ctype in types]
     return tabulate(body, headers=shown, tablefmt="simple", disable_numparse=True, colalign=align)
