@@ -190,8 +190,12 @@ class PolicyLabels:
                 if ladder.after_last == "none":
                     combos.setdefault("none", kinds["none"])
                     gravest.setdefault("none", kinds["none"])
-        self._sanction_values[sname] = combos
-        self._gravest_values[sname] = gravest
+        def grave(item: tuple[str, Label]) -> tuple[int, ...]:  # least grave first, none last
+            order = [*(schedule.gravity if schedule is not None else kinds), "none"]
+            return tuple(order.index(k) if k in order else len(order) for k in reversed(item[0].split("+")))
+
+        self._sanction_values[sname] = dict(sorted(combos.items(), key=grave))
+        self._gravest_values[sname] = dict(sorted(gravest.items(), key=grave))
 
     def _resolve(self, name: str, plan: OutputPlan) -> None:
         model = self.policy.model.outputs[name]
@@ -238,7 +242,7 @@ class PolicyLabels:
             if inherited is None:
                 return own or None
             return {**inherited, **own}
-        order = [*own, *(inherited or {}), *sorted(codes)]
+        order = [*own, *(inherited or {}), *(c for c in self.vocabulary if c in codes), *sorted(codes)]
         out: Values = {}
         for code in order:
             if code in codes and code not in out:
