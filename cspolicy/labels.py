@@ -190,6 +190,7 @@ class PolicyLabels:
                 if ladder.after_last == "none":
                     combos.setdefault("none", kinds["none"])
                     gravest.setdefault("none", kinds["none"])
+
         def grave(item: tuple[str, Label]) -> tuple[int, ...]:  # least grave first, none last
             order = [*(schedule.gravity if schedule is not None else kinds), "none"]
             return tuple(order.index(k) if k in order else len(order) for k in reversed(item[0].split("+")))
