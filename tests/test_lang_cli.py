@@ -505,3 +505,39 @@ def test_round_trip_materials_review_enums_and_yes_no(runner, tmp_path):
         "old_for_new": True,
     }
     assert read[("张三", "面单")]["verdict"] == "warning" and read[("张三", "面单")]["old_for_new"] is False
+
+
+def test_chinese_csv_is_the_same_through_the_fast_and_the_careful_path(runner, tmp_path):
+    clean = CASES["materials-order"][0].read_text(encoding="utf-8")
+    dirty = tmp_path / "dirty.csv"
+    dirty.write_text(clean + ",,,,,\n", encoding="utf-8")  # a blank row sends the run to the careful engine
+    args = ["--lang", "zh", "--only", "orders", "--format", "csv"]
+    fast = runner.invoke(cli, ["run", "materials-order", str(CASES["materials-order"][0]), *args])
+    careful = runner.invoke(cli, ["run", "materials-order", str(dirty), *args])
+    ok(fast)
+    ok(careful)
+    assert careful.stdout == fast.stdout
+    assert "按公式核减" in fast.stdout
+
+
+def test_csv_sink_and_table_write_labels_for_codes():
+    from cspolicy.tables import CsvSink, render_table
+    from cspolicy.values import ColumnType
+
+    columns = [("status", ColumnType.TEXT), ("old_for_new", ColumnType.BOOLEAN), ("note", ColumnType.TEXT)]
+    cells = [{"ok": "正常"}, {"yes": "是", "no": "否"}, None]
+    rows = [("ok", True, "ok"), ("odd", False, None)]
+    by_row, generated = io.StringIO(newline=""), io.StringIO(newline="")
+    sink = CsvSink(by_row, columns, headers=["审核结果", "以旧换新", "备注"], cells=cells)
+    sink.write_header()
+    sink.write_rows(rows)
+    fast = CsvSink(generated, columns, headers=["审核结果", "以旧换新", "备注"], cells=cells)
+    fast.write_header()
+    write = fast.row_writer([0, 1, 2])
+    for row in rows:
+        write(row)
+    # a code without a label, and free text that happens to equal a code, are written as they are
+    assert by_row.getvalue() == "审核结果,以旧换新,备注\r\n正常,是,ok\r\nodd,否,\r\n"
+    assert generated.getvalue() == by_row.getvalue()
+    table = render_table(columns, rows, headers=["审核结果", "以旧换新", "备注"], cells=cells)
+    assert table.splitlines()[2].split() == ["正常", "是", "ok"]
