@@ -12,12 +12,15 @@ import datetime as dt
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cspolicy import __version__
 from cspolicy.errors import CspolicyError
+
+if TYPE_CHECKING:
+    from cspolicy.i18n import Lang
 
 __all__ = ["main", "cli"]
 
@@ -42,7 +45,7 @@ def _lang_option(command: Any) -> Any:
     )(command)
 
 
-def _language(lang: str | None) -> Any:
+def _language(lang: str | None) -> Lang:
     from cspolicy.i18n import resolve_lang
 
     return resolve_lang(lang)

@@ -244,7 +244,8 @@ def _write_held(
                 parts.append(title + "\n" + render_table(cols, rows))
                 continue
             labels = prep.policy.labels
-            title = f"{labels.outputs[name].text(lang)}（{name}，{len(rows)} 行）"
+            shown = labels.outputs[name].text(lang)
+            title = f"{shown}（{name}，{len(rows)} 行）" if shown != name else f"{name}（{len(rows)} 行）"
             headers, cells = labels.headers(name, lang), labels.cells(name, lang)
             parts.append(title + "\n" + render_table(cols, rows, headers=headers, cells=cells))
         stdout.write("\n\n".join(parts) + "\n")
