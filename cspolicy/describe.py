@@ -139,7 +139,7 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
                 hi = "" if c.maximum is None else format_value(c.maximum, c.type)
                 rng = f" [{lo} … {hi}]"
             vals = ""
-            values = labels.values(name, c.name, input=True)
+            values = labels.values(name, c.name, from_input=True)
             if values:
                 vals = _w("one_of", lang, _SEP[lang].join(_named(k, lab, lang) for k, lab in values.items()))
             head = f"  {_named(c.name, labels.input_column(name, c.name), lang)}{_colon(lang)}"

@@ -51,13 +51,14 @@ def sanction_combination(kinds: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class _Entry:
-    """A resolved column: its label and value labels; ``own`` says the policy states them
-    here (so a missing language is reported here, not where they were inherited from)."""
+    """A resolved column: its label and value labels; ``own_label`` and ``reported`` say
+    what the completeness check reports here: what the policy states here, or states nowhere
+    (a label inherited from elsewhere is reported where it is declared)."""
 
     label: Label
     values: Values | None
     own_label: bool
-    own_values: frozenset[str]
+    reported: frozenset[str]
 
 
 class PolicyLabels:
@@ -123,10 +124,11 @@ class PolicyLabels:
         entry = self._columns.get((output, column))
         return entry.label if entry else Label(column)
 
-    def values(self, output: str, column: str, *, input: bool = False) -> Values | None:
+    def values(self, output: str, column: str, *, from_input: bool = False) -> Values | None:
         """The labels of the codes an output (or, with ``input``, input) column holds, or
-        None when it holds free text (names, notes) whose cells are never translated."""
-        entry = self._columns.get(("in:" + output if input else output, column))
+        None when it holds free text (names, notes) whose cells are never translated.
+        ``from_input``: ``output`` names an input table."""
+        entry = self._columns.get(("in:" + output if from_input else output, column))
         return None if entry is None else entry.values
 
     def value(self, output: str, column: str, code: str) -> Label:
@@ -231,24 +233,27 @@ class PolicyLabels:
             own = {code: lab.of(code) for code, lab in (spec.values or {}).items()}
             origin = repeated or picked
             inherited = origin.values if origin is not None else None
-            earlier[col.name] = _Entry(label, self._column_values(col, own, inherited), own_label, frozenset(own))
+            values, nowhere = self._column_values(col, own, inherited)
+            earlier[col.name] = _Entry(label, values, own_label, frozenset(own) | nowhere)
         for cname, entry in earlier.items():
             self._columns[(name, cname)] = entry
 
-    def _column_values(self, col: ColumnPlan, own: Values, inherited: Values | None) -> Values | None:
+    def _column_values(self, col: ColumnPlan, own: Values, inherited: Values | None) -> tuple[Values | None, frozenset[str]]:
+        """The column's value labels, and the codes no part of the policy labels."""
         if col.ctype is ColumnType.BOOLEAN:
-            return None
+            return None, frozenset()
         codes = None if col.values is None else {c for c in col.values if c}
         if codes is None:
             if inherited is None:
-                return own or None
-            return {**inherited, **own}
+                return own or None, frozenset()
+            return {**inherited, **own}, frozenset()
         order = [*own, *(inherited or {}), *(c for c in self.vocabulary if c in codes), *sorted(codes)]
         out: Values = {}
         for code in order:
             if code in codes and code not in out:
                 out[code] = own.get(code) or (inherited or {}).get(code) or self.vocabulary.get(code) or Label(code)
-        return out
+        known = {*own, *(inherited or {}), *self.vocabulary}
+        return out, frozenset(c for c in out if c not in known)
 
 
 def _joined(parts: list[Label], lang: Lang) -> str | None:
@@ -343,8 +348,7 @@ def missing_labels(policy: Policy) -> list[Finding]:
             if entry.own_label:
                 check((*base, "columns", col.name, "label"), entry.label)
             for code, lab in (entry.values or {}).items():
-                declared = code in entry.own_values
-                if declared or lab == Label(code):  # stated here, or stated nowhere
+                if code in entry.reported:  # stated here, or stated nowhere
                     check((*base, "columns", col.name, "values", code), lab)
         found += _clashes(policy, name, base)
     found.sort(key=lambda f: f.line or 0)
