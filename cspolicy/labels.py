@@ -125,9 +125,8 @@ class PolicyLabels:
         return entry.label if entry else Label(column)
 
     def values(self, output: str, column: str, *, from_input: bool = False) -> Values | None:
-        """The labels of the codes an output (or, with ``input``, input) column holds, or
-        None when it holds free text (names, notes) whose cells are never translated.
-        ``from_input``: ``output`` names an input table."""
+        """The labels of the codes an output (or, ``from_input``, input) column holds, or
+        None when it holds free text (names, notes) whose cells are never translated."""
         entry = self._columns.get(("in:" + output if from_input else output, column))
         return None if entry is None else entry.values
 
