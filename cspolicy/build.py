@@ -16,9 +16,9 @@ from cspolicy.errors import PolicyError
 from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
-from cspolicy.schema.models import BandsSpec, Column, PolicyModel
+from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
-from cspolicy.tables.convert import CellError, make_converter
+from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
@@ -93,7 +93,7 @@ class Builder:
                     raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(
-                name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
+                name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
             )
         return out
 
@@ -122,10 +122,25 @@ class Builder:
 
     # -- inputs -------------------------------------------------------------------------
     def inputs(self) -> dict[str, TableSpec]:
-        return {
-            name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
-            for name, t in self.model.inputs.items()
-        }
+        out = {}
+        for name, t in self.model.inputs.items():
+            out[name] = TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
+            self._check_headers(out[name])
+        return out
+
+    def _check_headers(self, spec: TableSpec) -> None:
+        """A header (a name, alias or label) must name one column only; labels become headers
+        automatically, so a clash is found here, at its line, not when a file is read."""
+        seen: dict[str, str] = {}
+        for col in spec.columns:
+            for header in col.headers:
+                other = seen.setdefault(fold(header), col.name)
+                if other != col.name:
+                    raise self.doc.error(
+                        ("inputs", spec.name, "columns", col.name),
+                        f"header '{header}' (a name, alias or label) names both column '{other}' and column '{col.name}'",
+                        "each alias and label to name one column only",
+                    )
 
     def _column(self, table: str, name: str, c: Column) -> ColumnSpec:
         path = ("inputs", table, "columns", name)
@@ -133,7 +148,19 @@ class Builder:
         if c.type is ColumnType.ENUM:
             if not c.values:
                 raise self.doc.error(path, f"enum column '{name}' needs 'values'", "a list of allowed values")
-            values = {v: () for v in c.values} if isinstance(c.values, list) else {k: tuple(v) for k, v in c.values.items()}
+            if isinstance(c.values, list):
+                values = {v: () for v in c.values}
+            else:  # a value's labels are accepted spellings of it, like its aliases
+                values = {k: _spellings(k, (v.zh, v.en, *v.aliases)) for k, v in c.values.items()}
+                owner: dict[str, str] = {}
+                for k, spellings in values.items():
+                    for text in (k, *spellings):
+                        if owner.setdefault(fold(text), k) != k:
+                            raise self.doc.error(
+                                (*path, "values", k),
+                                f"enum column '{name}': '{text}' would match both '{owner[fold(text)]}' and '{k}'",
+                                "each label and spelling to name one value only",
+                            )
         elif c.values:
             raise self.doc.error((*path, "values"), "'values' is only for enum columns")
 
@@ -144,12 +171,12 @@ class Builder:
         spec = ColumnSpec(
             name=name,
             type=c.type,
-            aliases=tuple(c.aliases),
+            aliases=_spellings(name, (*((c.label.zh, c.label.en) if c.label else ()), *c.aliases)),
             required=c.required,
             minimum=lo,  # type: ignore[arg-type]
             maximum=hi,  # type: ignore[arg-type]
             values=values,
-            label=c.label or name,
+            label=_en(c.label, name),
         )
         if c.default is not None:
             try:
@@ -201,7 +228,7 @@ class Builder:
                     bound("at_least", band.at_least),
                     bound("below", band.below),
                     bound("at_most", band.at_most),
-                    band.label or "",
+                    _en(band.label, ""),
                 )
             )
         other = (
@@ -248,6 +275,22 @@ class Builder:
                 at = f" (at character {exc.column} of the formula)" if exc.column else ""
                 message = f"{where}: {exc.message}{at}"
             raise PolicyError(message, file=self.doc.file, line=line, column=column, expected=exc.expected) from None
+
+
+def _en(label: LabelText | None, default: str) -> str:
+    """The English wording of a label, as explanations use it (else Chinese, else ``default``)."""
+    return default if label is None else label.of(default).text("en")
+
+
+def _spellings(name: str, texts: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Labels and aliases as extra spellings of ``name``: each once, none repeating ``name``."""
+    seen = {fold(name)}
+    out = []
+    for text in texts:
+        if text and fold(text) not in seen:
+            seen.add(fold(text))
+            out.append(text)
+    return tuple(out)
 
 
 def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:

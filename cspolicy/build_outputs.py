@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
-from cspolicy.schema.models import Output, OutputColumn
+from cspolicy.schema.models import LabelText, Output, OutputColumn
 from cspolicy.tables.spec import TableSpec
 from cspolicy.values import ColumnType, Kind
 
@@ -24,6 +24,11 @@ _KIND_DEFAULT = {
     Kind.DATE: ColumnType.DATE,
 }
 _AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+
+
+def _en(label: LabelText | None, name: str) -> str:
+    """The English wording of a label, as explanations use it (else Chinese, else ``name``)."""
+    return name if label is None else label.of(name).text("en")
 
 
 class OutputBuilder:
@@ -186,10 +191,11 @@ class OutputBuilder:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
             ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, src_syms) or ColumnType.DECIMAL
             values = of.result_values if of is not None and ctype.kind is Kind.TEXT else None
+            self._check_value_labels(col, ctype, values, path)
             return ColumnPlan(
                 cname,
                 ctype,
-                col.label or cname,
+                _en(col.label, cname),
                 line,
                 agg=col.agg,
                 of=of,
@@ -216,10 +222,11 @@ class OutputBuilder:
         # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
         # not rounded again unless the column declares a type or a rounding.
         bare = expr.text.strip() in syms and col.round is None and col.type is None
+        self._check_value_labels(col, ctype, expr.result_values, path)
         return ColumnPlan(
             cname,
             ctype,
-            col.label or cname,
+            _en(col.label, cname),
             line,
             expression=expr,
             rounding=None if bare else self._rounding(col, ctype),
@@ -227,6 +234,23 @@ class OutputBuilder:
             hidden=col.hidden,
             values=expr.result_values,
         )
+
+    def _check_value_labels(
+        self, col: OutputColumn, ctype: ColumnType, values: frozenset[str] | None, path: tuple[str | int, ...]
+    ) -> None:
+        """``values:`` labels a text column's values; a label for a value the column can never
+        hold is a typo, found here rather than never shown."""
+        if not col.values:
+            return
+        if ctype.kind is not Kind.TEXT:
+            raise self.doc.error((*path, "values"), f"'values' labels the values of a text column, not of a {ctype.value}")
+        for code in col.values:
+            if values is not None and code not in values:
+                raise self.doc.error(
+                    (*path, "values", code),
+                    f"the column never holds '{code}'",
+                    f"a value its formula gives: {', '.join(sorted(v for v in values if v))}",
+                )
 
     @staticmethod
     def _infer(expr: Expression | None, syms: Mapping[str, Symbol]) -> ColumnType | None:

@@ -15,12 +15,15 @@ import json
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from cspolicy import __version__
 from cspolicy.console import BROKEN_PIPE, EXIT_CODES, failure, guard_streams, install_signal_handlers, printable, silence_stdout
+
+if TYPE_CHECKING:
+    from cspolicy.i18n import Lang
 
 __all__ = ["main", "cli"]
 
@@ -53,6 +56,21 @@ class _Group(click.Group):
             ctx.exit(_report(exc, bool(ctx.obj and ctx.obj.get("debug"))))
 
 
+def _lang_option(command: Any) -> Any:
+    """``--lang zh|en`` on every command (default: CSPOLICY_LANG, else the locale)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"], case_sensitive=False),
+        help="Language of headers, statuses and text: zh (中文) or en; default CSPOLICY_LANG, else the locale.",
+    )(command)
+
+
+def _language(lang: str | None) -> Lang:
+    from cspolicy.i18n import resolve_lang
+
+    return resolve_lang(lang)
+
+
 _EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
 
 
@@ -71,17 +89,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command("list")
-def list_cmd() -> None:
+@_lang_option
+def list_cmd(lang: str | None) -> None:
     """List the shipped policies with their titles."""
     from cspolicy.library import policy_catalogue
 
-    for name, title in policy_catalogue():
+    for name, title in policy_catalogue(_language(lang)):
         click.echo(f"{name:<20} {title}")
 
 
 @cli.command()
 @click.argument("policy")
-def show(policy: str) -> None:
+@_lang_option
+def show(policy: str, lang: str | None) -> None:
     """Show a policy: parameters with all dated values, inputs with aliases, outputs.
 
     \b
@@ -90,23 +110,39 @@ def show(policy: str) -> None:
     """
     from cspolicy.library import describe_policy, load_policy
 
-    click.echo(describe_policy(load_policy(policy)))
+    click.echo(describe_policy(load_policy(policy), _language(lang)))
 
 
 @cli.command()
 @click.argument("policies", nargs=-1, required=True)
-def check(policies: tuple[str, ...]) -> None:
-    """Validate policy files (exit 2 on the first error, with file:line)."""
+@_lang_option
+def check(policies: tuple[str, ...], lang: str | None) -> None:
+    """Validate policy files (exit 2 on the first error, with file:line).
+
+    Labels a policy lacks in Chinese or English are warnings on stderr (exit stays 0).
+    """
+    from cspolicy.labels import missing_labels
     from cspolicy.library import load_policy
 
+    language = _language(lang)
     for ref in policies:
         p = load_policy(ref)
-        click.echo(f"ok  {p.file}  ({p.name}: {len(p.outputs)} outputs, {len(p.parameters)} parameters)")
+        for finding in missing_labels(p):
+            click.echo(("警告：" if language == "zh" else "warning: ") + finding.message(language), err=True)
+        if language == "zh":
+            click.echo(f"通过  {p.file}  （{p.name}：{len(p.outputs)} 个输出，{len(p.parameters)} 个参数）")
+        else:
+            click.echo(f"ok  {p.file}  ({p.name}: {len(p.outputs)} outputs, {len(p.parameters)} parameters)")
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the policy format (for editor completion)."""
+@_lang_option
+def schema(lang: str | None) -> None:
+    """Print the JSON Schema of the policy format (for editor completion).
+
+    The schema is for machines and editors: it is the same in every language.
+    """
+    _language(lang)  # a bad CSPOLICY_LANG is reported here too
     from cspolicy.library import policy_json_schema
 
     click.echo(json.dumps(policy_json_schema(), ensure_ascii=False, indent=2))
@@ -171,7 +207,11 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @click.option("--only", multiple=True, metavar="OUTPUT", help="Write only this output (repeatable).")
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")
 @click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
-@click.option("--no-bom", is_flag=True, help="Write CSV as plain UTF-8, without the BOM Excel needs.")
+@click.option(
+    "--bom/--no-bom",
+    default=None,
+    help="CSV with the BOM Excel needs to read UTF-8 Chinese (default: files yes, stdout no).",
+)
 @click.option(
     "--limit",
     type=int,
@@ -179,6 +219,7 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     help="Rows of each output shown in the terminal table (default 50; 0 shows all). -o writes every row.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors: no progress, no list of files written.")
+@_lang_option
 def run(
     policy: str,
     files: tuple[str, ...],
@@ -191,9 +232,10 @@ def run(
     only: tuple[str, ...],
     explain: str | None,
     encoding: str | None,
-    no_bom: bool,
+    bom: bool | None,
     limit: int | None,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
 
@@ -202,12 +244,14 @@ def run(
         cspolicy run materials-order examples/materials/stations.csv
         cspolicy run materials-order stations=examples/materials/stations.csv -o out/
         cspolicy run materials-order examples/materials/stations.csv --explain A站
+        cspolicy run materials-order examples/materials/stations.csv --lang zh --only orders --format csv --bom > orders.csv
     """
     from cspolicy.files import bind_inputs, run_files
     from cspolicy.library import load_policy
     from cspolicy.progress import ProgressLine
     from cspolicy.run import RunSettings
 
+    language = _language(lang)
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets)
@@ -229,10 +273,11 @@ def run(
             only=only,
             explain=explain,
             encoding=encoding,
-            bom=not no_bom,
+            bom=bom,
             progress=line,
             limit=limit,
             on_wait=tell,
+            lang=language,
         )
     if not quiet:
         for done in report.summary():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.i18n import Lang
 from cspolicy.outputs import Phases, Progress, rows_text, write_csv_outputs, write_json_outputs, write_table
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, prepare
@@ -91,11 +92,12 @@ def run_files(
     only: Sequence[str] = (),
     explain: str | None = None,
     encoding: str | None = None,
-    bom: bool = True,
+    bom: bool | None = None,
     stdout: TextIO | None = None,
     progress: Progress | None = None,
     limit: int | None = None,
     on_wait: Callable[[str], None] | None = None,
+    lang: Lang = "en",
 ) -> RunReport:
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
@@ -107,7 +109,10 @@ def run_files(
     (instead of the tables when there is no ``output``). When ``stdout`` is a terminal,
     control characters are shown escaped. ``progress(phase, done, total)`` is called now
     and then (see :data:`Progress`); ``on_wait(message)`` when another run is writing into
-    the same directory and this one waits for it.
+    the same directory and this one waits for it. ``bom``: CSV files get a BOM (for Excel)
+    unless False; CSV on ``stdout`` only if True. ``lang``: ``"zh"`` writes CSV and table
+    headers and status values as their Chinese labels (:mod:`cspolicy.labels`); ``"en"``
+    keeps the identifiers and codes. JSON is the same in every language.
 
     Raises :class:`~cspolicy.errors.DataError` (nothing written),
     :class:`~cspolicy.errors.UsageError` (an output path that is one of the inputs, too)
@@ -148,11 +153,13 @@ def run_files(
     report = RunReport()
     shown = stdout if explain is None else None
     if kind in ("dir", "csvfile", "csvout"):
-        prep = write_csv_outputs(start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None)
+        prep = write_csv_outputs(
+            start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None, lang=lang
+        )
     elif kind in ("jsonfile", "jsonout"):
         prep = write_json_outputs(start, selected, targets, shown, phases, on_wait)
     else:
-        prep = write_table(start, selected, shown, phases, TABLE_LIMIT if limit is None else limit)
+        prep = write_table(start, selected, shown, phases, TABLE_LIMIT if limit is None else limit, lang)
     report.rows = {name: prep.nodes[name].count for name in selected}
     for path, names in targets:
         report.written.append(path)

@@ -8,6 +8,7 @@ first ``limit`` rows per output and counts the rest.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.i18n import Lang
 from cspolicy.plan import OutputPlan
 from cspolicy.run import Prepared, execute
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
@@ -112,12 +114,13 @@ def write_csv_outputs(
     kind: str,
     target: Path | None,
     targets: list[tuple[Path, list[str]]],
-    bom: bool,
+    bom: bool | None,
     stdout: TextIO | None,
     phases: Phases,
     on_wait: Callable[[str], None] | None,
     *,
     fast: bool,
+    lang: Lang = "en",
 ) -> Prepared:
     """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
 
@@ -135,7 +138,11 @@ def write_csv_outputs(
                 stream.seek(0)
                 stream.truncate()
                 idx, cols = _visible(prep.policy.outputs[name])
-                sink = CsvSink(stream, cols)
+                if lang == "en":
+                    sink = CsvSink(stream, cols)
+                else:
+                    labels = prep.policy.labels
+                    sink = CsvSink(stream, cols, headers=labels.headers(name, lang), cells=labels.cells(name, lang))
                 sink.write_header()
                 prep.nodes[name].writers.append(sink.row_writer(idx))
                 sinks[name] = (sink, idx)
@@ -147,18 +154,21 @@ def write_csv_outputs(
         return prep
 
     if kind == "csvout":
-        with tempfile.TemporaryFile("w+", encoding=csv_encoding(bom), newline="") as spool:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
             prep = run({selected[0]: spool})
             if stdout is not None:
                 phases.phase("writing")
                 spool.seek(0)
-                shutil.copyfileobj(spool, stdout)
+                if bom:
+                    _write_bom_and_utf8(spool, stdout)
+                else:
+                    shutil.copyfileobj(spool, stdout)
         return prep
     assert target is not None
     created = _make_directory(target) if kind == "dir" else []
     try:
         with AtomicFiles(on_wait=on_wait) as files:
-            prep = run({names[0]: files.open(path, encoding=csv_encoding(bom)) for path, names in targets})
+            prep = run({names[0]: files.open(path, encoding=csv_encoding(bom is not False)) for path, names in targets})
             phases.phase("writing")
     except BaseException:
         _remove_created(created)  # a failed run leaves no trace, not even an empty directory
@@ -266,6 +276,7 @@ def write_table(
     stdout: TextIO | None,
     phases: Phases,
     limit: int,
+    lang: Lang = "en",
 ) -> Prepared:
     """The terminal table: the first ``limit`` rows of each output, then a line saying how
     many more there are and how to write them all (memory stays flat: the rest are counted)."""
@@ -283,8 +294,15 @@ def write_table(
     phases.phase("writing")
     parts = []
     for name, (cols, head) in heads.items():
-        shown = f", the first {len(head.rows):,} shown" if head.more else ""
-        text = f"{name} ({rows_text(prep.nodes[name].count)}{shown})\n" + render_table(cols, head.rows)
+        if lang == "en":
+            shown = f", the first {len(head.rows):,} shown" if head.more else ""
+            text = f"{name} ({rows_text(prep.nodes[name].count)}{shown})\n" + render_table(cols, head.rows)
+        else:
+            labels = prep.policy.labels
+            title = labels.outputs[name].text(lang)
+            count = f"{prep.nodes[name].count:,} 行" + (f"，显示前 {len(head.rows):,} 行" if head.more else "")
+            text = (f"{title}（{name}，{count}）" if title != name else f"{name}（{count}）") + "\n"
+            text += render_table(cols, head.rows, headers=labels.headers(name, lang), cells=labels.cells(name, lang))
         if head.more:
             text += (
                 f"\n… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
@@ -293,6 +311,22 @@ def write_table(
         parts.append(text)
     stdout.write("\n\n".join(parts) + "\n")
     return prep
+
+
+def _write_bom_and_utf8(spool: TextIO, stdout: TextIO) -> None:
+    """CSV on stdout for Excel (``--bom``): a BOM and UTF-8 bytes, whatever the terminal's
+    encoding (a BOM announces UTF-8, so on a Chinese Windows console, whose text encoding is
+    GBK, the bytes go to the binary stream beneath it)."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (io.StringIO): the BOM as a character
+        stdout.write("\ufeff")
+        shutil.copyfileobj(spool, stdout)
+        return
+    stdout.flush()
+    buffer.write(codecs.BOM_UTF8)
+    while chunk := spool.read(1 << 16):
+        buffer.write(chunk.encode("utf-8"))
+    buffer.flush()
 
 
 def _execute(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspolicy.build import Builder
 from cspolicy.errors import PolicyError, UsageError
@@ -13,7 +14,11 @@ from cspolicy.parameters import ParameterDef
 from cspolicy.plan import BandsPlan, OutputPlan
 from cspolicy.schema.load import read_policy_model
 from cspolicy.schema.models import PolicyModel
+from cspolicy.schema.yamlsource import Document
 from cspolicy.tables.spec import TableSpec
+
+if TYPE_CHECKING:
+    from cspolicy.labels import PolicyLabels
 
 __all__ = ["Policy", "load_policy", "shipped_policies", "SHIPPED_PACKAGE"]
 
@@ -37,6 +42,8 @@ class Policy:
     bands: dict[str, BandsPlan]
     schedules: dict[str, Any]
     constraints: list[Any] = field(default_factory=list)
+    #: The YAML document it was read from (its line numbers place label findings).
+    doc: Document | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -48,7 +55,15 @@ class Policy:
 
     @property
     def rules(self) -> dict[str, str]:
-        return dict(self.model.rules)
+        """Rule ID → its summary in English (``labels.rule(rid)`` has both languages)."""
+        return {rid: text.of(rid).text("en") for rid, text in self.model.rules.items()}
+
+    @cached_property
+    def labels(self) -> PolicyLabels:
+        """Every name of the policy in Chinese and English (:mod:`cspolicy.labels`)."""
+        from cspolicy.labels import PolicyLabels
+
+        return PolicyLabels(self)
 
 
 def shipped_policies() -> dict[str, Path]:
@@ -115,4 +130,4 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints)
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc)

@@ -11,6 +11,17 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run in English whatever the developer's locale: no CSPOLICY_LANG, no LC_*/LANG,
+    no Windows display language. A test that wants Chinese sets them itself."""
+    import cspolicy.i18n
+
+    for var in ("CSPOLICY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(cspolicy.i18n, "system_language", lambda: None)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A click CliRunner; with click >= 8.2 ``result.stdout`` and ``result.stderr`` are separate."""

@@ -59,7 +59,7 @@ def test_show(runner):
     result = runner.invoke(cli, ["show", "materials-order"])
     ok(result)
     out = result.stdout
-    param = out[out.index("parameters:") : out.index("input stations:")]
+    param = out[out.index("parameters:") : out.index("input stations")]
     assert "loss (loss allowance): percent" in param
     assert "from 2020-01-01: 7%" in param
     assert "from 2020-01-01: 50%" in param  # safety

@@ -23,7 +23,7 @@ def show_raises(monkeypatch):
     """``raise_in_show(exc)``: make ``cspolicy show`` raise ``exc`` from inside the library."""
 
     def arrange(exc: BaseException) -> None:
-        def describe(policy: object) -> str:
+        def describe(policy: object, *args: object) -> str:
             raise exc
 
         monkeypatch.setattr(cspolicy.library, "describe_policy", describe)

@@ -123,7 +123,7 @@ BROKEN = [
     ),
     (
         "unknown-parameter-key",
-        edit("    label: loss allowance\n", "    labels: loss allowance\n"),
+        edit("    label: {zh: 物料损耗率, en: loss allowance}\n", "    labels: {zh: 物料损耗率, en: loss allowance}\n"),
         "labels:",
         "did you mean 'label'",
     ),
@@ -225,7 +225,11 @@ def test_a_few_aliases_are_fine_but_not_many(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "wanted"),
     [
-        ("        label: weekly order\n", "        lable: weekly order\n", "label"),
+        (
+            "        label: {zh: 一周申请数量, en: weekly order}\n",
+            "        lable: {zh: 一周申请数量, en: weekly order}\n",
+            "label",
+        ),
         ("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        exp: parcels × (1 + growth + loss) ÷ 4\n", "expr"),
     ],
     ids=["lable", "exp"],

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from cspolicy.i18n import Label
 from cspolicy.values import ColumnType
 
 __all__ = [
     "Strict",
     "Title",
+    "LabelText",
+    "LabelSpec",
+    "EnumValue",
     "ParamValue",
     "Parameter",
     "Column",
@@ -82,6 +86,73 @@ class Title(Strict):
     en: str = Field(description="English title.")
 
 
+class LabelText(Strict):
+    """A name in two languages: ``{zh: 周订单量, en: weekly order}``; either may be left out.
+
+    Written as a plain string (``label: weekly order``) it is the same text in both
+    languages. The completeness check (``cspolicy check``) names what lacks a language.
+    """
+
+    zh: str | None = Field(None, min_length=1, description="Chinese wording, as the handbook says it.")
+    en: str | None = Field(None, min_length=1, description="English wording.")
+
+    def of(self, ident: str) -> Label:
+        """This wording as the :class:`~cspolicy.i18n.Label` of ``ident``."""
+        return Label(ident, self.zh, self.en)
+
+
+def _plain_label(value: Any) -> Any:
+    return {"zh": value, "en": value} if isinstance(value, str) else value
+
+
+_TEXT_PAIR = {"zh": {"type": "string"}, "en": {"type": "string"}}
+#: A label: ``{zh: …, en: …}``, or a plain string meaning the same text in both languages.
+LabelSpec = Annotated[
+    LabelText,
+    BeforeValidator(_plain_label),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "object", "properties": _TEXT_PAIR, "additionalProperties": False},
+            ],
+            "description": "A label: {zh: …, en: …}, or one text for both languages.",
+        }
+    ),
+]
+
+
+class EnumValue(Strict):
+    """One allowed value of an enum input column: its labels and other accepted spellings.
+
+    ``station: {zh: 站点, en: station, aliases: [网点]}``; the older list form
+    ``station: [站点, 网点]`` gives spellings only. Labels are accepted spellings too.
+    """
+
+    zh: str | None = Field(None, min_length=1)
+    en: str | None = Field(None, min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="Other spellings accepted in a cell.")
+
+
+EnumValueSpec = Annotated[
+    EnumValue,
+    BeforeValidator(lambda v: {"aliases": v} if isinstance(v, list) else v),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {
+                    "type": "object",
+                    "properties": {**_TEXT_PAIR, "aliases": {"type": "array", "items": {"type": "string"}}},
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "Labels and spellings of an enum value: {zh: …, en: …, aliases: […]} or [spellings].",
+        }
+    ),
+]
+
+
 class ParamValue(Strict):
     """One dated value of a parameter: in force from ``from`` until the next value."""
 
@@ -95,7 +166,7 @@ class Parameter(Strict):
     """A named, typed, dated policy constant (a rate, a threshold, an amount)."""
 
     type: ColumnType
-    label: str | None = Field(None, description="Words used for it in explanations, e.g. 'loss allowance'.")
+    label: LabelSpec | None = Field(None, description="Words used for it in explanations, e.g. 'loss allowance'.")
     description: str
     source: str = Field(description="Where the rule comes from, e.g. 'seed 002 物料管控规定 4.1'.")
     rule: str | None = Field(None, pattern=RULE_ID_PATTERN)
@@ -109,21 +180,22 @@ class Column(Strict):
     """One input column: its type, the headers that name it, and what is allowed."""
 
     type: ColumnType
-    label: str | None = None
+    label: LabelSpec | None = Field(None, description="Its name in both languages; also accepted as a header.")
     description: str | None = None
     aliases: list[str] = Field(default_factory=list, description="Other headers (Chinese, English).")
     required: bool = True
     default: Scalar | None = None
     min: Scalar | None = Field(None, description="Smallest allowed value (inclusive).")
     max: Scalar | None = Field(None, description="Largest allowed value (inclusive).")
-    values: dict[str, list[str]] | list[str] | None = Field(
-        None, description="For enum columns: allowed values, optionally each with accepted spellings."
+    values: dict[str, EnumValueSpec] | list[str] | None = Field(
+        None, description="For enum columns: allowed values, optionally each with labels and accepted spellings."
     )
 
 
 class Input(Strict):
     """A named input table (one CSV file)."""
 
+    label: LabelSpec | None = None
     description: str | None = None
     columns: dict[str, Column] = Field(min_length=1)
 
@@ -148,7 +220,10 @@ class OutputColumn(Strict):
     of: str | None = Field(None, description="With agg: the formula aggregated over the group's rows.")
     by: str | None = Field(None, description="With max_by/min_by: the formula that orders the rows.")
     type: ColumnType | None = None
-    label: str | None = None
+    label: LabelSpec | None = Field(None, description="Its name in both languages: the header of CSV files and tables.")
+    values: dict[str, LabelSpec] | None = Field(
+        None, description="Labels of the values (statuses) this text column holds: {ok: {zh: 正常, en: ok}}."
+    )
     round: Rounding | Literal["none"] | None = None
     rule: str | list[str] | None = None
     hidden: bool = Field(False, description="Computed and usable by later columns, but not written out.")
@@ -204,6 +279,7 @@ class Output(Strict):
     """A named output table computed from an input table or from another output."""
 
     from_: str = Field(alias="from")
+    label: LabelSpec | None = None
     description: str | None = None
     key: list[str] = Field(default_factory=list, description="Columns that identify a row for --explain.")
     group_by: list[str] | None = Field(None, description="Group rows by these source columns (one row per group).")
@@ -229,7 +305,7 @@ class BandSpec(Strict):
     below: Scalar | None = Field(None, description="Upper bound, exclusive (x < below).")
     at_most: Scalar | None = Field(None, description="Upper bound, inclusive (x ≤ at_most).")
     outcome: Scalar
-    label: str | None = None
+    label: LabelSpec | None = Field(None, description="The outcome's name in both languages.")
 
     @model_validator(mode="after")
     def _bounds(self) -> BandSpec:
@@ -276,6 +352,9 @@ class ScheduleSpec(Strict):
 
     description: str | None = None
     gravity: list[str] = Field(min_length=1, description="Sanction kinds from least to most grave.")
+    sanctions: dict[str, LabelSpec] = Field(
+        default_factory=dict, description="Labels of the sanction kinds (and of 'none'): {warning: {zh: 口头警告, en: warning}}."
+    )
     offences: dict[str, OffenceSpec] = Field(min_length=1)
 
 
@@ -287,7 +366,9 @@ class PolicyModel(Strict):
     family: str
     version: str
     description: str | None = None
-    rules: dict[str, str] = Field(description="Rule IDs this policy implements, with a one-line summary.")
+    rules: dict[str, LabelSpec] = Field(
+        description="Rule IDs this policy implements, with a one-line summary (a text, or {zh: …, en: …})."
+    )
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     constraints: list[Constraint] = Field(default_factory=list, description="Conditions on the parameters.")
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
@@ -297,7 +378,7 @@ class PolicyModel(Strict):
 
     @field_validator("rules")
     @classmethod
-    def _rule_ids(cls, v: dict[str, str]) -> dict[str, str]:
+    def _rule_ids(cls, v: dict[str, LabelText]) -> dict[str, LabelText]:
         for rid in v:
             if not re.match(RULE_ID_PATTERN, rid):
                 raise ValueError(f"rule ID '{rid}' must look like R-MT-1")

@@ -15,7 +15,7 @@ the bidirectional overrides and lone surrogates) is shown escaped, as ``\\x1b`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 from cspolicy.tables.writer import Columns, format_value
@@ -80,10 +80,12 @@ def render_table(
     rows: Iterable[Sequence[Value]],
     *,
     headers: Sequence[str] | None = None,
+    cells: Sequence[Mapping[str, str] | None] | None = None,
 ) -> str:
     """Render rows as a plain-text table (tabulate's ``simple`` format).
 
-    ``headers`` replaces the column names shown (for example, their Chinese labels).
+    ``headers`` replaces the column names shown (for example, their Chinese labels);
+    ``cells``, per column, the text shown instead of a cell's text (a status's label).
     Control characters in cells and headers are shown escaped (:func:`terminal_text`).
 
     >>> from decimal import Decimal
@@ -102,6 +104,13 @@ def render_table(
     if len(shown) != len(columns):
         raise ValueError(f"{len(shown)} headers for {len(columns)} columns")
     types = [ctype for _, ctype in columns]
-    body = [[terminal_text(format_value(value, ctype)) for value, ctype in zip(row, types, strict=True)] for row in rows]
+    maps = list(cells) if cells is not None and any(cells) else [None] * len(types)
+    body = [
+        [
+            terminal_text(m.get(t, t) if m else t)
+            for t, m in zip((format_value(v, c) for v, c in zip(row, types, strict=True)), maps)
+        ]
+        for row in rows
+    ]
     align = ["right" if ctype.kind is Kind.NUMBER else "left" for ctype in types]
     return tabulate(body, headers=shown, tablefmt="simple", disable_numparse=True, colalign=align)

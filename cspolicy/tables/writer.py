@@ -129,17 +129,32 @@ class CsvSink:
     'station,growth\\r\\nA,15%\\r\\n'
     """
 
-    def __init__(self, stream: TextIO, columns: Columns) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        columns: Columns,
+        *,
+        headers: Sequence[str] | None = None,
+        cells: Sequence[Mapping[str, str] | None] | None = None,
+    ) -> None:
         self.stream = stream
         self.columns = tuple(columns)
-        self.headers = [name for name, _ in self.columns]
+        self.headers = list(headers) if headers is not None else [name for name, _ in self.columns]
+        #: Per column, the text written instead of a cell's text (a status code → its
+        #: Chinese label, ``yes`` → ``是``); None writes the text as it is.
+        self.cells = list(cells) if cells is not None else [None] * len(self.columns)
+        if len(self.headers) != len(self.columns) or len(self.cells) != len(self.columns):
+            raise ValueError(f"{len(self.headers)} headers and {len(self.cells)} cell maps for {len(self.columns)} columns")
         self._formatters = [_formatter(ctype) for _, ctype in self.columns]
         self._writer = csv.writer(stream)
 
     def _format(self, row: Sequence[Value]) -> list[str]:
         if len(row) != len(self._formatters):
             raise ValueError(f"row has {len(row)} values for {len(self._formatters)} columns")
-        return list(map(call, self._formatters, row))
+        texts = list(map(call, self._formatters, row))
+        if any(self.cells):
+            texts = [m.get(t, t) if m else t for t, m in zip(texts, self.cells)]
+        return texts
 
     def write_header(self) -> None:
         self._writer.writerow(self.headers)
@@ -174,6 +189,7 @@ class CsvSink:
         ``(zero,)`` is the same for a column that may be blank (written empty);
         ``""`` marks a column whose value is written as it is (never-blank text, or a whole
         number as the reader made it); ``"blank"`` the same for a column that may be blank.
+        A column with a :attr:`cells` map writes the mapped text (temporary ``u``).
         Text that could start a spreadsheet formula is neutralised (:func:`neutralise_formula`)."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
@@ -215,6 +231,9 @@ class CsvSink:
                 )
             else:
                 cells.append(f"_f{j}({ref})")
+            if self.cells[j]:  # the text written for a code: its label (blank stays blank)
+                namespace[f"_m{j}"] = self.cells[j]
+                cells[-1] = f"_m{j}.get((u := {cells[-1]}), u)"
         return cells, namespace
 
     def write_all(self, rows: Iterable[Sequence[str]]) -> None:

@@ -151,7 +151,8 @@ CASES = [
     policy_case(
         "rule-not-listed",
         edit(
-            "        label: approved quantity\n        rule: R-MT-3\n", "        label: approved quantity\n        rule: R-MT-9\n"
+            "        label: {zh: 核定数量, en: approved quantity}\n        rule: R-MT-3\n",
+            "        label: {zh: 核定数量, en: approved quantity}\n        rule: R-MT-9\n",
         ),
         ["'R-MT-9' is not listed under 'rules'"],
         "rule: R-MT-9",
