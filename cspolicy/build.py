@@ -8,12 +8,13 @@ table with overlapping ranges. After this, only input data can fail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import decimal
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from cspolicy.errors import PolicyError
-from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
+from cspolicy.expressions import RUNTIME_ERRORS, Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, PolicyModel
@@ -22,7 +23,17 @@ from cspolicy.tables.convert import CellError, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
-__all__ = ["Builder", "DEFAULT_ROUNDING", "RUN_SYMBOLS", "param_symbols", "column_symbol", "convert_scalar"]
+__all__ = [
+    "Builder",
+    "DEFAULT_ROUNDING",
+    "RUN_SYMBOLS",
+    "param_symbols",
+    "column_symbol",
+    "convert_scalar",
+    "constraint_failure",
+    "IS_FALSE",
+    "why_not_evaluated",
+]
 
 #: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
 #: money 0.01 half-up; quantities whole units, up). Types not listed are not rounded.
@@ -40,16 +51,101 @@ RUN_SYMBOLS: dict[str, tuple[Kind, ColumnType, bool]] = {
 }
 
 
-def convert_scalar(doc: Document, path: tuple[str | int, ...], value: Any, ctype: ColumnType, what: str) -> Value:
-    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same)."""
+def convert_scalar(
+    doc: Document,
+    path: tuple[str | int, ...],
+    value: Any,
+    ctype: ColumnType,
+    what: str,
+    convert: Callable[[str], Value] | None = None,
+) -> Value:
+    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same),
+    with ``convert`` if given (a column's or parameter's own reader, with its bounds).
+
+    A YAML ``true``/``false`` is a value only of a boolean: for any other type it is an
+    error (it is never 1, 100 % or the text "True"), so a wrong type cannot slip past the
+    bounds that the reader checks.
+    """
     if isinstance(value, bool):
         if ctype is ColumnType.BOOLEAN:
             return value
-        raise doc.error(path, f"{what}: {str(value).lower()} is not a {ctype.value}")
+        word = str(value).lower()
+        if ctype.kind is Kind.TEXT:
+            raise doc.error(path, f"{what}: {word} is a yes/no value, not text", f"the word in quotes ('{word}') if you mean it")
+        raise doc.error(
+            path,
+            f"{what}: {word} is not {_NOUN[ctype]}",
+            f"{_NOUN[ctype]} (true and false are only for boolean values)",
+        )
+    if not isinstance(value, str):
+        raise doc.error(path, f"{what}: a {ctype.value} value is one scalar", "one value such as 7% or 20.92")
     try:
-        return make_converter(ColumnSpec(name=what, type=ctype))(str(value))
+        return (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
     except CellError as exc:
         raise doc.error(path, f"{what}: {exc}") from None
+
+
+_NOUN = {
+    ColumnType.INTEGER: "a whole number",
+    ColumnType.DECIMAL: "a number",
+    ColumnType.PERCENT: "a percentage such as 7%",
+    ColumnType.MONEY: "an amount of money",
+    ColumnType.QUANTITY: "a quantity",
+    ColumnType.DATE: "a date",
+}
+_ORDERED = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.PERCENT, ColumnType.MONEY, ColumnType.QUANTITY)
+
+
+def _bounds(
+    doc: Document, path: tuple[str | int, ...], lo_raw: Any, hi_raw: Any, ctype: ColumnType, what: str
+) -> tuple[Decimal | None, Decimal | None]:
+    """A column's or parameter's ``min``/``max``: numbers of its type, min ≤ max, and only
+    for numeric types (a ``min`` on a date or text would otherwise be silently ignored)."""
+    if ctype not in _ORDERED:
+        for key, raw in (("min", lo_raw), ("max", hi_raw)):
+            if raw is not None:
+                raise doc.error(
+                    (*path, key),
+                    f"{what}: '{key}' applies only to numbers, not to type {ctype.value}",
+                    f"no '{key}', or a numeric type ({', '.join(t.value for t in _ORDERED)})",
+                )
+        return None, None
+    lo = None if lo_raw is None else convert_scalar(doc, (*path, "min"), lo_raw, ctype, f"{what}.min")
+    hi = None if hi_raw is None else convert_scalar(doc, (*path, "max"), hi_raw, ctype, f"{what}.max")
+    assert (lo is None or isinstance(lo, Decimal)) and (hi is None or isinstance(hi, Decimal))
+    if lo is not None and hi is not None and lo > hi:
+        raise doc.error((*path, "max"), f"{what}: min {lo_raw} is above max {hi_raw}", "min ≤ max")
+    return lo, hi
+
+
+def why_not_evaluated(exc: BaseException) -> str:
+    """Why a formula over known values failed, in words (for constraints and messages)."""
+    if isinstance(exc, decimal.DivisionByZero):
+        return "division by zero"
+    if isinstance(exc, decimal.Overflow):
+        return "a number too large"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
+    if isinstance(exc, TypeError):
+        return "a blank value was used in arithmetic"
+    return str(exc) or type(exc).__name__
+
+
+#: What evaluating a formula over given values can raise because of those values.
+_EVALUATION_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError, ArithmeticError)
+#: What :func:`constraint_failure` says of a constraint that evaluates to false.
+IS_FALSE = "is false"
+
+
+def constraint_failure(expr: Expression, values: Mapping[str, Value]) -> str | None:
+    """``None`` when the constraint ``expr`` holds for ``values``; else why not:
+    :data:`IS_FALSE`, or why it cannot be evaluated (``"cannot be evaluated: division by
+    zero"``), so that a constraint never fails with a traceback."""
+    try:
+        holds = expr.evaluate(values)
+    except _EVALUATION_ERRORS as exc:
+        return f"cannot be evaluated: {why_not_evaluated(exc)}"
+    return None if holds is True else IS_FALSE
 
 
 class Builder:
@@ -64,8 +160,7 @@ class Builder:
         out: dict[str, ParameterDef] = {}
         for name, p in self.model.parameters.items():
             base = ("parameters", name)
-            lo = None if p.min is None else convert_scalar(self.doc, (*base, "min"), p.min, p.type, f"{name}.min")
-            hi = None if p.max is None else convert_scalar(self.doc, (*base, "max"), p.max, p.type, f"{name}.max")
+            lo, hi = _bounds(self.doc, base, p.min, p.max, p.type, name)
             if (p.type is ColumnType.ENUM) != bool(p.choices):
                 raise self.doc.error(
                     base,
@@ -87,10 +182,7 @@ class Builder:
                     since = dt.date.fromisoformat(v.from_)
                 except ValueError:
                     raise self.doc.error((*path, "from"), f"'{v.from_}' is not a date", "YYYY-MM-DD") from None
-                try:
-                    value = v.value if isinstance(v.value, bool) else conv(str(v.value))
-                except CellError as exc:
-                    raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
+                value = convert_scalar(self.doc, (*path, "value"), v.value, p.type, f"parameter '{name}'", conv)
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(
                 name, p.type, p.label or name, p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
@@ -114,9 +206,19 @@ class Builder:
                 v = p.at(day)
                 values[name] = None if v is None else v.value
             for expr, message, line in out:
-                if all(values.get(n) is not None for n in expr.names - {"period"}) and expr.evaluate(values) is not True:
+                if not all(values.get(n) is not None for n in expr.names - {"period"}):
+                    continue
+                why = constraint_failure(expr, values)
+                if why == IS_FALSE:
                     raise PolicyError(
                         f"constraints: {message} (with the values in force on {day})", file=self.doc.file, line=line
+                    )
+                if why is not None:
+                    raise PolicyError(
+                        f"constraints: '{expr.text}' {why} with the values in force on {day}",
+                        file=self.doc.file,
+                        line=line,
+                        expected="a condition that holds for every dated value (guard a division: b > 0 and a / b < 2)",
                     )
         return out
 
@@ -137,25 +239,23 @@ class Builder:
         elif c.values:
             raise self.doc.error((*path, "values"), "'values' is only for enum columns")
 
-        def conv(key: str, raw: Any) -> Value:
-            return None if raw is None else convert_scalar(self.doc, (*path, key), raw, c.type, f"{name}.{key}")
-
-        lo, hi = conv("min", c.min), conv("max", c.max)
+        lo, hi = _bounds(self.doc, path, c.min, c.max, c.type, name)
         spec = ColumnSpec(
             name=name,
             type=c.type,
             aliases=tuple(c.aliases),
             required=c.required,
-            minimum=lo,  # type: ignore[arg-type]
-            maximum=hi,  # type: ignore[arg-type]
+            minimum=lo,
+            maximum=hi,
             values=values,
             label=c.label or name,
         )
+        try:
+            convert = make_converter(spec)  # here, so that an ambiguous enum is placed at its line
+        except PolicyError as exc:
+            raise self.doc.error((*path, "values"), exc.message, exc.expected) from None
         if c.default is not None:
-            try:
-                default = make_converter(spec)(str(c.default))
-            except CellError as exc:
-                raise self.doc.error((*path, "default"), f"default of '{name}': {exc}") from None
+            default = convert_scalar(self.doc, (*path, "default"), c.default, c.type, f"default of '{name}'", convert)
             spec = ColumnSpec(**{**spec.__dict__, "default": default, "required": False})
         return spec
 
@@ -173,8 +273,8 @@ class Builder:
             def bound(key: str, raw: Any, bp: tuple[str | int, ...] = bp) -> BandBound | None:
                 if raw is None:
                     return None
-                text = str(raw).strip()
-                if text in params:
+                text = raw.strip() if isinstance(raw, str) else raw
+                if isinstance(text, str) and text in params:
                     if params[text].type.kind is not Kind.NUMBER:
                         raise self.doc.error(
                             (*bp, key),
@@ -187,7 +287,7 @@ class Builder:
                     self.doc,
                     (*bp, key),
                     text,
-                    ColumnType.PERCENT if text.endswith("%") else ColumnType.DECIMAL,
+                    ColumnType.PERCENT if isinstance(text, str) and text.endswith("%") else ColumnType.DECIMAL,
                     f"{name} band {key}",
                 )
                 assert isinstance(value, Decimal)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspolicy.build import IS_FALSE, constraint_failure
 from cspolicy.codegen import compile_output
 from cspolicy.engine import Node, Origin, make_sort_key
 from cspolicy.errors import ErrorCollector, UsageError
@@ -143,12 +144,14 @@ def prepare(
         raise UsageError(str(exc.args[0]), expected="an --as-of/--period date on or after it, or --set") from None
     values = {n: p.value for n, p in params.items()}
     for expr, message, _line in policy.constraints:
-        if expr.evaluate({**values, "period": None, "as_of": settings.effective_date}) is not True:
+        why = constraint_failure(expr, {**values, "period": None, "as_of": settings.effective_date})
+        if why is not None:
             shown = ", ".join(
                 f"{n}={format_plain(values[n], policy.parameters[n].type)}" for n in sorted(expr.names & set(values))
             )
             raise UsageError(
-                f"the parameters break a constraint of {policy.file}: {message} ({shown})",
+                f"the parameters break a constraint of {policy.file}: {message} ({shown})"
+                + ("" if why == IS_FALSE else f": '{expr.text}' {why}"),
                 expected=f"values for which {expr.text} holds",
             )
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from cspolicy.values import ColumnType
@@ -47,6 +47,16 @@ _NAME = re.compile(NAME_PATTERN)
 
 #: A scalar as written in YAML: text (numbers stay text until converted exactly) or a bool.
 Scalar = Union[str, bool]
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a whole number")
+    return value
+
+
+#: A whole number written in YAML (as text, ``2``); ``true``/``false`` are not 1 and 0.
+WholeNumber = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 class Strict(BaseModel):
@@ -112,7 +122,7 @@ class Column(Strict):
     label: str | None = None
     description: str | None = None
     aliases: list[str] = Field(default_factory=list, description="Other headers (Chinese, English).")
-    required: bool = True
+    required: StrictBool = True
     default: Scalar | None = None
     min: Scalar | None = Field(None, description="Smallest allowed value (inclusive).")
     max: Scalar | None = Field(None, description="Largest allowed value (inclusive).")
@@ -136,7 +146,7 @@ class Input(Strict):
 
 
 class Rounding(Strict):
-    places: int = Field(ge=0, le=10)
+    places: WholeNumber = Field(ge=0, le=10)
     mode: Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"] = "half_up"
 
 
@@ -151,7 +161,7 @@ class OutputColumn(Strict):
     label: str | None = None
     round: Rounding | Literal["none"] | None = None
     rule: str | list[str] | None = None
-    hidden: bool = Field(False, description="Computed and usable by later columns, but not written out.")
+    hidden: StrictBool = Field(False, description="Computed and usable by later columns, but not written out.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> OutputColumn:
@@ -261,7 +271,7 @@ class OffenceSpec(Strict):
     zh: str
     en: str
     rule: str = Field(pattern=RULE_ID_PATTERN)
-    window: str | dict[str, int | str] = Field(
+    window: str | dict[str, StrictInt | str] = Field(
         "month", description="Counting window: month, year, ever, 'rolling N days' or {rolling: N}."
     )
     after_last: Literal["repeat", "none"] | None = Field(
