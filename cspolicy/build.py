@@ -15,6 +15,7 @@ from typing import Any
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import RUNTIME_ERRORS, Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
+from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, PolicyModel
@@ -72,11 +73,8 @@ def convert_scalar(
         word = str(value).lower()
         if ctype.kind is Kind.TEXT:
             raise doc.error(path, f"{what}: {word} is a yes/no value, not text", f"the word in quotes ('{word}') if you mean it")
-        raise doc.error(
-            path,
-            f"{what}: {word} is not {_NOUN[ctype]}",
-            f"{_NOUN[ctype]} (true and false are only for boolean values)",
-        )
+        noun, example = _NOUN[ctype]
+        raise doc.error(path, f"{what}: {word} is not {noun}", f"{noun} such as {example} (true/false only for yes/no values)")
     if not isinstance(value, str):
         raise doc.error(path, f"{what}: a {ctype.value} value is one scalar", "one value such as 7% or 20.92")
     try:
@@ -86,12 +84,12 @@ def convert_scalar(
 
 
 _NOUN = {
-    ColumnType.INTEGER: "a whole number",
-    ColumnType.DECIMAL: "a number",
-    ColumnType.PERCENT: "a percentage such as 7%",
-    ColumnType.MONEY: "an amount of money",
-    ColumnType.QUANTITY: "a quantity",
-    ColumnType.DATE: "a date",
+    ColumnType.INTEGER: ("a whole number", "120"),
+    ColumnType.DECIMAL: ("a number", "99.5"),
+    ColumnType.PERCENT: ("a percentage", "7%"),
+    ColumnType.MONEY: ("an amount of money", "20.92"),
+    ColumnType.QUANTITY: ("a quantity", "12"),
+    ColumnType.DATE: ("a date", "2024-03-15"),
 }
 _ORDERED = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.PERCENT, ColumnType.MONEY, ColumnType.QUANTITY)
 
@@ -331,23 +329,44 @@ class Builder:
     def compile(
         self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]
     ) -> Expression:
-        """Compile one formula, placing any error at its YAML line and column."""
+        """Compile one formula, placing any error at its YAML line and column.
+
+        A formula folded by YAML (``>``) is compiled with its line breaks, so that a ``#``
+        comment ends at its line; one written in quotes or plain over several lines has
+        lost them, so a comment in it is refused rather than left to swallow the rest.
+        """
+        doc = self.doc
+        key = path if path in doc.lines or path[-1] != "expr" else path[:-1]  # `name: formula` has no 'expr' key
+        text = doc.unfolded.get(key, text)
         try:
-            return compile_expression(text, symbols, functions)
+            comments = prepare(text).comments if key in doc.folded and "#" in text else ()
+            if comments:
+                raise ExpressionError(
+                    "a # comment in a formula written over several lines without a block marker would run to its end",
+                    column=comments[0] + 1,
+                    expected="the formula as a block (expr: >- or expr: |, then its lines) so that a comment ends at its line",
+                )
+            expr = compile_expression(text, symbols, functions)
+            expr.text = one_line(text)
+            return expr
         except ExpressionError as exc:
             where = ".".join(str(p) for p in path)
-            start = self.doc.scalars.get(path) or (self.doc.scalars.get(path[:-1]) if path[-1] == "expr" else None)
+            start = doc.scalars.get(key)
             line: int | None
             column: int | None
+            pos = doc.position_of(path)
             if start is not None and exc.column is not None:  # a one-line formula: the exact column
                 line, column = start[0], start[1] + exc.column - 1
                 message = f"{where}: {exc.message}"
+            elif key in doc.unfolded and exc.column is not None and pos is not None:  # a block: the line in it
+                before = text[: exc.column - 1]
+                line, column = pos[0] + 1 + before.count("\n"), None
+                message = f"{where}: {exc.message} (at character {len(before) - before.rfind(chr(10))} of that line)"
             else:  # a folded or multi-line formula: its line, and the place within the formula
-                pos = self.doc.position_of(path)
                 line, column = (pos[0] if pos else None), None
                 at = f" (at character {exc.column} of the formula)" if exc.column else ""
                 message = f"{where}: {exc.message}{at}"
-            raise PolicyError(message, file=self.doc.file, line=line, column=column, expected=exc.expected) from None
+            raise PolicyError(message, file=doc.file, line=line, column=column, expected=exc.expected) from None
 
 
 def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:

@@ -215,7 +215,7 @@ class OutputBuilder:
             )
         # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
         # not rounded again unless the column declares a type or a rounding.
-        bare = expr.text.strip() in syms and col.round is None and col.type is None
+        bare = expr.bare_name in syms and col.round is None and col.type is None
         return ColumnPlan(
             cname,
             ctype,
@@ -233,7 +233,7 @@ class OutputBuilder:
         """A bare reference keeps the referenced type (growth stays a percent)."""
         if expr is None:
             return None
-        sym = syms.get(expr.text.strip())
+        sym = None if expr.bare_name is None else syms.get(expr.bare_name)
         if sym is not None and sym.ctype is not None:
             return sym.ctype
         if expr.kind is Kind.TEXT and expr.result_values:

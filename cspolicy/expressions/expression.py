@@ -57,6 +57,11 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r}, kind={self.kind.value})"
 
+    @property
+    def bare_name(self) -> str | None:
+        """The symbol this formula merely names (``growth``, comments aside), else ``None``."""
+        return self.tree.name if isinstance(self.tree, n.Name) else None
+
     def python(self, name_of: Callable[[str], str], consts: ConstPool) -> str:
         """Python source of this formula, for embedding in generated code.
 

@@ -65,6 +65,11 @@ class Document:
     lines: dict[Path, tuple[int, int]] = field(default_factory=dict)
     #: Where each single-line text value starts: (line, column of its first character).
     scalars: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: Folded block values (``>``) with their line breaks kept, for formulas: a ``#``
+    #: comment in a formula ends at its line, which folding would hide.
+    unfolded: dict[Path, str] = field(default_factory=dict)
+    #: Plain or quoted values written over several lines (their line breaks are lost).
+    folded: set[Path] = field(default_factory=set)
 
     def line_of(self, path: Path) -> int | None:
         """The line of the node at ``path``, or of its nearest recorded ancestor."""
@@ -88,6 +93,23 @@ class Document:
 class _Loader(yaml.SafeLoader):
     aliases = 0
     depth = 0
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        #: The literal text of each folded block scalar, by the index where it ends.
+        self.unfolded: dict[int, str] = {}
+
+    def scan_block_scalar(self, style: str) -> Any:
+        """Scan a folded (``>``) block twice: as written, and with its line breaks kept."""
+        if style != ">":
+            return super().scan_block_scalar(style)
+        state = (self.pointer, self.index, self.line, self.column)
+        literal = super().scan_block_scalar("|")
+        self.pointer, self.index, self.line, self.column = state
+        token = super().scan_block_scalar(">")
+        if literal.value != token.value:
+            self.unfolded[token.end_mark.index] = literal.value
+        return token
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.depth >= MAX_DEPTH:
@@ -180,7 +202,7 @@ def parse_yaml(text: str, name: str) -> Document:
     doc = Document(file=name, data=None)
     if node is None:
         raise PolicyError("the file is empty", file=name, expected="a policy mapping with name, title, inputs, outputs")
-    doc.data = _Expander(doc).build(node, ())
+    doc.data = _Expander(doc, loader.unfolded).build(node, ())
     return doc
 
 
@@ -200,8 +222,9 @@ class _Expander:
     therefore checked here, where the tree is expanded, node by node.
     """
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, unfolded: dict[int, str]) -> None:
         self.doc = doc
+        self.unfolded = unfolded
         self.count = 0
         self.active: set[int] = set()  # nodes being built: meeting one again is a cycle
 
@@ -219,6 +242,10 @@ class _Expander:
         if len(path) >= MAX_DEPTH:
             raise _too_deep(node.start_mark.line + 1).located(self.doc.file, None)
         if isinstance(node, ScalarNode):
+            if node.style == ">" and node.end_mark.index in self.unfolded:
+                self.doc.unfolded[path] = self.unfolded[node.end_mark.index]
+            elif node.style != "|" and node.start_mark.line != node.end_mark.line:
+                self.doc.folded.add(path)
             return self.scalar(node)
         if id(node) in self.active:
             raise self.fail(node, "an alias (*) refers to the mapping or list that contains it", "aliases without cycles")
