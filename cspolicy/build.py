@@ -8,13 +8,20 @@ table with overlapping ranges. After this, only input data can fail.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from cspolicy.errors import PolicyError
-from cspolicy.expressions import RUNTIME_ERRORS, Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
+from cspolicy.expressions import (
+    EVALUATION_ERRORS,
+    Expression,
+    ExpressionError,
+    FunctionSpec,
+    Symbol,
+    compile_expression,
+    why_not_evaluated,
+)
 from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
@@ -33,7 +40,6 @@ __all__ = [
     "convert_scalar",
     "constraint_failure",
     "IS_FALSE",
-    "why_not_evaluated",
 ]
 
 #: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
@@ -116,21 +122,6 @@ def _bounds(
     return lo, hi
 
 
-def why_not_evaluated(exc: BaseException) -> str:
-    """Why a formula over known values failed, in words (for constraints and messages)."""
-    if isinstance(exc, decimal.DivisionByZero):
-        return "division by zero"
-    if isinstance(exc, decimal.Overflow):
-        return "a number too large"
-    if isinstance(exc, decimal.InvalidOperation):
-        return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
-    if isinstance(exc, TypeError):
-        return "a blank value was used in arithmetic"
-    return str(exc) or type(exc).__name__
-
-
-#: What evaluating a formula over given values can raise because of those values.
-_EVALUATION_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError, ArithmeticError)
 #: What :func:`constraint_failure` says of a constraint that evaluates to false.
 IS_FALSE = "is false"
 
@@ -141,7 +132,7 @@ def constraint_failure(expr: Expression, values: Mapping[str, Value]) -> str | N
     zero"``), so that a constraint never fails with a traceback."""
     try:
         holds = expr.evaluate(values)
-    except _EVALUATION_ERRORS as exc:
+    except EVALUATION_ERRORS as exc:
         return f"cannot be evaluated: {why_not_evaluated(exc)}"
     return None if holds is True else IS_FALSE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
@@ -24,6 +25,8 @@ _KIND_DEFAULT = {
     Kind.DATE: ColumnType.DATE,
 }
 _AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+#: The kind of an aggregate's result when it does not depend on what is aggregated.
+_AGG_KINDS = {"sum": Kind.NUMBER, "count": Kind.NUMBER, "count_true": Kind.NUMBER, "all": Kind.BOOLEAN, "any": Kind.BOOLEAN}
 
 
 class OutputBuilder:
@@ -105,7 +108,21 @@ class OutputBuilder:
             for pname in [*r.awards, r.ties]:
                 if pname not in self.params:
                     raise self.doc.error((*base, "rank"), f"unknown parameter '{pname}'", "a declared parameter")
+            for pname in r.awards:
+                if self.params[pname].type.kind is not Kind.NUMBER:
+                    raise self.doc.error(
+                        (*base, "rank", "awards"), f"award '{pname}' is a {self.params[pname].type.value} parameter", "money"
+                    )
+            tie_rule = self.params[r.ties]
+            if tie_rule.type is not ColumnType.ENUM or not set(tie_rule.choices) <= set(TIE_RULES):
+                raise self.doc.error(
+                    (*base, "rank", "ties"),
+                    f"ties: parameter '{r.ties}' must be an enum of tie rules",
+                    f"type: enum with choices among {', '.join(TIE_RULES)}",
+                )
             by = self.b.compile((*base, "rank", "by"), r.by, {**self.param_syms, **src_syms}, self.functions)
+            if by.kind is not Kind.NUMBER:
+                raise self.doc.error((*base, "rank", "by"), f"rank by '{r.by}' gives {by.kind.value}", "a number to rank by")
             rank = RankPlan(by, r.order == "descending", tuple(r.awards), r.ties)
             step_syms = {n: Symbol(n, t.kind, n, t) for n, t in RANK_NAMES.items()}
         checks = []
@@ -129,7 +146,7 @@ class OutputBuilder:
                 plan.label,
                 plan.ctype,
                 plan.values,
-                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last"),
+                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last", "max_by", "min_by"),
             )
         for k in out.key:
             if k not in col_syms:
@@ -184,7 +201,17 @@ class OutputBuilder:
                     raise self.doc.error((*path, "of"), f"'{col.agg}' needs a number, '{col.of}' is {of.kind.value}")
             if col.agg in ("all", "any", "count_true") and of is not None and of.kind is not Kind.BOOLEAN:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
-            ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, src_syms) or ColumnType.DECIMAL
+            # The aggregate's kind follows from what it does (count → number, all → condition)
+            # or from what it aggregates (first/min/max… of a text are text); its type is the
+            # declared one, else the aggregated column's own, else the kind's default.
+            kind = _AGG_KINDS.get(col.agg) or (of.kind if of is not None else Kind.NUMBER)
+            ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, row_syms) or _KIND_DEFAULT[kind]
+            if ctype.kind is not kind:
+                raise self.doc.error(
+                    (*path, "type"),
+                    f"'{cname}' is declared {ctype.value} but its aggregate '{col.agg}' gives {kind.value}",
+                    f"a type of kind {kind.value}, or no type (it is then inferred)",
+                )
             values = of.result_values if of is not None and ctype.kind is Kind.TEXT else None
             return ColumnPlan(
                 cname,

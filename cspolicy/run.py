@@ -182,6 +182,8 @@ def prepare(
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
+        if plan.rank is not None:  # again, given the node: its row errors name the node's file
+            node.batch = make_rank_batch(plan, values, {**values, **run_values}, errors, node)
         if explain is not None:
             _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces)
         nodes[name] = node

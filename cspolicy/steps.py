@@ -17,7 +17,7 @@ from cspolicy.blocks import NO_DEFAULT, Band, Bands, LadderCounter, award, sanct
 from cspolicy.blocks.bands import BandsError
 from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
-from cspolicy.expressions import FunctionSpec
+from cspolicy.expressions import EVALUATION_ERRORS, FunctionSpec, why_not_evaluated
 from cspolicy.plan import BandBound, BandsPlan, OutputPlan
 from cspolicy.text import percent_text
 from cspolicy.values import Kind, Value
@@ -212,21 +212,46 @@ def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def make_rank_batch(
-    plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value], errors: ErrorCollector
+    plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value], errors: ErrorCollector, node: Node | None = None
 ) -> Callable[[list[Any]], list[tuple[Value, ...]]]:
-    """The ranking step: every row's rank and award, computed once all rows are in."""
+    """The ranking step: every row's rank and award, computed once all rows are in.
+
+    A row whose value to rank by cannot be computed (a division by zero, a blank) is a
+    data error naming its row (and its column when the formula reads one source column,
+    with ``node`` giving the file and headers); the rows are then not ranked at all.
+    """
     assert plan.rank is not None
     rp = plan.rank
     names = [n for n, _ in plan.source_columns]
     amounts = [params[a] for a in rp.awards]
     ties = str(params[rp.ties])
+    read = sorted(rp.by.names & set(names))
+
+    def failure(why: str, origin: int) -> DataError:
+        column = read[0] if len(read) == 1 else None
+        headers = node.headers if node is not None else {}
+        return DataError(
+            f"rank by '{rp.by.text}': {why}",
+            file=node.file if node is not None else None,
+            row=origin or None,
+            column=headers.get(column, column) if column else None,
+            expected="a number for every row to rank",
+        )
 
     def batch(rows: list[Any]) -> list[tuple[Value, ...]]:
         keys = []
-        for row, _origin in rows:
+        for row, origin in rows:
             e = dict(env)
             e.update(zip(names, row))
-            keys.append(rp.by.evaluate(e))
+            try:
+                key = rp.by.evaluate(e)
+            except EVALUATION_ERRORS as exc:
+                errors.add(failure(why_not_evaluated(exc), origin))
+                continue
+            if key is None:
+                errors.add(failure("the value is blank", origin))
+            keys.append(key)
+        errors.raise_if_any()
         from cspolicy.blocks import rank as rank_of
 
         ranks = rank_of(keys, descending=rp.descending)  # type: ignore[arg-type]
