@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -227,11 +228,12 @@ class OutputBuilder:
                 values=values,
             )
         assert col.expr is not None
+        # chained, not merged: merging would copy every earlier column for each column
+        syms: Mapping[str, Symbol]
         if grouped:
-            keys = {k: src_syms[k] for k in group_by}
-            syms = {**self.param_syms, **keys, **col_syms}
+            syms = ChainMap(col_syms, {k: src_syms[k] for k in group_by}, self.param_syms)
         else:
-            syms = {**self.param_syms, **src_syms, **step_syms, **col_syms}
+            syms = ChainMap(col_syms, step_syms, src_syms, self.param_syms)
         expr = self.b.compile((*path, "expr"), col.expr, syms, self.functions)
         ctype = col.type or self._infer(expr, syms) or _KIND_DEFAULT[expr.kind]
         if ctype.kind is not expr.kind:
