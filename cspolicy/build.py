@@ -39,6 +39,7 @@ __all__ = [
     "column_symbol",
     "convert_scalar",
     "constraint_failure",
+    "MAX_POLICY_NUMBER",
     "IS_FALSE",
 ]
 
@@ -84,9 +85,22 @@ def convert_scalar(
     if not isinstance(value, str):
         raise doc.error(path, f"{what}: a {ctype.value} value is one scalar", "one value such as 7% or 20.92")
     try:
-        return (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
+        result = (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
     except CellError as exc:
         raise doc.error(path, f"{what}: {exc}") from None
+    if isinstance(result, Decimal) and abs(result) >= MAX_POLICY_NUMBER:
+        raise doc.error(
+            path,
+            f"{what}: '{value.strip()}' is too large for a policy value",
+            f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
+        )
+    return result
+
+
+#: The largest number a policy may write as a value (18 digits before the point): any
+#: amount, rate or threshold is far below it, and results computed from it still fit the
+#: 50 digits of the arithmetic with their cents.
+MAX_POLICY_NUMBER = Decimal(10) ** 18
 
 
 _NOUN = {
