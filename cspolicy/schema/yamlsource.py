@@ -232,15 +232,18 @@ class _Expander:
         return PolicyError(message, file=self.doc.file, line=node.start_mark.line + 1, expected=expected)
 
     def build(self, node: Node, path: Path) -> Any:
+        # A limit passed inside an alias's copy is reported at the top-level key being
+        # built: the copied nodes keep the lines of the original, far from the cause.
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(
-                node,
+            raise PolicyError(
                 f"the policy holds more than {MAX_NODES} values once its aliases (*) are expanded",
-                "a policy written out without aliases that copy large parts many times",
+                file=self.doc.file,
+                line=self.doc.line_of(path[:1]),
+                expected="a policy written out without aliases that copy large parts many times",
             )
         if len(path) >= MAX_DEPTH:
-            raise _too_deep(node.start_mark.line + 1).located(self.doc.file, None)
+            raise _too_deep(self.doc.line_of(path[:1])).located(self.doc.file, None)
         if isinstance(node, ScalarNode):
             if node.style == ">" and node.end_mark.index in self.unfolded:
                 self.doc.unfolded[path] = self.unfolded[node.end_mark.index]
