@@ -107,13 +107,17 @@ CASES = [
         "+ los  # typo",
     ),
     # --- characters and YAML structures that gave tracebacks -----------------------------------
-    policy_case("loader-nul-character", edit("family: materials", "family: mat\x00erials"), ["control character U+0000"], "family: mat"),
-    policy_case("loader-bell-character", edit("  en: Weekly", "  en: \x07Weekly"), ["control character U+0007"], "en: \x07Weekly"),
+    policy_case(
+        "loader-nul-character", edit("family: materials", "family: mat\x00erials"), ["control character U+0000"], "family: mat"
+    ),
+    policy_case(
+        "loader-bell-character", edit("  en: Weekly", "  en: \x07Weekly"), ["control character U+0007"], "en: \x07Weekly"
+    ),
     policy_case(
         "loader-escaped-escape-character",
         edit("  en: Weekly material order", '  en: "Weekly \\e[31m order"'),
         ["control character U+001B", "escape"],
-        "en: \"Weekly",
+        'en: "Weekly',
     ),
     policy_case(
         "loader-lone-surrogate",
@@ -121,7 +125,12 @@ CASES = [
         ["a lone surrogate U+D800"],
         "sta\\ud800tion",
     ),
-    policy_case("loader-recursive-alias", "loop: &a [1, *a]\n" + BASE, ["alias (*) refers to the mapping or list that contains it"], "loop: &a"),
+    policy_case(
+        "loader-recursive-alias",
+        "loop: &a [1, *a]\n" + BASE,
+        ["alias (*) refers to the mapping or list that contains it"],
+        "loop: &a",
+    ),
     policy_case("loader-nested-600-deep", "x: " + "[" * 600 + "]" * 600 + "\n" + BASE, ["nested more than 32 levels"], "x: [[["),
     policy_case(
         "loader-nested-mappings-600-deep", "x: " + "{a: " * 600 + "1" + "}" * 600 + "\n" + BASE, ["nested more than 32"], "x: {a:"
@@ -176,7 +185,10 @@ CASES = [
         "{fine: -20}",
     ),
     policy_case(
-        "loader-fine-true", edit(G1_LADDER, "        ladder: [{fine: true}]\n", CLUB), ["fine: true is not an amount"], "{fine: true}"
+        "loader-fine-true",
+        edit(G1_LADDER, "        ladder: [{fine: true}]\n", CLUB),
+        ["fine: true is not an amount"],
+        "{fine: true}",
     ),
     policy_case(
         "loader-rolling-window-of-true",
@@ -185,6 +197,9 @@ CASES = [
         "rolling: true",
     ),
     policy_case(
-        "loader-formula-comment-only", edit(WEEKLY_EXPR, "        expr: >-\n          # nothing here\n"), ["the formula is empty"], "expr: >-"
+        "loader-formula-comment-only",
+        edit(WEEKLY_EXPR, "        expr: >-\n          # nothing here\n"),
+        ["the formula is empty"],
+        "expr: >-",
     ),
 ]
