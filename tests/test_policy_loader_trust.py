@@ -243,3 +243,16 @@ def test_a_rank_key_that_is_blank_names_the_row(tmp_path) -> None:
     with pytest.raises(DataError) as info:
         evaluate(load(tmp_path, text), {"trainers": rows})
     assert ":3:days_to_qualify: rank by 'days_to_qualify': the value is blank" in str(info.value)
+
+
+def test_a_rolling_window_before_year_one_through_the_cli(tmp_path) -> None:
+    club = (REPO / "policies" / "penalties-club.yaml").read_text(encoding="utf-8")
+    ladder = "        ladder: [warning, {fine: 20}, {fine: 50}]\n"
+    (tmp_path / "p.yaml").write_text(edit(ladder, "        window: rolling 30 days\n" + ladder, club), "utf-8")
+    (tmp_path / "o.csv").write_text("工号,日期,违规\nE1,0001-01-05,G1\nE1,0001-01-09,G1\n", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["run", str(tmp_path / "p.yaml"), str(tmp_path / "o.csv"), "--only", "sanctions", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    # the second G1 within 30 days is its second occurrence: a fine of 20
+    assert [line.split(",")[4:7] for line in result.stdout.splitlines()[1:]] == [["1", "warning", "0.00"], ["2", "fine", "20.00"]]
