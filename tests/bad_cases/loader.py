@@ -10,6 +10,7 @@ from .common import BASE, REPO, WEEKLY_EXPR, Case, edit, policy_case
 
 CLUB = (REPO / "policies" / "penalties-club.yaml").read_text(encoding="utf-8")
 TRAINING = (REPO / "policies" / "rewards-training.yaml").read_text(encoding="utf-8")
+REVIEW = (REPO / "policies" / "materials-review.yaml").read_text(encoding="utf-8")
 G1_LADDER = "        ladder: [warning, {fine: 20}, {fine: 50}]\n"
 MONTHLY_EXPR = "        expr: parcels × (1 + growth + loss)\n"
 COUNT = "      stations:\n        agg: count\n"
@@ -92,6 +93,12 @@ CASES = [
         with_bands("      - {below: true, outcome: small}\n      - {at_least: 100, outcome: large}\n"),
         ["size band below: true is not a number"],
         "below: true",
+    ),
+    policy_case(
+        "loader-enum-spelling-for-two-values",
+        edit("          courier: [快递员, 快递, 业务员]\n", "          courier: [快递员, 快递, 网点]\n", REVIEW),
+        ["enum column 'level': '网点' would match both 'station' and 'courier'"],
+        "      values:",
     ),
     # --- a # comment ends at its line ------------------------------------------------------------
     policy_case(
