@@ -8,12 +8,21 @@ table with overlapping ranges. After this, only input data can fail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from cspolicy.errors import PolicyError
-from cspolicy.expressions import Expression, ExpressionError, FunctionSpec, Symbol, compile_expression
+from cspolicy.expressions import (
+    EVALUATION_ERRORS,
+    Expression,
+    ExpressionError,
+    FunctionSpec,
+    Symbol,
+    compile_expression,
+    why_not_evaluated,
+)
+from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
@@ -22,7 +31,17 @@ from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
-__all__ = ["Builder", "DEFAULT_ROUNDING", "RUN_SYMBOLS", "param_symbols", "column_symbol", "convert_scalar"]
+__all__ = [
+    "Builder",
+    "DEFAULT_ROUNDING",
+    "RUN_SYMBOLS",
+    "param_symbols",
+    "column_symbol",
+    "convert_scalar",
+    "constraint_failure",
+    "MAX_POLICY_NUMBER",
+    "IS_FALSE",
+]
 
 #: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
 #: money 0.01 half-up; quantities whole units, up). Types not listed are not rounded.
@@ -40,16 +59,96 @@ RUN_SYMBOLS: dict[str, tuple[Kind, ColumnType, bool]] = {
 }
 
 
-def convert_scalar(doc: Document, path: tuple[str | int, ...], value: Any, ctype: ColumnType, what: str) -> Value:
-    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same)."""
+def convert_scalar(
+    doc: Document,
+    path: tuple[str | int, ...],
+    value: Any,
+    ctype: ColumnType,
+    what: str,
+    convert: Callable[[str], Value] | None = None,
+) -> Value:
+    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same),
+    with ``convert`` if given (a column's or parameter's own reader, with its bounds).
+
+    A YAML ``true``/``false`` is a value only of a boolean: for any other type it is an
+    error (it is never 1, 100 % or the text "True"), so a wrong type cannot slip past the
+    bounds that the reader checks.
+    """
     if isinstance(value, bool):
         if ctype is ColumnType.BOOLEAN:
             return value
-        raise doc.error(path, f"{what}: {str(value).lower()} is not a {ctype.value}")
+        word = str(value).lower()
+        if ctype.kind is Kind.TEXT:
+            raise doc.error(path, f"{what}: {word} is a yes/no value, not text", f"the word in quotes ('{word}') if you mean it")
+        noun, example = _NOUN[ctype]
+        raise doc.error(path, f"{what}: {word} is not {noun}", f"{noun} such as {example} (true/false only for yes/no values)")
+    if not isinstance(value, str):
+        raise doc.error(path, f"{what}: a {ctype.value} value is one scalar", "one value such as 7% or 20.92")
     try:
-        return make_converter(ColumnSpec(name=what, type=ctype))(str(value))
+        result = (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
     except CellError as exc:
         raise doc.error(path, f"{what}: {exc}") from None
+    if isinstance(result, Decimal) and abs(result) >= MAX_POLICY_NUMBER:
+        raise doc.error(
+            path,
+            f"{what}: '{value.strip()}' is too large for a policy value",
+            f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
+        )
+    return result
+
+
+#: The largest number a policy may write as a value (18 digits before the point): any
+#: amount, rate or threshold is far below it, and results computed from it still fit the
+#: 50 digits of the arithmetic with their cents.
+MAX_POLICY_NUMBER = Decimal(10) ** 18
+
+
+_NOUN = {
+    ColumnType.INTEGER: ("a whole number", "120"),
+    ColumnType.DECIMAL: ("a number", "99.5"),
+    ColumnType.PERCENT: ("a percentage", "7%"),
+    ColumnType.MONEY: ("an amount of money", "20.92"),
+    ColumnType.QUANTITY: ("a quantity", "12"),
+    ColumnType.DATE: ("a date", "2024-03-15"),
+}
+_ORDERED = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.PERCENT, ColumnType.MONEY, ColumnType.QUANTITY)
+
+
+def _bounds(
+    doc: Document, path: tuple[str | int, ...], lo_raw: Any, hi_raw: Any, ctype: ColumnType, what: str
+) -> tuple[Decimal | None, Decimal | None]:
+    """A column's or parameter's ``min``/``max``: numbers of its type, min ≤ max, and only
+    for numeric types (a ``min`` on a date or text would otherwise be silently ignored)."""
+    if ctype not in _ORDERED:
+        for key, raw in (("min", lo_raw), ("max", hi_raw)):
+            if raw is not None:
+                raise doc.error(
+                    (*path, key),
+                    f"{what}: '{key}' applies only to numbers, not to type {ctype.value}",
+                    f"no '{key}', or a numeric type ({', '.join(t.value for t in _ORDERED)})",
+                )
+        return None, None
+    lo = None if lo_raw is None else convert_scalar(doc, (*path, "min"), lo_raw, ctype, f"{what}.min")
+    hi = None if hi_raw is None else convert_scalar(doc, (*path, "max"), hi_raw, ctype, f"{what}.max")
+    assert (lo is None or isinstance(lo, Decimal)) and (hi is None or isinstance(hi, Decimal))
+    if lo is not None and hi is not None and lo > hi:
+        raise doc.error((*path, "max"), f"{what}: min {lo_raw} is above max {hi_raw}", "min ≤ max")
+    return lo, hi
+
+
+#: What :func:`constraint_failure` says of a constraint that evaluates to false.
+IS_FALSE = "is false"
+
+
+def constraint_failure(expr: Expression, values: Mapping[str, Value]) -> str | None:
+    """``None`` when the constraint ``expr`` holds for ``values``; else why not:
+    :data:`IS_FALSE`, or why it cannot be evaluated (``"cannot be evaluated: division by
+    zero"``), so that a constraint never fails with a traceback."""
+    try:
+        holds = expr.evaluate(values)
+    except EVALUATION_ERRORS as exc:
+        return f"cannot be evaluated: {why_not_evaluated(exc)}"
+    return None if holds is True else IS_FALSE
 
 
 class Builder:
@@ -64,8 +163,7 @@ class Builder:
         out: dict[str, ParameterDef] = {}
         for name, p in self.model.parameters.items():
             base = ("parameters", name)
-            lo = None if p.min is None else convert_scalar(self.doc, (*base, "min"), p.min, p.type, f"{name}.min")
-            hi = None if p.max is None else convert_scalar(self.doc, (*base, "max"), p.max, p.type, f"{name}.max")
+            lo, hi = _bounds(self.doc, base, p.min, p.max, p.type, name)
             if (p.type is ColumnType.ENUM) != bool(p.choices):
                 raise self.doc.error(
                     base,
@@ -87,10 +185,7 @@ class Builder:
                     since = dt.date.fromisoformat(v.from_)
                 except ValueError:
                     raise self.doc.error((*path, "from"), f"'{v.from_}' is not a date", "YYYY-MM-DD") from None
-                try:
-                    value = v.value if isinstance(v.value, bool) else conv(str(v.value))
-                except CellError as exc:
-                    raise self.doc.error((*path, "value"), f"parameter '{name}': {exc}") from None
+                value = convert_scalar(self.doc, (*path, "value"), v.value, p.type, f"parameter '{name}'", conv)
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(
                 name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
@@ -114,9 +209,19 @@ class Builder:
                 v = p.at(day)
                 values[name] = None if v is None else v.value
             for expr, message, line in out:
-                if all(values.get(n) is not None for n in expr.names - {"period"}) and expr.evaluate(values) is not True:
+                if not all(values.get(n) is not None for n in expr.names - {"period"}):
+                    continue
+                why = constraint_failure(expr, values)
+                if why == IS_FALSE:
                     raise PolicyError(
                         f"constraints: {message} (with the values in force on {day})", file=self.doc.file, line=line
+                    )
+                if why is not None:
+                    raise PolicyError(
+                        f"constraints: '{expr.text}' {why} with the values in force on {day}",
+                        file=self.doc.file,
+                        line=line,
+                        expected="a condition that holds for every dated value (guard a division: b > 0 and a / b < 2)",
                     )
         return out
 
@@ -164,25 +269,23 @@ class Builder:
         elif c.values:
             raise self.doc.error((*path, "values"), "'values' is only for enum columns")
 
-        def conv(key: str, raw: Any) -> Value:
-            return None if raw is None else convert_scalar(self.doc, (*path, key), raw, c.type, f"{name}.{key}")
-
-        lo, hi = conv("min", c.min), conv("max", c.max)
+        lo, hi = _bounds(self.doc, path, c.min, c.max, c.type, name)
         spec = ColumnSpec(
             name=name,
             type=c.type,
             aliases=_spellings(name, (*((c.label.zh, c.label.en) if c.label else ()), *c.aliases)),
             required=c.required,
-            minimum=lo,  # type: ignore[arg-type]
-            maximum=hi,  # type: ignore[arg-type]
+            minimum=lo,
+            maximum=hi,
             values=values,
             label=_en(c.label, name),
         )
+        try:
+            convert = make_converter(spec)  # here, so that an ambiguous enum is placed at its line
+        except PolicyError as exc:
+            raise self.doc.error((*path, "values"), exc.message, exc.expected) from None
         if c.default is not None:
-            try:
-                default = make_converter(spec)(str(c.default))
-            except CellError as exc:
-                raise self.doc.error((*path, "default"), f"default of '{name}': {exc}") from None
+            default = convert_scalar(self.doc, (*path, "default"), c.default, c.type, f"default of '{name}'", convert)
             spec = ColumnSpec(**{**spec.__dict__, "default": default, "required": False})
         return spec
 
@@ -200,8 +303,8 @@ class Builder:
             def bound(key: str, raw: Any, bp: tuple[str | int, ...] = bp) -> BandBound | None:
                 if raw is None:
                     return None
-                text = str(raw).strip()
-                if text in params:
+                text = raw.strip() if isinstance(raw, str) else raw
+                if isinstance(text, str) and text in params:
                     if params[text].type.kind is not Kind.NUMBER:
                         raise self.doc.error(
                             (*bp, key),
@@ -214,7 +317,7 @@ class Builder:
                     self.doc,
                     (*bp, key),
                     text,
-                    ColumnType.PERCENT if text.endswith("%") else ColumnType.DECIMAL,
+                    ColumnType.PERCENT if isinstance(text, str) and text.endswith("%") else ColumnType.DECIMAL,
                     f"{name} band {key}",
                 )
                 assert isinstance(value, Decimal)
@@ -258,23 +361,44 @@ class Builder:
     def compile(
         self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]
     ) -> Expression:
-        """Compile one formula, placing any error at its YAML line and column."""
+        """Compile one formula, placing any error at its YAML line and column.
+
+        A formula folded by YAML (``>``) is compiled with its line breaks, so that a ``#``
+        comment ends at its line; one written in quotes or plain over several lines has
+        lost them, so a comment in it is refused rather than left to swallow the rest.
+        """
+        doc = self.doc
+        key = path if path in doc.lines or path[-1] != "expr" else path[:-1]  # `name: formula` has no 'expr' key
+        text = doc.unfolded.get(key, text)
         try:
-            return compile_expression(text, symbols, functions)
+            comments = prepare(text).comments if key in doc.folded and "#" in text else ()
+            if comments:
+                raise ExpressionError(
+                    "a # comment in a formula written over several lines without a block marker would run to its end",
+                    column=comments[0] + 1,
+                    expected="the formula as a block (expr: >- or expr: |, then its lines) so that a comment ends at its line",
+                )
+            expr = compile_expression(text, symbols, functions)
+            expr.text = one_line(text)
+            return expr
         except ExpressionError as exc:
             where = ".".join(str(p) for p in path)
-            start = self.doc.scalars.get(path) or (self.doc.scalars.get(path[:-1]) if path[-1] == "expr" else None)
+            start = doc.scalars.get(key)
             line: int | None
             column: int | None
+            pos = doc.position_of(path)
             if start is not None and exc.column is not None:  # a one-line formula: the exact column
                 line, column = start[0], start[1] + exc.column - 1
                 message = f"{where}: {exc.message}"
+            elif key in doc.unfolded and exc.column is not None and pos is not None:  # a block: the line in it
+                before = text[: exc.column - 1]
+                line, column = pos[0] + 1 + before.count("\n"), None
+                message = f"{where}: {exc.message} (at character {len(before) - before.rfind(chr(10))} of that line)"
             else:  # a folded or multi-line formula: its line, and the place within the formula
-                pos = self.doc.position_of(path)
                 line, column = (pos[0] if pos else None), None
                 at = f" (at character {exc.column} of the formula)" if exc.column else ""
                 message = f"{where}: {exc.message}{at}"
-            raise PolicyError(message, file=self.doc.file, line=line, column=column, expected=exc.expected) from None
+            raise PolicyError(message, file=doc.file, line=line, column=column, expected=exc.expected) from None
 
 
 def _en(label: LabelText | None, default: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
@@ -24,6 +26,8 @@ _KIND_DEFAULT = {
     Kind.DATE: ColumnType.DATE,
 }
 _AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+#: The kind of an aggregate's result when it does not depend on what is aggregated.
+_AGG_KINDS = {"sum": Kind.NUMBER, "count": Kind.NUMBER, "count_true": Kind.NUMBER, "all": Kind.BOOLEAN, "any": Kind.BOOLEAN}
 
 
 def _en(label: LabelText | None, name: str) -> str:
@@ -110,7 +114,21 @@ class OutputBuilder:
             for pname in [*r.awards, r.ties]:
                 if pname not in self.params:
                     raise self.doc.error((*base, "rank"), f"unknown parameter '{pname}'", "a declared parameter")
+            for pname in r.awards:
+                if self.params[pname].type.kind is not Kind.NUMBER:
+                    raise self.doc.error(
+                        (*base, "rank", "awards"), f"award '{pname}' is a {self.params[pname].type.value} parameter", "money"
+                    )
+            tie_rule = self.params[r.ties]
+            if tie_rule.type is not ColumnType.ENUM or not set(tie_rule.choices) <= set(TIE_RULES):
+                raise self.doc.error(
+                    (*base, "rank", "ties"),
+                    f"ties: parameter '{r.ties}' must be an enum of tie rules",
+                    f"type: enum with choices among {', '.join(TIE_RULES)}",
+                )
             by = self.b.compile((*base, "rank", "by"), r.by, {**self.param_syms, **src_syms}, self.functions)
+            if by.kind is not Kind.NUMBER:
+                raise self.doc.error((*base, "rank", "by"), f"rank by '{r.by}' gives {by.kind.value}", "a number to rank by")
             rank = RankPlan(by, r.order == "descending", tuple(r.awards), r.ties)
             step_syms = {n: Symbol(n, t.kind, n, t) for n, t in RANK_NAMES.items()}
         checks = []
@@ -134,7 +152,7 @@ class OutputBuilder:
                 plan.label,
                 plan.ctype,
                 plan.values,
-                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last"),
+                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last", "max_by", "min_by"),
             )
         for k in out.key:
             if k not in col_syms:
@@ -189,7 +207,17 @@ class OutputBuilder:
                     raise self.doc.error((*path, "of"), f"'{col.agg}' needs a number, '{col.of}' is {of.kind.value}")
             if col.agg in ("all", "any", "count_true") and of is not None and of.kind is not Kind.BOOLEAN:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
-            ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, src_syms) or ColumnType.DECIMAL
+            # The aggregate's kind follows from what it does (count → number, all → condition)
+            # or from what it aggregates (first/min/max… of a text are text); its type is the
+            # declared one, else the aggregated column's own, else the kind's default.
+            kind = _AGG_KINDS.get(col.agg) or (of.kind if of is not None else Kind.NUMBER)
+            ctype = col.type or _AGG_TYPES.get(col.agg) or self._infer(of, row_syms) or _KIND_DEFAULT[kind]
+            if ctype.kind is not kind:
+                raise self.doc.error(
+                    (*path, "type"),
+                    f"'{cname}' is declared {ctype.value} but its aggregate '{col.agg}' gives {kind.value}",
+                    f"a type of kind {kind.value}, or no type (it is then inferred)",
+                )
             values = of.result_values if of is not None and ctype.kind is Kind.TEXT else None
             self._check_value_labels(col, ctype, values, path)
             return ColumnPlan(
@@ -206,11 +234,12 @@ class OutputBuilder:
                 values=values,
             )
         assert col.expr is not None
+        # chained, not merged: merging would copy every earlier column for each column
+        syms: Mapping[str, Symbol]
         if grouped:
-            keys = {k: src_syms[k] for k in group_by}
-            syms = {**self.param_syms, **keys, **col_syms}
+            syms = ChainMap(col_syms, {k: src_syms[k] for k in group_by}, self.param_syms)
         else:
-            syms = {**self.param_syms, **src_syms, **step_syms, **col_syms}
+            syms = ChainMap(col_syms, step_syms, src_syms, self.param_syms)
         expr = self.b.compile((*path, "expr"), col.expr, syms, self.functions)
         ctype = col.type or self._infer(expr, syms) or _KIND_DEFAULT[expr.kind]
         if ctype.kind is not expr.kind:
@@ -221,7 +250,7 @@ class OutputBuilder:
             )
         # A bare reference echoes a value (an input cell, a parameter, an earlier column): it is
         # not rounded again unless the column declares a type or a rounding.
-        bare = expr.text.strip() in syms and col.round is None and col.type is None
+        bare = expr.bare_name in syms and col.round is None and col.type is None
         self._check_value_labels(col, ctype, expr.result_values, path)
         return ColumnPlan(
             cname,
@@ -257,7 +286,7 @@ class OutputBuilder:
         """A bare reference keeps the referenced type (growth stays a percent)."""
         if expr is None:
             return None
-        sym = syms.get(expr.text.strip())
+        sym = None if expr.bare_name is None else syms.get(expr.bare_name)
         if sym is not None and sym.ctype is not None:
             return sym.ctype
         if expr.kind is Kind.TEXT and expr.result_values:

@@ -36,11 +36,16 @@ def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
             elif m and int(m.group(1)) > 0:
                 window = Window("rolling", int(m.group(1)))
             else:
-                raise doc.error((*base, "window"), f"unknown window '{o.window}'", "month, year, ever, or 'rolling N days'")
+                raise doc.error((*base, "window"), f"unknown window '{text}'", "month, year, ever, or 'rolling N days'")
             rungs = []
             for i, raw in enumerate(o.ladder):
                 path = (*base, "ladder", i)
-                rungs.append(Rung(tuple(_actions(doc, path, raw, convert_scalar))))
+                try:
+                    rungs.append(Rung(tuple(_actions(doc, path, raw, convert_scalar))))
+                except ScheduleError as exc:  # a rung the blocks refuse (a negative fine, say)
+                    if exc.file is not None:
+                        raise
+                    raise doc.error(path, exc.message, exc.expected) from None
             # R-PN-1: after the last rung the last rung repeats, unless the ladder ends in dismissal.
             after_last = o.after_last or ("none" if any(a.kind == "dismissal" for a in rungs[-1].actions) else "repeat")
             try:

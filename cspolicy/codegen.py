@@ -168,7 +168,7 @@ def _column_lines(
         else:
             assert c.expression is not None
             whole = c.expression.python(name_of, pool)
-            code = c.expression.python_reusing(name_of, pool, exact, trimmed - set(defined))
+            code = c.expression.python_reusing(name_of, pool, exact, _not_in(trimmed, defined))
             guard = blank is None or blank[i]
             if c.rounding is not None and whole not in exact and not whole.isidentifier():
                 # keep the exact value: later formulas containing this one reuse it
@@ -184,6 +184,11 @@ def _column_lines(
         defined[c.name] = f"c{i}"
     body.append(f"    return ({''.join(f'c{i}, ' for i in range(len(columns)))})")
     return body
+
+
+def _not_in(names: frozenset[str], defined: Mapping[str, str]) -> frozenset[str]:
+    """``names`` less those in ``defined``, in time of ``names`` (not of ``defined``)."""
+    return frozenset(name for name in names if name not in defined) if names else names
 
 
 def _rounded(var: str, c: ColumnPlan, pool: ConstPool) -> str:

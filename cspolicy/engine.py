@@ -53,7 +53,7 @@ class Node:
     count: int = 0
     children: list[Node] = field(default_factory=list)
     step: Callable[[Row, Origin], Row | None] | None = None
-    batch: Callable[[list[tuple[Row, Origin]], str], list[Row]] | None = None
+    batch: Callable[[list[tuple[Row, Origin]], str, dict[str, str]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
     explain_group: Callable[[Node, Row, Row], None] | None = None
@@ -145,7 +145,7 @@ class Node:
             rows = self._buffer
             self._buffer = None
             if not self.errors:
-                batch = self.batch(rows, self.file)
+                batch = self.batch(rows, self.file, self.headers)
                 if not self.errors:  # a row the batch could not place was reported instead
                     for (row, origin), values in zip(rows, batch, strict=True):
                         self._row(row, origin, values)

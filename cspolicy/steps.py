@@ -213,16 +213,23 @@ def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:
 
 def make_rank_batch(
     plan: OutputPlan, params: Mapping[str, Value], env: Mapping[str, Value], errors: ErrorCollector
-) -> Callable[[list[Any], str], list[tuple[Value, ...]]]:
+) -> Callable[[list[Any], str, dict[str, str]], list[tuple[Value, ...]]]:
     """The ranking step: every row's rank and award, computed once all rows are in
-    (``batch(rows, file)``; a row whose ``by`` fails is reported and no row is ranked)."""
+    (``batch(rows, file, headers)``; ``headers`` maps source columns to their file headers).
+
+    A row whose value to rank by cannot be computed (a division by zero, a blank) is a data
+    error naming its row (and its column when the formula reads one source column); the
+    rows are then not ranked at all.
+    """
     assert plan.rank is not None
     rp = plan.rank
     names = [n for n, _ in plan.source_columns]
     amounts = [params[a] for a in rp.awards]
     ties = str(params[rp.ties])
+    read = sorted(rp.by.names & set(names))
+    column = read[0] if len(read) == 1 else None
 
-    def batch(rows: list[Any], file: str) -> list[tuple[Value, ...]]:
+    def batch(rows: list[Any], file: str, headers: dict[str, str]) -> list[tuple[Value, ...]]:
         from cspolicy.engine import ROW_ERRORS, why
 
         keys = []
@@ -230,11 +237,26 @@ def make_rank_batch(
         for row, origin in rows:
             e = dict(env)
             e.update(zip(names, row))
+            problem: str | None
             try:
-                keys.append(rp.by.evaluate(e))
-            except ROW_ERRORS as exc:  # the row is reported; no rank is given to any row
-                errors.add(DataError(f"rank by = {rp.by.text}: {why(exc)}", file=file, row=origin or None))
+                key = rp.by.evaluate(e)
+            except ROW_ERRORS as exc:
+                problem = why(exc)
+            else:
+                problem = "the value is blank" if key is None else None
+            if problem is not None:
+                errors.add(
+                    DataError(
+                        f"rank by '{rp.by.text}': {problem}",
+                        file=file,
+                        row=origin or None,
+                        column=headers.get(column, column) if column else None,
+                        expected="a number for every row to rank",
+                    )
+                )
                 failed = True
+                continue
+            keys.append(key)
         if failed:
             return [(None, None)] * len(rows)
         from cspolicy.blocks import rank as rank_of

@@ -95,7 +95,9 @@ def test_public_api() -> None:
             "FunctionSpec",
             "ExpressionError",
             "RUNTIME_ERRORS",
+            "EVALUATION_ERRORS",
             "format_plain",
+            "why_not_evaluated",
         ]
     )
     assert all(hasattr(cspolicy.expressions, n) for n in cspolicy.expressions.__all__)

@@ -268,8 +268,10 @@ class LadderCounter:
         window = offence.ladder.window
         if window.kind == "rolling":
             assert window.days is not None
-            cutoff = day - _dt.timedelta(days=window.days)
-            while tally.recent and tally.recent[0] <= cutoff:
+            # by day number, not date arithmetic: a window reaching before 0001-01-01 (or a
+            # huge one) is no error, it simply holds every earlier occurrence
+            cutoff = day.toordinal() - window.days
+            while tally.recent and tally.recent[0].toordinal() <= cutoff:
                 tally.recent.popleft()
             tally.recent.append(day)
             return len(tally.recent)

@@ -21,7 +21,7 @@ Decimal('3051')
 from cspolicy.expressions.codegen import ConstPool
 from cspolicy.expressions.explain import format_plain
 from cspolicy.expressions.expression import Expression, compile_expression
-from cspolicy.expressions.interpret import RUNTIME_ERRORS
+from cspolicy.expressions.interpret import EVALUATION_ERRORS, RUNTIME_ERRORS, why_not_evaluated
 from cspolicy.expressions.symbols import ExpressionError, FunctionSpec, Symbol
 
 __all__ = [
@@ -32,5 +32,7 @@ __all__ = [
     "FunctionSpec",
     "ExpressionError",
     "RUNTIME_ERRORS",
+    "EVALUATION_ERRORS",
     "format_plain",
+    "why_not_evaluated",
 ]

@@ -61,8 +61,7 @@ class Checker:
     def __init__(self, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]) -> None:
         self.symbols = symbols
         self.functions = functions
-        self.lookup = {unicodedata.normalize("NFKC", k): k for k in symbols}
-        self.lookup.update({k: k for k in symbols})
+        self._nfkc: dict[str, str] | None = None  # built on the first name not found as is
         self.names: set[str] = set()
         self.functions_used: set[str] = set()
 
@@ -112,8 +111,18 @@ class Checker:
             )
         return typed.node
 
+    def resolve(self, name: str) -> str | None:
+        """The symbol ``name`` refers to: itself, or the symbol whose NFKC form it is (a
+        name declared in full-width letters); built lazily, so that checking a formula
+        costs its own size, not the number of symbols (thousands in a large policy)."""
+        if name in self.symbols:
+            return name
+        if self._nfkc is None:
+            self._nfkc = {unicodedata.normalize("NFKC", k): k for k in self.symbols}
+        return self._nfkc.get(name)
+
     def name(self, node: n.Name) -> Typed:
-        key = self.lookup.get(node.name)
+        key = self.resolve(node.name)
         if key is None:
             raise self.unknown_name(node)
         symbol = self.symbols[key]
@@ -254,7 +263,7 @@ class Checker:
 
     def not_callable(self, node: n.Call) -> ExpressionError:
         allowed = sorted({*BUILTINS, *self.functions})
-        what = "a value, not a function" if node.func in self.lookup else "not a function"
+        what = "a value, not a function" if self.resolve(node.func) is not None else "not a function"
         message = f"'{node.func}' is {what}; only these functions can be called: {', '.join(allowed)}"
         match = difflib.get_close_matches(node.func, allowed, n=1)
         if match:

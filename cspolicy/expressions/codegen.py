@@ -69,6 +69,7 @@ def to_python(
     consts: ConstPool,
     impls: Mapping[str, Callable[..., object]],
     kinds: Mapping[str, Kind] | None = None,
+    memo: dict[int, str] | None = None,
 ) -> str:
     """Python source of ``tree`` (checked), for embedding in generated code.
 
@@ -76,6 +77,7 @@ def to_python(
     function name to the callable implementing it; ``kinds`` (symbol → kind) lets
     ``present(x)`` of a non-text symbol become ``(x is not None)``, which is exactly what
     it means there (only text can be blank without being ``None``), without a call per row.
+    ``memo`` receives the source of every sub-tree (see :func:`~.nodes.render`).
     """
 
     def leaf(node: n.Node) -> str:
@@ -101,4 +103,4 @@ def to_python(
             return f"({args[0]} is not None)"
         return f"{consts.add(impls[node.func])}({', '.join(args)})"
 
-    return n.render(tree, leaf, call, _SPELL)
+    return n.render(tree, leaf, call, _SPELL, memo)

@@ -57,6 +57,11 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r}, kind={self.kind.value})"
 
+    @property
+    def bare_name(self) -> str | None:
+        """The symbol this formula merely names (``growth``, comments aside), else ``None``."""
+        return self.tree.name if isinstance(self.tree, n.Name) else None
+
     def python(self, name_of: Callable[[str], str], consts: ConstPool) -> str:
         """Python source of this formula, for embedding in generated code.
 
@@ -85,22 +90,24 @@ class Expression:
         kinds = {name: Kind.NUMBER if name in trimmed else symbol.kind for name, symbol in self._symbols.items()}
         if not reuse:
             return to_python(self.tree, name_of, consts, self._impls, kinds)
+        # The code of every sub-tree, from one rendering: looking each up by rendering it
+        # again would cost the formula's size times its depth.
+        codes: dict[int, str] = {}
+        to_python(self.tree, name_of, consts, self._impls, kinds, codes)
         marks: dict[str, str] = {}
-
-        def code(node: n.Node) -> str:
-            return to_python(node, lambda name: marks.get(name) or name_of(name), consts, self._impls, kinds)
 
         def walk(node: n.Node) -> n.Node:
             if isinstance(node, (n.Number, n.Text, n.Boolean, n.Name)):
                 return node
-            found = reuse.get(code(node))
+            found = reuse.get(codes[id(node)])
             if found is not None:
                 mark = f"_reuse{len(marks)}"  # cannot clash: user names never start with _
                 marks[mark] = found
                 return n.Name(node.col, mark)
             return _replace_always_evaluated(node, walk)
 
-        return code(walk(self.tree))
+        walked = walk(self.tree)
+        return to_python(walked, lambda name: marks.get(name) or name_of(name), consts, self._impls, kinds)
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         """The value for symbol values ``env``, computed under :data:`CONTEXT`.

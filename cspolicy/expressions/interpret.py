@@ -17,11 +17,15 @@ from typing import Any
 from cspolicy.expressions import nodes as n
 from cspolicy.values import Value
 
-__all__ = ["RUNTIME_ERRORS", "evaluate"]
+__all__ = ["RUNTIME_ERRORS", "EVALUATION_ERRORS", "evaluate", "why_not_evaluated"]
 
 #: What evaluating a formula can raise because of bad row data (a blank in arithmetic, a
 #: division by zero, an overflow …); anything else is a bug and should stay loud.
 RUNTIME_ERRORS: tuple[type[Exception], ...] = (decimal.DecimalException, TypeError)
+#: What evaluating a formula over given values can raise because of those values: the
+#: above, and what function helpers raise for a value they cannot take (a band table
+#: without a band for it, a date out of range).
+EVALUATION_ERRORS: tuple[type[Exception], ...] = (*RUNTIME_ERRORS, ValueError, LookupError, ArithmeticError)
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
@@ -82,3 +86,17 @@ def evaluate(node: n.Node, env: Mapping[str, Value], impls: Mapping[str, Callabl
         args = [evaluate(a, env, impls) for a in node.args]
         return impls[node.func](*args)
     raise AssertionError(f"unexpected node {node!r}")  # pragma: no cover
+
+
+def why_not_evaluated(exc: BaseException) -> str:
+    """Why evaluating a formula failed (one of :data:`RUNTIME_ERRORS`, or a function's
+    ``ValueError``), in words for a message: ``division by zero``."""
+    if isinstance(exc, decimal.DivisionByZero):
+        return "division by zero"
+    if isinstance(exc, decimal.Overflow):
+        return "a number too large"
+    if isinstance(exc, decimal.InvalidOperation):
+        return "the arithmetic is undefined for these values (e.g. 0 ÷ 0)"
+    if isinstance(exc, TypeError):
+        return "a blank value was used in arithmetic"
+    return str(exc) or type(exc).__name__

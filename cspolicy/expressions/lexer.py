@@ -4,6 +4,8 @@ This stage runs before any Python parsing, because Python's own parser recurses 
 nesting and knows nothing of ``7%`` or ``×``. It:
 
 * enforces the cheap limits (length, control characters, parenthesis nesting);
+* drops ``#`` comments, each up to the end of its own line (a comment never swallows the
+  lines after it in a formula written over several lines);
 * NFKC-normalises everything outside string literals (full-width ``（）``, ``，``, digits)
   and maps ``× ÷ ≤ ≥ ≠ −`` to ``* / <= >= != -``; string contents are kept exactly as written;
 * tokenises with :mod:`tokenize`, rejects names starting with ``_`` and any ``%`` that is
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 from cspolicy.expressions.symbols import ExpressionError
 
-__all__ = ["MAX_TEXT", "MAX_NESTING", "Source", "prepare"]
+__all__ = ["MAX_TEXT", "MAX_NESTING", "Source", "prepare", "one_line"]
 
 #: The longest formula accepted, in characters.
 MAX_TEXT = 2000
@@ -37,6 +39,7 @@ _SYMBOLS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!=", "\u2212
 _CURLY_QUOTES = "‘’“”"
 _PLAIN_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _SKIPPED = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+_LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
 _OPENERS = "([{"
 _CLOSERS = ")]}"
 
@@ -52,6 +55,8 @@ class Source:
     raw: str
     code: str
     origin: tuple[int, ...]
+    #: Offsets in ``raw`` of the ``#`` of each comment (dropped from ``code``).
+    comments: tuple[int, ...] = ()
 
     def column(self, index: int) -> int:
         """The 1-based column in ``raw`` of ``code[index]`` (clamped to the end)."""
@@ -76,8 +81,9 @@ def _check_characters(raw: str) -> None:
             raise _fail(f"control character U+{ord(ch):04X} is not allowed in a formula", i)
 
 
-def _normalise(raw: str) -> tuple[str, list[int]]:
-    """NFKC and operator mapping outside strings; string literals copied as written."""
+def _normalise(raw: str, comments: list[int]) -> tuple[str, list[int]]:
+    """NFKC and operator mapping outside strings; string literals copied as written; each
+    comment (``#`` to the end of its line) becomes one space, its offset added to ``comments``."""
     out: list[str] = []
     origin: list[int] = []
     i, n = 0, len(raw)
@@ -85,6 +91,13 @@ def _normalise(raw: str) -> tuple[str, list[int]]:
         ch = unicodedata.normalize("NFKC", raw[i])
         if ch in ("'", '"'):
             i = _copy_string(raw, i, ch, out, origin)
+            continue
+        if ch == "#":
+            comments.append(i)
+            out.append(" ")
+            origin.append(i)
+            while i < n and raw[i] not in _LINE_ENDS:
+                i += 1
             continue
         if raw[i] in _CURLY_QUOTES:
             raise _fail(
@@ -126,6 +139,35 @@ def _copy_string(raw: str, start: int, quote: str, out: list[str], origin: list[
     raise _fail("this string is never closed", start, f"a closing {quote}")
 
 
+def one_line(raw: str) -> str:
+    r"""A formula written over several lines, for showing: comments dropped, each line
+    break with the spaces around it made one space (a string literal never spans lines).
+
+    >>> one_line("parcels  # base\n  + 100   # bonus\n")
+    'parcels + 100'
+    """
+    if "#" not in raw and "\n" not in raw and "\r" not in raw:
+        return raw
+    kept: list[str] = []
+    quote = ""
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        norm = unicodedata.normalize("NFKC", ch)
+        if quote:
+            if norm == quote or ch in _LINE_ENDS:
+                quote = ""
+        elif norm in ("'", '"'):
+            quote = norm
+        elif norm == "#":
+            while i < n and raw[i] not in _LINE_ENDS:
+                i += 1
+            continue
+        kept.append(ch)
+        i += 1
+    return " ".join(line.strip() for line in "".join(kept).splitlines() if line.strip())
+
+
 def _modulo_error(offset: int) -> ExpressionError:
     return _fail(
         "modulo (%) is not supported; % is only a percent suffix",
@@ -141,10 +183,11 @@ def prepare(raw: str) -> Source:
     '(x * _pct("7"))'
     """
     _check_characters(raw)
-    norm, norm_origin = _normalise(raw)
+    comments: list[int] = []
+    norm, norm_origin = _normalise(raw, comments)
     norm_origin.append(len(raw))
     tokens = [t for t in _tokens(norm, norm_origin) if t.type not in _SKIPPED]
-    if all(t.type == tokenize.COMMENT for t in tokens):
+    if not tokens:
         raise _fail("the formula is empty", 0, "a formula such as parcels * 2")
     code: list[str] = []
     origin: list[int] = []
@@ -155,7 +198,7 @@ def prepare(raw: str) -> Source:
             skip = False
             continue
         start, end = tok.start[1], tok.end[1]
-        if previous_end is not None:  # keep the spacing (and any comment) between tokens
+        if previous_end is not None:  # keep the spacing between tokens
             code.append(norm[previous_end:start])
             origin.extend(norm_origin[previous_end:start])
         previous_end = end
@@ -174,7 +217,7 @@ def prepare(raw: str) -> Source:
         code.append(text)
         origin.extend(norm_origin[start:end])
     origin.append(len(raw))
-    return Source(raw, "".join(code), tuple(origin))
+    return Source(raw, "".join(code), tuple(origin), tuple(comments))
 
 
 def _tokens(norm: str, origin: list[int]) -> list[tokenize.TokenInfo]:

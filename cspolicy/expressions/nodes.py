@@ -191,17 +191,35 @@ def render(
     leaf: Callable[[Node], str],
     call: Callable[[Call, list[str]], str],
     spell: Mapping[str, str],
+    memo: dict[int, str] | None = None,
 ) -> str:
     """Print ``node`` with minimal parentheses.
 
     ``leaf`` prints literals and names, ``call`` prints a call from its printed arguments,
     and ``spell`` maps each operator (``+ - * / ** < <= > >= == != and or not neg pos if
-    else``) to its printed form, spaces included.
+    else``) to its printed form, spaces included. ``memo``, if given, receives the text
+    of every sub-tree by ``id``: a caller that needs the text of each sub-tree gets them all
+    from one rendering, instead of rendering each again (quadratic in the formula's size).
     """
 
     def sub(child: Node, parens: bool) -> str:
-        text = render(child, leaf, call, spell)
+        text = render(child, leaf, call, spell, memo)
         return f"({text})" if parens else text
+
+    if memo is not None:
+        text = _render_node(node, leaf, call, spell, sub)
+        memo[id(node)] = text
+        return text
+    return _render_node(node, leaf, call, spell, sub)
+
+
+def _render_node(
+    node: Node,
+    leaf: Callable[[Node], str],
+    call: Callable[[Call, list[str]], str],
+    spell: Mapping[str, str],
+    sub: Callable[[Node, bool], str],
+) -> str:
 
     own = precedence(node)
     if isinstance(node, Conditional):
@@ -228,5 +246,5 @@ def render(
     if isinstance(node, Power):
         return f"{sub(node.base, precedence(node.base) <= own)}{spell['**']}{node.exponent}"
     if isinstance(node, Call):
-        return call(node, [render(a, leaf, call, spell) for a in node.args])
+        return call(node, [sub(a, False) for a in node.args])
     return leaf(node)

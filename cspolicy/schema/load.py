@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cspolicy.errors import PolicyError
-from cspolicy.schema.models import PolicyModel
+from cspolicy.schema.models import PolicyModel, Strict
 from cspolicy.schema.yamlsource import Document, load_yaml, parse_yaml
 
 __all__ = ["read_policy_model", "parse_policy_model", "policy_json_schema"]
@@ -52,17 +52,17 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     """Report the first (earliest in the file) problem, placed at its YAML line."""
     located = []
     errors = exc.errors()
-    # A value that may be text or a mapping fails both ways; when it is a mapping, the
-    # mapping's own error (an unknown key, say) is the one that helps.
-    mapping_locs = {tuple(_clean_loc(e["loc"]))[: len(_clean_loc(e["loc"]))] for e in errors if e["type"] != "string_type"}
+
+    # A value that may be text (or 'none') or a mapping fails every way; when it is a
+    # mapping, the mapping's own error (an unknown key, a bad field) is the one that helps.
+    def is_branch_miss(e: Any) -> bool:
+        return e["type"] in ("string_type", "literal_error") and isinstance(e.get("input"), dict)
+
+    inner = [tuple(_clean_loc(e["loc"])) for e in errors if not is_branch_miss(e)]
     errors = [
         e
         for e in errors
-        if not (
-            e["type"] == "string_type"
-            and isinstance(e.get("input"), dict)
-            and any(loc[: len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"])) for loc in mapping_locs)
-        )
+        if not (is_branch_miss(e) and any(loc[: len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"])) for loc in inner))
     ]
     for err in errors:
         loc = tuple(_clean_loc(err["loc"]))
@@ -90,13 +90,16 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     return PolicyError(text, file=doc.file, line=line or None, expected=expected)
 
 
+#: The policy models' class names: pydantic puts them in a location inside a union.
+_MODEL_NAMES = frozenset(cls.__name__ for cls in Strict.__subclasses__())
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     """Drop pydantic's union-branch markers (``str``, ``OutputColumn``) from a location."""
     out: list[str | int] = []
     for part in loc:
         if isinstance(part, str) and (
-            part in ("str", "bool", "OutputColumn", "function-after[_one_kind(), OutputColumn]")
-            or part.startswith(("function-", "dict[", "list[", "literal["))
+            part in ("str", "bool", "int", *_MODEL_NAMES) or part.startswith(("function-", "dict[", "list[", "literal["))
         ):
             continue
         out.append(part)

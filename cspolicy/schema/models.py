@@ -12,7 +12,17 @@ import difflib
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from cspolicy.i18n import Label
@@ -51,6 +61,16 @@ _NAME = re.compile(NAME_PATTERN)
 
 #: A scalar as written in YAML: text (numbers stay text until converted exactly) or a bool.
 Scalar = Union[str, bool]
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a whole number")
+    return value
+
+
+#: A whole number written in YAML (as text, ``2``); ``true``/``false`` are not 1 and 0.
+WholeNumber = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 class Strict(BaseModel):
@@ -183,7 +203,7 @@ class Column(Strict):
     label: LabelSpec | None = Field(None, description="Its name in both languages; also accepted as a header.")
     description: str | None = None
     aliases: list[str] = Field(default_factory=list, description="Other headers (Chinese, English).")
-    required: bool = True
+    required: StrictBool = True
     default: Scalar | None = None
     min: Scalar | None = Field(None, description="Smallest allowed value (inclusive).")
     max: Scalar | None = Field(None, description="Largest allowed value (inclusive).")
@@ -208,7 +228,7 @@ class Input(Strict):
 
 
 class Rounding(Strict):
-    places: int = Field(ge=0, le=10)
+    places: WholeNumber = Field(ge=0, le=10)
     mode: Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"] = "half_up"
 
 
@@ -226,7 +246,7 @@ class OutputColumn(Strict):
     )
     round: Rounding | Literal["none"] | None = None
     rule: str | list[str] | None = None
-    hidden: bool = Field(False, description="Computed and usable by later columns, but not written out.")
+    hidden: StrictBool = Field(False, description="Computed and usable by later columns, but not written out.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> OutputColumn:
@@ -337,7 +357,7 @@ class OffenceSpec(Strict):
     zh: str
     en: str
     rule: str = Field(pattern=RULE_ID_PATTERN)
-    window: str | dict[str, int | str] = Field(
+    window: str | dict[str, StrictInt | str] = Field(
         "month", description="Counting window: month, year, ever, 'rolling N days' or {rolling: N}."
     )
     after_last: Literal["repeat", "none"] | None = Field(

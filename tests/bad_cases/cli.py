@@ -118,7 +118,7 @@ CASES = [
         "rank-by-fails-on-a-row",
         ["run", "bad.yaml", "trainers.csv"],
         1,
-        ["trainers.csv:3: rank by = 100 ÷ days_to_qualify: division by zero"],
+        ["trainers.csv:3:days_to_qualify: rank by '100 ÷ days_to_qualify': division by zero"],
         files={"bad.yaml": RANKED, "trainers.csv": "trainer_id,trainee,days_to_qualify\nT1,a,5\nT2,b,0\nT3,c,4\n"},
         lines=1,
     ),
