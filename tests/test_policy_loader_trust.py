@@ -122,7 +122,11 @@ def test_alias_expansion_is_bounded() -> None:
             "whole",
         ),
         ("        required: false\n        min: 0\n", "        required: 'no'\n        min: 0\n", "true or false"),
-        ("        label: {zh: 一周申请数量, en: weekly order}\n", "        label: {zh: 一周申请数量, en: weekly order}\n        hidden: 0\n", "true or false"),
+        (
+            "        label: {zh: 一周申请数量, en: weekly order}\n",
+            "        label: {zh: 一周申请数量, en: weekly order}\n        hidden: 0\n",
+            "true or false",
+        ),
         (MONTHLY, MONTHLY + "        round: {places: false}\n", "places: false is not a whole number"),
     ],
 )
