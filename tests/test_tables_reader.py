@@ -253,8 +253,8 @@ def test_every_bad_cell_is_reported_with_file_row_and_column(tmp_path: Path) -> 
     assert errors_of(info) == [
         "stations.csv:3:票数: column 'parcels': 'abc' is not a whole number; expected a whole number such as 120",
         "stations.csv:5:票数: column 'parcels': '-3' is below the minimum 0; expected a whole number of at least 0",
-        "stations.csv:5:增长率: column 'growth': '15' is outside -100%–100%; write 15% if you mean 15 percent; "
-        "expected a percentage such as 15% or 0.15",
+        "stations.csv:5:增长率: column 'growth': '15' is not a percentage: a number without % must be a fraction "
+        "below 1; expected 15% or the fraction 0.15 for 15 percent",
         "stations.csv:6: row has 2 cells, the header has 3; expected 3 cells like the header; a cell may hold an unquoted comma",
     ]
     first = info.value.errors[0]

@@ -3,23 +3,28 @@
 :func:`make_converter` is called once per column when a table is opened; the function it
 returns runs once per cell, so each keeps a *fast path* for the clean case (``Decimal(cell)``
 for numbers, ``date.fromisoformat`` for ISO dates, a dict lookup for yes/no) and only falls
-back to the *slow path* — Unicode NFKC normalisation (full-width ``１２３``, ``％``, ``，``
-as typed with a Chinese input method), thousands separators, ``¥`` and ``元`` — when the
-fast path does not apply. A bad cell raises :class:`CellError` with what is wrong and what
-was expected; the reader adds the file, row and column.
+back to the *slow path* — full-width forms (``１２３``, ``％``, ``，`` as typed with a Chinese
+input method, see :mod:`cspolicy.tables.chars`), thousands separators, ``¥`` and ``元`` —
+when the fast path does not apply. A bad cell raises :class:`CellError` with what is wrong
+and what was expected; the reader adds the file, row and column.
 
 Decisions:
 
 * Numbers are :class:`~decimal.Decimal` and never pass through ``float``. Exponent notation
   (``1.2E+05``) is rejected: Excel writes it for numbers in too-narrow columns and may
   have dropped digits. ``NaN``, ``Infinity`` and ``1_000`` are rejected.
-* A bare percent cell without ``%`` is a fraction (``0.15`` is 15 %). A bare number
-  outside the column's range whose hundredth lies inside is rejected with a hint to write
-  ``15%``; a side of the range the column does not declare counts as ±100 % for bare
-  numbers, so a column with no range rejects a bare ``15`` (meaning 1500 %) the same way.
-* A date cell of digits only is an Excel serial day number (1900 date system, including
-  Excel's phantom 1900-02-29, serial 60, which is rejected); eight digits outside the serial
-  range are read as ``YYYYMMDD``.
+* Digits are ASCII ``0-9`` and their full-width forms only: ``5000¹``, ``①``, ``½`` and
+  other scripts' digits are refused, naming the character (cell values never go through
+  NFKC, which would read ``¹`` as ``1``).
+* A cell holding a control character (other than the tab), or a line break outside a
+  ``multiline`` text column, is refused.
+* A percent cell is ``15%``, or a bare fraction whose magnitude is below 1 (``0.15`` is
+  15 %, ``0`` is 0 %). Any other bare number (``5``, ``1``, ``-2``) is refused asking for
+  ``5%`` or ``0.05``: ``5`` read as a fraction would be 500 %.
+* A date cell of digits only is an Excel serial day number, accepted only from
+  1950-01-01 to 2100-12-31 (serials 18264 to 73415), so a stray ``1`` is not 1900-01-01;
+  eight digits are read as ``YYYYMMDD``.
+* A key column's cells are read in their written form (:func:`~cspolicy.tables.chars.key_form`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 
 from cspolicy.errors import DataError, PolicyError
 from cspolicy.money import CONTEXT
+from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control, describe, escaped, key_form, odd_digit
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.tables.writer import number_text, percent_text
 from cspolicy.values import ColumnType, Value
@@ -51,30 +57,64 @@ class CellError(DataError):
         super().__init__(message, expected=expected)
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
-
-
 def fold(text: str) -> str:
-    """Fold a header or an enum spelling for comparison: NFKC, drop zero-width characters,
-    strip, collapse inner whitespace to one space, casefold.
+    """Fold a header for comparison: NFKC, drop zero-width characters, strip, collapse
+    inner whitespace to one space, casefold. (Cell values are never NFKC'd: see
+    :mod:`cspolicy.tables.chars`.)
 
     >>> fold(" 票数（件）\u3000Total ")
     '票数(件) total'
     """
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split()).casefold()
+    return " ".join(unicodedata.normalize("NFKC", text).translate(INVISIBLE).split()).casefold()
 
 
-def _shown(cell: str) -> str:
-    """The cell quoted for a message: stripped, and cut short if long."""
-    text = cell.strip()
+_CELL_FOLD = {**WIDTH, **INVISIBLE}
+
+
+def _cell_fold(text: str) -> str:
+    """Fold a yes/no or enum cell (and an enum spelling) for comparison: width forms only,
+    zero-width characters dropped, spaces trimmed and collapsed, casefold."""
+    return " ".join(text.translate(_CELL_FOLD).split()).casefold()
+
+
+def _shown(cell: str, raw: bool = False) -> str:
+    """The cell quoted for a message: stripped (unless ``raw``), cut short if long, with
+    control characters escaped."""
+    text = cell if raw else cell.strip()
     if len(text) > 40:
         text = text[:37] + "…"
-    return f"'{text}'"
+    return f"'{escaped(text)}'"
 
 
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_EXPONENT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)[eE][+-]?\d+")
+def _blank(cell: str) -> bool:
+    """Empty, or only spaces and tabs (a cell with a control character is not blank)."""
+    return not cell or (cell.isspace() and bad_control(cell) is None)
+
+
+def _bad_character(cell: str, ch: str, expected: str) -> CellError:
+    """The error for a cell holding a control character or a line break it may not hold."""
+    if ch in "\n\r\u2028\u2029":
+        return CellError(
+            f"{_shown(cell, raw=True)} holds a line break",
+            f"{expected}, on one line (only a text column declared multiline: true may hold line breaks)",
+        )
+    return CellError(f"{_shown(cell, raw=True)} holds the control character {describe(ch)}", f"{expected}, without it")
+
+
+def _not_a(cell: str, noun: str, expected: str) -> CellError:
+    """``'x' is not a number``, naming a character that looks like a digit but is not one."""
+    odd = odd_digit(cell)
+    if odd is not None:
+        return CellError(
+            f"{_shown(cell)} is not {noun}: '{odd}' ({describe(odd)}) is not a digit", f"{expected}, with the digits 0-9"
+        )
+    return CellError(f"{_shown(cell)} is not {noun}", expected)
+
+
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", re.ASCII)
+_EXPONENT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)[eE][+-]?\d+", re.ASCII)
+_NUMBER_CHARS = {**WIDTH, 0x2212: "-"}  # and the minus sign U+2212 is a minus
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
@@ -94,9 +134,13 @@ _EXAMPLE = {
 
 
 def _parse_number(cell: str, ctype: ColumnType, shown: str | None = None) -> Decimal:
-    """Slow path: parse a non-blank numeric cell after NFKC (thousands separators, currency);
-    ``shown`` is the whole cell for messages when ``cell`` is only its number part."""
-    text = unicodedata.normalize("NFKC", cell).strip().replace("\u2212", "-")
+    """Slow path: parse a non-blank numeric cell after width mapping (thousands separators,
+    currency); ``shown`` is the whole cell for messages when ``cell`` is only its number part."""
+    whole = cell if shown is None else shown
+    ch = bad_control(cell)
+    if ch is not None:
+        raise _bad_character(whole, ch, _EXAMPLE[ctype])
+    text = cell.translate(_NUMBER_CHARS).strip()
     if ctype is ColumnType.MONEY:
         sign = text[:1] if text[:1] in ("+", "-") else ""
         body = text[len(sign) :].strip()
@@ -109,11 +153,10 @@ def _parse_number(cell: str, ctype: ColumnType, shown: str | None = None) -> Dec
         value = Decimal(text.replace(",", ""))
     elif _PLAIN.fullmatch(text):
         value = Decimal(text)
+    elif _EXPONENT.fullmatch(text):
+        raise CellError(_shown(whole) + _EXPONENT_NOTE, _EXAMPLE[ctype])
     else:
-        quoted = _shown(cell if shown is None else shown)
-        if _EXPONENT.fullmatch(text):
-            raise CellError(quoted + _EXPONENT_NOTE, _EXAMPLE[ctype])
-        raise CellError(f"{quoted} is not {_NOUN[ctype]}", _EXAMPLE[ctype])
+        raise _not_a(whole, _NOUN[ctype], _EXAMPLE[ctype])
     if not value and value.is_signed():
         value = value.copy_abs()
     return value
@@ -159,27 +202,26 @@ def _numeric(col: ColumnSpec, on_blank: Converter) -> Converter:
         return value
 
     def convert(cell: str) -> Value:
-        if cell.isdigit():  # fastest path: a plain non-negative whole number
-            try:
+        if cell.isascii():  # Decimal() alone would also take other scripts' digits
+            if cell.isdigit():  # fastest path: a plain non-negative whole number
                 value = Decimal(cell)
-            except InvalidOperation:  # other digits, such as '²'
-                return finish(_parse_number(cell, ctype), cell)
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                check(value, cell)
-            return value
-        parsed: Decimal | None = None
-        if "," not in cell:  # thousands separators go straight to the slow path
-            try:
-                parsed = Decimal(cell)
-            except (InvalidOperation, ValueError):
-                pass
-        if parsed is None or not parsed.is_finite() or "e" in cell or "E" in cell or "_" in cell:
-            if not cell.strip():
-                return on_blank(cell)
-            return finish(_parse_number(cell, ctype), cell)
-        if not parsed and parsed.is_signed():
-            parsed = parsed.copy_abs()
-        return finish(parsed, cell)
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    check(value, cell)
+                return value
+            # thousands separators, control characters and exponents take the slow path
+            if "," not in cell and cell.isprintable() and "e" not in cell and "E" not in cell and "_" not in cell:
+                try:
+                    parsed = Decimal(cell)
+                except InvalidOperation:
+                    pass
+                else:
+                    if parsed.is_finite():
+                        if not parsed and parsed.is_signed():
+                            parsed = parsed.copy_abs()
+                        return finish(parsed, cell)
+        if _blank(cell):
+            return on_blank(cell)
+        return finish(_parse_number(cell, ctype), cell)
 
     return convert
 
@@ -188,26 +230,27 @@ def _percent(col: ColumnSpec, on_blank: Converter) -> Converter:
     """Percent cells: ``15%`` and ``0.15`` are both ``Decimal('0.15')``; see the module notes."""
     lo, hi = col.minimum, col.maximum
     check = _range_checker(col)
-    # The range a bare number (no %) must lie in: undeclared sides count as ±100 %.
-    bare_hi = hi if hi is not None else max(_ONE, lo if lo is not None else _ONE)
-    bare_lo = lo if lo is not None else min(-_ONE, hi if hi is not None else -_ONE)
-    bare_range = f"{percent_text(bare_lo)}–{percent_text(bare_hi)}"
 
     def bare(value: Decimal, cell: str) -> Decimal:
-        if bare_lo <= value <= bare_hi:
-            return value
-        try:
-            check(value.scaleb(-2, CONTEXT), cell)
-        except CellError:
-            return check(value, cell)  # out of range either way: the plain range error
+        if -_ONE < value < _ONE:
+            return check(value, cell)
+        check(value.scaleb(-2, CONTEXT), cell)  # out of range as a percent too: the range error
         typed = number_text(value)
-        hint = f"{_shown(cell)} is outside {bare_range}; write {typed}% if you mean {typed} percent"
-        raise CellError(hint, _EXAMPLE[ColumnType.PERCENT])
+        fraction = number_text(value.scaleb(-2, CONTEXT))
+        also = f" or the fraction {fraction}" if -100 < value < 100 else ""
+        whole = "; or 100% for all of it" if value == _ONE else ""
+        raise CellError(
+            f"{_shown(cell)} is not a percentage: a number without % must be a fraction below 1",
+            f"{typed}%{also} for {typed} percent{whole}",
+        )
 
     def slow(cell: str) -> Value:
-        if not cell.strip():
+        ch = bad_control(cell)
+        if ch is not None:
+            raise _bad_character(cell, ch, _EXAMPLE[ColumnType.PERCENT])
+        if _blank(cell):
             return on_blank(cell)
-        text = unicodedata.normalize("NFKC", cell).strip()
+        text = cell.translate(_NUMBER_CHARS).strip()
         if text.endswith("%"):
             number = text[:-1].rstrip()
             if not number:
@@ -217,16 +260,13 @@ def _percent(col: ColumnSpec, on_blank: Converter) -> Converter:
         return bare(_parse_number(text, ColumnType.PERCENT, cell), cell)
 
     def convert(cell: str) -> Value:
+        if not (cell.isascii() and cell.isprintable()) or "e" in cell or "E" in cell or "_" in cell:
+            return slow(cell)
         if cell[-1:] == "%" and cell[:-1].isdigit():  # fastest path: '15%'
-            try:
-                value = Decimal(cell[:-1]).scaleb(-2, CONTEXT)
-            except InvalidOperation:
-                return slow(cell)
+            value = Decimal(cell[:-1]).scaleb(-2, CONTEXT)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 check(value, cell)
             return value
-        if "e" in cell or "E" in cell or "_" in cell:
-            return slow(cell)
         try:
             if cell[-1:] == "%":
                 value = Decimal(cell[:-1]).scaleb(-2, CONTEXT)
@@ -243,42 +283,45 @@ def _percent(col: ColumnSpec, on_blank: Converter) -> Converter:
     return convert
 
 
-_DATE_SEP = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:\s+0?0:00(?::00)?)?")
-_DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)
-_EXCEL_MAX = 2958465  # 9999-12-31
+_DATE_SEP = re.compile(r"(?P<y>\d{4})([-/.])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?:\s+0?0:00(?::00)?)?", re.ASCII)
+_DATE_CN = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?", re.ASCII)
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system, after day 60
+#: Excel serial day numbers are accepted only for dates in this span (a plausible payroll
+#: or stock date); a bare number outside it is a typo or a count, not a date.
+_SERIAL_FIRST, _SERIAL_LAST = _dt.date(1950, 1, 1), _dt.date(2100, 12, 31)
+_SERIAL_MIN, _SERIAL_MAX = ((d - _EXCEL_EPOCH).days for d in (_SERIAL_FIRST, _SERIAL_LAST))
 
 
 def _date(col: ColumnSpec, on_blank: Converter) -> Converter:
-    """Date cells: ISO, ``2024/3/15``, ``2024.03.15``, ``2024年3月15日``, Excel serials."""
+    """Date cells: ISO, ``2024/3/15``, ``2024.03.15``, ``2024年3月15日``, ``YYYYMMDD`` and
+    Excel serials from 1950 to 2100."""
     expected = _EXAMPLE[ColumnType.DATE]
-
-    def bad(cell: str, why: str = "") -> CellError:
-        return CellError(f"{_shown(cell)} is not a date{why}", expected)
+    serials = (
+        f" (as an Excel day number it must be {_SERIAL_MIN} to {_SERIAL_MAX}, "
+        f"that is {_SERIAL_FIRST} to {_SERIAL_LAST})"
+    )
 
     def slow(cell: str) -> Value:
-        text = unicodedata.normalize("NFKC", cell).strip()
+        ch = bad_control(cell)
+        if ch is not None:
+            raise _bad_character(cell, ch, expected)
+        text = cell.translate(WIDTH).strip()
         if not text:
             return on_blank(cell)
         try:
-            if text.isdigit():
+            if text.isascii() and text.isdigit():
                 serial = int(text)
-                if len(text) == 8 and serial > _EXCEL_MAX:
+                if len(text) == 8:
                     return _dt.date(serial // 10000, serial // 100 % 100, serial % 100)
-                if serial == 60:
-                    raise bad(cell, " (Excel's day 60 is 1900-02-29, a day that never existed)")
-                if not 1 <= serial <= _EXCEL_MAX:
-                    raise bad(cell, f" (as an Excel day number it must be 1 to {_EXCEL_MAX})")
-                return _EXCEL_EPOCH + _dt.timedelta(days=serial + (1 if serial < 60 else 0))
-            match = _DATE_SEP.fullmatch(text)
+                if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+                    raise CellError(f"{_shown(cell)} is not a date{serials}", "a date written YYYY-MM-DD, such as 2024-03-15")
+                return _EXCEL_EPOCH + _dt.timedelta(days=serial)
+            match = _DATE_SEP.fullmatch(text) or _DATE_CN.fullmatch(text)
             if match:
-                return _dt.date(int(match[1]), int(match[3]), int(match[4]))
-            match = _DATE_CN.fullmatch(text)
-            if match:
-                return _dt.date(int(match[1]), int(match[2]), int(match[3]))
+                return _dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
-            raise bad(cell) from None
-        raise bad(cell)
+            raise CellError(f"{_shown(cell)} is not a date", expected) from None
+        raise _not_a(cell, "a date", expected)
 
     def convert(cell: str) -> Value:
         if len(cell) == 10 and cell[4] == "-" and cell[7] == "-":
@@ -305,9 +348,12 @@ def _boolean(col: ColumnSpec, on_blank: Converter) -> Converter:
     def convert(cell: str) -> Value:
         found = table.get(cell)
         if found is None:
-            found = table.get(fold(cell))
+            ch = bad_control(cell)
+            if ch is not None:
+                raise _bad_character(cell, ch, expected)
+            found = table.get(_cell_fold(cell))
             if found is None:
-                if not cell.strip():
+                if _blank(cell):
                     return on_blank(cell)
                 raise CellError(f"{_shown(cell)} is not yes or no", expected)
         return found
@@ -316,23 +362,26 @@ def _boolean(col: ColumnSpec, on_blank: Converter) -> Converter:
 
 
 def _enum(col: ColumnSpec, on_blank: Converter) -> Converter:
-    """Enum cells: any spelling of an allowed value (NFKC, case and spacing ignored) →
-    the canonical value."""
+    """Enum cells: any spelling of an allowed value (full-width forms, case and spacing
+    ignored) → the canonical value."""
     if not col.values:
         raise PolicyError(f"enum column '{col.name}' lists no allowed values")
     table: dict[str, str] = {}
     for canonical, spellings in col.values.items():
         for spelling in (canonical, *spellings):
-            key = fold(spelling)
+            key = _cell_fold(spelling)
             other = table.setdefault(key, canonical)
             if other != canonical:
                 raise PolicyError(f"enum column '{col.name}': '{spelling}' would match both '{other}' and '{canonical}'")
     expected = "one of: " + ", ".join(col.values)
 
     def convert(cell: str) -> Value:
-        found = table.get(cell.strip().casefold())
+        found = table.get(cell.strip().casefold()) if cell.isprintable() else None
         if found is None:
-            key = fold(cell)
+            ch = bad_control(cell)
+            if ch is not None:
+                raise _bad_character(cell, ch, expected)
+            key = _cell_fold(cell)
             found = table.get(key)
             if found is None:
                 if not key:
@@ -346,9 +395,26 @@ def _enum(col: ColumnSpec, on_blank: Converter) -> Converter:
 
 
 def _text(col: ColumnSpec, on_blank: Converter) -> Converter:
-    """Text cells: surrounding whitespace stripped; ``001`` stays ``'001'``."""
+    """Text cells: surrounding whitespace stripped; ``001`` stays ``'001'``. A key column's
+    cells take their written form (``e001`` → ``E001``); only a multiline column may hold
+    line breaks; no cell may hold other control characters than the tab."""
+    multiline = col.multiline
+    expected = "text"
+    if col.key:
+
+        def key(cell: str) -> Value:
+            ch = bad_control(cell)
+            if ch is not None:
+                raise _bad_character(cell, ch, "an identifier or name")
+            return key_form(cell) or on_blank(cell)
+
+        return key
 
     def convert(cell: str) -> Value:
+        if not cell.isprintable():
+            ch = bad_control(cell, multiline)
+            if ch is not None:
+                raise _bad_character(cell, ch, expected)
         text = cell.strip()
         return text if text else on_blank(cell)
 
@@ -367,7 +433,7 @@ _FACTORIES: dict[ColumnType, Callable[[ColumnSpec, Converter], Converter]] = {
 def make_converter(col: ColumnSpec) -> Converter:
     """Build the converter of one column, once; call it once per cell.
 
-    A blank cell (only whitespace) gives ``col.default`` if set, else ``None`` for an
+    A blank cell (only spaces and tabs) gives ``col.default`` if set, else ``None`` for an
     optional column, else a :class:`CellError`. Numbers are then checked against the
     inclusive ``minimum``/``maximum``.
 
