@@ -7,7 +7,9 @@ the three generated functions directly — row converter, output columns, CSV ro
 and pushes to any grouped outputs. The first irregularity of any kind (a bad cell, a blank
 or short row, undecodable bytes, a division by zero) stops it; the caller then discards
 what was written and runs the careful engine, which reports every problem with its row.
-So a clean file takes the fast path and a dirty one gets the same messages as always.
+So a clean file takes the fast path and a dirty one gets the same messages as always. A
+record the CSV reader read over several lines (a quoted line break, or a quote mark left
+open) is irregular too: the reader's line count runs ahead of the row count.
 
 When the output goes only to its CSV file, the three pieces are generated as **one**
 function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
@@ -73,8 +75,9 @@ def run_clean(
     count = 0
     try:
         with prep.evaluating(), table.raw_cells() as reader:
+            lines = reader.line_num  # the header's; then one line per record
             for count, cells in enumerate(reader, 1):
-                if len(cells) != width or not (cells[0] or any(cells)):
+                if len(cells) != width or not (cells[0] or any(cells)) or reader.line_num - count != lines:
                     raise _Irregular
                 out = compute(convert(cells), empty)
                 for write in writers:
@@ -136,13 +139,12 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
             # converter's whole numbers print plain, never -0
             plain[j] = "" if not blank[i] else "blank"
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
-    counter = itertools.count()
     source = (
         "\n".join(
             [
-                "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
-                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
-                "        raise _Irregular",
+                "def _step(cells, _n, _rd):  # _n: the line this record ends on if it is one line; _rd: the reader",
+                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)) or _rd.line_num != _n:",
+                "        raise _Irregular  # also a record over several lines: line_num ran ahead",
                 *conv_lines,
                 *(f"    {line}" for line in compute),
                 f"    return ({', '.join(cells)},)",
@@ -154,8 +156,10 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
     try:
         with prep.evaluating(), table.raw_cells() as reader:
-            sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
+            first = reader.line_num + 1  # the line the first record ends on, and then one line per record
+            counter = itertools.count(first)  # advanced by map() in C, after the reader
+            sink.write_all(map(step, reader, counter, itertools.repeat(reader)))  # stops at the reader's end
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    node.count = next(counter)
+    node.count = next(counter) - first
     return True

@@ -296,10 +296,7 @@ def _date(col: ColumnSpec, on_blank: Converter) -> Converter:
     """Date cells: ISO, ``2024/3/15``, ``2024.03.15``, ``2024年3月15日``, ``YYYYMMDD`` and
     Excel serials from 1950 to 2100."""
     expected = _EXAMPLE[ColumnType.DATE]
-    serials = (
-        f" (as an Excel day number it must be {_SERIAL_MIN} to {_SERIAL_MAX}, "
-        f"that is {_SERIAL_FIRST} to {_SERIAL_LAST})"
-    )
+    serials = f" (as an Excel day number it must be {_SERIAL_MIN} to {_SERIAL_MAX}, that is {_SERIAL_FIRST} to {_SERIAL_LAST})"
 
     def slow(cell: str) -> Value:
         ch = bad_control(cell)

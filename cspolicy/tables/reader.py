@@ -20,6 +20,15 @@ Decisions:
   Completely empty rows are skipped anywhere in the file (Excel leaves ``,,,`` rows behind).
   A row with fewer cells than the header is an error; extra cells are allowed only if blank.
   A row with a bad cell is not yielded; every bad cell is reported.
+* **Line breaks.** A cell may hold a line break only in a text column declared
+  ``multiline: true``. Any other cell holding one — in a column the policy reads or not — is
+  refused at the row where it starts: that is what a quote mark left open looks like (it
+  swallows every following line into one cell, and those rows would silently be lost). The
+  reader notices such a record because the CSV reader consumed more than one physical line
+  for it (``csv.reader.line_num``), which costs nothing on ordinary rows.
+* **Control characters** in a cell are refused by the converters (see
+  :mod:`cspolicy.tables.chars`); NUL bytes are therefore not taken as a sign of UTF-16
+  unless the file starts with a UTF-16 byte-order mark or they are a twentieth of its start.
 """
 
 from __future__ import annotations
@@ -31,8 +40,10 @@ import difflib
 import io
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError, UsageError
+from cspolicy.tables.chars import escaped
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
 from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
@@ -42,6 +53,8 @@ __all__ = ["read_table", "Table", "detect_encoding", "Row"]
 
 #: One data row: its spreadsheet row number and its values in ``spec.columns`` order.
 Row = tuple[int, tuple[Value, ...]]
+if TYPE_CHECKING:
+    from _csv import Reader as RawReader  # what csv.reader returns: it counts lines (line_num)
 
 _SAMPLE = 64 * 1024
 _PROGRESS_EVERY = 8192
@@ -75,7 +88,10 @@ def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
             file=name,
             expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
         )
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+    nul = head.count(0)
+    if nul and not head.strip(b"\x00"):
+        raise DataError("the file holds only zero bytes: it may be damaged", file=name, expected="a CSV file")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or nul * 20 >= len(head) > 0 < nul:
         raise DataError(
             'this is a UTF-16 ("Unicode text") file, not CSV',
             file=name,
@@ -104,22 +120,31 @@ def _explicit_encoding(encoding: str) -> str:
 
 
 def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
-    """The message for bytes that do not decode: find the exact line (both UTF-8 and GB18030
-    keep ``\\n`` out of multi-byte characters, so lines can be decoded one by one)."""
+    """The message for bytes that do not decode: find the exact line (UTF-8, GB18030 and the
+    other ASCII-compatible encodings keep ``\\n`` out of multi-byte characters, so lines can
+    be decoded one by one; for UTF-16 and UTF-32 only the row reached is known)."""
     where = f"at row {row}"
     offset = 0
-    with open(path, "rb") as f:
-        for number, line in enumerate(f, 1):
-            try:
-                line.decode(encoding)
-            except UnicodeDecodeError as exc:
-                where = f"at row {number} (byte {offset + exc.start:,})"
-                break
-            offset += len(line)
+    if b"\n".decode(encoding, "replace") == "\n":
+        with open(path, "rb") as f:
+            for number, line in enumerate(f, 1):
+                try:
+                    line.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    where = f"at row {number} (byte {offset + exc.start:,})"
+                    break
+                except UnicodeError:  # a codec's own complaint, e.g. a missing byte-order mark
+                    where = f"at row {number}"
+                    break
+                offset += len(line)
     if encoding in ("utf-8", "utf-8-sig"):
         return DataError(f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name)
     label = encoding.upper().replace("_", "-")
-    return DataError(f"not valid {label} {where}; check the file's encoding, e.g. try --encoding utf-8", file=name)
+    return DataError(
+        f"not valid {label} {where}; check the file's encoding: try --encoding utf-8, or leave --encoding out "
+        "(UTF-8 and GB18030 are recognised by themselves)",
+        file=name,
+    )
 
 
 class Table:
@@ -154,6 +179,8 @@ class Table:
         self.progress = progress
         # (file index, converter, column, header as in the file) for each spec column.
         self._plan: list[tuple[int, Converter, ColumnSpec, str]] = []
+        #: The file indexes of the columns whose cells may hold line breaks.
+        self.multiline = frozenset(i for c in spec.columns if c.multiline and (i := header_map.get(c.name)) is not None)
         for col in spec.columns:
             index = header_map.get(col.name)
             if index is None:
@@ -179,9 +206,12 @@ class Table:
         return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"
 
     @contextlib.contextmanager
-    def raw_cells(self) -> Iterator[Iterator[list[str]]]:
+    def raw_cells(self) -> Iterator[RawReader]:
         """The data rows as raw cell lists, unchecked: for a fast path that hands any
-        irregular row (wrong width, blank, bad cell, bad bytes) back to :meth:`rows`."""
+        irregular row (wrong width, blank, bad cell, bad bytes, a record over several lines)
+        back to :meth:`rows`. The reader comes with the header read: if its ``line_num`` is
+        ``h`` then, the ``n``-th data record (from 1) was one line exactly when ``line_num``
+        is ``h + n`` after it."""
         with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
             reader = csv.reader(text)
             next(reader, None)
@@ -202,9 +232,15 @@ class Table:
             reader = csv.reader(text)
             try:
                 next(reader, None)
+                offset = reader.line_num - 1  # line_num - number, while every record is one line
                 for number, cells in enumerate(reader, 2):
                     if progress is not None and not number & (_PROGRESS_EVERY - 1):
                         progress(binary.tell())
+                    if reader.line_num - number != offset:  # the record ran over several lines
+                        first = number + offset
+                        offset = reader.line_num - number
+                        if self._line_breaks(number, cells, first, reader.line_num, collector):
+                            continue
                     if len(cells) != width:
                         cells = self._fit(number, cells, width, collector)
                         if not cells:
@@ -217,7 +253,7 @@ class Table:
                         self._report(number, cells, collector)
                         continue
                     yield number, values
-            except UnicodeDecodeError:
+            except UnicodeError:
                 error = _decode_error(self.path, self.encoding, self.name, number + 1)
                 if self.errors is None and collector:
                     truncated = collector.count - len(collector.errors)
@@ -225,14 +261,40 @@ class Table:
                 raise error from None
             except csv.Error as exc:
                 raise DataError(
-                    f"cannot read row {number + 1}: {exc}",
+                    f"cannot read the row: {exc}",
                     file=self.name,
-                    expected='a well-formed CSV; a quote mark (") may be missing its partner',
+                    row=number + 1,
+                    expected='a well-formed CSV; a quote mark (") opened in this row may be missing its partner',
                 ) from None
         if progress is not None:
             progress(self.size)
         if self.errors is None:
             collector.raise_if_any()
+
+    def _line_breaks(self, number: int, cells: list[str], first: int, last: int, collector: ErrorCollector) -> bool:
+        """Report each cell of a record over lines ``first``–``last`` that holds a line break
+        outside a multiline column; True when there was one (the row is then skipped)."""
+        bad = False
+        for index, cell in enumerate(cells):
+            if index in self.multiline or ("\n" not in cell and "\r" not in cell):
+                continue
+            bad = True
+            header = self.headers[index] if index < len(self.headers) and self.headers[index] else _column_letter(index)
+            start = cell.splitlines()[0] if cell.strip() else ""
+            shown = escaped(start if len(start) <= 30 else start[:27] + "…")
+            collector.add(
+                DataError(
+                    f"the cell '{shown}…' holds a line break and runs from line {first} to line {last} of the file: "
+                    'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
+                    file=self.name,
+                    row=number,
+                    column=header,
+                    value=cell,
+                    expected="one line per cell: close or remove the quote mark, or remove the line break "
+                    "(Alt+Enter in Excel); a text column whose cells may span lines needs multiline: true in the policy",
+                )
+            )
+        return bad
 
     def _fit(self, number: int, cells: list[str], width: int, collector: ErrorCollector) -> list[str]:
         """A row of the wrong length: trim blank extra cells, or report it (returns [])."""
@@ -358,7 +420,7 @@ def read_table(
     try:
         with open(path_text, "rb") as binary, io.TextIOWrapper(binary, encoding=chosen, newline="") as text:
             header = next(csv.reader(text), [])
-    except UnicodeDecodeError:
+    except UnicodeError:
         raise _decode_error(path_text, chosen, name, 1) from None
     except csv.Error as exc:
         raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
