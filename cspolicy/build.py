@@ -22,7 +22,7 @@ from cspolicy.tables.convert import CellError, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
-__all__ = ["Builder", "DEFAULT_ROUNDING", "RUN_SYMBOLS", "param_symbols", "column_symbol", "convert_scalar"]
+__all__ = ["Builder", "DEFAULT_ROUNDING", "RUN_SYMBOLS", "param_symbols", "column_symbol", "convert_scalar", "key_columns"]
 
 #: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
 #: money 0.01 half-up; quantities whole units, up). Types not listed are not rounded.
@@ -122,13 +122,17 @@ class Builder:
 
     # -- inputs -------------------------------------------------------------------------
     def inputs(self) -> dict[str, TableSpec]:
+        keys = key_columns(self.model)
         return {
-            name: TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
+            name: TableSpec(name, tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items()))
             for name, t in self.model.inputs.items()
         }
 
-    def _column(self, table: str, name: str, c: Column) -> ColumnSpec:
+    def _column(self, table: str, name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
         path = ("inputs", table, "columns", name)
+        if c.multiline and (c.type is not ColumnType.TEXT or c.key or used_as_key):
+            why = "a key (it groups, joins or counts rows)" if c.type is ColumnType.TEXT else f"a {c.type.value} column"
+            raise self.doc.error((*path, "multiline"), f"column '{name}' is {why}, so it cannot be multiline", "text on one line")
         values: dict[str, tuple[str, ...]] = {}
         if c.type is ColumnType.ENUM:
             if not c.values:
@@ -150,6 +154,8 @@ class Builder:
             maximum=hi,  # type: ignore[arg-type]
             values=values,
             label=c.label or name,
+            key=c.type is ColumnType.TEXT and (c.key or used_as_key),
+            multiline=c.multiline,
         )
         if c.default is not None:
             try:
@@ -248,6 +254,37 @@ class Builder:
                 at = f" (at character {exc.column} of the formula)" if exc.column else ""
                 message = f"{where}: {exc.message}{at}"
             raise PolicyError(message, file=self.doc.file, line=line, column=column, expected=exc.expected) from None
+
+
+def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
+    """The ``(input, column)`` pairs the policy uses to identify rows: named in an output's
+    ``key``, ``group_by`` or ladder ``entity``, followed back through output columns that
+    echo a column unchanged (``station: station``) to the input column they come from."""
+    found: set[tuple[str, str]] = set()
+
+    def echoed(table: str, column: str) -> str | None:
+        """The source column that output column ``table.column`` repeats unchanged, if any."""
+        raw = model.outputs[table].columns.get(column)
+        expr = raw if isinstance(raw, str) else (raw.expr if raw is not None and raw.agg is None else None)
+        return expr.strip() if expr is not None and expr.strip().isidentifier() else None
+
+    def mark(name: str, column: str | None, depth: int = 0) -> None:
+        """Mark ``column`` of the table output ``name`` reads: an input (one of that name, as
+        the builder decides), or another output, followed to its own source."""
+        source = model.outputs[name].from_
+        if column is None:
+            return
+        if source == name or source not in model.outputs:
+            found.add((source, column))
+        elif depth < len(model.outputs):  # a cycle is reported by the builder, later
+            mark(source, echoed(source, column), depth + 1)
+
+    for name, out in model.outputs.items():
+        for column in out.key:
+            mark(name, echoed(name, column))
+        for column in [*(out.group_by or ()), *(out.ladder.entity if out.ladder else ())]:
+            mark(name, column)
+    return found
 
 
 def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:
