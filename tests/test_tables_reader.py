@@ -379,3 +379,46 @@ def test_unbalanced_quote_is_a_data_error(tmp_path: Path) -> None:
             read_all(write(tmp_path, text), display_name="s.csv")
     finally:
         csv.field_size_limit(old)
+
+
+# --- encodings named wrongly, NUL bytes (issue 14) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16-BE"), ("utf-32", "UTF-32"), ("idna", "IDNA"), ("ascii", "ASCII")],
+)
+def test_an_explicit_encoding_that_does_not_fit_is_a_data_error_with_the_fix(tmp_path: Path, encoding: str, label: str) -> None:
+    # utf-16 on a UTF-8 file raised a bare UnicodeError ("does not start with BOM"): a traceback
+    path = write(tmp_path, ZH)
+    with pytest.raises(DataError) as info:
+        read_all(path, encoding=encoding, display_name="s.csv")
+    message = str(info.value)
+    assert message.startswith(f"s.csv: not valid {label} at row ")
+    assert message.endswith("try --encoding utf-8, or leave --encoding out (UTF-8 and GB18030 are recognised by themselves)")
+
+
+def test_a_codec_that_encodes_nothing_is_an_unknown_encoding(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown encoding 'undefined'"):
+        read_all(write(tmp_path, ZH), encoding="undefined")
+
+
+def test_a_nul_byte_in_a_utf8_file_is_refused_in_its_cell_not_called_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(ZH.replace("B站", "B\x00站").encode("utf-8"))
+    with pytest.raises(DataErrors) as info:
+        read_all(path, display_name="s.csv")
+    assert errors_of(info) == [
+        "s.csv:3:站点: column 'station': 'B\\x00站' holds the control character U+0000 NUL; "
+        "expected text without control characters"
+    ]
+
+
+def test_nul_bytes_that_look_like_utf16_or_only_zeros(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(ZH.encode("utf-16-le"))  # no BOM: a NUL after every ASCII byte
+    with pytest.raises(DataError, match="UTF-16"):
+        read_all(path)
+    path.write_bytes(b"\x00" * 4096)
+    with pytest.raises(DataError, match="the file holds only zero bytes"):
+        read_all(path)

@@ -98,7 +98,9 @@ def _bad_character(cell: str, ch: str, expected: str) -> CellError:
             f"{_shown(cell, raw=True)} holds a line break",
             f"{expected}, on one line (only a text column declared multiline: true may hold line breaks)",
         )
-    return CellError(f"{_shown(cell, raw=True)} holds the control character {describe(ch)}", f"{expected}, without it")
+    return CellError(
+        f"{_shown(cell, raw=True)} holds the control character {describe(ch)}", f"{expected} without control characters"
+    )
 
 
 def _not_a(cell: str, noun: str, expected: str) -> CellError:

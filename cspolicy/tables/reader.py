@@ -114,7 +114,7 @@ def _explicit_encoding(encoding: str) -> str:
     try:
         "".encode(encoding)  # also rejects bytes-to-bytes codecs such as base64
         canonical = codecs.lookup(encoding).name
-    except LookupError:
+    except (LookupError, UnicodeError):  # UnicodeError: a codec that encodes nothing, such as 'undefined'
         raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
     return "utf-8-sig" if canonical == "utf-8" else canonical
 
@@ -125,7 +125,11 @@ def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
     be decoded one by one; for UTF-16 and UTF-32 only the row reached is known)."""
     where = f"at row {row}"
     offset = 0
-    if b"\n".decode(encoding, "replace") == "\n":
+    try:
+        by_lines = "\n".encode(encoding) == b"\n"
+    except UnicodeError:  # a codec that cannot even say that: no line to name
+        by_lines = False
+    if by_lines:
         with open(path, "rb") as f:
             for number, line in enumerate(f, 1):
                 try:
