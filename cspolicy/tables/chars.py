@@ -27,6 +27,7 @@ __all__ = [
     "INVISIBLE",
     "CONTROL",
     "CONTROL_OR_BREAK",
+    "MAPPED",
     "narrow",
     "bad_control",
     "odd_digit",
@@ -44,6 +45,9 @@ WIDTH |= {0x3000: " ", 0xFFE5: "\u00a5"}
 INVISIBLE: dict[int, None] = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 
 _KEY = {**WIDTH, **INVISIBLE}
+#: A character :data:`WIDTH` or :data:`INVISIBLE` changes: ``str.translate`` with a dict costs
+#: microseconds a cell, so it runs only when one is there.
+MAPPED = re.compile("[\u3000\u200b-\u200d\u2060\ufeff\uff01-\uff5e\uffe5]")
 
 #: A control character other than the tab, line breaks included (any single-line cell).
 CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
@@ -92,7 +96,9 @@ def key_form(text: str) -> str:
     >>> key_form(" e001 "), key_form("Ｅ００１"), key_form("a\u3000 站")
     ('E001', 'E001', 'A 站')
     """
-    return " ".join(text.translate(_KEY).split()).upper()
+    if not text.isascii() and MAPPED.search(text):
+        text = text.translate(_KEY)
+    return " ".join(text.split()).upper()
 
 
 def escaped(text: str) -> str:

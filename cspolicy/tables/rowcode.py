@@ -12,10 +12,14 @@ out inline as statements instead of a call per cell:
   (other digits, full-width or not, go to the converter), checked against
   ``minimum``/``maximum`` inline; an empty or all-space cell of an optional column gives its
   default without raising and catching an exception;
-* **percent and key text**: a per-column memo of raw cell text → value (a column holds a few
-  dozen distinct rates, a few thousand employees or stations). It stops growing at
-  :data:`MEMO_ENTRIES` entries, only short cells are kept, and only values: a miss calls the
-  converter, which validates (and gives a key its written form);
+* **percent and key text**: a per-column memo of raw cell text → value. Only short cells are
+  kept, and only values: a miss calls the converter, which validates (and gives a key its
+  written form) — except a key cell that is printable with nothing to narrow
+  (``str.isprintable``, and ASCII or NFKC-stable, so no full-width form), whose written form
+  (spaces collapsed, upper case) is computed inline. A percent memo (a column holds a few dozen
+  distinct rates) stops growing at :data:`MEMO_ENTRIES` entries; a key memo is emptied when
+  it reaches them and fills again, since keys come in runs (a station's materials, an
+  employee's offences) but may be many more than fit;
 * **date, boolean, enum**: a call to the converter;
 * a column the file does not have: its default, a constant.
 
@@ -32,6 +36,7 @@ or a CSV file ever becomes code.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -79,11 +84,23 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
         if blank_ok:
             lines += ["    if not c or c.isspace() and not _ctl(c):  # blank: the default", f"        {v} = {b}", "    else:"]
         pad = "        " if blank_ok else "    "
-        lines += [
-            f"{pad}{v} = {k}(c)  # validates; raises the CellError",
-            f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
-            f"{pad}    _m{j}[c] = {v}",
-        ]
+        if col.type is ColumnType.TEXT:  # a key: printable and nothing to narrow, its form inline
+            lines += [
+                f"{pad}if c.isprintable() and (c.isascii() or _nfkc('NFKC', c)):  # nothing to narrow",
+                f"{pad}    {v} = (c.upper() if ' ' not in c else ' '.join(c.split()).upper()) or {b if blank_ok else f'{k}(c)'}",
+                f"{pad}else:",
+                f"{pad}    {v} = {k}(c)  # validates; raises the CellError",
+                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS}:",
+                f"{pad}    if _len(_m{j}) >= {MEMO_ENTRIES}:  # full: start again (keys come in runs)",
+                f"{pad}        _m{j}.clear()",
+                f"{pad}    _m{j}[c] = {v}",
+            ]
+        else:
+            lines += [
+                f"{pad}{v} = {k}(c)  # validates; raises the CellError",
+                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
+                f"{pad}    _m{j}[c] = {v}",
+            ]
     elif col.type is ColumnType.TEXT:
         lines.append(f"{v} = (c.strip() or {b if blank_ok else f'{k}(c)'}) if c.isprintable() else {k}(c)")
     elif col.type in NUMERIC_TYPES:
@@ -114,6 +131,7 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
 def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
     """The source of the row converter ``_convert`` and the namespace it runs in."""
     ns: dict[str, object] = {"__builtins__": {}, "_Decimal": Decimal, "_len": len, "_ctl": CONTROL_OR_BREAK.search}
+    ns["_nfkc"] = unicodedata.is_normalized  # NFKC-stable: no full-width form in it (a fast C check)
     body: list[str] = []
     for j, (index, conv, col) in enumerate(plan):
         ns[f"_k{j}"] = conv
