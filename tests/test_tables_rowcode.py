@@ -293,3 +293,27 @@ def test_reader_reports_every_bad_cell_of_a_row(tmp_path: Path) -> None:
         (2, (D(1), D("0.15"), None, "-", D(5))),
         (3, (D(2), D("0.15"), D(3), "a", D(5))),
     ]
+
+
+def test_the_inline_key_form_skips_only_cells_with_nothing_to_narrow() -> None:
+    # the generated code computes a key's form inline for a printable, NFKC-stable cell; that
+    # is right only if every character key_form maps is unprintable or not NFKC-stable
+    import unicodedata
+
+    from cspolicy.tables.chars import INVISIBLE, MAPPED, WIDTH
+
+    for cp in [*WIDTH, *INVISIBLE]:
+        ch = chr(cp)
+        assert not (ch.isprintable() and unicodedata.is_normalized("NFKC", ch)), hex(cp)
+        assert MAPPED.fullmatch(ch), hex(cp)
+
+
+def test_a_key_memo_starts_again_when_full() -> None:
+    col = ColumnSpec("k", T.TEXT, key=True)
+    calls, row = spied(col)
+    many = [f"ｅ{n}" for n in range(MEMO_ENTRIES + 10)]  # full-width: each miss calls the converter
+    assert [row([c])[0] for c in many] == [f"E{n}" for n in range(MEMO_ENTRIES + 10)]
+    memo = row.__globals__["_m0"]
+    assert len(memo) == 10  # emptied at MEMO_ENTRIES, then the last ten
+    assert row([many[-1]]) == (f"E{MEMO_ENTRIES + 9}",) and calls.count(many[-1]) == 1  # a hit
+    assert row([" e1 "]) == ("E1",) and calls[-1] != " e1 "  # printable, nothing to narrow: inline
