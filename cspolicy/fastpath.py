@@ -9,7 +9,9 @@ or short row, undecodable bytes, a division by zero) stops it; the caller then d
 what was written and runs the careful engine, which reports every problem with its row.
 So a clean file takes the fast path and a dirty one gets the same messages as always. A
 record the CSV reader read over several lines (a quoted line break, or a quote mark left
-open) is irregular too: the reader's line count runs ahead of the row count.
+open) is irregular too. A line break in a cell the loop converts already raises; one in a
+column the policy does not read is found at the end, at no cost per row: the reader then
+read more lines than header + rows, and the whole result is discarded like any other.
 
 When the output goes only to its CSV file, the three pieces are generated as **one**
 function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
@@ -75,15 +77,17 @@ def run_clean(
     count = 0
     try:
         with prep.evaluating(), table.raw_cells() as reader:
-            lines = reader.line_num  # the header's; then one line per record
+            header = reader.line_num
             for count, cells in enumerate(reader, 1):
-                if len(cells) != width or not (cells[0] or any(cells)) or reader.line_num - count != lines:
+                if len(cells) != width or not (cells[0] or any(cells)):
                     raise _Irregular
                 out = compute(convert(cells), empty)
                 for write in writers:
                     write(out)
                 for push in pushes:
                     push(out, count + 1)
+            if reader.line_num != header + count:  # a record ran over several lines
+                raise _Irregular
             for child in node.children:
                 child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
@@ -142,9 +146,9 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     source = (
         "\n".join(
             [
-                "def _step(cells, _n, _rd):  # _n: the line this record ends on if it is one line; _rd: the reader",
-                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)) or _rd.line_num != _n:",
-                "        raise _Irregular  # also a record over several lines: line_num ran ahead",
+                "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
+                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
+                "        raise _Irregular",
                 *conv_lines,
                 *(f"    {line}" for line in compute),
                 f"    return ({', '.join(cells)},)",
@@ -154,12 +158,15 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     )
     namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any, "_Irregular": _Irregular}
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
+    counter = itertools.count()
     try:
         with prep.evaluating(), table.raw_cells() as reader:
-            first = reader.line_num + 1  # the line the first record ends on, and then one line per record
-            counter = itertools.count(first)  # advanced by map() in C, after the reader
-            sink.write_all(map(step, reader, counter, itertools.repeat(reader)))  # stops at the reader's end
+            header = reader.line_num
+            sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
+            rows = next(counter)
+            if reader.line_num != header + rows:  # a record ran over several lines
+                return False
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    node.count = next(counter) - first
+    node.count = rows
     return True

@@ -201,3 +201,18 @@ def test_an_open_quote_leaves_the_fused_loop_for_the_careful_message(tmp_path: P
             run_files(POLICY, {"stations": src}, output=tmp_path / "out", only=only)
         assert str(info.value).startswith(f"{src}:3:超额理由: the cell '备货…' holds a line break and runs from line 3 to line 5")
         assert not (tmp_path / "out").exists()
+
+
+def test_a_line_break_in_an_unread_column_is_found_after_the_fused_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the loops never convert 备注 (the policy does not read it): they compare the reader's
+    # line count with the rows at the end, and hand the file to the careful engine
+    src = tmp_path / "s.csv"
+    src.write_text('站点,物料,票数,增长率,备注\nA,面单,100,7%,"x\ny"\nB,面单,100,7%,\n', encoding="utf-8")
+    used: list[bool] = []
+    real = fastpath.run_clean
+    monkeypatch.setattr(fastpath, "run_clean", lambda *a: used.append(real(*a)) or used[-1])
+    for only in ([], ["orders"]):
+        with pytest.raises(DataError) as info:
+            run_files(POLICY, {"stations": src}, output=tmp_path / "out", only=only)
+        assert str(info.value).startswith(f"{src}:2:备注: the cell 'x…' holds a line break and runs from line 2 to line 3")
+    assert used == [False, False]

@@ -213,7 +213,7 @@ class Table:
                     file=self.name,
                     row=number,
                     column=header,
-                    value=cell,
+                    value=cell[:200],  # (it may hold the rest of the file)
                     expected="one line per cell: close or remove the quote mark, or remove the line break "
                     "(Alt+Enter in Excel); a text column whose cells may span lines needs multiline: true in the policy",
                 )
