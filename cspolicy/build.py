@@ -41,6 +41,7 @@ __all__ = [
     "constraint_failure",
     "MAX_POLICY_NUMBER",
     "IS_FALSE",
+    "key_columns",
 ]
 
 #: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
@@ -227,9 +228,10 @@ class Builder:
 
     # -- inputs -------------------------------------------------------------------------
     def inputs(self) -> dict[str, TableSpec]:
+        keys = key_columns(self.model)
         out = {}
         for name, t in self.model.inputs.items():
-            out[name] = TableSpec(name, tuple(self._column(name, c, spec) for c, spec in t.columns.items()))
+            out[name] = TableSpec(name, tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items()))
             self._check_headers(out[name])
         return out
 
@@ -247,8 +249,11 @@ class Builder:
                         "each alias and label to name one column only",
                     )
 
-    def _column(self, table: str, name: str, c: Column) -> ColumnSpec:
+    def _column(self, table: str, name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
         path = ("inputs", table, "columns", name)
+        if c.multiline and (c.type is not ColumnType.TEXT or c.key or used_as_key):
+            why = "a key (it groups, joins or counts rows)" if c.type is ColumnType.TEXT else f"a {c.type.value} column"
+            raise self.doc.error((*path, "multiline"), f"column '{name}' is {why}, so it cannot be multiline", "text on one line")
         values: dict[str, tuple[str, ...]] = {}
         if c.type is ColumnType.ENUM:
             if not c.values:
@@ -279,6 +284,8 @@ class Builder:
             maximum=hi,
             values=values,
             label=_en(c.label, name),
+            key=c.type is ColumnType.TEXT and (c.key or used_as_key),
+            multiline=c.multiline,
         )
         try:
             convert = make_converter(spec)  # here, so that an ambiguous enum is placed at its line
@@ -415,6 +422,37 @@ def _spellings(name: str, texts: tuple[str | None, ...]) -> tuple[str, ...]:
             seen.add(fold(text))
             out.append(text)
     return tuple(out)
+
+
+def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
+    """The ``(input, column)`` pairs the policy uses to identify rows: named in an output's
+    ``key``, ``group_by`` or ladder ``entity``, followed back through output columns that
+    echo a column unchanged (``station: station``) to the input column they come from."""
+    found: set[tuple[str, str]] = set()
+
+    def echoed(table: str, column: str) -> str | None:
+        """The source column that output column ``table.column`` repeats unchanged, if any."""
+        raw = model.outputs[table].columns.get(column)
+        expr = raw if isinstance(raw, str) else (raw.expr if raw is not None and raw.agg is None else None)
+        return expr.strip() if expr is not None and expr.strip().isidentifier() else None
+
+    def mark(name: str, column: str | None, depth: int = 0) -> None:
+        """Mark ``column`` of the table output ``name`` reads: an input (one of that name, as
+        the builder decides), or another output, followed to its own source."""
+        source = model.outputs[name].from_
+        if column is None:
+            return
+        if source == name or source not in model.outputs:
+            found.add((source, column))
+        elif depth < len(model.outputs):  # a cycle is reported by the builder, later
+            mark(source, echoed(source, column), depth + 1)
+
+    for name, out in model.outputs.items():
+        for column in out.key:
+            mark(name, echoed(name, column))
+        for column in [*(out.group_by or ()), *(out.ladder.entity if out.ladder else ())]:
+            mark(name, column)
+    return found
 
 
 def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:

@@ -7,7 +7,11 @@ the three generated functions directly — row converter, output columns, CSV ro
 and pushes to any grouped outputs. The first irregularity of any kind (a bad cell, a blank
 or short row, undecodable bytes, a division by zero) stops it; the caller then discards
 what was written and runs the careful engine, which reports every problem with its row.
-So a clean file takes the fast path and a dirty one gets the same messages as always.
+So a clean file takes the fast path and a dirty one gets the same messages as always. A
+record the CSV reader read over several lines (a quoted line break, or a quote mark left
+open) is irregular too. A line break in a cell the loop converts already raises; one in a
+column the policy does not read is found at the end, at no cost per row: the reader then
+read more lines than header + rows, and the whole result is discarded like any other.
 
 When the output goes only to its CSV file, the three pieces are generated as **one**
 function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
@@ -73,6 +77,7 @@ def run_clean(
     count = 0
     try:
         with prep.evaluating(), table.raw_cells() as reader:
+            header = reader.line_num
             for count, cells in enumerate(reader, 1):
                 if len(cells) != width or not (cells[0] or any(cells)):
                     raise _Irregular
@@ -81,6 +86,8 @@ def run_clean(
                     write(out)
                 for push in pushes:
                     push(out, count + 1)
+            if reader.line_num != header + count:  # a record ran over several lines
+                raise _Irregular
             for child in node.children:
                 child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
@@ -136,7 +143,6 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
             # converter's whole numbers print plain, never -0
             plain[j] = "" if not blank[i] else "blank"
     cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
-    counter = itertools.count()
     source = (
         "\n".join(
             [
@@ -152,10 +158,15 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
     )
     namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any, "_Irregular": _Irregular}
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
+    counter = itertools.count()
     try:
         with prep.evaluating(), table.raw_cells() as reader:
+            header = reader.line_num
             sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
+            rows = next(counter)
+            if reader.line_num != header + rows:  # a record ran over several lines
+                return False
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    node.count = next(counter)
+    node.count = rows
     return True

@@ -82,9 +82,10 @@ def test_groups_are_sorted_and_a_total_row_exists_even_without_rows(tmp_path: Pa
     rows = [{"agent": a, "minutes": m} for a, m in [("b", "5"), ("a", "40"), ("b", "12"), ("a", "0")]]
     r = evaluate(p, {"events": rows})
     # b: −5 + −10 = −15 (worst −10); a: −20 + 0 = −20 (worst −20); all: 4 events, −35
+    # (agent is grouped by, so it is a key column: written in its key form, upper case)
     assert r["per_agent"] == [
-        {"agent": "a", "total": Decimal(-20), "worst": Decimal(-20)},
-        {"agent": "b", "total": Decimal(-15), "worst": Decimal(-10)},
+        {"agent": "A", "total": Decimal(-20), "worst": Decimal(-20)},
+        {"agent": "B", "total": Decimal(-15), "worst": Decimal(-10)},
     ]
     assert r["all"] == [{"events": Decimal(4), "total": Decimal(-35)}]
     empty = evaluate(p, {"events": []})

@@ -139,9 +139,9 @@ inputs:
 outputs:
   r: {from: s, columns: {n: n, m: m, twice: {expr: n × 2, type: integer}}}
 """,
-        'n,m\n"1,234",\n-0,-5\n١٢,0012\n12.0,"-1,000"\n',
+        'n,m\n"1,234",\n-0,-5\n１２,0012\n12.0,"-1,000"\n',
     )
-    # "1,234" → 1234; "-0" → 0 (no sign); Arabic-Indic ١٢ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
+    # "1,234" → 1234; "-0" → 0 (no sign); full-width １２ → 12; "0012" → 12; "12.0" → 12; "-1,000" → -1000
     assert text.splitlines()[1:] == ["1234,,2468", "0,-5,0", "12,12,24", "12,-1000,24"]
 
 
@@ -166,3 +166,53 @@ outputs:
         "n\n100\n",
     )
     assert text.splitlines() == ["n,copy", "1000,1000"]
+
+
+def test_key_spellings_are_one_key_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # station and material are keys (orders' key, materials' group_by): width, spaces and case
+    # give one written form, in the fused loop (memo per column) and in the careful converters
+    src = tmp_path / "s.csv"
+    src.write_text(
+        "站点,物料,票数,增长率,申请数量,超额理由\n a站 ,tape,100,7%,,\nＡ站,ＴＡＰＥ,100,0.07,,\nA站, Tape ,100,7%,,\n",
+        encoding="utf-8",
+    )
+    fast, careful = both_ways(monkeypatch, tmp_path, src)
+    assert fast == careful
+    orders = fast["orders.csv"].decode("utf-8-sig").splitlines()
+    # weekly = ceil(100 × (1 + 0.07 + 0.07) ÷ 4) = ceil(28.5) = 29 per row
+    assert [line.split(",")[:2] for line in orders[1:]] == [["A站", "TAPE"]] * 3
+    materials = fast["materials.csv"].decode("utf-8-sig").splitlines()
+    # one material, three rows: weekly 3 × 29 = 87, safety ceil(50% × 87) = 44, central 131
+    assert materials[1:] == ["TAPE,3,87,44,131"]
+    monkeypatch.undo()  # both_ways left the careful engine switched on
+    fast, careful = both_ways(monkeypatch, tmp_path, src, only=["orders"])  # the one-function path
+    assert fast == careful and fast["orders.csv"].decode("utf-8-sig").splitlines() == orders
+
+
+def test_an_open_quote_leaves_the_fused_loop_for_the_careful_message(tmp_path: Path) -> None:
+    # the quote opened in row 3's reason swallows rows 4 and 5: exit 0 and two rows before
+    src = tmp_path / "s.csv"
+    src.write_text(
+        '站点,物料,票数,增长率,申请数量,超额理由\nA,面单,100,7%,,\nB,面单,100,7%,200,"备货\nC,面单,100,7%,,\nD,面单,100,7%,,\n',
+        encoding="utf-8",
+    )
+    for only in ([], ["orders"]):
+        with pytest.raises(DataError) as info:
+            run_files(POLICY, {"stations": src}, output=tmp_path / "out", only=only)
+        assert str(info.value).startswith(f"{src}:3:超额理由: the cell '备货…' holds a line break and runs from line 3 to line 5")
+        assert not (tmp_path / "out").exists()
+
+
+def test_a_line_break_in_an_unread_column_is_found_after_the_fused_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the loops never convert 备注 (the policy does not read it): they compare the reader's
+    # line count with the rows at the end, and hand the file to the careful engine
+    src = tmp_path / "s.csv"
+    src.write_text('站点,物料,票数,增长率,备注\nA,面单,100,7%,"x\ny"\nB,面单,100,7%,\n', encoding="utf-8")
+    used: list[bool] = []
+    real = fastpath.run_clean
+    monkeypatch.setattr(fastpath, "run_clean", lambda *a: used.append(real(*a)) or used[-1])
+    for only in ([], ["orders"]):
+        with pytest.raises(DataError) as info:
+            run_files(POLICY, {"stations": src}, output=tmp_path / "out", only=only)
+        assert str(info.value).startswith(f"{src}:2:备注: the cell 'x…' holds a line break and runs from line 2 to line 3")
+    assert used == [False, False]

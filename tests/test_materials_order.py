@@ -383,6 +383,10 @@ def pct_text(pct: Decimal) -> str:
 
 
 def fraction_text(pct: Decimal) -> str:
+    """The growth as a bare fraction (0.15); from 100 % up a bare number is refused (it reads
+    as 1 or more), so those are written with % (100%) as a clerk must."""
+    if abs(pct) >= 100:
+        return pct_text(pct)
     return format((pct / 100).normalize(), "f")
 
 

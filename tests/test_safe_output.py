@@ -104,11 +104,12 @@ def test_csv_files_neutralise_json_keeps_the_raw_text(tmp_path: Path, monkeypatc
     run_files(POLICY, {"stations": src}, output=tmp_path / "raw.json")
     for way in ("fast", "careful"):
         orders = list(csv.reader(io.StringIO((tmp_path / way / "orders.csv").read_text(encoding="utf-8-sig"))))
-        assert orders[1][:2] == ['\'=HYPERLINK("http://evil","点我")', "'@SUM(1)"]
+        # the station is a key column, so it is written in its key form (upper case)
+        assert orders[1][:2] == ['\'=HYPERLINK("HTTP://EVIL","点我")', "'@SUM(1)"]
         materials = (tmp_path / way / "materials.csv").read_text(encoding="utf-8-sig").splitlines()
         assert materials[1].startswith("'@SUM(1),1,3050,")  # 10000 × 1.22 ÷ 4 = 3050
     doc = json.loads((tmp_path / "raw.json").read_text(encoding="utf-8"))
-    assert doc["orders"][0]["station"] == '=HYPERLINK("http://evil","点我")'
+    assert doc["orders"][0]["station"] == '=HYPERLINK("HTTP://EVIL","点我")'
     assert doc["materials"][0]["material"] == "@SUM(1)"
 
 
@@ -159,12 +160,26 @@ def test_terminal_stream_sees_a_crlf_split_across_writes() -> None:
     assert out.getvalue() == "a,b\r\nc\\x0dx\\x1b\\r"
 
 
+@pytest.fixture
+def controls_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let control characters through the reader (which refuses them since issue 14), to
+    show that the writers escape them on a terminal all the same: defence in depth."""
+    import re
+
+    from cspolicy.tables import cells, convert_words, rowcode
+
+    for module in (cells, convert_words):
+        monkeypatch.setattr(module, "bad_control", lambda cell, multiline=False: None)
+    monkeypatch.setattr(rowcode, "CONTROL_OR_BREAK", re.compile("(?!)"))
+
+
+@pytest.mark.usefixtures("controls_read")
 def test_the_table_shows_controls_escaped(tmp_path: Path) -> None:
     src = stations(tmp_path, "\x1b[2J\x1b[31mA站,面单\u202e,10000,15%,,\x07\n")
     result = CliRunner().invoke(cli, ["run", "materials-order", str(src)])
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
-    assert "\\x1b[2J\\x1b[31mA站" in result.stdout and "面单\\u202e" in result.stdout
+    assert "\\x1b[2J\\x1b[31MA站" in result.stdout  # a key column: upper case and "面单\\u202e" in result.stdout
 
 
 def test_render_table_escapes_headers_and_cells() -> None:
@@ -177,6 +192,7 @@ class Tty(io.StringIO):
         return True
 
 
+@pytest.mark.usefixtures("controls_read")
 @pytest.mark.parametrize(("fmt", "only"), [("csv", ["orders"]), ("json", [])])
 def test_csv_and_json_to_a_terminal_are_escaped_to_a_pipe_raw(tmp_path: Path, fmt: str, only: list[str]) -> None:
     src = stations(tmp_path, "A站\x1b[31m,面单\x9b,10000,15%,,\n")
@@ -186,13 +202,14 @@ def test_csv_and_json_to_a_terminal_are_escaped_to_a_pipe_raw(tmp_path: Path, fm
     assert "\x1b" not in tty.getvalue() and "\x9b" not in tty.getvalue()
     assert "面单\\x9b" in tty.getvalue()
     if fmt == "csv":  # a pipe gets the data as it is
-        assert "A站\\x1b[31m" in tty.getvalue() and "\r\n" in tty.getvalue()
-        assert "A站\x1b[31m,面单\x9b" in pipe.getvalue()
+        assert "A站\\x1b[31M" in tty.getvalue() and "\r\n" in tty.getvalue()
+        assert "A站\x1b[31M,面单\x9b" in pipe.getvalue()  # key columns: upper case
     else:  # JSON escapes C0 itself (\u001b), not C1
-        assert "A站\\u001b[31m" in tty.getvalue()
+        assert "A站\\u001b[31M" in tty.getvalue()
         assert json.loads(pipe.getvalue())["orders"][0]["material"] == "面单\x9b"
 
 
+@pytest.mark.usefixtures("controls_read")
 def test_explanations_to_a_terminal_are_escaped(tmp_path: Path) -> None:
     src = stations(tmp_path, "A站,面单,10000,15%,,\x1b]0;pwned\x07\n")
     tty = Tty()

@@ -72,13 +72,57 @@ def test_integer_negative_zero_loses_its_sign() -> None:
         ("12,34,567", "'12,34,567' is not a whole number"),
         ("1_000", "'1_000' is not a whole number"),
         ("12 34", "'12 34' is not a whole number"),
-        ("½", "'½' is not a whole number"),
     ],
 )
 def test_integer_rejects(cell: str, message: str) -> None:
     error = rejected(cell)
     assert error.message == message
     assert error.expected == "a whole number such as 120"
+
+
+@pytest.mark.parametrize(
+    ("cell", "odd", "code"),
+    [
+        ("5000¹", "¹", "U+00B9 SUPERSCRIPT ONE"),  # NFKC would read 50001
+        ("①", "①", "U+2460 CIRCLED DIGIT ONE"),  # NFKC would read 1
+        ("1₂", "₂", "U+2082 SUBSCRIPT TWO"),
+        ("½", "½", "U+00BD VULGAR FRACTION ONE HALF"),
+        ("٣", "٣", "U+0663 ARABIC-INDIC DIGIT THREE"),  # Decimal() alone would read 3
+        ("1,00²", "²", "U+00B2 SUPERSCRIPT TWO"),
+    ],
+)
+def test_only_ascii_and_fullwidth_digits_are_digits(cell: str, odd: str, code: str) -> None:
+    for ctype, noun in ((T.INTEGER, "a whole number"), (T.MONEY, "an amount of money"), (T.PERCENT, "a percentage")):
+        error = rejected(cell, ctype)
+        assert error.message == f"'{cell}' is not {noun}: '{odd}' ({code}) is not a digit"
+        assert error.expected is not None and error.expected.endswith(", with the digits 0-9")
+    assert convert("１２３", T.INTEGER) == 123  # full-width digits are digits
+    assert rejected(cell + "%", T.PERCENT).message.startswith(f"'{cell}%' is not a percentage: '{odd}'")
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown", "what"),
+    [
+        ("12\x00", "'12\\x00'", "the control character U+0000 NUL"),
+        ("\x1c12", "'\\x1c12'", "the control character U+001C"),
+        ("1\x1b[31m2", "'1\\x1b[31m2'", "the control character U+001B escape"),
+        ("12\x85", "'12\\x85'", "the control character U+0085"),
+        ("12\n", "'12\\n'", "a line break"),
+        ("12\r", "'12\\r'", "a line break"),
+    ],
+)
+def test_control_characters_are_refused_in_every_type(cell: str, shown: str, what: str) -> None:
+    enum = {"values": {"12": ()}}
+    for ctype in (T.INTEGER, T.DECIMAL, T.MONEY, T.PERCENT, T.DATE, T.BOOLEAN, T.ENUM, T.TEXT):
+        error = rejected(cell, ctype, **(enum if ctype is T.ENUM else {}))
+        assert error.message == f"{shown} holds {what}", ctype
+    assert rejected("\x00", T.INTEGER, required=False).message == "'\\x00' holds the control character U+0000 NUL"
+
+
+def test_a_tab_is_a_space() -> None:
+    assert convert("\t12\t") == 12
+    assert convert("\t", T.INTEGER, required=False) is None
+    assert convert("a\tb", T.TEXT) == "a\tb"
 
 
 @pytest.mark.parametrize("cell", ["1e5", "1.2E+05", "3E2"])
@@ -209,32 +253,39 @@ PCT = {"minimum": D(0), "maximum": D(1)}
         ("0.15", D("0.15")),
         ("0%", D(0)),
         ("100%", D(1)),
-        ("1", D(1)),
         ("0", D(0)),
+        ("0.0", D(0)),
+        ("-0", D(0)),
+        ("0.999", D("0.999")),
     ],
 )
 def test_percent_accepts(cell: str, value: Decimal) -> None:
     assert convert(cell, T.PERCENT, **PCT) == value
 
 
-def test_percent_bare_number_hint_uses_the_declared_range() -> None:
-    error = rejected("15", T.PERCENT, **PCT)
-    assert error.message == "'15' is outside 0%–100%; write 15% if you mean 15 percent"
-    assert error.expected == "a percentage such as 15% or 0.15"
+BARE = "is not a percentage: a number without % must be a fraction below 1"
 
 
-def test_percent_bare_number_without_a_range_must_be_within_100_percent() -> None:
-    assert convert("0.5", T.PERCENT) == D("0.5")
-    assert convert("-1", T.PERCENT) == D(-1)
-    assert rejected("15", T.PERCENT).message == "'15' is outside -100%–100%; write 15% if you mean 15 percent"
-    assert rejected("-2", T.PERCENT).message == "'-2' is outside -100%–100%; write -2% if you mean -2 percent"
+def test_percent_bare_number_of_1_or_more_is_refused_asking_for_percent_or_fraction() -> None:
+    # '5' read as a fraction is 500 %: the weekly order of 10000 parcels would be
+    # ceil(10000 × (1 + 5 + 0.07) ÷ 4) = 15175 instead of ceil(10000 × 1.12 ÷ 4) = 2800
+    error = rejected("5", T.PERCENT, **PCT)
+    assert error.message == f"'5' {BARE}"
+    assert error.expected == "5% or the fraction 0.05 for 5 percent"
+    assert rejected("1", T.PERCENT, **PCT).expected == "1% or the fraction 0.01 for 1 percent; or 100% for all of it"
+    assert rejected("1.5", T.PERCENT).expected == "1.5% or the fraction 0.015 for 1.5 percent"
+    assert rejected("-2", T.PERCENT).expected == "-2% or the fraction -0.02 for -2 percent"
+    assert rejected("1.0", T.PERCENT).message == f"'1.0' {BARE}"
+    assert rejected("１５", T.PERCENT).message == f"'１５' {BARE}"  # full-width, slow path: the same rule
     assert convert("1500%", T.PERCENT) == D(15)  # with %, anything goes
 
 
-def test_percent_bare_number_allowed_by_a_wider_range() -> None:
-    assert convert("3", T.PERCENT, minimum=D(0), maximum=D(5)) == D(3)  # 300 %
-    hint = rejected("150", T.PERCENT, minimum=D(0), maximum=D(2)).message
-    assert hint == "'150' is outside 0%–200%; write 150% if you mean 150 percent"
+def test_percent_bare_rule_does_not_depend_on_the_range() -> None:
+    # a range reaching 500 % used to let a bare '3' through as 300 %
+    assert rejected("3", T.PERCENT, minimum=D(0), maximum=D(5)).message == f"'3' {BARE}"
+    assert rejected("150", T.PERCENT, minimum=D(0), maximum=D(2)).expected == "150% for 150 percent"
+    assert convert("0.5", T.PERCENT, minimum=D(0), maximum=D(5)) == D("0.5")
+    assert convert("-0.5", T.PERCENT) == D("-0.5")
 
 
 def test_percent_range_errors_show_percents() -> None:
@@ -272,7 +323,11 @@ def test_percent_sign_and_fraction_agree(d: Decimal) -> None:
     conv = make_converter(ColumnSpec("g", T.PERCENT, minimum=D(-10), maximum=D(10)))
     fraction = d / 100
     assert conv(format(d, "f") + "%") == fraction
-    assert conv(format(fraction, "f")) == fraction
+    if abs(fraction) < 1:
+        assert conv(format(fraction, "f")) == fraction
+    else:
+        with pytest.raises(CellError, match=BARE):
+            conv(format(fraction, "f"))
     assert conv(format_value(fraction, T.PERCENT)) == fraction  # what we write, we read back
 
 
@@ -305,10 +360,9 @@ def test_decimal_round_trip(d: Decimal) -> None:
         (" 2024-03-15 ", dt.date(2024, 3, 15)),
         ("20240315", dt.date(2024, 3, 15)),
         ("45366", dt.date(2024, 3, 15)),  # Excel serial
-        ("1", dt.date(1900, 1, 1)),
-        ("59", dt.date(1900, 2, 28)),
-        ("61", dt.date(1900, 3, 1)),
-        ("2958465", dt.date(9999, 12, 31)),
+        ("18264", dt.date(1950, 1, 1)),  # the first serial accepted
+        ("73415", dt.date(2100, 12, 31)),  # the last
+        ("２０２４０３１５", dt.date(2024, 3, 15)),
     ],
 )
 def test_date_accepts(cell: str, value: dt.date) -> None:
@@ -325,17 +379,28 @@ def test_date_accepts(cell: str, value: dt.date) -> None:
         ("2024-W11-5", "'2024-W11-5' is not a date"),
         ("2024/3/15 9:30", "'2024/3/15 9:30' is not a date"),
         ("20241301", "'20241301' is not a date"),
-        ("60", "'60' is not a date (Excel's day 60 is 1900-02-29, a day that never existed)"),
-        ("0", "'0' is not a date (as an Excel day number it must be 1 to 2958465)"),
-        ("2958466", "'2958466' is not a date (as an Excel day number it must be 1 to 2958465)"),
         ("45366.5", "'45366.5' is not a date"),
+        ("2024-03-1⁵", "'2024-03-1⁵' is not a date: '⁵' (U+2075 SUPERSCRIPT FIVE) is not a digit"),
         ("yesterday", "'yesterday' is not a date"),
     ],
 )
 def test_date_rejects(cell: str, message: str) -> None:
     error = rejected(cell, T.DATE)
     assert error.message == message
-    assert error.expected == "a date such as 2024-03-15"
+    assert error.expected is not None and error.expected.startswith("a date such as 2024-03-15")
+
+
+SERIALS = "(as an Excel day number it must be 18264 to 73415, that is 1950-01-01 to 2100-12-31)"
+
+
+@pytest.mark.parametrize("cell", ["1", "0", "60", "18263", "73416", "2958465", "1234567", "１"])
+def test_excel_serials_outside_1950_to_2100_are_refused(cell: str) -> None:
+    # '1' used to be 1900-01-01; 18264 = days from 1899-12-30 to 1950-01-01 (50 years of
+    # 365 days + 13 leap days from 1904 to 1948 + 1 for 1899-12-31), 73415 = to 2100-12-31
+    assert (dt.date(1950, 1, 1) - dt.date(1899, 12, 30)).days == 50 * 365 + 13 + 1
+    error = rejected(cell, T.DATE)
+    assert error.message == f"'{cell}' is not a date {SERIALS}"
+    assert error.expected == "a date written YYYY-MM-DD, such as 2024-03-15"
 
 
 # --- boolean --------------------------------------------------------------------------
@@ -351,7 +416,7 @@ def test_boolean_false(cell: str) -> None:
     assert convert(cell, T.BOOLEAN) is False
 
 
-@pytest.mark.parametrize("cell", ["maybe", "2", "yess", "是的"])
+@pytest.mark.parametrize("cell", ["maybe", "2", "yess", "是的", "①", "¹"])
 def test_boolean_rejects(cell: str) -> None:
     error = rejected(cell, T.BOOLEAN)
     assert error.message == f"'{cell}' is not yes or no"

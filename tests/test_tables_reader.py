@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,7 +80,10 @@ def test_explicit_encoding_is_honoured(tmp_path: Path) -> None:
     utf8 = write(tmp_path, ZH, "utf-8", "u.csv")
     with pytest.raises(DataError) as info:
         read_table(utf8, SPEC, encoding="gb18030", display_name="u.csv")
-    assert str(info.value) == "u.csv: not valid GB18030 at row 1 (byte 22); check the file's encoding, e.g. try --encoding utf-8"
+    assert str(info.value) == (
+        "u.csv: not valid GB18030 at row 1 (byte 22); check the file's encoding: try --encoding utf-8, "
+        "or leave --encoding out (UTF-8 and GB18030 are recognised by themselves)"
+    )
     # ... and where the bytes happen to decode, into mojibake headers, the columns are missing
     mojibake = write(tmp_path, "站点,票数,growth\r\n", "utf-8", "m.csv")
     assert mojibake.read_bytes().decode("gb18030") == "绔欑偣,绁ㄦ暟,growth\r\n"
@@ -253,8 +257,8 @@ def test_every_bad_cell_is_reported_with_file_row_and_column(tmp_path: Path) -> 
     assert errors_of(info) == [
         "stations.csv:3:票数: column 'parcels': 'abc' is not a whole number; expected a whole number such as 120",
         "stations.csv:5:票数: column 'parcels': '-3' is below the minimum 0; expected a whole number of at least 0",
-        "stations.csv:5:增长率: column 'growth': '15' is outside -100%–100%; write 15% if you mean 15 percent; "
-        "expected a percentage such as 15% or 0.15",
+        "stations.csv:5:增长率: column 'growth': '15' is not a percentage: a number without % must be a fraction "
+        "below 1; expected 15% or the fraction 0.15 for 15 percent",
         "stations.csv:6: row has 2 cells, the header has 3; expected 3 cells like the header; a cell may hold an unquoted comma",
     ]
     first = info.value.errors[0]
@@ -290,11 +294,63 @@ def test_extra_cells_are_allowed_only_when_blank(tmp_path: Path) -> None:
     ]
 
 
+MULTILINE = TableSpec("stations", tuple(replace(c, multiline=True) if c.name == "note" else c for c in SPEC.columns))
+
+
 def test_quoted_newlines_count_as_one_spreadsheet_row(tmp_path: Path) -> None:
     text = '站点,票数,增长率,备注\r\nA,1,1%,"two\r\nlines"\r\nB,x,2%,\r\n'
     with pytest.raises(DataErrors) as info:
+        list(read_table(write(tmp_path, text), MULTILINE, display_name="s.csv").rows())
+    assert errors_of(info) == ["s.csv:3:票数: column 'parcels': 'x' is not a whole number; expected a whole number such as 120"]
+    rows = list(read_table(write(tmp_path, text.replace(",x,", ",2,")), MULTILINE).rows())
+    assert [(n, v[0], v[4]) for n, v in rows] == [(2, "A", "two\r\nlines"), (3, "B", None)]
+
+
+QUOTE = (
+    "s.csv:{row}:{column}: the cell '{start}…' holds a line break and runs from line {first} to line {last} of the "
+    'file: a quote mark (") opened in it and not closed swallows the rows after it into this one cell; expected one '
+    "line per cell: close or remove the quote mark, or remove the line break (Alt+Enter in Excel); a text column "
+    "whose cells may span lines needs multiline: true in the policy"
+)
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["rows", "raw_cells"])
+def test_a_quote_left_open_is_refused_where_it_opened(tmp_path: Path, fast: bool) -> None:
+    # the quote opened in row 3's last cell swallows rows 4 and 5: three rows read as two, exit 0
+    # before; now the row where it opened is named, with the lines it ran over
+    text = '站点,票数,增长率,备注\r\nA,1,1%,\r\nB,2,2%,"oops\r\nC,3,3%,\r\nD,4,4%,\r\n'
+    path = write(tmp_path, text)
+    with pytest.raises(DataErrors) as info:
+        list(read_table(path, SPEC, display_name="s.csv").rows())
+    assert errors_of(info) == [QUOTE.format(row=3, column="备注", start="oops", first=3, last=5)]
+    if fast:  # what the fused loop checks: the reader's line count runs ahead of the rows
+        with read_table(path, SPEC).raw_cells() as reader:
+            header = reader.line_num
+            counts = [(n, reader.line_num - header) for n, _ in enumerate(reader, 1)]
+        assert counts == [(1, 1), (2, 4)]  # record 2 ran over 3 lines: 4 lines after the header, not 2
+
+
+def test_a_line_break_in_a_column_the_policy_does_not_read_is_refused_too(tmp_path: Path) -> None:
+    # an unread column is where a stray quote would lose rows without any other sign
+    text = '站点,票数,增长率,其他\r\nA,1,1%,"x\ny"\r\nB,2,2%,\r\n'
+    with pytest.raises(DataErrors) as info:
         read_all(write(tmp_path, text), display_name="s.csv")
-    assert errors_of(info)[0].startswith("s.csv:3:票数: column 'parcels': 'x'")
+    assert errors_of(info) == [QUOTE.format(row=2, column="其他", start="x", first=2, last=3)]
+
+
+def test_a_line_break_in_a_middle_cell_names_that_cell_not_the_row_length(tmp_path: Path) -> None:
+    text = '站点,票数,增长率\r\n"A,1,1%\r\nB,2,2%\r\n'  # all of it swallowed into A's cell
+    with pytest.raises(DataErrors) as info:
+        read_all(write(tmp_path, text), display_name="s.csv")
+    assert errors_of(info) == [QUOTE.format(row=2, column="站点", start="A,1,1%", first=2, last=3)]
+
+
+def test_rows_after_a_multiline_record_keep_their_numbers(tmp_path: Path) -> None:
+    text = '站点,票数,增长率,备注\r\nA,1,1%,"a\nb\nc"\r\nB,x,2%,\r\nC,"y\nz",3%,\r\nD,w,4%,\r\n'
+    with pytest.raises(DataErrors) as info:
+        list(read_table(write(tmp_path, text), MULTILINE, display_name="s.csv").rows())
+    assert [(e.row, e.column) for e in info.value.errors] == [(3, "票数"), (4, "票数"), (5, "票数")]
+    assert "runs from line 6 to line 7" in errors_of(info)[1]  # row 4 starts on line 6
 
 
 def test_rows_can_be_read_twice(tmp_path: Path) -> None:
@@ -319,7 +375,50 @@ def test_unbalanced_quote_is_a_data_error(tmp_path: Path) -> None:
     old = csv.field_size_limit(1000)
     try:
         text = '站点,票数,增长率\r\nA,1,1%\r\n"B,2,2%\r\n' + "C,3,3%\r\n" * 200
-        with pytest.raises(DataError, match=r"s.csv: cannot read row 3: .*field larger than field limit"):
+        with pytest.raises(DataError, match=r"s.csv:3: cannot read the row: .*field larger than field limit.*opened in this row"):
             read_all(write(tmp_path, text), display_name="s.csv")
     finally:
         csv.field_size_limit(old)
+
+
+# --- encodings named wrongly, NUL bytes (issue 14) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16-BE"), ("utf-32", "UTF-32"), ("idna", "IDNA"), ("ascii", "ASCII")],
+)
+def test_an_explicit_encoding_that_does_not_fit_is_a_data_error_with_the_fix(tmp_path: Path, encoding: str, label: str) -> None:
+    # utf-16 on a UTF-8 file raised a bare UnicodeError ("does not start with BOM"): a traceback
+    path = write(tmp_path, ZH)
+    with pytest.raises(DataError) as info:
+        read_all(path, encoding=encoding, display_name="s.csv")
+    message = str(info.value)
+    assert message.startswith(f"s.csv: not valid {label} at row ")
+    assert message.endswith("try --encoding utf-8, or leave --encoding out (UTF-8 and GB18030 are recognised by themselves)")
+
+
+def test_a_codec_that_encodes_nothing_is_an_unknown_encoding(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown encoding 'undefined'"):
+        read_all(write(tmp_path, ZH), encoding="undefined")
+
+
+def test_a_nul_byte_in_a_utf8_file_is_refused_in_its_cell_not_called_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(ZH.replace("B站", "B\x00站").encode("utf-8"))
+    with pytest.raises(DataErrors) as info:
+        read_all(path, display_name="s.csv")
+    assert errors_of(info) == [
+        "s.csv:3:站点: column 'station': 'B\\x00站' holds the control character U+0000 NUL; "
+        "expected text without control characters"
+    ]
+
+
+def test_nul_bytes_that_look_like_utf16_or_only_zeros(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(ZH.encode("utf-16-le"))  # no BOM: a NUL after every ASCII byte
+    with pytest.raises(DataError, match="UTF-16"):
+        read_all(path)
+    path.write_bytes(b"\x00" * 4096)
+    with pytest.raises(DataError, match="the file holds only zero bytes"):
+        read_all(path)

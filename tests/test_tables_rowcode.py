@@ -70,10 +70,28 @@ PIECES = [
     "yes",
     "no",
     "",
+    # characters the converters refuse or map (issue 14): other digits, controls, line
+    # breaks, full-width and zero-width forms, key spellings
+    "¹",
+    "①",
+    "₂",
+    "\x00",
+    "\n",
+    "\r\n",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u200b",
+    "Ｅ",
+    "ｅ",
+    "E001",
+    " e001 ",
+    "Ｅ００１",
+    "ß",
 ]
 cells = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
-    st.text(alphabet="0123456789０１²٣+-.,% \u3000eE_a元¥", max_size=10),
+    st.text(alphabet="0123456789０１²٣+-.,% \u3000eE_a元¥\x00\t\n\x1cＥ①", max_size=10),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
     st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-(10**6), max_value=10**6).map(str),
     st.sampled_from(["", " ", "  ", "\t", "\u3000", "15%", "0.15", "1.5", "-0", "0", "100", "101", "-1"]),
@@ -98,6 +116,9 @@ def columns(draw: st.DrawFn, ctype: ColumnType | None = None) -> ColumnSpec:
         extra = {"minimum": draw(st.sampled_from(BOUNDS)), "maximum": draw(st.sampled_from(BOUNDS))}
     if ctype is T.ENUM:
         extra["values"] = {"red": ("r", "红"), "green": ("g",)}
+    if ctype is T.TEXT:
+        extra[draw(st.sampled_from(["key", "multiline", "plain"]))] = True
+        extra.pop("plain", None)
     return ColumnSpec(
         "c",
         ctype,
@@ -188,7 +209,12 @@ def test_numeric_fast_paths_do_not_call_the_converter() -> None:
     assert row(["1,000"])[0] == D(1000) and calls == ["1,000"]
     with pytest.raises(CellError, match="'2001' is above the maximum 2000"):
         row(["2001"])
-    assert row(["²"])[0] == D(2) and calls[-1] == "²"  # isdigit(), but Decimal() refuses it
+    with pytest.raises(CellError, match="'²' .* is not a digit"):
+        row(["²"])  # isdigit(), but not a digit cspolicy reads: the converter says so
+    assert calls[-1] == "²"
+    assert row(["１２"])[0] == D(12) and calls[-1] == "１２"  # full-width: the converter's slow path
+    with pytest.raises(CellError, match="'٣' .* is not a digit"):
+        row(["٣"])  # Decimal() alone would read an Arabic-Indic three as 3
 
 
 def test_a_required_blank_is_the_converters_error() -> None:
@@ -228,12 +254,14 @@ def test_no_policy_or_cell_text_becomes_code() -> None:
         ColumnSpec(evil, T.TEXT, required=False, default=evil),
         ColumnSpec(evil + "2", T.INTEGER, required=False, default=D(3), minimum=D(1)),
         ColumnSpec(evil + "3", T.PERCENT, required=False, default=D("0.5")),
-        ColumnSpec(evil + "4", T.ENUM, values={evil: ()}),
+        ColumnSpec(evil + "4", T.ENUM, values={evil.replace("\n", " "): ()}),
+        ColumnSpec(evil + "5", T.TEXT, required=False, default=evil, key=True),
     ]
     plan = [(j, make_converter(col), col) for j, col in enumerate(cols)]
     source, _ = row_source(plan)
     assert "import" not in source and "x'" not in source
-    assert row_converter(plan)(["", "", " ", evil]) == (evil, D(3), D("0.5"), evil)
+    one_line = evil.replace("\n", " ")  # a cell may not hold a line break (not a multiline column)
+    assert row_converter(plan)(["", "", " ", one_line, ""]) == (evil, D(3), D("0.5"), one_line, evil)
 
 
 # --- through the reader ------------------------------------------------------------------
@@ -265,3 +293,27 @@ def test_reader_reports_every_bad_cell_of_a_row(tmp_path: Path) -> None:
         (2, (D(1), D("0.15"), None, "-", D(5))),
         (3, (D(2), D("0.15"), D(3), "a", D(5))),
     ]
+
+
+def test_the_inline_key_form_skips_only_cells_with_nothing_to_narrow() -> None:
+    # the generated code computes a key's form inline for a printable, NFKC-stable cell; that
+    # is right only if every character key_form maps is unprintable or not NFKC-stable
+    import unicodedata
+
+    from cspolicy.tables.chars import INVISIBLE, MAPPED, WIDTH
+
+    for cp in [*WIDTH, *INVISIBLE]:
+        ch = chr(cp)
+        assert not (ch.isprintable() and unicodedata.is_normalized("NFKC", ch)), hex(cp)
+        assert MAPPED.fullmatch(ch), hex(cp)
+
+
+def test_a_key_memo_starts_again_when_full() -> None:
+    col = ColumnSpec("k", T.TEXT, key=True)
+    calls, row = spied(col)
+    many = [f"ｅ{n}" for n in range(MEMO_ENTRIES + 10)]  # full-width: each miss calls the converter
+    assert [row([c])[0] for c in many] == [f"E{n}" for n in range(MEMO_ENTRIES + 10)]
+    memo = row.__globals__["_m0"]
+    assert len(memo) == 10  # emptied at MEMO_ENTRIES, then the last ten
+    assert row([many[-1]]) == (f"E{MEMO_ENTRIES + 9}",) and calls.count(many[-1]) == 1  # a hit
+    assert row([" e1 "]) == ("E1",) and calls[-1] != " e1 "  # printable, nothing to narrow: inline

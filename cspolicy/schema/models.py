@@ -210,6 +210,12 @@ class Column(Strict):
     values: dict[str, EnumValueSpec] | list[str] | None = Field(
         None, description="For enum columns: allowed values, optionally each with labels and accepted spellings."
     )
+    key: bool = Field(
+        False,
+        description="Text that identifies something (an id, a station): read in one written form, so E001, "
+        "' e001 ' and Ｅ００１ are one value. Automatic for columns used in an output's key, group_by or ladder entity.",
+    )
+    multiline: bool = Field(False, description="Text cells may hold line breaks (any other cell holding one is refused).")
 
 
 class Input(Strict):

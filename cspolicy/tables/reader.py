@@ -20,6 +20,15 @@ Decisions:
   Completely empty rows are skipped anywhere in the file (Excel leaves ``,,,`` rows behind).
   A row with fewer cells than the header is an error; extra cells are allowed only if blank.
   A row with a bad cell is not yielded; every bad cell is reported.
+* **Line breaks.** A cell may hold a line break only in a text column declared
+  ``multiline: true``. Any other cell holding one — in a column the policy reads or not — is
+  refused at the row where it starts: that is what a quote mark left open looks like (it
+  swallows every following line into one cell, and those rows would silently be lost). The
+  reader notices such a record because the CSV reader consumed more than one physical line
+  for it (``csv.reader.line_num``), which costs nothing on ordinary rows.
+* **Control characters** in a cell are refused by the converters (see
+  :mod:`cspolicy.tables.chars`); NUL bytes are therefore not taken as a sign of UTF-16
+  unless the file starts with a UTF-16 byte-order mark or they are a twentieth of its start.
 """
 
 from __future__ import annotations
@@ -31,9 +40,12 @@ import difflib
 import io
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError, UsageError
+from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError
+from cspolicy.tables.chars import escaped
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
+from cspolicy.tables.encoding import decode_error, detect_encoding, explicit_encoding
 from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import Value
@@ -42,6 +54,8 @@ __all__ = ["read_table", "Table", "detect_encoding", "Row"]
 
 #: One data row: its spreadsheet row number and its values in ``spec.columns`` order.
 Row = tuple[int, tuple[Value, ...]]
+if TYPE_CHECKING:
+    from _csv import Reader as RawReader  # what csv.reader returns: it counts lines (line_num)
 
 _SAMPLE = 64 * 1024
 _PROGRESS_EVERY = 8192
@@ -55,71 +69,6 @@ def _column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def detect_encoding(head: bytes, *, complete: bool, name: str) -> str:
-    """Pick the encoding of a file from its first bytes (see the module notes).
-
-    ``complete`` says ``head`` is the whole file (else a multi-byte character cut at the
-    end of the sample is not an error).
-
-    >>> detect_encoding("票数".encode("gb18030"), complete=True, name="a.csv")
-    'gb18030'
-    """
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    # Workbooks first: a zip (.xlsx) or OLE (.xls) file also contains NUL bytes.
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise DataError(
-            "this is an Excel workbook, not a CSV file",
-            file=name,
-            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
-        )
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
-        raise DataError(
-            'this is a UTF-16 ("Unicode text") file, not CSV',
-            file=name,
-            expected='a CSV file; in Excel use Save As › "CSV UTF-8 (Comma delimited)"',
-        )
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise DataError(
-        "the text is neither UTF-8 nor GB18030",
-        file=name,
-        expected='a CSV saved from Excel as "CSV UTF-8", or name the encoding with --encoding',
-    )
-
-
-def _explicit_encoding(encoding: str) -> str:
-    try:
-        "".encode(encoding)  # also rejects bytes-to-bytes codecs such as base64
-        canonical = codecs.lookup(encoding).name
-    except LookupError:
-        raise UsageError(f"unknown encoding '{encoding}'", expected="an encoding such as utf-8 or gb18030") from None
-    return "utf-8-sig" if canonical == "utf-8" else canonical
-
-
-def _decode_error(path: str, encoding: str, name: str, row: int) -> DataError:
-    """The message for bytes that do not decode: find the exact line (both UTF-8 and GB18030
-    keep ``\\n`` out of multi-byte characters, so lines can be decoded one by one)."""
-    where = f"at row {row}"
-    offset = 0
-    with open(path, "rb") as f:
-        for number, line in enumerate(f, 1):
-            try:
-                line.decode(encoding)
-            except UnicodeDecodeError as exc:
-                where = f"at row {number} (byte {offset + exc.start:,})"
-                break
-            offset += len(line)
-    if encoding in ("utf-8", "utf-8-sig"):
-        return DataError(f"not valid UTF-8 {where}; if it came from Excel in Chinese, try --encoding gb18030", file=name)
-    label = encoding.upper().replace("_", "-")
-    return DataError(f"not valid {label} {where}; check the file's encoding, e.g. try --encoding utf-8", file=name)
 
 
 class Table:
@@ -154,6 +103,8 @@ class Table:
         self.progress = progress
         # (file index, converter, column, header as in the file) for each spec column.
         self._plan: list[tuple[int, Converter, ColumnSpec, str]] = []
+        #: The file indexes of the columns whose cells may hold line breaks.
+        self.multiline = frozenset(i for c in spec.columns if c.multiline and (i := header_map.get(c.name)) is not None)
         for col in spec.columns:
             index = header_map.get(col.name)
             if index is None:
@@ -179,9 +130,12 @@ class Table:
         return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"
 
     @contextlib.contextmanager
-    def raw_cells(self) -> Iterator[Iterator[list[str]]]:
+    def raw_cells(self) -> Iterator[RawReader]:
         """The data rows as raw cell lists, unchecked: for a fast path that hands any
-        irregular row (wrong width, blank, bad cell, bad bytes) back to :meth:`rows`."""
+        irregular row (wrong width, blank, bad cell, bad bytes, a record over several lines)
+        back to :meth:`rows`. The reader comes with the header read: if its ``line_num`` is
+        ``h`` then, the ``n``-th data record (from 1) was one line exactly when ``line_num``
+        is ``h + n`` after it."""
         with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
             reader = csv.reader(text)
             next(reader, None)
@@ -202,9 +156,15 @@ class Table:
             reader = csv.reader(text)
             try:
                 next(reader, None)
+                offset = reader.line_num - 1  # line_num - number, while every record is one line
                 for number, cells in enumerate(reader, 2):
                     if progress is not None and not number & (_PROGRESS_EVERY - 1):
                         progress(binary.tell())
+                    if reader.line_num - number != offset:  # the record ran over several lines
+                        first = number + offset
+                        offset = reader.line_num - number
+                        if self._line_breaks(number, cells, first, reader.line_num, collector):
+                            continue
                     if len(cells) != width:
                         cells = self._fit(number, cells, width, collector)
                         if not cells:
@@ -217,22 +177,48 @@ class Table:
                         self._report(number, cells, collector)
                         continue
                     yield number, values
-            except UnicodeDecodeError:
-                error = _decode_error(self.path, self.encoding, self.name, number + 1)
+            except UnicodeError:
+                error = decode_error(self.path, self.encoding, self.name, number + 1)
                 if self.errors is None and collector:
                     truncated = collector.count - len(collector.errors)
                     raise DataErrors([*collector.errors, error], truncated=truncated) from None
                 raise error from None
             except csv.Error as exc:
                 raise DataError(
-                    f"cannot read row {number + 1}: {exc}",
+                    f"cannot read the row: {exc}",
                     file=self.name,
-                    expected='a well-formed CSV; a quote mark (") may be missing its partner',
+                    row=number + 1,
+                    expected='a well-formed CSV; a quote mark (") opened in this row may be missing its partner',
                 ) from None
         if progress is not None:
             progress(self.size)
         if self.errors is None:
             collector.raise_if_any()
+
+    def _line_breaks(self, number: int, cells: list[str], first: int, last: int, collector: ErrorCollector) -> bool:
+        """Report each cell of a record over lines ``first``–``last`` that holds a line break
+        outside a multiline column; True when there was one (the row is then skipped)."""
+        bad = False
+        for index, cell in enumerate(cells):
+            if index in self.multiline or ("\n" not in cell and "\r" not in cell):
+                continue
+            bad = True
+            header = self.headers[index] if index < len(self.headers) and self.headers[index] else _column_letter(index)
+            start = cell.splitlines()[0] if cell.strip() else ""
+            shown = escaped(start if len(start) <= 30 else start[:27] + "…")
+            collector.add(
+                DataError(
+                    f"the cell '{shown}…' holds a line break and runs from line {first} to line {last} of the file: "
+                    'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
+                    file=self.name,
+                    row=number,
+                    column=header,
+                    value=cell[:200],  # (it may hold the rest of the file)
+                    expected="one line per cell: close or remove the quote mark, or remove the line break "
+                    "(Alt+Enter in Excel); a text column whose cells may span lines needs multiline: true in the policy",
+                )
+            )
+        return bad
 
     def _fit(self, number: int, cells: list[str], width: int, collector: ErrorCollector) -> list[str]:
         """A row of the wrong length: trim blank extra cells, or report it (returns [])."""
@@ -344,7 +330,7 @@ def read_table(
     """
     path_text = os.fspath(path)
     name = display_name if display_name is not None else path_text
-    chosen = _explicit_encoding(encoding) if encoding is not None else None
+    chosen = explicit_encoding(encoding) if encoding is not None else None
     try:
         size = os.stat(path_text).st_size
         with open(path_text, "rb") as f:
@@ -358,8 +344,8 @@ def read_table(
     try:
         with open(path_text, "rb") as binary, io.TextIOWrapper(binary, encoding=chosen, newline="") as text:
             header = next(csv.reader(text), [])
-    except UnicodeDecodeError:
-        raise _decode_error(path_text, chosen, name, 1) from None
+    except UnicodeError:
+        raise decode_error(path_text, chosen, name, 1) from None
     except csv.Error as exc:
         raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
     if not "".join(header).strip():

@@ -4,15 +4,22 @@ One Python function is compiled per table read: it takes a row's cells (a ``list
 ``csv.reader``) and returns the tuple of typed values, with each column's fast path written
 out inline as statements instead of a call per cell:
 
-* **text**: ``c.strip() or DEFAULT``: a blank cell of an optional column gives its default
-  directly; a required one calls the converter, which raises "the cell is blank";
-* **integer, decimal, money, quantity**: a cell of plain digits is ``Decimal(c)`` (other
-  digits such as ``²`` raise ``InvalidOperation`` and go to the converter), checked against
+* **text**: a printable cell (no control character or line break: ``str.isprintable``) is
+  ``c.strip() or DEFAULT``: a blank cell of an optional column gives its default directly;
+  a required one calls the converter, which raises "the cell is blank"; any other cell
+  calls the converter, which checks its characters;
+* **integer, decimal, money, quantity**: a cell of plain ASCII digits is ``Decimal(c)``
+  (other digits, full-width or not, go to the converter), checked against
   ``minimum``/``maximum`` inline; an empty or all-space cell of an optional column gives its
   default without raising and catching an exception;
-* **percent**: a per-column memo of raw cell text → value (a column holds a few dozen
-  distinct rates). It stops growing at :data:`MEMO_ENTRIES` entries, only short cells are
-  kept, and only values: a miss calls the converter, which validates;
+* **percent and key text**: a per-column memo of raw cell text → value. Only short cells are
+  kept, and only values: a miss calls the converter, which validates (and gives a key its
+  written form) — except a key cell that is printable with nothing to narrow
+  (``str.isprintable``, and ASCII or NFKC-stable, so no full-width form), whose written form
+  (spaces collapsed, upper case) is computed inline. A percent memo (a column holds a few dozen
+  distinct rates) stops growing at :data:`MEMO_ENTRIES` entries; a key memo is emptied when
+  it reaches them and fills again, since keys come in runs (a station's materials, an
+  employee's offences) but may be many more than fit;
 * **date, boolean, enum**: a call to the converter;
 * a column the file does not have: its default, a constant.
 
@@ -29,10 +36,12 @@ or a CSV file ever becomes code.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from cspolicy.generated import define
+from cspolicy.tables.chars import CONTROL_OR_BREAK
 from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
@@ -51,6 +60,11 @@ MEMO_ENTRIES = 4096
 MEMO_CELL_CHARS = 32
 
 
+def _memo(col: ColumnSpec) -> bool:
+    """Whether a column's cells are converted through a memo of cell text → value."""
+    return col.type is ColumnType.PERCENT or (col.type is ColumnType.TEXT and col.key)
+
+
 def _blank_ok(col: ColumnSpec) -> bool:
     """Whether a blank cell gives the default: the rule of ``make_converter``'s ``on_blank``."""
     return col.default is not None or not col.required
@@ -63,8 +77,32 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
     if blank_ok:
         ns[b] = col.default
     lines = [f"# column {j}: {col.type.value}, file column {index}", f"c = cells[{index}]"]
-    if col.type is ColumnType.TEXT:
-        lines.append(f"{v} = c.strip() or {b if blank_ok else f'{k}(c)'}")
+    if _memo(col):
+        memo: dict[str, Value] = {}
+        ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
+        lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]
+        if blank_ok:
+            lines += ["    if not c or c.isspace() and not _ctl(c):  # blank: the default", f"        {v} = {b}", "    else:"]
+        pad = "        " if blank_ok else "    "
+        if col.type is ColumnType.TEXT:  # a key: printable and nothing to narrow, its form inline
+            lines += [
+                f"{pad}if c.isprintable() and (c.isascii() or _nfkc('NFKC', c)):  # nothing to narrow",
+                f"{pad}    {v} = (c.upper() if ' ' not in c else ' '.join(c.split()).upper()) or {b if blank_ok else f'{k}(c)'}",
+                f"{pad}else:",
+                f"{pad}    {v} = {k}(c)  # validates; raises the CellError",
+                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS}:",
+                f"{pad}    if _len(_m{j}) >= {MEMO_ENTRIES}:  # full: start again (keys come in runs)",
+                f"{pad}        _m{j}.clear()",
+                f"{pad}    _m{j}[c] = {v}",
+            ]
+        else:
+            lines += [
+                f"{pad}{v} = {k}(c)  # validates; raises the CellError",
+                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
+                f"{pad}    _m{j}[c] = {v}",
+            ]
+    elif col.type is ColumnType.TEXT:
+        lines.append(f"{v} = (c.strip() or {b if blank_ok else f'{k}(c)'}) if c.isprintable() else {k}(c)")
     elif col.type in NUMERIC_TYPES:
         outside = []
         if col.minimum is not None:
@@ -74,33 +112,17 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
             ns[f"_hi{j}"] = col.maximum
             outside.append(f"{v} > _hi{j}")
         lines += [
-            "if c.isdigit():  # plain digits: the converter's own fast path",
-            "    try:",
-            f"        {v} = _Decimal(c)",
-            "    except _InvalidOperation:  # other digits, such as '²'",
-            f"        {v} = {k}(c)",
+            "if c.isascii() and c.isdigit():  # plain digits: the converter's own fast path",
+            f"    {v} = _Decimal(c)",
         ]
         if outside:
             lines += [
-                "    else:",
-                f"        if {' or '.join(outside)}:  # out of range: the converter raises the error",
-                f"            {v} = {k}(c)",
+                f"    if {' or '.join(outside)}:  # out of range: the converter raises the error",
+                f"        {v} = {k}(c)",
             ]
         if blank_ok:
-            lines += ["elif not c or c.isspace():  # blank: the default, with no exception", f"    {v} = {b}"]
+            lines += ["elif not c or c.isspace() and not _ctl(c):  # blank: the default, no exception", f"    {v} = {b}"]
         lines += ["else:", f"    {v} = {k}(c)"]
-    elif col.type is ColumnType.PERCENT:
-        memo: dict[str, Value] = {}
-        ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
-        lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]
-        if blank_ok:
-            lines += ["    if not c or c.isspace():  # blank: the default, with no exception", f"        {v} = {b}", "    else:"]
-        pad = "        " if blank_ok else "    "
-        lines += [
-            f"{pad}{v} = {k}(c)  # validates; raises the CellError",
-            f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
-            f"{pad}    _m{j}[c] = {v}",
-        ]
     else:
         lines.append(f"{v} = {k}(c)")
     return lines
@@ -108,7 +130,8 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
 
 def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
     """The source of the row converter ``_convert`` and the namespace it runs in."""
-    ns: dict[str, object] = {"__builtins__": {}, "_Decimal": Decimal, "_InvalidOperation": InvalidOperation, "_len": len}
+    ns: dict[str, object] = {"__builtins__": {}, "_Decimal": Decimal, "_len": len, "_ctl": CONTROL_OR_BREAK.search}
+    ns["_nfkc"] = unicodedata.is_normalized  # NFKC-stable: no full-width form in it (a fast C check)
     body: list[str] = []
     for j, (index, conv, col) in enumerate(plan):
         ns[f"_k{j}"] = conv

@@ -21,6 +21,11 @@ class ColumnSpec:
     ``aliases`` are the other headers that name it (Chinese, English, old spellings);
     ``minimum``/``maximum`` are inclusive bounds (``None`` = unbounded); ``values`` maps each
     allowed value of an ``enum`` column to the other spellings accepted for it.
+
+    ``key`` marks a text column whose values identify something (an employee id, a station):
+    its cells are read in one written form (:func:`cspolicy.tables.chars.key_form`), so
+    ``E001``, `` e001 `` and ``Ｅ００１`` are one value. ``multiline`` lets a text column's
+    cells hold line breaks; any other cell with a line break is refused.
     """
 
     name: str
@@ -32,6 +37,8 @@ class ColumnSpec:
     maximum: Decimal | None = None
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     label: str = ""
+    key: bool = False
+    multiline: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ CASES = [
         "parcels-fraction", HEADER + "A站,面单,12.5,15%,,\n", ["stations.csv:2:上月实际票数", "'12.5' is not a whole number"]
     ),
     csv_case("parcels-negative", HEADER + "A站,面单,-5,15%,,\n", ["stations.csv:2:上月实际票数", "'-5' is below the minimum 0"]),
-    csv_case("growth-bare-15", HEADER + "A站,面单,100,15,,\n", ["stations.csv:2:增长率", "'15'", "write 15%"]),
+    csv_case("growth-bare-15", HEADER + "A站,面单,100,15,,\n", ["stations.csv:2:增长率", "'15'", "15% or the fraction 0.15"]),
     csv_case("growth-abc-percent", HEADER + "A站,面单,100,abc%,,\n", ["stations.csv:2:增长率", "'abc%' is not a percentage"]),
     csv_case("requested-negative", HEADER + "A站,面单,100,15%,-1,\n", ["stations.csv:2:申请数量", "below the minimum 0"]),
     csv_case("parcels-blank", HEADER + "A站,面单,,15%,,\n", ["stations.csv:2:上月实际票数", "blank"]),
