@@ -83,7 +83,7 @@ def run_files(
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
     ``output`` is a directory (one ``<output>.csv`` per output), a ``.json`` file (one
-    document), a ``.csv`` file (one output) or ``None`` for ``stdout`` in ``fmt``
+    document), a ``.csv`` file (one output), an ``.xlsx`` workbook (one sheet per output) or ``None`` for ``stdout`` in ``fmt``
     (``table`` by default). With ``explain``, the explanations of the rows with that key
     are printed to ``stdout`` (instead of the tables when there is no ``output``).
     ``progress(bytes_read, total_bytes)`` is called now and then while reading.
@@ -112,6 +112,9 @@ def run_files(
     report = RunReport()
     if kind in ("dir", "csvfile", "csvout"):
         prep = _write_csv(start, selected, kind, target, bom, stdout if explain is None else None, report, fast=progress is None)
+    elif kind == "xlsxfile":
+        prep, tables = start()
+        _write_workbook(prep, tables, selected, target, report)
     else:
         prep, tables = start()
         _write_held(prep, tables, selected, kind, target, stdout if explain is None else None, report)
@@ -122,7 +125,9 @@ def run_files(
 
 
 def _progress_for(path: str | os.PathLike[str], progress: Callable[[int, int], None]) -> Callable[[int], None]:
-    total = os.path.getsize(path)
+    from cspolicy.tables.excel_read import workbook_file
+
+    total = os.path.getsize(workbook_file(path))  # FILE.xlsx#Sheet: the workbook's size
     return lambda done: progress(done, total)
 
 
@@ -227,6 +232,22 @@ def _write_held(
         stdout.write("\n\n".join(parts) + "\n")
 
 
+def _write_workbook(
+    prep: Prepared, tables: Mapping[str, Table], selected: list[str], target: Path | None, report: RunReport
+) -> None:
+    """An .xlsx: one sheet per output, rows streamed into it, renamed into place at the end."""
+    from cspolicy.tables.excel_write import WorkbookWriter, binary, sheet_names
+
+    assert target is not None
+    with AtomicFiles() as files, WorkbookWriter(binary(files.open(target, encoding="utf-8"))) as book:
+        for name, sheet_name in zip(selected, sheet_names(selected)):
+            idx, cols = _visible(prep.policy.outputs[name])
+            prep.nodes[name].writers.append(book.add_sheet(sheet_name, cols).row_writer(idx))
+        _execute(prep, tables)
+    report.rows = {name: prep.nodes[name].count for name in selected}
+    report.written.append(target)
+
+
 def _execute(prep: Prepared, tables: Mapping[str, Table]) -> None:
     """Run, and refuse an --explain key that matched nothing before any output is committed."""
     headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
@@ -253,6 +274,10 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
             return "csvout"
         return "jsonout" if fmt == "json" else "tableout"
     suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        if fmt is not None:
+            raise UsageError(f"-o {target}: an .xlsx file cannot hold format {fmt}", expected="no --format; the .xlsx decides")
+        return "xlsxfile"
     if suffix == ".json" or fmt == "json":
         if fmt not in (None, "json"):
             raise UsageError(f"-o {target}: a .json file cannot hold format {fmt}")

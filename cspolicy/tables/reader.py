@@ -343,6 +343,10 @@ def read_table(
     >>> for row_number, (station, parcels) in table.rows(): ...  # doctest: +SKIP
     """
     path_text = os.fspath(path)
+    if "#" in path_text and not os.path.exists(path_text):  # FILE.xlsx#Sheet
+        from cspolicy.tables.excel_read import read_workbook
+
+        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
     name = display_name if display_name is not None else path_text
     chosen = _explicit_encoding(encoding) if encoding is not None else None
     try:
@@ -353,6 +357,10 @@ def read_table(
         raise DataError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
     if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise DataError("the file is empty", file=name, expected="a header row naming the columns")
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # an Excel workbook (.xlsx, .xls)
+        from cspolicy.tables.excel_read import read_workbook
+
+        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
     if chosen is None:
         chosen = detect_encoding(head, complete=size <= len(head), name=name)
     try:

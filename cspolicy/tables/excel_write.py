@@ -1,0 +1,304 @@
+"""Excel workbooks as output: any policy's outputs in one ``.xlsx``, one sheet per output.
+
+:class:`WorkbookWriter` streams rows into an xlsxwriter workbook (imported only here, only
+when a workbook is written) that is written into a stream the caller gives, normally a
+temporary file of :class:`~cspolicy.tables.writer.AtomicFiles`, so a workbook is replaced
+all or nothing like every other output. :func:`write_workbook` does that for rows already
+in hand.
+
+Decisions (see ``docs/decisions.md``, "Excel"):
+
+* **Cells are typed.** Money is a number formatted ``#,##0.00``; percentages are numbers in
+  a percent format (``0.155`` shown as ``15.5%``); integers, decimals and quantities are
+  numbers shown with the places the CSV shows (``12.50`` → ``0.00``); dates are date cells
+  (``yyyy-mm-dd``); yes/no are Excel's ``TRUE``/``FALSE``; a blank is an empty cell. Excel
+  holds numbers as doubles and shows 15 significant digits: a figure with more digits
+  (only unrounded ratios have them) keeps its exact text in CSV and JSON only.
+* **Text is text.** Every text cell is written with ``write_string``, so ``=1+1`` is never a
+  formula, and :func:`neutralise_cell` prefixes ``'`` to text starting with ``=``, ``+``,
+  ``-``, ``@``, tab or carriage return, so that the cell stays inert if the sheet is saved
+  as CSV and opened again.
+* **Layout.** The header row is bold and frozen; each column is as wide as its widest cell
+  in display width (a Chinese character counts two, via ``wcwidth``) plus 2, at most
+  :data:`MAX_WIDTH`. xlsxwriter's ``autofit`` is not used: it counts a Chinese character as
+  one and is not available in constant-memory mode.
+* **Memory.** Rows are written in xlsxwriter's ``constant_memory`` mode, always: the row
+  count is not known when the first row arrives, and the mode keeps memory flat (each row
+  goes to a temporary file as soon as the next begins; strings are stored inline).
+* **Sheet names** are the output names made valid for Excel (:func:`sheet_names`).
+* **Deterministic.** The workbook's "created" property is fixed, so the same rows give a
+  byte-identical file, as for CSV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from types import TracebackType
+from typing import IO, Any
+
+from cspolicy.tables.writer import AtomicFiles, Columns
+from cspolicy.text import format_value, percent_text
+from cspolicy.values import ColumnType, Value
+
+__all__ = ["WorkbookWriter", "SheetWriter", "write_workbook", "sheet_names", "neutralise_cell", "display_width", "MAX_WIDTH"]
+
+#: The widest a column is made, in characters of the default font.
+MAX_WIDTH = 80
+_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+_CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, made inert with a leading ``'``.
+
+    >>> neutralise_cell("=1+1"), neutralise_cell("A站")
+    ("'=1+1", 'A站')
+    """
+    return "'" + text if text.startswith(_RISKY) else text
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on screen: a Chinese character two, the widest line of several.
+
+    >>> display_width("票数"), display_width("ab\\n票")
+    (4, 2)
+    """
+    if text.isascii() and "\n" not in text:
+        return len(text)
+    from wcwidth import wcwidth
+
+    return max(sum(max(wcwidth(c), 0) for c in line) for line in text.split("\n"))
+
+
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """Valid, distinct Excel sheet names for ``names``, in order.
+
+    Excel forbids ``[]:*?/\\``, more than 31 characters, a leading or trailing ``'``, the
+    name ``History`` and two names equal ignoring case. Forbidden characters become ``_``;
+    a name is cut to 31 characters; a repeat gets ``~2``, ``~3`` … within the 31.
+
+    >>> sheet_names(["orders", "a/b", "ORDERS", "x" * 40])
+    ['orders', 'a_b', 'ORDERS~2', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']
+    """
+    out: list[str] = []
+    taken: set[str] = set()
+    for raw in names:
+        name = raw.translate(_FORBIDDEN).strip("'")[:31].strip("'") or "Sheet"
+        if name.casefold() == "history":
+            name = name + "_"
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f"~{n}"
+            candidate = name[: 31 - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return min(-exponent, 15) if isinstance(exponent, int) and exponent < 0 else 0
+
+
+class SheetWriter:
+    """One output's sheet: :meth:`write` appends a row of values in column order."""
+
+    def __init__(self, book: WorkbookWriter, sheet: Any, columns: Columns) -> None:
+        self._book = book
+        self._sheet = sheet
+        self.columns = tuple(columns)
+        self.headers = [name for name, _ in self.columns]
+        self.count = 0
+        self.widths = [display_width(h) for h in self.headers]
+        bold = book.format(("header", 0))
+        for j, header in enumerate(self.headers):
+            sheet.write_string(0, j, header, bold)
+        sheet.freeze_panes(1, 0)
+        self._cells = [self._cell_writer(j, ctype) for j, (_, ctype) in enumerate(self.columns)]
+
+    def _cell_writer(self, j: int, ctype: ColumnType) -> Callable[[int, Value], None]:
+        """The function writing column ``j``'s value at a row (and widening the column)."""
+        sheet, widths, book = self._sheet, self.widths, self._book
+        string, number, date_cell, boolean = sheet.write_string, sheet.write_number, sheet.write_datetime, sheet.write_boolean
+        date_format = book.format(("date", 0))
+
+        def other(row: int, value: Value) -> None:
+            if value is None:
+                return
+            if value is True or value is False:
+                boolean(row, j, value)
+                width = 5
+            elif isinstance(value, _dt.date) and value.year >= 1900:
+                date_cell(row, j, value, date_format)
+                width = 10
+            elif isinstance(value, Decimal) and value.is_finite():
+                text = decimal(row, value)
+                width = len(text)
+            else:
+                text = neutralise_cell(format_value(value, ctype))
+                string(row, j, text)
+                width = display_width(text)
+            if width > widths[j]:
+                widths[j] = width
+
+        def decimal(row: int, value: Decimal) -> str:
+            """Write a number in the column's format family; return its text as shown."""
+            if ctype is ColumnType.PERCENT:
+                text = percent_text(value)
+                places = len(text) - text.find(".") - 2 if "." in text else 0
+                number(row, j, float(value) or 0.0, book.format(("percent", places)))
+                return text
+            places = _places(value)
+            kind = "money" if ctype is ColumnType.MONEY else "number"
+            number(row, j, float(value) or 0.0, book.format((kind, places)))
+            if kind == "money":
+                return f"{value:,.{max(places, 2)}f}"
+            return format_value(value, ctype)
+
+        if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
+
+            def text_cell(row: int, value: Value) -> None:
+                if value.__class__ is not str:
+                    return other(row, value)
+                text = neutralise_cell(value)
+                string(row, j, text)
+                width = len(text) if text.isascii() else display_width(text)
+                if width > widths[j]:
+                    widths[j] = width
+
+            return text_cell
+        return other
+
+    def write(self, row: Sequence[Value]) -> None:
+        """Append one row (values in column order)."""
+        if len(row) != len(self._cells):
+            raise ValueError(f"row has {len(row)} values for {len(self._cells)} columns")
+        self.count += 1
+        number = self.count
+        for cell, value in zip(self._cells, row):
+            cell(number, value)
+
+    def row_writer(self, indexes: Sequence[int]) -> Callable[[Sequence[Value]], None]:
+        """A ``write`` for rows wider than the output: value ``indexes[j]`` goes to column ``j``."""
+        cells = list(zip(indexes, self._cells))
+
+        def write(row: Sequence[Value]) -> None:
+            self.count += 1
+            number = self.count
+            for i, cell in cells:
+                cell(number, row[i])
+
+        return write
+
+    def finish(self) -> None:
+        """Set every column's width from the widest cell written."""
+        for j, width in enumerate(self.widths):
+            self._sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
+
+
+class WorkbookWriter:
+    """An .xlsx being written to ``stream`` (a binary file open for writing, or a path).
+
+    Add the sheets with :meth:`add_sheet`, write their rows in any interleaving (each
+    sheet's rows in order), then :meth:`close`. Nothing complete is in ``stream`` before
+    :meth:`close` returns; write into an :class:`AtomicFiles` temporary file (as
+    :func:`write_workbook` does) so that a failure leaves the target as it was.
+    """
+
+    def __init__(self, stream: IO[bytes] | str) -> None:
+        import xlsxwriter
+
+        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        self._book = xlsxwriter.Workbook(stream, options | {"strings_to_urls": False})
+        self._book.set_properties({"created": _CREATED})
+        self._formats: dict[tuple[str, int], Any] = {}
+        self.sheets: list[SheetWriter] = []
+
+    def format(self, key: tuple[str, int]) -> Any:
+        """The cell format for ``(family, places)``, made once per workbook."""
+        found = self._formats.get(key)
+        if found is None:
+            family, places = key
+            decimals = "." + "0" * places if places else ""
+            if family == "header":
+                spec: dict[str, Any] = {"bold": True}
+            elif family == "date":
+                spec = {"num_format": "yyyy-mm-dd"}
+            elif family == "percent":
+                spec = {"num_format": "0" + decimals + "%"}
+            elif family == "money":
+                spec = {"num_format": "#,##0." + "0" * max(places, 2)}
+            else:
+                spec = {"num_format": "0" + decimals}
+            found = self._formats[key] = self._book.add_format(spec)
+        return found
+
+    def add_sheet(self, name: str, columns: Columns) -> SheetWriter:
+        """A new sheet named ``name`` (already valid: see :func:`sheet_names`) with its header row."""
+        sheet = SheetWriter(self, self._book.add_worksheet(name), columns)
+        self.sheets.append(sheet)
+        return sheet
+
+    def close(self) -> None:
+        """Fit the column widths and write the workbook."""
+        for sheet in self.sheets:
+            sheet.finish()
+        try:
+            self._book.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Give up: write nothing more, delete xlsxwriter's temporary row files."""
+        self._book.fileclosed = True
+        for sheet in self._book.worksheets():
+            handle, name = getattr(sheet, "row_data_fh", None), getattr(sheet, "row_data_filename", None)
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+            if name:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+
+    def __enter__(self) -> WorkbookWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        """Close (write) the workbook, or discard it if the block failed."""
+        if exc_type is not None:
+            self.discard()
+        else:
+            self.close()
+
+
+def binary(stream: IO[str]) -> IO[bytes]:
+    """The byte stream under a text stream of :meth:`AtomicFiles.open` (flushed first)."""
+    stream.flush()
+    return stream.buffer  # type: ignore[attr-defined,no-any-return]
+
+
+def write_workbook(
+    path: str | os.PathLike[str], outputs: Mapping[str, tuple[Columns, Iterable[Sequence[Value]]]]
+) -> dict[str, int]:
+    """Write outputs to one workbook at ``path``, one sheet per output, all or nothing;
+    return the rows written per output.
+
+    >>> write_workbook("result.xlsx", {"orders": (columns, rows)})  # doctest: +SKIP
+    {'orders': 12}
+    """
+    counts = {}
+    with AtomicFiles() as files, WorkbookWriter(binary(files.open(path, encoding="utf-8"))) as book:
+        for name, sheet_name in zip(outputs, sheet_names(list(outputs))):
+            columns, rows = outputs[name]
+            sheet = book.add_sheet(sheet_name, columns)
+            for row in rows:
+                sheet.write(row)
+            counts[name] = sheet.count
+    return counts
