@@ -124,10 +124,16 @@ def _refuse_format(head: bytes, file: str, name: str) -> zipfile.ZipFile:
         raise DataError(f"this looks like an Excel workbook but is damaged ({exc})", file=name, expected=_SAVE_AS_CSV) from None
     if "xl/workbook.bin" in names:
         book.close()
-        raise DataError("this is a binary Excel workbook (.xlsb), which cspolicy does not read", file=name, expected=_SAVE_AS)
+        raise DataError(
+            "this is a binary Excel workbook (.xlsb), which cspolicy does not read", file=name, expected=f"an .xlsx; {_SAVE_AS}"
+        )
     if "mimetype" in names and "content.xml" in names:
         book.close()
-        raise DataError("this is an OpenDocument spreadsheet (.ods), which cspolicy does not read", file=name, expected=_SAVE_AS)
+        raise DataError(
+            "this is an OpenDocument spreadsheet (.ods), which cspolicy does not read",
+            file=name,
+            expected=f"an .xlsx; {_SAVE_AS}",
+        )
     return book
 
 
@@ -259,7 +265,10 @@ class WorkbookTable(Table):
                 if value:
                     message, expected = f"the cell holds the Excel error {value}", "a value; correct the formula in Excel"
                 else:
-                    message, expected = "the formula in the cell has no calculated value", "open and save the file in Excel"
+                    message, expected = (
+                        "the formula in the cell has no calculated value",
+                        "a value; open the file in Excel and save it",
+                    )
                 collector.add(
                     DataError(
                         f"column '{col.name}': {message}",
