@@ -99,6 +99,14 @@ def test_xlsx_input_gives_the_csv_figures_byte_for_byte(runner, in_tmp):
     assert orders[2].startswith("A站,包装袋,10001,15%,12202,3051,1526,3000,")
 
 
+def test_shipped_example_workbook_equals_the_csv_and_readme_names_it(runner):
+    from_csv = run(runner, "run", "materials-order", str(EXAMPLE), "--format", "json")
+    from_xlsx = run(runner, "run", "materials-order", str(EXAMPLE.with_suffix(".xlsx")), "--format", "json")
+    assert from_xlsx.exit_code == 0 and from_xlsx.stdout == from_csv.stdout
+    readme = (EXAMPLE.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "examples/materials/stations.xlsx" in readme
+
+
 def test_xlsx_table_on_stdout_equals_the_csv_one(runner, in_tmp):
     (in_tmp / "stations.xlsx").write_bytes(stations_xlsx())
     from_csv = run(runner, "run", "materials-order", str(EXAMPLE))

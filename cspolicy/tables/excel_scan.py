@@ -95,7 +95,7 @@ def _found(text: bytes, errors: list[Unreadable], unplaced: list[str]) -> None:
                 found = _VALUE.search(text, match.end(), end.start() if end else len(text))
                 value = found[1].decode("utf-8", "replace").strip() if found else ""
             _place(match[1], value or "#VALUE!", errors, unplaced)
-    if b"f>" in text or b"f/>" in text or b"f " in text:
+    if b"<f" in text or b":f" in text:
         for match in _FORMULA_ONLY.finditer(text):
             if match[2] and _TEXT_TYPE.search(match[1]):
                 continue  # an empty <v> of a text formula: Excel computed an empty text ("")

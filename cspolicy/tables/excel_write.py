@@ -41,8 +41,8 @@ from types import TracebackType
 from typing import IO, Any
 
 from cspolicy.tables.writer import AtomicFiles, Columns
-from cspolicy.text import format_value, percent_text
-from cspolicy.values import ColumnType, Value
+from cspolicy.text import format_value, number_text, percent_text
+from cspolicy.values import ColumnType, Kind, Value
 
 __all__ = ["WorkbookWriter", "SheetWriter", "write_workbook", "sheet_names", "neutralise_cell", "display_width", "MAX_WIDTH"]
 
@@ -101,11 +101,6 @@ def sheet_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return min(-exponent, 15) if isinstance(exponent, int) and exponent < 0 else 0
-
-
 class SheetWriter:
     """One output's sheet: :meth:`write` appends a row of values in column order."""
 
@@ -123,10 +118,19 @@ class SheetWriter:
         self._cells = [self._cell_writer(j, ctype) for j, (_, ctype) in enumerate(self.columns)]
 
     def _cell_writer(self, j: int, ctype: ColumnType) -> Callable[[int, Value], None]:
-        """The function writing column ``j``'s value at a row (and widening the column)."""
+        """The function writing column ``j``'s value at a row and widening the column: a fast
+        path for the value class of the column's type, :func:`other` for everything else."""
         sheet, widths, book = self._sheet, self.widths, self._book
         string, number, date_cell, boolean = sheet.write_string, sheet.write_number, sheet.write_datetime, sheet.write_boolean
         date_format = book.format(("date", 0))
+        family = "percent" if ctype is ColumnType.PERCENT else "money" if ctype is ColumnType.MONEY else "number"
+        formats: dict[int, Any] = {}
+
+        def fmt(places: int) -> Any:
+            found = formats.get(places)
+            if found is None:
+                found = formats[places] = book.format((family, places))
+            return found
 
         def other(row: int, value: Value) -> None:
             if value is None:
@@ -138,8 +142,9 @@ class SheetWriter:
                 date_cell(row, j, value, date_format)
                 width = 10
             elif isinstance(value, Decimal) and value.is_finite():
-                text = decimal(row, value)
-                width = len(text)
+                if family == "percent":
+                    return percent_cell(row, value)
+                return number_cell(row, value)
             else:
                 text = neutralise_cell(format_value(value, ctype))
                 string(row, j, text)
@@ -147,32 +152,61 @@ class SheetWriter:
             if width > widths[j]:
                 widths[j] = width
 
-        def decimal(row: int, value: Decimal) -> str:
-            """Write a number in the column's format family; return its text as shown."""
-            if ctype is ColumnType.PERCENT:
+        memo: dict[Decimal, tuple[int, Any, float]] = {}
+
+        def percent_cell(row: int, value: Value) -> None:
+            if value.__class__ is not Decimal:
+                return other(row, value)
+            found = memo.get(value)
+            if found is None:
+                if not value.is_finite():
+                    return string(row, j, str(value))  # type: ignore[no-any-return]
                 text = percent_text(value)
                 places = len(text) - text.find(".") - 2 if "." in text else 0
-                number(row, j, float(value) or 0.0, book.format(("percent", places)))
-                return text
-            places = _places(value)
-            kind = "money" if ctype is ColumnType.MONEY else "number"
-            number(row, j, float(value) or 0.0, book.format((kind, places)))
-            if kind == "money":
-                return f"{value:,.{max(places, 2)}f}"
-            return format_value(value, ctype)
+                found = (len(text), fmt(min(places, 15)), float(value) or 0.0)
+                if len(memo) < 4096:
+                    memo[value] = found
+            width, cell_format, x = found
+            number(row, j, x, cell_format)
+            if width > widths[j]:
+                widths[j] = width
 
-        if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
+        money = family == "money"
 
-            def text_cell(row: int, value: Value) -> None:
-                if value.__class__ is not str:
-                    return other(row, value)
-                text = neutralise_cell(value)
-                string(row, j, text)
+        def number_cell(row: int, value: Value) -> None:
+            if value.__class__ is not Decimal:
+                return other(row, value)
+            text = str(value)
+            if "E" in text or "N" in text or "n" in text:  # an exponent, NaN or Infinity
+                if not value.is_finite():
+                    return string(row, j, text)  # type: ignore[no-any-return]
+                text = number_text(value)
+            point = text.find(".")
+            places = 0 if point < 0 else len(text) - point - 1
+            number(row, j, float(value) or 0.0, fmt(min(places, 15)))
+            width = len(text)
+            if money:  # shown as 1,234.50: separators, at least two places
+                whole = (point if point >= 0 else width) - (text[0] == "-")
+                width += (whole - 1) // 3 + (2 - places if places < 2 else 0) + (point < 0)
+            if width > widths[j]:
+                widths[j] = width
+
+        def text_cell(row: int, value: Value) -> None:
+            if value.__class__ is not str:
+                return other(row, value)
+            text = neutralise_cell(value)
+            string(row, j, text)
+            if len(text) * 2 > widths[j]:  # else it cannot be wider (a character is at most 2)
                 width = len(text) if text.isascii() else display_width(text)
                 if width > widths[j]:
                     widths[j] = width
 
+        if ctype is ColumnType.TEXT or ctype is ColumnType.ENUM:
             return text_cell
+        if family == "percent":
+            return percent_cell
+        if ctype.kind is Kind.NUMBER:
+            return number_cell
         return other
 
     def write(self, row: Sequence[Value]) -> None:
@@ -204,6 +238,8 @@ class SheetWriter:
 
 class WorkbookWriter:
     """An .xlsx being written to ``stream`` (a binary file open for writing, or a path).
+    ``constant_memory=False`` keeps every row in memory until :meth:`close` (shared strings,
+    a smaller file; see the module notes for why it is not the default).
 
     Add the sheets with :meth:`add_sheet`, write their rows in any interleaving (each
     sheet's rows in order), then :meth:`close`. Nothing complete is in ``stream`` before
@@ -211,10 +247,10 @@ class WorkbookWriter:
     :func:`write_workbook` does) so that a failure leaves the target as it was.
     """
 
-    def __init__(self, stream: IO[bytes] | str) -> None:
+    def __init__(self, stream: IO[bytes] | str, *, constant_memory: bool = True) -> None:
         import xlsxwriter
 
-        options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+        options = {"constant_memory": constant_memory, "strings_to_numbers": False, "strings_to_formulas": False}
         self._book = xlsxwriter.Workbook(stream, options | {"strings_to_urls": False})
         self._book.set_properties({"created": _CREATED})
         self._formats: dict[tuple[str, int], Any] = {}
