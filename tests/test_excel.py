@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 import cspolicy.fastpath as fastpath
 from cspolicy import DataError, load_policy, run_files
 from cspolicy.cli import cli
+from cspolicy.errors import UsageError
 from cspolicy.tables.excel_read import cell_text, read_workbook
 from cspolicy.tables.excel_write import MAX_WIDTH, display_width, neutralise_cell, sheet_names, write_workbook
 from cspolicy.values import ColumnType
@@ -431,6 +432,27 @@ def test_written_workbook_reads_back_as_input(runner, in_tmp):
     again = [values[:5] for _, values in read_table(in_tmp / "result.xlsx#orders", spec).rows()]
     first = [values[:5] for _, values in read_table(EXAMPLE, spec).rows()]
     assert again == first
+
+
+def test_more_rows_than_a_sheet_holds_is_refused_not_cut(runner, in_tmp, monkeypatch):
+    import cspolicy.tables.excel_write as excel_write
+
+    monkeypatch.setattr(excel_write, "MAX_ROWS", 6)  # the example has 7 orders
+    (in_tmp / "result.xlsx").write_bytes(OLD)
+    result = run(runner, "run", "materials-order", str(EXAMPLE), "-o", "result.xlsx")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "sheet 'orders' would have more than 6 rows, more than an Excel sheet holds" in result.stderr
+    assert (in_tmp / "result.xlsx").read_bytes() == OLD
+    monkeypatch.setattr(excel_write, "MAX_ROWS", 7)  # exactly full is fine
+    assert run(runner, "run", "materials-order", str(EXAMPLE), "-o", "result.xlsx").exit_code == 0
+
+
+def test_text_longer_than_a_cell_holds_is_refused_not_cut(in_tmp):
+    columns = [("note", ColumnType.TEXT)]
+    write_workbook(in_tmp / "ok.xlsx", {"out": (columns, [("x" * 32767,)])})
+    with pytest.raises(UsageError, match=r"sheet 'out' row 3 column 'note': the text has more than 32,767 characters"):
+        write_workbook(in_tmp / "t.xlsx", {"out": (columns, [("x",), ("x" * 32768,)])})
+    assert not (in_tmp / "t.xlsx").exists()
 
 
 def test_sheet_names():

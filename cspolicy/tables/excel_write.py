@@ -40,6 +40,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import IO, Any
 
+from cspolicy.errors import UsageError
 from cspolicy.tables.writer import AtomicFiles, Columns
 from cspolicy.text import format_value, number_text, percent_text
 from cspolicy.values import ColumnType, Kind, Value
@@ -48,6 +49,9 @@ __all__ = ["WorkbookWriter", "SheetWriter", "write_workbook", "sheet_names", "ne
 
 #: The widest a column is made, in characters of the default font.
 MAX_WIDTH = 80
+#: Data rows an Excel sheet holds (1 048 576 rows, less the header), and characters in a cell.
+MAX_ROWS = 1_048_575
+MAX_CELL_CHARS = 32_767
 _FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 _CREATED = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -105,6 +109,7 @@ class SheetWriter:
     """One output's sheet: :meth:`write` appends a row of values in column order."""
 
     def __init__(self, book: WorkbookWriter, sheet: Any, columns: Columns) -> None:
+        self.name: str = sheet.name
         self._book = book
         self._sheet = sheet
         self.columns = tuple(columns)
@@ -147,6 +152,8 @@ class SheetWriter:
                 return number_cell(row, value)
             else:
                 text = neutralise_cell(format_value(value, ctype))
+                if len(text) > MAX_CELL_CHARS:
+                    raise self._too_long(row, j)
                 string(row, j, text)
                 width = display_width(text)
             if width > widths[j]:
@@ -195,6 +202,8 @@ class SheetWriter:
             if value.__class__ is not str:
                 return other(row, value)
             text = neutralise_cell(value)
+            if len(text) > MAX_CELL_CHARS:
+                raise self._too_long(row, j)
             string(row, j, text)
             if len(text) * 2 > widths[j]:  # else it cannot be wider (a character is at most 2)
                 width = len(text) if text.isascii() else display_width(text)
@@ -214,6 +223,8 @@ class SheetWriter:
         if len(row) != len(self._cells):
             raise ValueError(f"row has {len(row)} values for {len(self._cells)} columns")
         self.count += 1
+        if self.count > MAX_ROWS:
+            raise self._too_many()
         number = self.count
         for cell, value in zip(self._cells, row):
             cell(number, value)
@@ -225,10 +236,25 @@ class SheetWriter:
         def write(row: Sequence[Value]) -> None:
             self.count += 1
             number = self.count
+            if number > MAX_ROWS:
+                raise self._too_many()
             for i, cell in cells:
                 cell(number, row[i])
 
         return write
+
+    def _too_many(self) -> UsageError:
+        return UsageError(
+            f"sheet '{self.name}' would have more than {MAX_ROWS:,} rows, more than an Excel sheet holds",
+            expected="-o DIR (one CSV per output) or a .json file",
+        )
+
+    def _too_long(self, row: int, j: int) -> UsageError:
+        return UsageError(
+            f"sheet '{self.name}' row {row + 1} column '{self.headers[j]}': the text has more than "
+            f"{MAX_CELL_CHARS:,} characters, more than an Excel cell holds",
+            expected="-o DIR (one CSV per output) or a .json file",
+        )
 
     def finish(self) -> None:
         """Set every column's width from the widest cell written."""
@@ -277,6 +303,8 @@ class WorkbookWriter:
 
     def add_sheet(self, name: str, columns: Columns) -> SheetWriter:
         """A new sheet named ``name`` (already valid: see :func:`sheet_names`) with its header row."""
+        if len(columns) > 16_384:
+            raise UsageError(f"sheet '{name}' would have {len(columns)} columns, more than an Excel sheet holds (16,384)")
         sheet = SheetWriter(self, self._book.add_worksheet(name), columns)
         self.sheets.append(sheet)
         return sheet
