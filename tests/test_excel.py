@@ -160,6 +160,20 @@ def test_sheet_named_after_hash(runner, in_tmp):
     assert result.exit_code == 1 and "book.xlsx#说明:1: missing required column" in result.stderr
 
 
+def test_hidden_rows_are_read_like_the_others(in_tmp):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(in_tmp / "s.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, STATION_HEADER)
+    sheet.write_row(1, 0, ["A站", "面单", 5, 0.1])
+    sheet.write_row(2, 0, ["B站", "面单", 6, 0.1])
+    sheet.set_row(2, None, None, {"hidden": True})
+    book.close()
+    table = read_workbook(in_tmp / "s.xlsx", load_policy("materials-order").inputs["stations"])
+    assert [(number, values[0]) for number, values in table.rows()] == [(2, "A站"), (3, "B站")]
+
+
 def test_sheet_name_ignores_case_and_errors_name_the_real_sheet(in_tmp):
     (in_tmp / "s.xlsx").write_bytes(stations_xlsx(["A站", "面单", "x", Pct(0.1)], sheet="May"))
     table = read_workbook("s.xlsx#may", load_policy("materials-order").inputs["stations"])
