@@ -83,8 +83,8 @@ def run_files(
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
     ``output`` is a directory (one ``<output>.csv`` per output), a ``.json`` file (one
-    document), a ``.csv`` file (one output), an ``.xlsx`` workbook (one sheet per output) or ``None`` for ``stdout`` in ``fmt``
-    (``table`` by default). With ``explain``, the explanations of the rows with that key
+    document), a ``.csv`` file (one output), an ``.xlsx`` workbook (one sheet per output)
+    or ``None`` for ``stdout`` in ``fmt`` (``table`` by default). With ``explain``, the explanations of the rows with that key
     are printed to ``stdout`` (instead of the tables when there is no ``output``).
     ``progress(bytes_read, total_bytes)`` is called now and then while reading.
     Raises :class:`~cspolicy.errors.DataError` (nothing written) or

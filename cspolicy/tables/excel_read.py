@@ -171,7 +171,7 @@ def _open_sheet(file: str, name: str, wanted: str | None) -> tuple[Any, str, int
         if len(folded) != 1:
             close = difflib.get_close_matches(wanted, sheets, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise DataError(f"no sheet named '{wanted}'{hint}", file=os.fspath(name), expected=f"one of the sheets {listed}")
+            raise DataError(f"no sheet named '{wanted}'{hint}", file=name, expected=f"one of the sheets {listed}")
         index = folded[0]
     try:
         sheet = book.get_sheet_by_index(index)
