@@ -202,7 +202,7 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     metavar="NAME=VALUE",
     help="Override a parameter for this run, e.g. --set loss=8%.",
 )
-@click.option("-o", "--output", type=click.Path(), help="A directory (one CSV per output), a .csv or a .json file.")
+@click.option("-o", "--output", type=click.Path(), help="A directory (one CSV per output), a .csv, .json or .xlsx file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default table on stdout).")
 @click.option("--only", multiple=True, metavar="OUTPUT", help="Write only this output (repeatable).")
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")

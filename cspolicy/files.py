@@ -21,7 +21,15 @@ from typing import TextIO, cast
 
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.i18n import Lang
-from cspolicy.outputs import Phases, Progress, rows_text, write_csv_outputs, write_json_outputs, write_table
+from cspolicy.outputs import (
+    Phases,
+    Progress,
+    rows_text,
+    write_csv_outputs,
+    write_json_outputs,
+    write_table,
+    write_workbook_outputs,
+)
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, prepare
 from cspolicy.tables import Table, read_table
@@ -102,7 +110,8 @@ def run_files(
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
     ``output`` is a directory (one ``<output>.csv`` per output, created if missing), a
-    ``.json`` file (one document), a ``.csv`` file (one output) or ``None`` for ``stdout``
+    ``.json`` file (one document), a ``.csv`` file (one output), an ``.xlsx`` workbook
+    (one sheet per output) or ``None`` for ``stdout``
     in ``fmt`` (``table`` by default). A terminal table shows the first ``limit`` rows of
     each output (default :data:`TABLE_LIMIT`; 0 shows all) and says how many more there are.
     With ``explain``, the explanations of the rows with that key are printed to ``stdout``
@@ -156,6 +165,8 @@ def run_files(
         prep = write_csv_outputs(
             start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None, lang=lang
         )
+    elif kind == "xlsxfile":
+        prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang)
     elif kind in ("jsonfile", "jsonout"):
         prep = write_json_outputs(start, selected, targets, shown, phases, on_wait)
     else:
@@ -224,6 +235,10 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
             return "csvout"
         return "jsonout" if fmt == "json" else "tableout"
     suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        if fmt is not None:
+            raise UsageError(f"-o {target}: an .xlsx file cannot hold format {fmt}", expected="no --format; the .xlsx decides")
+        return "xlsxfile"
     if suffix == ".json" or fmt == "json":
         if fmt not in (None, "json"):
             raise UsageError(f"-o {target}: a .json file cannot hold format {fmt}")

@@ -25,7 +25,15 @@ from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_ta
 from cspolicy.tables.writer import JsonSink, json_document
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["Phases", "Progress", "write_csv_outputs", "write_json_outputs", "write_table", "rows_text"]
+__all__ = [
+    "Phases",
+    "Progress",
+    "write_csv_outputs",
+    "write_json_outputs",
+    "write_workbook_outputs",
+    "write_table",
+    "rows_text",
+]
 
 #: ``progress(phase, done, total)``: phase is ``reading`` (bytes of all inputs), ``sorting``,
 #: ``computing`` (rows made after the last input row was read; total None) or ``writing``.
@@ -102,8 +110,10 @@ class Phases:
 
 
 def _size(path: str | os.PathLike[str]) -> int:
+    from cspolicy.tables.excel_read import workbook_file
+
     try:
-        return os.path.getsize(path)
+        return os.path.getsize(workbook_file(path))  # FILE.xlsx#Sheet: the workbook's size
     except OSError:
         return 0  # the reader says what is wrong with it
 
@@ -251,6 +261,37 @@ def write_json_outputs(
             return copy
 
         json_document(document, {name: items(*spools[name]) for name in selected})
+    return prep
+
+
+def write_workbook_outputs(
+    start: Callable[[], tuple[Prepared, dict[str, Table]]],
+    selected: list[str],
+    targets: list[tuple[Path, list[str]]],
+    phases: Phases,
+    on_wait: Callable[[str], None] | None,
+    lang: Lang = "en",
+) -> Prepared:
+    """An .xlsx: one sheet per output, rows streamed into it (xlsxwriter's constant-memory
+    mode), the workbook renamed into place at the end like every other output."""
+    from cspolicy.tables.excel_write import WorkbookWriter, binary, sheet_names
+
+    ((target, _),) = targets
+    with AtomicFiles(on_wait=on_wait) as files:
+        with WorkbookWriter(binary(files.open(target, encoding="utf-8"))) as book:
+            prep, tables = start()
+            for name, sheet_name in zip(selected, sheet_names(selected)):
+                idx, cols = _visible(prep.policy.outputs[name])
+                labels = prep.policy.labels if lang != "en" else None
+                sheet = book.add_sheet(
+                    sheet_name,
+                    cols,
+                    headers=labels.headers(name, lang) if labels else None,
+                    cells=labels.cells(name, lang) if labels else None,
+                )
+                prep.nodes[name].writers.append(sheet.row_writer(idx))
+            _execute(prep, tables, phases)
+            phases.phase("writing")
     return prep
 
 

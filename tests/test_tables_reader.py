@@ -137,7 +137,7 @@ def test_neither_utf8_nor_gb18030(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"PK\x03\x04rest-of-a-zip", "stations.csv: this is an Excel workbook, not a CSV file"),
+        (b"PK\x03\x04rest-of-a-zip", "stations.csv: this looks like an Excel workbook but is damaged"),
         (codecs.BOM_UTF16_LE + "站点".encode("utf-16-le"), "stations.csv: this is a UTF-16"),
         (b"", "stations.csv: the file is empty; expected a header row naming the columns"),
         (b"\r\n\r\n", "stations.csv: the file is empty"),

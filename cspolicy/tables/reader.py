@@ -40,7 +40,7 @@ import difflib
 import io
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError
 from cspolicy.tables.chars import escaped
@@ -50,12 +50,22 @@ from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import Value
 
-__all__ = ["read_table", "Table", "detect_encoding", "Row"]
+__all__ = ["read_table", "Table", "detect_encoding", "Row", "RawRows"]
 
 #: One data row: its spreadsheet row number and its values in ``spec.columns`` order.
 Row = tuple[int, tuple[Value, ...]]
-if TYPE_CHECKING:
-    from _csv import Reader as RawReader  # what csv.reader returns: it counts lines (line_num)
+
+
+class RawRows(Protocol):
+    """Raw cell lists that count the file lines they came from (what ``csv.reader`` returns:
+    ``line_num``), so the fast path can tell a record that ran over several lines."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
 
 _SAMPLE = 64 * 1024
 _PROGRESS_EVERY = 8192
@@ -130,7 +140,7 @@ class Table:
         return f"<Table {self.spec.name!r} from {self.name!r} ({self.encoding})>"
 
     @contextlib.contextmanager
-    def raw_cells(self) -> Iterator[RawReader]:
+    def raw_cells(self) -> Iterator[RawRows]:
         """The data rows as raw cell lists, unchecked: for a fast path that hands any
         irregular row (wrong width, blank, bad cell, bad bytes, a record over several lines)
         back to :meth:`rows`. The reader comes with the header read: if its ``line_num`` is
@@ -329,6 +339,10 @@ def read_table(
     >>> for row_number, (station, parcels) in table.rows(): ...  # doctest: +SKIP
     """
     path_text = os.fspath(path)
+    if "#" in path_text and not os.path.exists(path_text):  # FILE.xlsx#Sheet
+        from cspolicy.tables.excel_read import read_workbook
+
+        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
     name = display_name if display_name is not None else path_text
     chosen = explicit_encoding(encoding) if encoding is not None else None
     try:
@@ -339,6 +353,10 @@ def read_table(
         raise DataError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
     if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise DataError("the file is empty", file=name, expected="a header row naming the columns")
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # an Excel workbook (.xlsx, .xls)
+        from cspolicy.tables.excel_read import read_workbook
+
+        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
     if chosen is None:
         chosen = detect_encoding(head, complete=size <= len(head), name=name)
     try:
