@@ -102,7 +102,7 @@ class Results:
             if not self.traces:
                 raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
             traces = self.traces
-        elif self.explained is not None and norm_key(self.explained) == norm_key(key):
+        elif self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key):
             traces = self.traces
         else:
             prep = prepare(self.policy, self.settings, explain=key)

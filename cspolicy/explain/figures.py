@@ -283,15 +283,17 @@ class Renderer:
             header = trace.headers.get(name)
             note = say("header", self.lang, h=header) if header and header not in (label, name) else ""
             if name in trace.defaulted:
-                absent = trace.cells is not None and name not in trace.cells
+                how = "defaulted_given" if trace.cells is None else "defaulted" if name in trace.cells else "absent"
                 default = format_plain(value, spec.column(name).type if spec else None)
-                items.append(say("absent" if absent else "defaulted", self.lang, x=label + note, v=default))
+                items.append(say(how, self.lang, x=label + note, v=default))
                 continue
             blank = value is None or (trace.cells is not None and not trace.cells.get(name, "").strip())
             if blank and name in self.fallbacks:
                 items.append(say("defaulted", self.lang, x=label + note, v=self.fallbacks[name]))
                 continue
-            if trace.cells is not None and name in trace.cells:
+            if trace.cells is not None and name not in trace.cells:
+                shown = say("no_column", self.lang)
+            elif trace.cells is not None:
                 shown = trace.cells[name].strip() or say("empty", self.lang)
             else:
                 shown = self.vocab.value(name, value)

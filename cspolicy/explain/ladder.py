@@ -50,7 +50,8 @@ def _rung(r: Renderer, rung: Rung, fine: Value = None, amount: Value = None, *, 
             parts.append(f"{name} {plain_number(action.amount)}")
             continue
         if not decided:
-            parts.append(f"{name} {_range(action, lang)}")
+            at_least = lang == "zh" and action.maximum is None
+            parts.append(f"{name}（{_range(action, lang)}）" if at_least else f"{name} {_range(action, lang)}")
             continue
         text = f"{name} {plain_number(fine) if isinstance(fine, Decimal) else _range(action, lang)}"
         if amount is None:

@@ -299,6 +299,9 @@ class _Speaker:
         if lv is None or rv is None:  # only = and ≠ compare a blank
             return [self.absent(side) for side, v in ((left, lv), (right, rv)) if v is None]
         names = _names([left, right])
+        if isinstance(right, n.Boolean) and op in ("==", "!="):  # flag = true: say what the flag is
+            x = self.voc.name(left.name) if isinstance(left, n.Name) else self.value(left).phrase
+            return [Atom(wording(self.lang, "flag", x=x, v=self.yes_no(lv)), names)]
         if isinstance(right, n.Text) and op in ("==", "!="):
             x = self.voc.name(left.name) if isinstance(left, n.Name) else self.value(left).phrase
             ctx = left.name if isinstance(left, n.Name) else None
