@@ -90,7 +90,7 @@ class Results:
         >>> from cspolicy import load_policy
         >>> r = evaluate(load_policy("materials-order"),
         ...              {"stations": [{"station": "A", "material": "box", "parcels": "10000", "growth": "15%"}]})
-        >>> print(r.explain("A", lang="zh").splitlines()[4])
+        >>> print(r.explain("A", lang="zh").splitlines()[2])
           一周申请数量 = 3050 [R-MT-1]：上月实际收件量 10000 × (1 + 本月预计业务增长率 15% + 物料损耗率 7%) ÷ 4 = 3050，向上取整
         """
         return "\n\n".join(e.text() for e in self.explanations(key, lang=lang))

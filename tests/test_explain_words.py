@@ -283,3 +283,12 @@ def test_an_ordinary_run_hangs_no_explaining_hooks():
         assert prep.matcher is None
         for node in prep.nodes.values():
             assert node.on_row is None and node.on_group_row is None and node.explain_group is None
+
+
+@pytest.mark.parametrize("name", ["cspolicy.expressions.grammar", "cspolicy.explain.words", "cspolicy.run"])
+def test_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

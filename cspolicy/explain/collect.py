@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspolicy.plan import OutputPlan
 from cspolicy.tables.convert import fold
+from cspolicy.text import format_plain
 from cspolicy.trace import MEMBERS_SHOWN, GroupFacts, LadderFacts, Occurrence, RankFacts, Trace
 from cspolicy.values import ColumnType, Value
 
@@ -42,6 +43,8 @@ __all__ = ["KeyMatcher", "attach", "searchable", "norm_key", "fill_cells", "sear
 Row = tuple[Value, ...]
 #: At most this many distinct keys are remembered for "did you mean".
 _CANDIDATES = 10_000
+#: At most this many texts' compared forms are remembered.
+_FOLDED = 100_000
 #: The key of the one row of an output totalled over every row (``group_by: []``).
 TOTAL = ("total", "合计")
 
@@ -58,18 +61,35 @@ class KeyMatcher:
         self.key = key
         self.norm = norm_key(key)
         self.seen: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
 
-    def test(self, texts: Iterable[str]) -> bool:
-        """Whether any of ``texts`` (a row's joined key, its parts, its names) is the key."""
-        found = False
-        for text in texts:
-            if not text:
-                continue
+    def fold(self, text: str) -> str:
+        folded = self.folded.get(text)
+        if folded is None:
             folded = norm_key(text)
-            if folded == self.norm:
+            if len(self.folded) < _FOLDED:  # key values recur (a station, an employee …)
+                self.folded[text] = folded
+        return folded
+
+    def test(self, parts: Sequence[Value], names: Iterable[Value] = ()) -> bool:
+        """Whether a row whose key values are ``parts`` (and names ``names``) is named by
+        the key: one part, all parts joined with ``/``, or a name."""
+        texts = [_plain(v) for v in parts]
+        folded = [self.fold(t) for t in texts]
+        found = self.norm in folded
+        joined = " / ".join(folded) if len(folded) > 1 else None
+        if joined == self.norm:
+            found = True
+        extra = [_plain(v) for v in names if v]
+        for text in extra:
+            if self.fold(text) == self.norm:
                 found = True
-            elif len(self.seen) < _CANDIDATES:
-                self.seen.setdefault(folded, text)
+        if not found and len(self.seen) < _CANDIDATES:
+            if joined is not None:
+                self.seen.setdefault(joined, " / ".join(texts))
+            for text in (*texts, *extra):
+                if text:
+                    self.seen.setdefault(self.fold(text), text)
         return found
 
     def close(self, n: int = 3) -> list[str]:
@@ -124,15 +144,10 @@ def searchable_text(policy: Policy) -> str:
     return "a value of a key or name column: " + "; ".join(parts)
 
 
-def _texts(values: Sequence[Value]) -> list[str]:
-    parts = ["" if v is None else _plain(v) for v in values]
-    return [" / ".join(parts), *parts] if len(parts) > 1 else parts
-
-
 def _plain(value: Value) -> str:
-    from cspolicy.text import format_plain
-
-    return format_plain(value)
+    if isinstance(value, str):
+        return value
+    return "" if value is None else format_plain(value)
 
 
 def attach(
@@ -162,9 +177,8 @@ def attach(
             env.update(zip(source, row))
             rank = RankFacts(plan.rank.by.evaluate(env), int(x[0]), x[1], field, len(field))  # type: ignore[arg-type]
             field.append((tuple(out[i] for i in keys), rank.value, rank.rank))
-        texts = _texts([out[i] for i in keys]) + [_plain(out[i]) for i in out_names if out[i]]
-        texts += [_plain(row[i]) for i in src_names if row[i]]
-        if not matcher.test(texts):
+        names = [out[i] for i in out_names] + [row[i] for i in src_names]
+        if not matcher.test([out[i] for i in keys], names):
             return
         env = dict(values)
         env.update(zip(source, row))
@@ -203,9 +217,9 @@ def _attach_group(
             members.setdefault(key, []).append((origin, row))
 
     def on_group(n: Node, key: Row, out: Row, results: Row) -> None:
-        texts = _texts([out[i] for i in keys]) if plan.group_by else list(TOTAL)
-        texts += [_plain(out[i]) for i in out_names if out[i]]
-        if not matcher.test(texts):
+        parts: list[Value] = [out[i] for i in keys] if plan.group_by else list(TOTAL[:1])
+        names = [out[i] for i in out_names] + ([] if plan.group_by else list(TOTAL[1:]))
+        if not matcher.test(parts, names):
             return
         env = dict(values)
         env.update(zip(plan.group_by or (), key))
