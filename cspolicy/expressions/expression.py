@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.check import Checker
 from cspolicy.expressions.codegen import ConstPool, to_python
-from cspolicy.expressions.explain import Vocabulary, Worded, explain, word_template, word_value
+from cspolicy.expressions.explain import Vocabulary, Worded, explain, word_value
 from cspolicy.expressions.functions import BUILTINS
 from cspolicy.expressions.interpret import evaluate
 from cspolicy.expressions.symbols import FunctionSpec, Symbol
@@ -122,6 +122,8 @@ class Expression:
 
     def template(self, vocabulary: Vocabulary) -> str:
         """This formula in words without a row's values (what an aggregate takes of a row)."""
+        from cspolicy.expressions.template import word_template
+
         return word_template(self.tree, vocabulary)
 
 
