@@ -60,6 +60,7 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "grouped": {"zh": "按 {0} 分组", "en": "grouped by {0}"},
     "rounding": {"zh": "，保留 {0} 位小数、{1}", "en": ", round {0} places {1}"},
     "values": {"zh": "取值：", "en": "values: "},
+    "hidden": {"zh": "（中间步骤，表中不列出）", "en": " (hidden: a step not in the table)"},
 }
 _SEP: dict[Lang, str] = {"zh": "、", "en": ", "}
 
@@ -147,14 +148,15 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
     for name, plan in policy.outputs.items():
         how = _w("grouped", lang, ", ".join(plan.group_by)) if plan.group_by else _w("per_row", lang)
         lines += ["", _w("output", lang, _named(name, labels.outputs[name], lang), plan.source, how)]
-        for oc in plan.visible:
+        for oc in plan.columns:  # hidden columns too: the steps a figure rests on, marked
             what = oc.expression.text if oc.expression is not None else f"{oc.agg}({oc.of.text if oc.of else ''})"
             rule = f" [{', '.join(oc.rules)}]" if oc.rules else ""
             rnd = ""
             if oc.rounding:
                 places, mode = oc.rounding
                 rnd = _w("rounding", lang, places, _MODES.get(mode, mode) if lang == "zh" else mode)
-            head = f"  {_named(oc.name, labels.column(name, oc.name), lang)}{_colon(lang)}"
+            hidden = _w("hidden", lang) if oc.hidden else ""
+            head = f"  {_named(oc.name, labels.column(name, oc.name), lang)}{hidden}{_colon(lang)}"
             lines.append(f"{head}{_type(oc.ctype, lang)}{rnd} = {' '.join(what.split())}{rule}")
             values = labels.values(name, oc.name)
             if values:

@@ -56,7 +56,10 @@ class Node:
     batch: Callable[[list[tuple[Row, Origin]], str, dict[str, str]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
-    explain_group: Callable[[Node, Row, Row], None] | None = None
+    #: Explaining only: each source row of a grouped output, and each group's (key, output
+    #: row, exact aggregate results) at its end.
+    on_group_row: Callable[[Node, Row, Origin], None] | None = None
+    explain_group: Callable[[Node, Row, Row, Row], None] | None = None
     message_values: dict[str, str] = field(default_factory=dict)
     #: This run's parameter values and run values (period, as_of), to replay a failed row.
     values: dict[str, Value] = field(default_factory=dict)
@@ -88,7 +91,7 @@ class Node:
     def bind(self) -> None:
         """Choose this node's per-row path once, instead of dispatching on every row."""
         if self._grouper is not None:
-            self.push = self._group  # type: ignore[method-assign]
+            self.push = self._group if self.on_group_row is None else self._group_explained  # type: ignore[method-assign]
         elif self._buffer is not None:
             buffer = self._buffer
             self.push = lambda row, origin: buffer.append((row, origin))  # type: ignore[method-assign]
@@ -139,6 +142,11 @@ class Node:
             return
         self._grouper.add(key, vals, bys)
 
+    def _group_explained(self, row: Row, origin: Origin) -> None:
+        assert self.on_group_row is not None
+        self.on_group_row(self, row, origin)
+        self._group(row, origin)
+
     def finish(self) -> None:
         """Called once after the last pushed row: flush buffers and groups, then children."""
         if self._buffer is not None and self.batch is not None:
@@ -169,7 +177,7 @@ class Node:
                     self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {where}: {why}", file=self.file))
                     continue
                 if self.explain_group is not None:
-                    self.explain_group(self, key, out)
+                    self.explain_group(self, key, out, results)
                 outs.append(out)
             if self.plan.sort_by:
                 names = [c.name for c in self.plan.columns]

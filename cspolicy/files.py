@@ -177,7 +177,7 @@ def run_files(
         report.contents[path] = names
     report.traces = prep.traces
     if explain is not None:
-        stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
+        stdout.write("\n\n".join(t.render(lang) for t in prep.traces) + "\n")
     if isinstance(stdout, TerminalStream):
         stdout.flush()
     return report

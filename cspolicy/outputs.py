@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.errors import EnvironmentFailure
+from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
 from cspolicy.plan import OutputPlan
-from cspolicy.run import Prepared, execute
+from cspolicy.run import Prepared, execute, no_row_error
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
 from cspolicy.tables.writer import JsonSink, json_document
 from cspolicy.values import ColumnType, Value
@@ -376,9 +377,7 @@ def _execute(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> Non
     last = list(tables)[-1] if tables else None
     sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}
     execute(prep, sources, {name: t.name for name, t in tables.items()}, headers)
-    if prep.explain_key is not None and not prep.traces:
-        keys = {n: list(p.key or p.group_by or ()) for n, p in prep.policy.outputs.items()}
-        raise UsageError(
-            f"--explain {prep.explain_key}: no row has that key",
-            expected="a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k),
-        )
+    if prep.matcher is not None:
+        if not prep.traces:
+            raise no_row_error(f"--explain {prep.explain_key}", prep.matcher, prep.policy)
+        fill_cells(prep.traces, tables)

@@ -13,27 +13,29 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.codegen import compile_output
-from cspolicy.engine import ROW_ERRORS, Node, Origin, make_sort_key, why
+from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
+from cspolicy.explain import Explanation
+from cspolicy.explain.collect import KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.expressions import format_plain
+from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.convert import CellError, fold
+from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
-from cspolicy.trace import Trace, explain_group, explain_row
+from cspolicy.trace import Trace
 from cspolicy.usage import check_tables, keyed_records, resolve_region
 from cspolicy.values import Value
 
-__all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides"]
+__all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides", "no_row_error"]
 
 Row = tuple[Value, ...]
 
@@ -73,46 +75,63 @@ class Results:
     inputs: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
     #: The key given to :func:`evaluate` as ``explain``, whose rows :attr:`traces` hold.
     explained: str | None = None
+    #: (input, row number) → the columns whose cell was blank and took the column's default.
+    defaulted: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
 
-    def explain(self, key: str | None = None) -> str:
-        """The explanations of every row whose key is ``key``, computed now if
-        :func:`evaluate` was not asked for them; without ``key``, the rows explained by
-        ``evaluate(…, explain=KEY)``. A key that matches no row is a
-        :class:`~cspolicy.errors.UsageError` naming the closest keys.
+    def explain(self, key: str | None = None, *, lang: Lang = "en") -> str:
+        """The explanations of every row whose key (or name) is ``key``, in ``lang``, as
+        plain text; computed now if :func:`evaluate` was not asked for them. Without
+        ``key``, the rows explained by ``evaluate(…, explain=KEY)``. A key that matches no
+        row is a :class:`~cspolicy.errors.UsageError` naming the closest keys.
+
+        >>> from cspolicy import load_policy
+        >>> r = evaluate(load_policy("materials-order"),
+        ...              {"stations": [{"station": "A", "material": "box", "parcels": "10000", "growth": "15%"}]})
+        >>> print(r.explain("A", lang="zh").splitlines()[2])
+          一周申请数量 = 3050 [R-MT-1]：上月实际收件量 10000 × (1 + 本月预计业务增长率 15% + 物料损耗率 7%) ÷ 4 = 3050，向上取整
         """
+        return "\n\n".join(e.text() for e in self.explanations(key, lang=lang))
+
+    def explanations(self, key: str | None = None, *, lang: Lang = "en") -> list[Explanation]:
+        """Like :meth:`explain`, as structured explanations (:class:`~cspolicy.explain.Explanation`:
+        lines with their depth and kind, for a workbook sheet)."""
         if key is None:
             if not self.traces:
                 raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
-            return "\n\n".join(t.render() for t in self.traces)
-        if self.explained is not None and _norm_key(self.explained) == _norm_key(key):
+            traces = self.traces
+        elif self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key):
             traces = self.traces
         else:
             prep = prepare(self.policy, self.settings, explain=key)
             execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
+            _mark_defaults(prep.traces, self.defaulted)
             traces = prep.traces
-        if not traces:
-            raise UsageError(f"explain({key!r}): no row has that key{self._close_keys(key)}", expected=self._key_columns())
-        return "\n\n".join(t.render() for t in traces)
+            if not traces:
+                assert prep.matcher is not None
+                raise no_row_error(f"explain({key!r})", prep.matcher, self.policy)
+        return [t.explanation(lang) for t in traces]
 
-    def _key_columns(self) -> str:
-        keys = {n: p.key or p.group_by or () for n, p in self.policy.outputs.items()}
-        return "a value of a key column: " + "; ".join(f"{n}: {', '.join(k)}" for n, k in keys.items() if k)
 
-    def _close_keys(self, key: str) -> str:
-        labels: dict[str, str] = {}
-        for name, rows in self.tables.items():
-            plan = self.policy.outputs[name]
-            columns = plan.key or plan.group_by or ()
-            for row in rows:
-                parts = ["" if row.get(c) is None else format_plain(row.get(c)) for c in columns]
-                for label in (" / ".join(parts), *parts):
-                    if label and len(labels) < 10_000:
-                        labels.setdefault(_norm_key(label), label)
-        close = difflib.get_close_matches(_norm_key(key), list(labels), n=3, cutoff=0.6)
-        return "; did you mean " + " or ".join(f"'{labels[c]}'" for c in close) + "?" if close else ""
+def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
+    """The error for a key that names no row: the closest keys and names seen, and which
+    columns are searched."""
+    close = matcher.close()
+    hint = "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+    return UsageError(f"{what}: no row has that key{hint}", expected=searchable_text(policy))
+
+
+def _mark_defaults(traces: Sequence[Trace], defaulted: Mapping[tuple[str, int], frozenset[str]]) -> None:
+    """Tell the traces of rows given in memory which of their cells were blank and took
+    their column's default."""
+    if not defaulted:
+        return
+    for trace in traces:
+        plan = trace.policy.outputs[trace.output]
+        if trace.group is None and plan.source_is_input:
+            trace.defaulted = defaulted.get((plan.source, trace.row), frozenset())
 
 
 def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
@@ -152,6 +171,8 @@ class Prepared:
     #: Each parameter's value for this run, and the run's own names (period, as_of).
     values: dict[str, Value] = field(default_factory=dict)
     run_values: dict[str, Value] = field(default_factory=dict)
+    #: Explaining only: which rows the key names, and the keys seen (for suggestions).
+    matcher: KeyMatcher | None = None
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -205,6 +226,7 @@ def prepare(
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     traces: list[Trace] = []
+    matcher = KeyMatcher(explain) if explain is not None else None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -230,14 +252,14 @@ def prepare(
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
-        if explain is not None:
-            _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces)
+        if matcher is not None:
+            attach(node, policy, params, {**values, **run_values}, matcher, traces, bands)
         nodes[name] = node
         if plan.source_is_input:
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values)
+    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -253,43 +275,6 @@ def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
         if not plan.source_is_input:
             todo.append(plan.source)
     return needed
-
-
-def _attach_explainer(
-    node: Node, policy: Policy, params: dict[str, ResolvedParameter], values: Mapping[str, Value], key: str, traces: list[Trace]
-) -> None:
-    plan = node.plan
-    if plan.grouped:
-
-        def on_group(n: Node, k: Row, out: Row) -> None:
-            label = " / ".join("" if v is None else str(v) for v in k)
-            if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
-                traces.append(explain_group(plan, params, k, out, policy.rules))
-
-        node.explain_group = on_group
-        return
-    key_idx = [[c.name for c in plan.columns].index(k) for k in plan.key]
-
-    def on_row(n: Node, row: Row, x: Row, out: Row, origin: Origin) -> None:
-        parts = ["" if out[i] is None else str(out[i]) for i in key_idx]
-        if not (_key_matches(" / ".join(parts), key) or any(_key_matches(p, key) for p in parts)):
-            return
-        env: dict[str, Value] = dict(values)
-        env.update(zip((n for n, _ in plan.source_columns), row))
-        env.update(zip(plan.step_names, x))
-        where = f"{n.file} row {origin}" if origin else ""
-        traces.append(explain_row(plan, params, env, out, where, policy.rules, n.headers))
-
-    node.on_row = on_row
-
-
-def _key_matches(label: str, key: str) -> bool:
-    return _norm_key(label) == _norm_key(key)
-
-
-def _norm_key(text: str) -> str:
-    """A key as compared: like a header (width, spaces, case), ``A站/面单`` = ``a站 / 面单``."""
-    return fold(text.replace("/", " / "))
 
 
 def execute(
@@ -324,14 +309,34 @@ def execute(
     prep.errors.raise_if_any()
 
 
-def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
+def memory_sources(
+    prep: Prepared,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    defaulted: dict[tuple[str, int], frozenset[str]] | None = None,
+) -> dict[str, Iterable[tuple[int, Row]]]:
     """Rows given as dicts keyed by column name or header, read like CSV rows (see
-    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.usage.keyed_records`)."""
+    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.usage.keyed_records`).
+    ``defaulted`` receives, for explanations, the cells left blank that take their
+    column's default."""
     check_tables(prep.policy, tables)
-    return {
-        name: read_records(keyed_records(tables[name], spec), spec, name=name, errors=prep.errors)
-        for name, spec in prep.policy.inputs.items()
-    }
+    out: dict[str, Iterable[tuple[int, Row]]] = {}
+    for name, spec in prep.policy.inputs.items():
+        records: Iterable[dict[str, Any]] = keyed_records(tables[name], spec)
+        defaults = [c.name for c in spec.columns if c.default is not None]
+        if defaulted is not None and defaults:
+            records = _note_defaults(name, defaults, records, defaulted)
+        out[name] = read_records(records, spec, name=name, errors=prep.errors)
+    return out
+
+
+def _note_defaults(
+    table: str, columns: Sequence[str], records: Iterable[dict[str, Any]], defaulted: dict[tuple[str, int], frozenset[str]]
+) -> Iterator[dict[str, Any]]:
+    for number, record in enumerate(records, start=2):
+        blank = frozenset(c for c in columns if record.get(c) is None or (isinstance(record[c], str) and not record[c].strip()))
+        if blank:
+            defaulted[(table, number)] = blank
+        yield record
 
 
 __all__ += ["memory_sources"]
@@ -371,12 +376,14 @@ def evaluate(
             store.append(item)
             yield item
 
-    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables).items()}, {})
+    defaulted: dict[tuple[str, int], frozenset[str]] = {}
+    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables, defaulted).items()}, {})
+    _mark_defaults(prep.traces, defaulted)
     out = {}
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain)
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted)
 
 
 __all__ += ["evaluate"]

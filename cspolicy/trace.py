@@ -1,186 +1,127 @@
-"""Explanations: how every figure of a row was produced, in plain words.
+"""What an explained row was made of: the facts a run keeps for ``--explain``.
 
-The fast path never traces (no cost per row). When ``--explain KEY`` names rows, those rows
-are evaluated a second time by the formula interpreter, which gives the same values and
-can show each step: the formula with the inputs and parameters substituted, the exact
-result, the single rounding, the rule IDs, the input cells and every parameter's value with
-the date it took effect.
+The fast path never traces (no cost per row). When ``--explain KEY`` (or
+:meth:`~cspolicy.run.Results.explain`) names rows, the run keeps, for those rows only, the
+values their formulas saw, the cells of their source row, the rows behind a group, the
+earlier occurrences behind a ladder's rung and the field a rank was taken among. A
+:class:`Trace` holds these facts in no language; :meth:`Trace.explanation` puts them into
+words in Chinese or English (:mod:`cspolicy.explain`: one renderer for the terminal, the
+library and workbooks), and :meth:`Trace.render` as plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from cspolicy.expressions import RUNTIME_ERRORS, Expression, format_plain
+from cspolicy.i18n import Lang
 from cspolicy.parameters import ResolvedParameter
-from cspolicy.plan import ColumnPlan, OutputPlan
-from cspolicy.values import ColumnType, Value
+from cspolicy.values import Value
 
-_ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
+if TYPE_CHECKING:
+    from cspolicy.explain import Explanation
+    from cspolicy.policy import Policy
 
-__all__ = ["Trace", "ColumnTrace", "explain_row", "explain_group", "rounding_words"]
+__all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "MEMBERS_SHOWN"]
 
-_MODE_WORDS = {
-    "ceiling": "rounded up",
-    "floor": "rounded down",
-    "up": "rounded away from zero",
-    "down": "truncated",
-    "half_up": "rounded half up",
-    "half_even": "rounded half to even",
-    "half_down": "rounded half down",
-}
+Row = tuple[Value, ...]
+
+#: How many of a group's rows an explanation lists before "and N more".
+MEMBERS_SHOWN = 10
 
 
-_AGG_WORDS = {"count": "count of rows", "count_true": "count", "all": "all", "any": "any", "max_by": "value", "min_by": "value"}
+@dataclass
+class GroupFacts:
+    """The rows behind one group: the first :data:`MEMBERS_SHOWN` of them (their row
+    number in the file, or 0 when they come from a grouped output, and their values),
+    how many there were, and each aggregate's exact result before rounding."""
+
+    key: Row
+    results: Row
+    members: list[tuple[int, Row]]
+    count: int
 
 
 @dataclass(frozen=True)
-class ColumnTrace:
-    name: str
-    text: str
+class Occurrence:
+    """One earlier occurrence of an offence counted in the same window."""
+
+    date: dt.date
+    number: int
+    row: int
+    sanction: str
+    fine: Value
+
+
+@dataclass(frozen=True)
+class LadderFacts:
+    """Why a ladder gave this row its rung: the offence, the occurrence number, the earlier
+    occurrences in the same window, and the amount the row gave (None if none)."""
+
+    offence: Any  # cspolicy.blocks.ladders.Offence
+    entity: Row
+    date: dt.date
+    occurrence: int
+    earlier: tuple[Occurrence, ...]  # the last MEMBERS_SHOWN of the occurrence - 1 before it
+    amount: Value
+    fine: Value
+
+
+@dataclass
+class RankFacts:
+    """Where a row ranks: its value, rank and award, and the whole field ranked (each row's
+    key values, value and rank, shared by every trace of the output; complete once the run
+    ends)."""
+
+    value: Value
+    rank: int
+    award: Value
+    field: list[tuple[Row, Value, int]]
+    index: int
 
 
 @dataclass
 class Trace:
-    """The explanation of one output row."""
+    """The facts behind one explained output row.
 
+    ``env`` holds what its formulas read: the run's parameter and run values, then the
+    source row's columns and the ladder's or rank's names (for a group: its keys);
+    ``out`` is the row as output (rounded). ``file`` and ``row`` say where the source row
+    is (``row`` 0 for a group's row); ``cells`` are that row's cells as the file held them
+    (input rows only; None when the rows were given in memory) and ``headers`` the file's
+    header of each column; ``defaulted`` names the columns left empty (or absent) in the
+    file whose default applied.
+    """
+
+    policy: Policy
     output: str
-    key: str
-    origin: str
-    columns: list[ColumnTrace] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)
-    parameters: list[str] = field(default_factory=list)
-    rules: dict[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, ResolvedParameter]
+    env: dict[str, Value]
+    out: Row
+    file: str = ""
+    row: int = 0
+    group: GroupFacts | None = None
+    ladder: LadderFacts | None = None
+    rank: RankFacts | None = None
+    cells: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    defaulted: frozenset[str] = frozenset()
+    #: The run's band tables (formulas that call them are evaluated again to explain them).
+    bands: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self) -> str:
-        lines = [f"{self.output} · {self.key}" + (f" ({self.origin})" if self.origin else "")]
-        lines += [f"  {c.text}" for c in self.columns]
-        if self.inputs:
-            lines.append("  inputs: " + ", ".join(self.inputs))
-        if self.parameters:
-            lines.append("  parameters:")
-            lines += [f"    {p}" for p in self.parameters]
-        if self.rules:
-            lines.append("  rules:")
-            lines += [f"    {rid}: {text}" for rid, text in self.rules.items()]
-        return "\n".join(lines)
+    @property
+    def key(self) -> str:
+        """The row's key as shown in English (``A站 / 面单``)."""
+        return self.explanation("en").key
 
+    def explanation(self, lang: Lang = "en") -> Explanation:
+        """The explanation in ``lang``: structured lines (for a terminal, a workbook sheet)."""
+        from cspolicy.explain import explain_trace
 
-def rounding_words(c: ColumnPlan, exact: Value, rounded: Value) -> str:
-    if c.rounding is None or c.ctype.kind.value != "number" or exact is None:
-        return ""
-    places, mode = c.rounding
-    words = _MODE_WORDS[mode] + ("" if places == 0 else f" to {places} decimal places")
-    if exact == rounded:  # nothing changed: say how, not the same figure again
-        return f", {words}"
-    return f", {words} to {format_plain(rounded, c.ctype)}"
+        return explain_trace(self, lang)
 
-
-def _column_sentence(c: ColumnPlan, expr: Expression, env: Mapping[str, Value], value: Value) -> str:
-    shown = format_plain(value, c.ctype)
-    rule = f" [{', '.join(c.rules)}]" if c.rules else ""
-    if expr.text.strip() in env or expr.text.strip() == c.name:  # a bare reference: just the value
-        return f"{c.name} = {shown}{rule}"
-    try:
-        exact = expr.evaluate(env)
-    except _ROW_ERRORS as exc:  # pragma: no cover - a failing row is never emitted
-        return f"{c.name}: {expr.explain(env)} fails: {exc}"
-    exact_shown = _exact_text(exact, c.ctype)
-    return f"{c.name} = {shown}: {expr.explain_taken(env)} = {exact_shown}{rounding_words(c, exact, value)}{rule}"
-
-
-def _exact_text(value: Value, ctype: ColumnType) -> str:
-    """An unrounded figure without meaningless trailing zeros (12200.0000 → 12200)."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal) and ctype is not ColumnType.PERCENT:
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    return format_plain(value, ctype)
-
-
-def explain_row(
-    plan: OutputPlan,
-    params: Mapping[str, ResolvedParameter],
-    env: dict[str, Value],
-    out: Sequence[Value],
-    origin: str,
-    rules: Mapping[str, str],
-    headers: Mapping[str, str] | None = None,
-) -> Trace:
-    """Explain one row of a row-wise output; ``env`` holds source, step and parameter values."""
-    key = " / ".join(format_plain(out[_index(plan, k)], plan.columns[_index(plan, k)].ctype) for k in plan.key) or "row"
-    trace = Trace(plan.name, key, origin)
-    used: set[str] = set()
-    for i, c in enumerate(plan.columns):
-        assert c.expression is not None
-        used |= c.expression.names
-        if not c.hidden:
-            trace.columns.append(ColumnTrace(c.name, _column_sentence(c, c.expression, env, out[i])))
-        env[c.name] = out[i]
-    trace.inputs = [
-        f"{n}={format_plain(env.get(n), t)}" + (f" ({headers[n]})" if headers and headers.get(n, n) != n else "")
-        for n, t in plan.source_columns
-        if n in used
-    ]
-    _add_parameters(trace, plan, params, used, rules)
-    return trace
-
-
-def explain_group(
-    plan: OutputPlan,
-    params: Mapping[str, ResolvedParameter],
-    key: Sequence[Value],
-    out: Sequence[Value],
-    rules: Mapping[str, str],
-    count_hint: str = "",
-) -> Trace:
-    """Explain one row of a grouped output: its aggregates, then its formulas."""
-    label = (
-        " / ".join(
-            "" if k is None else format_plain(k, ColumnType.TEXT if isinstance(k, str) else ColumnType.DECIMAL) for k in key
-        )
-        or "total"
-    )
-    trace = Trace(plan.name, label, count_hint)
-    env: dict[str, Value] = {n: p.value for n, p in params.items()}
-    env.update(zip(plan.group_by or (), key))
-    used: set[str] = set()
-    for i, c in enumerate(plan.columns):
-        rule = f" [{', '.join(c.rules)}]" if c.rules else ""
-        if c.agg is not None:
-            of = f" of {c.of.text}" if c.of is not None else ""
-            by = f" by {c.by.text}" if c.by is not None else ""
-            how = _AGG_WORDS.get(c.agg, c.agg)
-            text = f"{c.name} = {format_plain(out[i], c.ctype)}: {how}{of}{by} over the group's rows{rule}"
-            if c.of is not None:
-                used |= c.of.names
-        else:
-            assert c.expression is not None
-            used |= c.expression.names
-            text = _column_sentence(c, c.expression, env, out[i])
-        if not c.hidden:
-            trace.columns.append(ColumnTrace(c.name, text))
-        env[c.name] = out[i]
-    _add_parameters(trace, plan, params, used, rules)
-    return trace
-
-
-def _add_parameters(
-    trace: Trace, plan: OutputPlan, params: Mapping[str, ResolvedParameter], used: set[str], rules: Mapping[str, str]
-) -> None:
-    for name in sorted(used & set(params)):
-        p = params[name]
-        d = p.definition
-        label = f"{d.label} ({name})" if d.label != name else name
-        trace.parameters.append(f"{label} = {format_plain(p.value, d.type)}, {p.provenance}; source: {d.source}")
-    for c in plan.columns:
-        for rid in c.rules:
-            trace.rules.setdefault(rid, rules.get(rid, ""))
-
-
-def _index(plan: OutputPlan, name: str) -> int:
-    return [c.name for c in plan.columns].index(name)
+    def render(self, lang: Lang = "en") -> str:
+        """The explanation in ``lang`` as plain text, one figure per line."""
+        return self.explanation(lang).text()

@@ -15,7 +15,9 @@ from cspolicy import __version__
 from cspolicy.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-WEEKLY_LINE = "weekly_qty = 3050: parcels 10000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 3050, rounded up [R-MT-1]"
+WEEKLY_LINE = (
+    "weekly order (weekly_qty) = 3050 [R-MT-1]: parcels 10000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 3050, rounded up"
+)
 
 
 def ok(result, stderr: str = "") -> None:

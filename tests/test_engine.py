@@ -193,7 +193,8 @@ def test_explain_matches_the_fast_path(tmp_path: Path) -> None:
     p = policy(tmp_path, OVERRUN)
     r = evaluate(p, {"events": [{"agent": "a", "minutes": "12"}]}, explain="a")
     text = r.explain("a")
-    assert "points = -10: overrun_points(minutes 12) = -10" in text
+    # the band (light 10, 30] holds 12: its outcome -10, said with the bounds
+    assert "points = -10 [R-SC-6]: minutes 12 is above light 10 and at most 30, so it is -10" in text
     assert "[R-SC-6]" in text and "rules:" in text
 
 

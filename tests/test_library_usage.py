@@ -91,7 +91,7 @@ def test_explain_computes_on_demand(materials):
     results = evaluate(materials, {"stations": [ROW, {**ROW, "station": "B站", "parcels": "20000"}]})
     text = results.explain("B站")
     assert text.startswith("orders · B站 / 面单 (stations row 3)")
-    assert "weekly_qty = 6100: parcels 20000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 6100" in text
+    assert "weekly order (weekly_qty) = 6100 [R-MT-1]: parcels 20000 × (1 + growth 15% + loss allowance 7%) ÷ 4 = 6100" in text
     assert "A站" not in text
     assert "materials · 面单" not in results.explain("b站 / 面单")  # the same rows, key spelt loosely
 

@@ -58,7 +58,10 @@ def test_explain_goes_to_stdout_instead_of_the_tables(tmp_path: Path) -> None:
     run_files(load_policy("materials-order"), {"stations": src}, explain="C站/面单", stdout=out)
     text = out.getvalue()
     # 1200 × (1 + 6% + 7%) ÷ 4 = 339 exactly; the tables themselves are not printed
-    assert "weekly_qty = 339: parcels 1200 × (1 + growth 6% + loss allowance 7%) ÷ 4 = 339, rounded up [R-MT-1]" in text
+    assert (
+        "weekly order (weekly_qty) = 339 [R-MT-1]: parcels 1200 × (1 + growth 6% + loss allowance 7%) ÷ 4 = 339, rounded up"
+        in text
+    )
     assert "orders (7 rows)" not in text
 
 
@@ -68,5 +71,11 @@ def test_explain_shows_the_branch_a_row_took(tmp_path: Path) -> None:
     run_files(load_policy("materials-order"), {"stations": src}, explain="B站/包装袋", stdout=out)
     text = out.getvalue()
     # B站 包装袋: weekly 8000 × 1.02 ÷ 4 = 2040; request 2200 > 2040 without a reason → cut back
-    assert "approved_qty = 2040: weekly order 2040 (since not (present(requested 2200) and" in text
-    assert "status = cut_to_formula: 'cut_to_formula' (since not (present(reason blank)))" in text
+    assert (
+        "approved quantity (approved_qty) = 2040 [R-MT-3]: requested 2200 is above weekly order 2040 and no reason was given,"
+        " so it is weekly order 2040"
+    ) in text
+    assert (
+        "status = cut back to the formula (cut_to_formula) [R-MT-3]: requested 2200 is above weekly order 2040 and no reason"
+        " was given, so it is cut back to the formula"
+    ) in text

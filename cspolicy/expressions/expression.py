@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.check import Checker
 from cspolicy.expressions.codegen import ConstPool, to_python
-from cspolicy.expressions.explain import explain
+from cspolicy.expressions.explain import Vocabulary, Worded, explain, word_value
 from cspolicy.expressions.functions import BUILTINS
 from cspolicy.expressions.interpret import evaluate
 from cspolicy.expressions.symbols import FunctionSpec, Symbol
@@ -122,27 +122,16 @@ class Expression:
         """The formula with each name replaced by ``label value`` (see :mod:`.explain`)."""
         return explain(self.tree, env, self._symbols)
 
-    def explain_taken(self, env: Mapping[str, Value]) -> str:
-        """Like :meth:`explain`, but a conditional shows only the branch this row took and
-        why: ``weekly order 3050 (since not present(requested blank))``. A clerk asking
-        about one row wants that row's reason, not every case of the rule.
+    def words(self, env: Mapping[str, Value], vocabulary: Vocabulary) -> Worded:
+        """This formula's value for ``env`` in words, in ``vocabulary``'s language: the
+        branch the row took, with its values, and why (see :mod:`.explain`)."""
+        return word_value(self.tree, env, self._impls, vocabulary)
 
-        >>> from decimal import Decimal
-        >>> e = compile_expression("a if a > 0 else 0", {"a": Symbol("a", Kind.NUMBER)})
-        >>> e.explain_taken({"a": Decimal(-2)})
-        '0 (since not (a -2 > 0))'
-        """
-        with decimal.localcontext(CONTEXT):
-            return self._taken(self.tree, env)
+    def template(self, vocabulary: Vocabulary) -> str:
+        """This formula in words without a row's values (what an aggregate takes of a row)."""
+        from cspolicy.expressions.template import word_template
 
-    def _taken(self, node: n.Node, env: Mapping[str, Value]) -> str:
-        if not isinstance(node, n.Conditional):
-            return explain(node, env, self._symbols)
-        test = explain(node.test, env, self._symbols)
-        if evaluate(node.test, env, self._impls) is True:
-            return f"{self._taken(node.body, env)} (since {test})"
-        negated = test[4:] if test.startswith("not ") and " " not in test[4:] else f"not ({test})"
-        return f"{self._taken(node.orelse, env)} (since {negated})"
+        return word_template(self.tree, vocabulary)
 
 
 def _replace_always_evaluated(node: n.Node, walk: Callable[[n.Node], n.Node]) -> n.Node:
