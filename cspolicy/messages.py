@@ -11,7 +11,8 @@ the program, the CLI's choke point, by a **catalogue of templates**
 
 A pattern matches the whole text. ``{name}`` matches any text and ``{name:w}`` one word
 (an identifier, a number, a file name without spaces); ``{name:q}`` matches a quoted value
-(``'…'`` or ``"…"``); these are copied into the Chinese as they are. ``{name:m}`` is a part
+(``'…'`` or ``"…"``); ``{name:a}`` any text, even over ``"; "`` (a list joined by
+``"; "``); these are copied into the Chinese as they are. ``{name:m}`` is a part
 that is itself a message, translated by the same catalogue (so ``column 'x': …`` wraps
 every cell message). A text is a series of clauses joined by ``"; "`` (``the directory
 does not exist; create it or write elsewhere``): only a quoted value spans two clauses, and
@@ -38,7 +39,7 @@ __all__ = ["Catalogue", "catalogue", "translate", "error_text"]
 
 #: What each kind of placeholder matches.
 _ANY = r"(?:(?!; ).)+?"  # any text within one clause
-_KINDS = {"": _ANY, "m": _ANY, "w": r"\S+?", "q": r"'[^']*'|\"[^\"]*\""}
+_KINDS = {"": _ANY, "m": _ANY, "w": r"\S+?", "q": r"'[^']*'|\"[^\"]*\"", "a": r".+?"}
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w))?\}")
 #: Longer texts are not translated (a guard against slow matching of huge values).
 _MAX_CHARS = 4000

@@ -10,9 +10,12 @@ and file names, which stay as they are). English output is pinned by the catalog
 from __future__ import annotations
 
 import re
+import shlex
 import time
+from pathlib import Path
 
 import pytest
+from bad_cases.common import HEADER
 from test_bad_inputs import CASES
 
 from cspolicy.cli import cli
@@ -367,3 +370,82 @@ def test_a_bad_template_is_refused():
 def test_a_space_between_chinese_and_latin():
     assert translate("expected 7% or the fraction 0.07 for 7 percent", "zh") == "应为 7% 或小数 0.07（表示百分之 7）"
     assert translate("'200%' is above the maximum 100%", "zh") == "'200%' 大于最大值 100%"
+
+
+# --- messages beyond the bad-input catalogue ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "amount 600 is outside 100–500 for offence F3 (false receipts, 虚假单据), 1st occurrence; "
+            "expected an amount in 100–500, or a blank amount for 100",
+            "金额 600 超出违规 F3 (false receipts, 虚假单据) 第 1 次的范围 100–500；应填 100–500 之间的金额，或留空（按 100 计）",
+        ),
+        (
+            "amount 20 was given, but the sanction for offence G1 (迟到), 2nd occurrence is warning, without a fine; "
+            "expected a blank amount",
+            "填了金额 20，但违规 G1 (迟到) 第 2 次的处罚是 warning，没有罚款；金额应留空",
+        ),
+        (
+            "bands station: band #1 'none' (x ≤ 7%) and band #2 'fine' (x ≥ 7%) overlap where x = 7%",
+            "分档 station：第 1 档 'none'（x ≤ 7%）和第 2 档 'fine'（x ≥ 7%）在 x = 7% 处重叠",
+        ),
+        (
+            "-1% falls in no band of loss; expected a value in one of: 0% ≤ x ≤ 7%; 7% < x < 100%",
+            "-1% 不在 loss 的任何一档中；应落在以下某一档中：0% ≤ x ≤ 7%; 7% < x < 100%",
+        ),
+        (
+            "round() takes 1 to 3 arguments (got 4); expected round(x, 2)",
+            "round() 要 1 到 3 个参数（实际给了 4 个）；应写成 round(x, 2)",
+        ),
+        (
+            "'+' needs the same kind on both sides, but 'a' is a number and 'b' is text",
+            "'+' 两边的类型要相同，但 'a' 是数值，'b' 是文字",
+        ),
+        ("outputs.orders.columns: missing key 'expr'", "outputs.orders.columns：缺少键 'expr'"),
+        (
+            "'2025-13-01 9:00' is not a date and time; expected a date and time such as 2025-03-01 09:15:02, "
+            "2025-03-01T09:15 or 2025/3/1 9:15",
+            "'2025-13-01 9:00' 不是日期时间；应为日期时间，例如 2025-03-01 09:15:02、2025-03-01T09:15 或 2025/3/1 9:15",
+        ),
+        ("'网店' is not an allowed value (did you mean '网点'?)", "'网店' 不是允许的值（是不是 '网点'？）"),
+        (
+            "no space left on the device; free some space or write elsewhere; no output was changed",
+            "设备上没有剩余空间；请腾出空间，或写到别处；没有改动任何输出",
+        ),
+        (
+            "another cspolicy run (process 12) is writing outputs into this directory; wait until it has finished, then run again",
+            "另一个 cspolicy 运行（进程 12）正在向这个文件夹写入输出；请等它完成后再运行",
+        ),
+        (
+            "the working-day calendar needs the chinesecalendar package: pip install chinesecalendar "
+            "(or give every year you use in a calendar file, see docs/calendar.md)",
+            "工作日日历需要安装 chinesecalendar：`pip install chinesecalendar`（或在日历文件中写出用到的每一年，见 docs/calendar.md）",
+        ),
+    ],
+)
+def test_messages_beyond_the_catalogue(english, chinese):
+    assert translate(english, "zh") == chinese
+    assert leftover_english(chinese) is None
+
+
+# --- README.zh.md -------------------------------------------------------------------------------
+
+README_ZH = (Path(__file__).resolve().parent.parent / "README.zh.md").read_text(encoding="utf-8")
+
+
+def test_the_error_example_of_readme_zh(runner, tmp_path, monkeypatch):
+    section = README_ZH.split("## 出错时", 1)[1].split("\n## ", 1)[0]
+    command, shown = re.search(r"```console\n\$ (.+)\n(.+)\n```", section).groups()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stations.csv").write_text(HEADER + "A站,面单,10000,15%,,\nB站,面单,abc,15%,,\n", encoding="utf-8")
+    result = runner.invoke(cli, shlex.split(command)[1:])
+    assert result.exit_code == 1
+    assert result.stderr == shown + "\n"
+
+
+def test_the_run_line_readme_zh_shows():
+    assert "`已写入 out/orders.csv（7 行）`" in README_ZH
+    assert translate("wrote out/orders.csv (7 rows)", "zh") == "已写入 out/orders.csv（7 行）"
