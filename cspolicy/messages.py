@@ -108,6 +108,13 @@ class Catalogue:
                 return _fill(template.zh, values)
         return self._clauses(text)
 
+    def join(self, clauses: Sequence[str]) -> str:
+        """Clauses joined by the joiner, but after a question mark (``是不是 'x'？``) directly."""
+        out = clauses[0] if clauses else ""
+        for clause in clauses[1:]:
+            out += ("" if out.endswith(("？", "。", "！")) else self.clause_joiner) + clause
+        return out
+
     def _clauses(self, text: str) -> str | None:
         """``a; b`` as the translations of ``a`` and ``b``, trying each ``"; "`` in turn."""
         start = 0
@@ -116,7 +123,7 @@ class Catalogue:
             if head is not None:
                 tail = self.translate(text[at + 2 :])
                 if tail is not None:
-                    return head + self.clause_joiner + tail
+                    return self.join([head, tail])
             start = at + 2
         return None
 
@@ -198,4 +205,4 @@ def error_text(exc: CspolicyError, lang: Lang) -> str:
     done = [table.translate(part) for part in parts]
     if any(d is None for d in done):
         return english
-    return english[: len(english) - len(tail)] + table.clause_joiner.join(d for d in done if d is not None)
+    return english[: len(english) - len(tail)] + table.join([d for d in done if d is not None])

@@ -237,7 +237,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("a CSV file", "CSV 文件"),
     ('this is a UTF-16 ("Unicode text") file, not CSV', "这是 UTF-16（“Unicode 文本”）文件，不是 CSV"),
     ("this is an Excel workbook, not a CSV file", "这是 Excel 工作簿，不是 CSV 文件"),
-    ('in Excel use Save As › "CSV UTF-8 (Comma delimited)"', "请在 Excel 中“另存为” › “CSV UTF-8(逗号分隔)(*.csv)”"),
+    ('in Excel use Save As › "CSV UTF-8 (Comma delimited)"', "请在 Excel 中“另存为” → “CSV UTF-8(逗号分隔)(*.csv)”"),
     ("the text is neither UTF-8 nor GB18030", "文字既不是 UTF-8 编码，也不是 GB18030 编码"),
     (
         'a CSV saved from Excel as "CSV UTF-8", or name the encoding with --encoding',
@@ -271,7 +271,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("There is no item named {name:q} in the archive", "其中没有 {name}"),
     (
         'an .xlsx saved by Excel, or a CSV file (Save As › "CSV UTF-8 (Comma delimited)")',
-        "由 Excel 保存的 .xlsx 文件，或 CSV 文件（“另存为” › “CSV UTF-8(逗号分隔)(*.csv)”）",
+        "由 Excel 保存的 .xlsx 文件，或 CSV 文件（“另存为” → “CSV UTF-8(逗号分隔)(*.csv)”）",
     ),
     (
         "this is an old Excel workbook (.xls, Excel 97-2003) or a password-protected one, which cspolicy does not read",
@@ -287,7 +287,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("an .xlsx without a password", "没有密码的 .xlsx 文件"),
     ("an .xlsx", ".xlsx 文件"),
-    ('in Excel use Save As › "Excel Workbook (*.xlsx)"', "请在 Excel 中“另存为” › “Excel 工作簿(*.xlsx)”"),
+    ('in Excel use Save As › "Excel Workbook (*.xlsx)"', "请在 Excel 中“另存为” → “Excel 工作簿(*.xlsx)”"),
     ("the first sheet {name:q} is hidden or is not a worksheet", "第一个工作表 {name} 是隐藏的，或不是普通工作表"),
     ("expected the sheet to read named as {file}#SHEET", "应用 {file}#工作表名 指明要读的工作表"),
     ("the sheets are {sheets}", "工作表有：{sheets}"),
