@@ -223,6 +223,10 @@ USAGE_RUN = "用法：cspolicy run [OPTIONS] POLICY [NAME=]FILE...\n运行 'cspo
             ["nosuch"],
             "用法：cspolicy [OPTIONS] COMMAND [ARGS]...\n运行 'cspolicy --help' 查看帮助。\n\n错误：没有命令 'nosuch'。\n",
         ),
+        (
+            ["--nosuch", "list"],
+            "用法：cspolicy [OPTIONS] COMMAND [ARGS]...\n运行 'cspolicy --help' 查看帮助。\n\n错误：没有选项 '--nosuch'。\n",
+        ),
     ],
     ids=[
         "no-such-option",
@@ -235,6 +239,7 @@ USAGE_RUN = "用法：cspolicy run [OPTIONS] POLICY [NAME=]FILE...\n运行 'cspo
         "extra-argument",
         "option-needs-value",
         "no-such-command",
+        "no-such-option-of-the-group",
     ],
 )
 def test_click_usage_errors_in_chinese(runner, monkeypatch, args, stderr):
