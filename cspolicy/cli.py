@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from cspolicy import __version__
+from cspolicy.cli_language import error_language, localized
 from cspolicy.console import BROKEN_PIPE, EXIT_CODES, failure, guard_streams, install_signal_handlers, printable, silence_stdout
 
 if TYPE_CHECKING:
@@ -28,32 +29,48 @@ if TYPE_CHECKING:
 __all__ = ["main", "cli"]
 
 
-def _report(exc: BaseException, debug: bool) -> int:
-    """The choke point: say what ended the command in one line (a traceback first with
-    ``--debug``) and return its exit code."""
-    code, message = failure(exc)
+def _report(exc: BaseException, debug: bool, lang: Lang = "en") -> int:
+    """The choke point: say what ended the command in one line, in ``lang`` (a traceback
+    first with ``--debug``) and return its exit code."""
+    from cspolicy.messages import translate
+
+    code, message = failure(exc, lang)
     if code == BROKEN_PIPE:
         silence_stdout()
     elif debug:
         traceback.print_exception(exc)
     if message is not None:
         try:
-            click.echo(printable(f"Error: {message}"), err=True)
+            click.echo(printable(translate("Error: ", lang) + message), err=True)
         except (OSError, ValueError):  # standard error itself is gone: the exit code still says it
             pass
     return code
 
 
+#: Where the group keeps its raw arguments, for the language of an error.
+_ARGS = "cspolicy.args"
+
+
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            raise localized(exc, args) from exc
+
     def invoke(self, ctx: click.Context) -> Any:
+        args = ctx.meta.get(_ARGS, ())
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise  # click's own usage errors (exit 2) and exits
+        except click.ClickException as exc:  # click's own usage errors (exit 2)
+            raise localized(exc, args) from exc
+        except (click.exceptions.Exit, SystemExit):
+            raise
         except click.Abort as exc:  # click turns Ctrl-C during a prompt into Abort
-            ctx.exit(_report(KeyboardInterrupt() if exc.__context__ is None else exc.__context__, False))
+            ctx.exit(_report(KeyboardInterrupt() if exc.__context__ is None else exc.__context__, False, error_language(args)))
         except BaseException as exc:
-            ctx.exit(_report(exc, bool(ctx.obj and ctx.obj.get("debug"))))
+            ctx.exit(_report(exc, bool(ctx.obj and ctx.obj.get("debug")), error_language(args)))
 
 
 def _lang_option(command: Any) -> Any:
@@ -248,6 +265,7 @@ def run(
     """
     from cspolicy.files import bind_inputs, run_files
     from cspolicy.library import load_policy
+    from cspolicy.messages import translate
     from cspolicy.progress import ProgressLine
     from cspolicy.run import RunSettings
 
@@ -255,9 +273,10 @@ def run(
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets)
-    line = ProgressLine(sys.stderr) if not quiet and sys.stderr.isatty() else None
+    line = ProgressLine(sys.stderr, lang=language) if not quiet and sys.stderr.isatty() else None
 
     def tell(message: str) -> None:
+        message = translate(message, language)
         if line is not None:
             line.note(message)
         elif not quiet:
@@ -281,7 +300,7 @@ def run(
         )
     if not quiet:
         for done in report.summary():
-            click.echo(done, err=True)
+            click.echo(translate(done, language), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:
@@ -310,5 +329,5 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
     except BaseException as exc:
-        code = _report(exc, debug)
+        code = _report(exc, debug, error_language(sys.argv[1:] if args is None else args))
     sys.exit(code)

@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any
 
 from cspolicy.errors import CspolicyError, EnvironmentFailure, environment_failure
+from cspolicy.i18n import Lang
 
 __all__ = ["EXIT_CODES", "Terminated", "failure", "install_signal_handlers", "guard_streams", "silence_stdout"]
 
@@ -52,27 +53,31 @@ class Terminated(BaseException):
     files removed, outputs left as they were) run before the process exits with 143."""
 
 
-def failure(exc: BaseException) -> tuple[int, str | None]:
-    """The exit code and the one-line message (None: say nothing) for what ended a command."""
+def failure(exc: BaseException, lang: Lang = "en") -> tuple[int, str | None]:
+    """The exit code and the one-line message (None: say nothing) for what ended a command,
+    in ``lang`` (see :mod:`cspolicy.messages`; English where the catalogue has no wording)."""
+    from cspolicy.messages import error_text, translate
+
     if isinstance(exc, CspolicyError):
-        return exc.exit_code, str(exc)
+        return exc.exit_code, error_text(exc, lang)
     if isinstance(exc, KeyboardInterrupt):
-        return 130, "interrupted (Ctrl-C)"
+        return 130, translate("interrupted (Ctrl-C)", lang)
     if isinstance(exc, Terminated):
-        return 143, "stopped by SIGTERM"
+        return 143, translate("stopped by SIGTERM", lang)
     if isinstance(exc, BrokenPipeError):
         return BROKEN_PIPE, None
     if isinstance(exc, OSError):
-        return 3, str(environment_failure(exc))
+        return 3, error_text(environment_failure(exc), lang)
     if isinstance(exc, MemoryError):
-        return 3, "not enough memory for this run; close other programs or split the input"
+        return 3, translate("not enough memory for this run; close other programs or split the input", lang)
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + "…"
     name = type(exc).__name__ + (f": {text}" if text else "")
-    return INTERNAL_ERROR, (
+    return INTERNAL_ERROR, translate(
         f"internal error ({name}); this is a bug in cspolicy, not in your files. "
-        "Rerun as `cspolicy --debug …` to see the traceback, and report it"
+        "Rerun as `cspolicy --debug …` to see the traceback, and report it",
+        lang,
     )
 
 

@@ -10,15 +10,20 @@ busy in one long step (a sort of two million rows sends no events):
     writing …  31 s
 
 The run only records its phase (:meth:`ProgressLine.__call__`, cheap enough to be called
-often); the line is cleared when the run ends, whatever way it ends.
+often); the line is cleared when the run ends, whatever way it ends. In Chinese the phases
+and the count come from the message catalogue (``读取``, ``1,234,567 行``).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from types import TracebackType
 from typing import TextIO
+
+from cspolicy.i18n import Lang
+from cspolicy.messages import translate
 
 __all__ = ["ProgressLine"]
 
@@ -26,8 +31,9 @@ __all__ = ["ProgressLine"]
 class ProgressLine:
     """A ``progress(phase, done, total)`` callback that draws itself on ``stream``."""
 
-    def __init__(self, stream: TextIO, *, delay: float = 2.0, interval: float = 0.2, width: int = 20) -> None:
+    def __init__(self, stream: TextIO, *, delay: float = 2.0, interval: float = 0.2, width: int = 20, lang: Lang = "en") -> None:
         self.stream = stream
+        self.lang = lang
         self.delay = delay
         self.interval = interval
         self.width = width
@@ -62,14 +68,16 @@ class ProgressLine:
     def text(self) -> str:
         """The line as it is drawn now."""
         phase, done, total = self.state
+        phase = translate(phase, self.lang)
+        padded = phase + " " * max(0, 10 - _width(phase))
         elapsed = f"{time.monotonic() - self.started:.0f} s"
         if total:
             fraction = min(max(done / total, 0.0), 1.0)
             filled = round(fraction * self.width)
             bar = "#" * filled + "-" * (self.width - filled)
-            return f"{phase:<10} [{bar}] {fraction:4.0%}  {elapsed}"
+            return f"{padded} [{bar}] {fraction:4.0%}  {elapsed}"
         if done:
-            return f"{phase:<10} {done:,} rows  {elapsed}"
+            return f"{padded} {translate(f'{done:,} rows', self.lang)}  {elapsed}"
         return f"{phase} …  {elapsed}"
 
     def _run(self) -> None:
@@ -88,3 +96,8 @@ class ProgressLine:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self._shown = False
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

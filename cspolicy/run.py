@@ -119,7 +119,10 @@ def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
     """The error for a key that names no row: the closest keys and names seen, and which
     columns are searched."""
     close = matcher.close()
-    hint = "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else ""
+    if len(close) > 1:
+        hint = "; did you mean one of " + ", ".join(f"'{c}'" for c in close) + "?"
+    else:
+        hint = f"; did you mean '{close[0]}'?" if close else ""
     return UsageError(f"{what}: no row has that key{hint}", expected=searchable_text(policy))
 
 

@@ -140,8 +140,8 @@ def searchable_text(policy: Policy) -> str:
         if plan.group_by == ():
             columns.insert(0, "/".join(TOTAL))
         if columns:
-            parts.append(f"{name}: {', '.join(dict.fromkeys(columns))}")
-    return "a value of a key or name column: " + "; ".join(parts)
+            parts.append(f"{name} ({', '.join(dict.fromkeys(columns))})")
+    return "a value of a key or name column: " + ", ".join(parts)
 
 
 def _plain(value: Value) -> str:

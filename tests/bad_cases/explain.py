@@ -18,12 +18,12 @@ CASES = [
     explain_case(
         "explain-key-with-a-typo",
         "A站/面",
-        ["--explain A站/面: no row has that key; did you mean 'A站 / 面单'", "orders: station, material"],
+        ["--explain A站/面: no row has that key; did you mean one of 'A站 / 面单'", "orders (station, material)"],
     ),
     explain_case(
         "explain-name-with-a-typo",
         "王方",
-        ["--explain 王方: no row has that key; did you mean '王芳'?", "employees: employee_id, name"],
+        ["--explain 王方: no row has that key; did you mean '王芳'?", "employees (employee_id, name)"],
         policy="penalties-club",
         body=OFFENCES,
     ),
