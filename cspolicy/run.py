@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspolicy.blocks.joins import Held, input_order, make_join, unique_rows
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -176,6 +177,8 @@ class Prepared:
     run_values: dict[str, Value] = field(default_factory=dict)
     #: Explaining only: which rows the key names, and the keys seen (for suggestions).
     matcher: KeyMatcher | None = None
+    #: Inputs held in memory for joins (see :mod:`cspolicy.blocks.joins`), by input name.
+    held_inputs: dict[str, list[Held]] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -262,7 +265,34 @@ def prepare(
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
+    prep = Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
+    _wire_joins(prep)
+    return prep
+
+
+def _wire_joins(prep: Prepared) -> None:
+    """Give each joining output its held sides: an earlier output's rows (as one more
+    writer of it) or an input's rows (pushed by :func:`execute`), one :class:`Held` per
+    table and key."""
+    held: dict[tuple[str, bool, tuple[str, ...]], Held] = {}
+    for node in prep.nodes.values():
+        if not node.plan.joins:
+            continue
+        sides = []
+        for j in node.plan.joins:
+            h = held.get((j.side, j.side_is_input, j.on))
+            if h is None:
+                if j.side_is_input:
+                    cols = tuple((c.name, c.type) for c in prep.policy.inputs[j.side].columns)
+                    h = Held(j.side, cols, j.on, prep.errors)
+                    prep.held_inputs.setdefault(j.side, []).append(h)
+                else:
+                    side = prep.nodes[j.side]
+                    h = Held(j.side, tuple((c.name, c.ctype) for c in side.plan.columns), j.on, prep.errors)
+                    side.writers.append(h.add)
+                held[(j.side, j.side_is_input, j.on)] = h
+            sides.append(h)
+        node.join = make_join(node.plan, sides, prep.errors, lambda node=node: (node.file, node.headers))  # type: ignore[misc]
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -277,6 +307,7 @@ def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
         plan = policy.outputs[name]
         if not plan.source_is_input:
             todo.append(plan.source)
+        todo.extend(j.side for j in plan.joins if not j.side_is_input)
     return needed
 
 
@@ -300,16 +331,49 @@ def execute(
             node = todo.pop()
             node.file = names.get(table, table)
             todo.extend(node.children)
+    # Each input is read to its end and its outputs finished before the next, in an order
+    # that completes every join's held side before the rows that look it up.
     with prep.evaluating():
-        for table, rows in sources.items():
+        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
             targets = prep.roots.get(table, [])
+            rows = _checked_keys(prep, table, sources[table], names, headers or {})
+            held = [h.add for h in prep.held_inputs.get(table, ())]
+            if held:
+                targets = [*targets, *(_HeldTarget(add) for add in held)]  # type: ignore[list-item]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
-        for table in sources:
             for node in prep.roots.get(table, []):
                 node.finish()
     prep.errors.raise_if_any()
+
+
+class _HeldTarget:
+    """An input's rows going into a held side of a join (pushed like a root output)."""
+
+    def __init__(self, add: Callable[[Row], None]) -> None:
+        self.add = add
+
+    def push(self, row: Row, origin: int) -> None:
+        self.add(row)
+
+
+def _checked_keys(
+    prep: Prepared,
+    table: str,
+    rows: Iterable[tuple[int, Row]],
+    names: Mapping[str, str],
+    headers: Mapping[str, Mapping[str, str]],
+) -> Iterable[tuple[int, Row]]:
+    """An input's rows, refusing a repeated declared ``key`` (see :func:`unique_rows`)."""
+    key = prep.policy.model.inputs[table].key if table in prep.policy.model.inputs else []
+    if not key:
+        return rows
+    columns = prep.policy.inputs[table].columns
+    cols = [c.name for c in columns]
+    idx = [cols.index(k) for k in key]
+    shown = [headers.get(table, {}).get(k, k) for k in key]
+    return unique_rows(rows, idx, [columns[i].type for i in idx], names.get(table, table), shown, prep.errors)
 
 
 def memory_sources(
