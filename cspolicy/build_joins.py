@@ -104,7 +104,7 @@ def build_joins(
                 raise doc.error(
                     (*path, "columns"),
                     f"joined column '{new}' of '{side}' would hide column '{new}' of '{out.from_}'",
-                    f"another name for it, e.g. columns: {{{side}_{theirs_name}: {theirs_name}}}",
+                    f"another name for it under the join's columns, such as {side}_{theirs_name}: {theirs_name}",
                 )
             sym = side_syms[theirs_name]
             src_syms[new] = Symbol(new, sym.kind, sym.label, sym.ctype, sym.values, nullable=sym.nullable or j.how == "left")
@@ -126,8 +126,8 @@ def check_order(ob: OutputBuilder, plans: Mapping[str, OutputPlan]) -> None:
             if theirs == mine:
                 raise ob.doc.error(
                     ("outputs", name, "join", i, "with"),
-                    f"join with '{j.side}': it comes from input '{mine}', like this output's own rows, "
-                    f"so it cannot be complete before they stream",
+                    f"join with '{j.side}': it comes from input '{mine}' like this output's rows, "
+                    "so it is not complete before them",
                     "a table computed from another input (a join needs its held side read first)",
                 )
             needs.setdefault(mine, set()).add(theirs)
