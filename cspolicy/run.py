@@ -13,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order, make_join, unique_rows
+from cspolicy.blocks.joins import Held, input_order
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -29,6 +29,7 @@ from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
+from cspolicy.run_joins import checked_keys, held_targets, wire_joins
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
@@ -266,33 +267,8 @@ def prepare(
         else:
             nodes[plan.source].children.append(node)
     prep = Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
-    _wire_joins(prep)
+    wire_joins(prep)
     return prep
-
-
-def _wire_joins(prep: Prepared) -> None:
-    """Give each joining output its held sides: an earlier output's rows (as one more
-    writer of it) or an input's rows (pushed by :func:`execute`), one :class:`Held` per
-    table and key."""
-    held: dict[tuple[str, bool, tuple[str, ...]], Held] = {}
-    for node in prep.nodes.values():
-        if not node.plan.joins:
-            continue
-        sides = []
-        for j in node.plan.joins:
-            h = held.get((j.side, j.side_is_input, j.on))
-            if h is None:
-                if j.side_is_input:
-                    cols = tuple((c.name, c.type) for c in prep.policy.inputs[j.side].columns)
-                    h = Held(j.side, cols, j.on, prep.errors)
-                    prep.held_inputs.setdefault(j.side, []).append(h)
-                else:
-                    side = prep.nodes[j.side]
-                    h = Held(j.side, tuple((c.name, c.ctype) for c in side.plan.columns), j.on, prep.errors)
-                    side.writers.append(h.add)
-                held[(j.side, j.side_is_input, j.on)] = h
-            sides.append(h)
-        node.join = make_join(node.plan, sides, prep.errors, lambda node=node: (node.file, node.headers))  # type: ignore[misc]
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -336,44 +312,15 @@ def execute(
     with prep.evaluating():
         for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
             targets = prep.roots.get(table, [])
-            rows = _checked_keys(prep, table, sources[table], names, headers or {})
-            held = [h.add for h in prep.held_inputs.get(table, ())]
-            if held:
-                targets = [*targets, *(_HeldTarget(add) for add in held)]  # type: ignore[list-item]
+            rows = checked_keys(prep, table, sources[table], names, headers or {})
+            if table in prep.held_inputs:
+                targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
             for node in prep.roots.get(table, []):
                 node.finish()
     prep.errors.raise_if_any()
-
-
-class _HeldTarget:
-    """An input's rows going into a held side of a join (pushed like a root output)."""
-
-    def __init__(self, add: Callable[[Row], None]) -> None:
-        self.add = add
-
-    def push(self, row: Row, origin: int) -> None:
-        self.add(row)
-
-
-def _checked_keys(
-    prep: Prepared,
-    table: str,
-    rows: Iterable[tuple[int, Row]],
-    names: Mapping[str, str],
-    headers: Mapping[str, Mapping[str, str]],
-) -> Iterable[tuple[int, Row]]:
-    """An input's rows, refusing a repeated declared ``key`` (see :func:`unique_rows`)."""
-    key = prep.policy.model.inputs[table].key if table in prep.policy.model.inputs else []
-    if not key:
-        return rows
-    columns = prep.policy.inputs[table].columns
-    cols = [c.name for c in columns]
-    idx = [cols.index(k) for k in key]
-    shown = [headers.get(table, {}).get(k, k) for k in key]
-    return unique_rows(rows, idx, [columns[i].type for i in idx], names.get(table, table), shown, prep.errors)
 
 
 def memory_sources(

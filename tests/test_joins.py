@@ -258,3 +258,23 @@ def test_join_is_a_dict_lookup(side, keys, how):
     out = [r for r in (join((k,), 2) for k in keys) if r is not None]
     expected = [(k, Decimal(side[k]) if k in side else None) for k in keys if how == "left" or k in side]
     assert out == expected
+
+
+def test_results_explain_on_demand_replays_the_joins():
+    r = evaluate(load_policy(POLICY), tables(staff=[("E001", "张三", "A"), ("E002", "李四", "A")], events=[("E002", "-3")]))
+    text = r.explain("E001")
+    assert "no row of event_totals has employee id E001: its columns are blank" in text
+    assert "joined from event_totals by employee id E002: events 1, points -3" in r.explain("E002")
+
+
+def test_show_lists_the_joins(runner):
+    result = runner.invoke(cli, ["show", str(POLICY)])
+    assert result.exit_code == 0, result.stderr
+    assert "  join event_totals (left: blanks when no row matches, on employee_id): events, points\n" in result.stdout
+    assert "  join teams (inner: rows without a match are left out, on team): leader\n" in result.stdout
+
+
+def test_only_an_output_that_joins_computes_what_it_joins(runner, files):
+    result, out = run_json(runner, "staff=staff.csv", "events=events.csv", "teams=teams.csv", "--only", "scores")
+    assert result.exit_code == 0, result.stderr
+    assert list(out) == ["scores"] and len(out["scores"]) == 3
