@@ -278,3 +278,22 @@ def test_only_an_output_that_joins_computes_what_it_joins(runner, files):
     result, out = run_json(runner, "staff=staff.csv", "events=events.csv", "teams=teams.csv", "--only", "scores")
     assert result.exit_code == 0, result.stderr
     assert list(out) == ["scores"] and len(out["scores"]) == 3
+
+
+def test_the_documented_example_runs(tmp_path):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "policy-format.md").read_text(encoding="utf-8")
+    block = doc[doc.index("### Joins") :].split("```yaml\n")[1].split("```")[0]
+    head = 'name: t\ntitle: {zh: t, en: t}\nfamily: t\nversion: "1"\nrules: {}\n'
+    r = evaluate(
+        load_text(tmp_path, head + block),
+        {
+            "staff": [{"employee_id": "e1", "name": "a", "team": "x"}, {"employee_id": "E2", "name": "b", "team": "X"}],
+            "events": [{"employee_id": "E1", "points": "-3"}],
+            "teams": [{"team": "X", "leader": "L"}],
+        },
+    )
+    # E1: one event, 80 − 3; E2: none, so 80 and 0 events
+    assert [(s["employee_id"], s["events"], s["score"]) for s in r["scores"]] == [
+        ("E1", 1, Decimal(80 - 3)),
+        ("E2", 0, Decimal(80)),
+    ]
