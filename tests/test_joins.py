@@ -297,3 +297,23 @@ def test_the_documented_example_runs(tmp_path):
         ("E1", 1, Decimal(80 - 3)),
         ("E2", 0, Decimal(80)),
     ]
+
+
+def test_a_grouped_output_can_group_by_a_joined_column(tmp_path):
+    # events look their employee up in staff (held), then are summed per team
+    text = POLICY.read_text(encoding="utf-8")
+    text = text[: text.index("outputs:")] + (
+        "outputs:\n"
+        "  team_points:\n"
+        "    from: events\n"
+        "    join: [{with: staff, on: [employee_id], how: lookup, columns: [team]}]\n"
+        "    group_by: [team]\n"
+        "    columns: {team: team, events: {agg: count}, points: {agg: sum, of: points}}\n"
+    )
+    p = load_text(tmp_path, text)
+    r = evaluate(
+        p, tables(staff=[("E1", "a", "A"), ("E2", "b", "B"), ("E3", "c", "A")], events=[("e1", "1"), ("E3", "2"), ("E2", "5")])
+    )
+    assert [(t["team"], t["events"], t["points"]) for t in r["team_points"]] == [("A", 2, Decimal(1 + 2)), ("B", 1, Decimal(5))]
+    with pytest.raises(DataError, match="'E9' is not found in 'staff'"):
+        evaluate(p, tables(staff=[("E1", "a", "A")], events=[("E9", "1")]))
