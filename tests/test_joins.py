@@ -317,3 +317,11 @@ def test_a_grouped_output_can_group_by_a_joined_column(tmp_path):
     assert [(t["team"], t["events"], t["points"]) for t in r["team_points"]] == [("A", 2, Decimal(1 + 2)), ("B", 1, Decimal(5))]
     with pytest.raises(DataError, match="'E9' is not found in 'staff'"):
         evaluate(p, tables(staff=[("E1", "a", "A")], events=[("E9", "1")]))
+
+
+def test_a_joined_column_keeps_its_label(runner, files):
+    args = ["run", str(POLICY), "staff=staff.csv", "events=events.csv", "teams=teams.csv", "--only", "scores"]
+    result = runner.invoke(cli, [*args, "--format", "csv", "--lang", "zh"])
+    assert result.exit_code == 0, result.stderr
+    # leader: leader repeats the joined column teams.leader, labelled 组长 in the policy
+    assert result.stdout.lstrip("\ufeff").splitlines()[0] == "工号,姓名,组长,events,score"
