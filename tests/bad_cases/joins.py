@@ -36,7 +36,20 @@ SAME_INPUT = edit(
     BASE,
 ).replace("columns: [leader]}\n", "columns: [leader]}\n      - {with: team_sizes, on: [team]}\n")
 
+UNGROUPED = edit(
+    "  scores:\n",
+    "  event_list:\n    from: events\n    columns: {employee_id: employee_id, event_points: points}\n  scores:\n",
+    BASE,
+).replace("{with: event_totals, on: [employee_id], how: left}", "{with: event_list, on: [employee_id], how: left}")
+UNGROUPED = UNGROUPED.replace('"base + coalesce(points, 0)"', '"base + coalesce(event_points, 0)"')
+UNGROUPED = UNGROUPED.replace('{expr: "coalesce(events, 0)", type: integer}', "{expr: 1, type: integer}")
+
 CASES = [
+    data_case(
+        "join-output-with-two-rows-for-a-key",
+        ["output 'event_list' has two rows for employee_id 'E001'", "group it by the join's 'on' columns"],
+        policy=UNGROUPED,
+    ),
     data_case(
         "join-duplicate-input-key",
         ["staff.csv:5:工号: 'E001' appears again; first at row 2"],
