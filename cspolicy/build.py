@@ -232,6 +232,9 @@ class Builder:
         out = {}
         for name, t in self.model.inputs.items():
             out[name] = TableSpec(name, tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items()))
+            for k in t.key:
+                if k not in t.columns:
+                    raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")
             self._check_headers(out[name])
         return out
 
@@ -426,8 +429,9 @@ def _spellings(name: str, texts: tuple[str | None, ...]) -> tuple[str, ...]:
 
 def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
     """The ``(input, column)`` pairs the policy uses to identify rows: named in an output's
-    ``key``, ``group_by`` or ladder ``entity``, followed back through output columns that
-    echo a column unchanged (``station: station``) to the input column they come from."""
+    ``key``, ``group_by``, ladder ``entity`` or join ``on`` (or an input's own ``key``),
+    followed back through output columns that echo a column unchanged (``station: station``)
+    to the input column they come from."""
     found: set[tuple[str, str]] = set()
 
     def echoed(table: str, column: str) -> str | None:
@@ -452,6 +456,15 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
             mark(name, echoed(name, column))
         for column in [*(out.group_by or ()), *(out.ladder.entity if out.ladder else ())]:
             mark(name, column)
+        for join in out.join:  # both sides of a join's key (docs/decisions.md "Joins")
+            for column in join.on:
+                mark(name, column)
+                if join.with_ in model.outputs and join.with_ != name:
+                    mark(join.with_, echoed(join.with_, column))
+                else:
+                    found.add((join.with_, column))
+    for table, spec in model.inputs.items():
+        found.update((table, column) for column in spec.key)
     return found
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cspolicy.blocks.ranking import TIE_RULES
+from cspolicy.build_joins import build_joins, check_order, waiting_for
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
@@ -57,20 +58,30 @@ class OutputBuilder:
         while pending:
             progressed = False
             for name, out in list(pending.items()):
-                if (out.from_ in self.done and out.from_ != name) or (
-                    out.from_ in self.inputs and (out.from_ == name or out.from_ not in self.b.model.outputs)
-                ):
+                if (
+                    (out.from_ in self.done and out.from_ != name)
+                    or (out.from_ in self.inputs and (out.from_ == name or out.from_ not in self.b.model.outputs))
+                ) and waiting_for(self, name, out) is None:
                     self.done[name] = self.build(name, out)
                     del pending[name]
                     progressed = True
             if not progressed:
                 name, out = next(iter(pending.items()))
+                side = waiting_for(self, name, out)
+                if side is not None and out.from_ in {*self.done, *self.inputs}:
+                    i = [j.with_ for j in out.join].index(side)
+                    raise self.doc.error(
+                        ("outputs", name, "join", i, "with"),
+                        f"output '{name}' joins '{side}', which cannot be computed before it",
+                        "joins and sources without cycles",
+                    )
                 known = sorted([*self.inputs, *self.b.model.outputs])
                 raise self.doc.error(
                     ("outputs", name, "from"),
                     f"output '{name}' reads from '{out.from_}', which is not an input or a computable output",
                     f"one of: {', '.join(known)} (and no cycles)",
                 )
+        check_order(self, self.done)
         return self.done
 
     def build(self, name: str, out: Output) -> OutputPlan:
@@ -84,6 +95,7 @@ class OutputBuilder:
         else:
             src_syms = dict(self.out_syms[out.from_])
             src_cols = tuple((c.name, c.ctype) for c in self.done[out.from_].columns)
+        joins, src_cols = build_joins(self, name, out, src_syms, src_cols)
         for field, names in (("group_by", out.group_by or []), ("sort_by", out.sort_by)):
             for n in names:
                 if n not in src_syms and not (field == "sort_by" and n in out.columns):
@@ -171,6 +183,7 @@ class OutputBuilder:
             ladder,
             rank,
             out.description or "",
+            joins,
         )
 
     def column(

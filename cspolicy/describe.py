@@ -57,6 +57,10 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "headers": {"zh": "；表头：", "en": "; headers: "},
     "output": {"zh": "输出 {0}（来自 {1}，{2}）：", "en": "output {0} (from {1}, {2}):"},
     "per_row": {"zh": "每行对应一行来源", "en": "one row per source row"},
+    "join": {"zh": "连接 {0}（{1}，按 {2}）：{3}", "en": "join {0} ({1}, on {2}): {3}"},
+    "join_left": {"zh": "无匹配则为空", "en": "left: blanks when no row matches"},
+    "join_inner": {"zh": "无匹配则去掉该行", "en": "inner: rows without a match are left out"},
+    "join_lookup": {"zh": "必须恰有一行匹配", "en": "lookup: exactly one row must match"},
     "grouped": {"zh": "按 {0} 分组", "en": "grouped by {0}"},
     "rounding": {"zh": "，保留 {0} 位小数、{1}", "en": ", round {0} places {1}"},
     "values": {"zh": "取值：", "en": "values: "},
@@ -148,6 +152,9 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
     for name, plan in policy.outputs.items():
         how = _w("grouped", lang, ", ".join(plan.group_by)) if plan.group_by else _w("per_row", lang)
         lines += ["", _w("output", lang, _named(name, labels.outputs[name], lang), plan.source, how)]
+        for j in plan.joins:
+            brought = ", ".join(new if new == theirs else f"{new} = {theirs}" for new, theirs, _ in j.columns)
+            lines.append("  " + _w("join", lang, j.side, _w("join_" + j.how, lang), ", ".join(j.on), brought))
         for oc in plan.columns:  # hidden columns too: the steps a figure rests on, marked
             what = oc.expression.text if oc.expression is not None else f"{oc.agg}({oc.of.text if oc.of else ''})"
             rule = f" [{', '.join(oc.rules)}]" if oc.rules else ""

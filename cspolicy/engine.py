@@ -53,6 +53,8 @@ class Node:
     count: int = 0
     children: list[Node] = field(default_factory=list)
     step: Callable[[Row, Origin], Row | None] | None = None
+    #: Extends each source row by the output's joins (None: dropped or rejected), if any.
+    join: Callable[[Row, Origin], Row | None] | None = None
     batch: Callable[[list[tuple[Row, Origin]], str, dict[str, str]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
@@ -100,6 +102,15 @@ class Node:
             self.push = lambda row, origin: sorter.add((row, origin))  # type: ignore[method-assign]
         else:
             self.push = lambda row, origin: self._row(row, origin, ())  # type: ignore[method-assign]
+        if self.join is not None:
+            join, inner = self.join, self.push
+
+            def joined(row: Row, origin: Origin) -> None:
+                extended = join(row, origin)
+                if extended is not None:
+                    inner(extended, origin)
+
+            self.push = joined  # type: ignore[method-assign]
 
     def _row(self, row: Row, origin: Origin, x: Row) -> None:
         fns = self.fns

@@ -203,6 +203,11 @@ class PolicyLabels:
         model = self.policy.model.outputs[name]
         src_key = "in:" + plan.source if plan.source_is_input else plan.source
         source = {c: e for (t, c), e in self._columns.items() if t == src_key}
+        for j in plan.joins:  # a joined column keeps its labels under the name it is joined as
+            side = "in:" + j.side if j.side_is_input else j.side
+            for new, theirs, _ in j.columns:
+                if (side, theirs) in self._columns:
+                    source[new] = self._columns[(side, theirs)]
         steps: dict[str, _Entry] = {}
         if plan.ladder is not None:
             sched = plan.ladder.schedule

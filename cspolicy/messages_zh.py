@@ -101,6 +101,56 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("YAML syntax: {problem:m}", "YAML 语法错误：{problem}"),
     # a policy's key path (outputs.orders.columns.weekly_qty.expr), then the problem
     ("{path:w}: {problem:m}", "{path}：{problem}"),
+    # --- joins (issue 16 A.1) ----------------------------------------------------------------
+    ("{value:q} appears again", "{value} 重复出现"),
+    ("first at row {row:w}", "第一次出现在第 {row} 行"),
+    ("expected each key once (the input's declared key)", "每个键只应出现一次（这个输入声明的唯一键）"),
+    ("{value:q} is not found in {side:q}", "在 {side} 中找不到 {value}"),
+    ("a blank key cannot be looked up in {side:q}", "空白的键无法在 {side} 中查找"),
+    (
+        "expected a value of {on} that {side:q} has (output {out:q} looks each row up)",
+        "应为 {side} 中有的 {on} 值（输出 {out} 逐行查找）",
+    ),
+    ("output {out:q} has two rows for {on} {value:q}", "输出 {out} 中 {on} 为 {value} 的行不止一行"),
+    (
+        "expected one row per key in a joined output (group it by the join's 'on' columns)",
+        "被连接的输出每个键只应有一行（请按连接的 on 列分组）",
+    ),
+    ("join: unknown table {side:q}", "join：没有名为 {side} 的表"),
+    ("expected an input or another output: {names}", "应为某个输入或另一个输出：{names}"),
+    ("on: {col:q} is not a column of {table:q}", "on：{col} 不是 {table} 的列"),
+    ("on: {col:q} is {a:m} in {t1:q} but {b:m} in {t2:q}", "on：{col} 在 {t1} 中是{a}，在 {t2} 中却是{b}"),
+    ("expected key columns of the same kind on both sides", "两边的键列应是同一类"),
+    ("join with input {side:q} on [{on}]: that must be its unique key", "与输入 {side} 按 [{on}] 连接：这必须是它声明的唯一键"),
+    (
+        "expected key: [{on}] under inputs.{side:w} (each key then appears once in the file)",
+        "应在 inputs.{side} 下写 key: [{on}]（这样每个键在文件中只出现一次）",
+    ),
+    ("{col:q} is not a column of {table:q}", "{col} 不是 {table} 的列"),
+    (
+        "joined column {col:q} of {side:q} would hide column {other:q} of {table:q}",
+        "{side} 的连接列 {col} 会遮住 {table} 的列 {other}",
+    ),
+    (
+        "expected another name for it under the join's columns, such as {example}",
+        "应在连接的 columns 下给它换个名字，例如 {example}",
+    ),
+    (
+        "join with {side:q}: it comes from input {input:q} like this output's rows, so it is not complete before them",
+        "与 {side} 连接：它和本输出的行一样来自输入 {input}，不能在这些行之前算完",
+    ),
+    (
+        "expected a table computed from another input (a join needs its held side read first)",
+        "应为由另一个输入算出的表（连接要先读完被连接的一方）",
+    ),
+    (
+        "joins need the inputs read in a cycle ({cycle}): each would have to be complete first",
+        "这些连接要求循环读取输入（{cycle}）：每个都得先读完",
+    ),
+    ("expected joins whose held sides can be read before the rows that use them", "被连接的一方应能在用到它的行之前读完"),
+    ("output {out:q} joins {side:q}, which cannot be computed before it", "输出 {out} 连接了 {side}，但 {side} 不能在它之前算出"),
+    ("expected joins and sources without cycles", "连接和来源不能循环"),
+    ("key: unknown column {col:q}", "key：没有名为 {col} 的列"),
     # --- what was expected -----------------------------------------------------------------
     (
         "expected one of: {values} (letter case, width and spaces ignored), or no --region for the general values",

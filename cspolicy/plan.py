@@ -12,7 +12,7 @@ from decimal import Decimal
 from cspolicy.expressions import Expression
 from cspolicy.values import ColumnType, Kind
 
-__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
+__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "JoinPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
 
 #: Names a ladder step gives each row, with their types.
 LADDER_NAMES: dict[str, ColumnType] = {
@@ -80,6 +80,20 @@ class RankPlan:
 
 
 @dataclass(frozen=True)
+class JoinPlan:
+    """A table joined to each source row: ``side`` (an input when ``side_is_input``, else an
+    earlier output) held in memory by its ``on`` columns; ``columns`` are (name in this
+    output's rows, name in ``side``, type), appended to the source row in that order."""
+
+    side: str
+    side_is_input: bool
+    on: tuple[str, ...]
+    how: str
+    columns: tuple[tuple[str, str, ColumnType], ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class OutputPlan:
     """One output table: where its rows come from and how each column is computed."""
 
@@ -95,6 +109,8 @@ class OutputPlan:
     ladder: LadderPlan | None = None
     rank: RankPlan | None = None
     description: str = ""
+    #: Tables joined to each source row, in order; their columns end ``source_columns``.
+    joins: tuple[JoinPlan, ...] = ()
 
     @property
     def grouped(self) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspolicy.blocks.joins import Held, input_order
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -28,6 +29,7 @@ from cspolicy.money import CONTEXT
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
+from cspolicy.run_joins import checked_keys, held_targets, wire_joins
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
@@ -176,6 +178,8 @@ class Prepared:
     run_values: dict[str, Value] = field(default_factory=dict)
     #: Explaining only: which rows the key names, and the keys seen (for suggestions).
     matcher: KeyMatcher | None = None
+    #: Inputs held in memory for joins (see :mod:`cspolicy.blocks.joins`), by input name.
+    held_inputs: dict[str, list[Held]] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -262,7 +266,9 @@ def prepare(
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
+    prep = Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
+    wire_joins(prep)
+    return prep
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -277,6 +283,7 @@ def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
         plan = policy.outputs[name]
         if not plan.source_is_input:
             todo.append(plan.source)
+        todo.extend(j.side for j in plan.joins if not j.side_is_input)
     return needed
 
 
@@ -300,13 +307,17 @@ def execute(
             node = todo.pop()
             node.file = names.get(table, table)
             todo.extend(node.children)
+    # Each input is read to its end and its outputs finished before the next, in an order
+    # that completes every join's held side before the rows that look it up.
     with prep.evaluating():
-        for table, rows in sources.items():
+        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
             targets = prep.roots.get(table, [])
+            rows = checked_keys(prep, table, sources[table], names, headers or {})
+            if table in prep.held_inputs:
+                targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
-        for table in sources:
             for node in prep.roots.get(table, []):
                 node.finish()
     prep.errors.raise_if_any()

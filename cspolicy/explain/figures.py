@@ -15,7 +15,7 @@ from cspolicy.expressions import Expression
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.explain import exact_text, join_words, label_value, reasons_text
 from cspolicy.i18n import Lang
-from cspolicy.plan import ColumnPlan, OutputPlan
+from cspolicy.plan import ColumnPlan, JoinPlan, OutputPlan
 from cspolicy.text import format_plain, percent_text
 from cspolicy.trace import GroupFacts, Trace
 from cspolicy.values import ColumnType, Kind, Value
@@ -277,7 +277,8 @@ class Renderer:
             read = set().union(*(e.names for c in plan.columns for e in (c.expression, c.of) if e is not None))
             columns = [name for name in self.vocab.sources if name in read]
         spec = self.policy.inputs.get(plan.source) if plan.source_is_input else None
-        for name in columns:
+        joined = {new for j in plan.joins for new, _, _ in j.columns}
+        for name in [c for c in columns if c not in joined]:
             label = self.vocab.name(name)
             value = trace.env.get(name)
             header = trace.headers.get(name)
@@ -306,6 +307,19 @@ class Renderer:
         else:
             text = say("from_output", self.lang, o=self.labels.outputs[plan.source].text(self.lang), x=sep.join(items))
         self.lines.append(Line(text, 1, "inputs"))
+        for j in plan.joins:
+            self.joined(j, sep)
+
+    def joined(self, j: JoinPlan, sep: str) -> None:
+        """The columns a join brought in: which table, matched on which key (issue 16)."""
+        env, lang = self.trace.env, self.lang
+        side = (self.labels.inputs if j.side_is_input else self.labels.outputs)[j.side].text(lang)
+        key = sep.join(label_value(self.vocab.name(k), self.vocab.value(k, env.get(k)), lang) for k in j.on)
+        if all(env.get(new) is None for new, _, _ in j.columns):
+            self.lines.append(Line(say("joined_none", lang, o=side, k=key), 1, "inputs"))
+            return
+        items = [label_value(self.vocab.name(new), self.vocab.value(new, env.get(new)), lang) for new, _, _ in j.columns]
+        self.lines.append(Line(say("joined", lang, o=side, k=key, x=sep.join(items)), 1, "inputs"))
 
     def parameters(self) -> None:
         lang = self.lang

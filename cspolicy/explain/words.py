@@ -26,6 +26,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     "inputs": {"zh": "文件中：{x}", "en": "in the file: {x}"},
     "inputs_given": {"zh": "输入：{x}", "en": "as given: {x}"},
     "from_output": {"zh": "来自 {o}：{x}", "en": "from {o}: {x}"},
+    "joined": {"zh": "按 {k} 连接 {o}：{x}", "en": "joined from {o} by {k}: {x}"},
+    "joined_none": {"zh": "{o} 中没有 {k} 的行：其各列为空", "en": "no row of {o} has {k}: its columns are blank"},
     "header": {"zh": "（表头“{h}”）", "en": ' (column "{h}")'},
     "empty": {"zh": "（空）", "en": "(empty)"},
     "no_column": {"zh": "（文件中无此列）", "en": "(not in the file)"},

@@ -44,6 +44,7 @@ __all__ = [
     "Constraint",
     "LadderStep",
     "RankStep",
+    "Join",
     "Output",
     "BandSpec",
     "BandsSpec",
@@ -223,6 +224,10 @@ class Input(Strict):
 
     label: LabelSpec | None = None
     description: str | None = None
+    key: list[str] = Field(
+        default_factory=list,
+        description="Columns whose values identify one row: a second row with the same values is an input error.",
+    )
     columns: dict[str, Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -301,6 +306,19 @@ class RankStep(Strict):
     ties: str = Field(description="Parameter name whose value is the tie rule: higher, lower or split.")
 
 
+class Join(Strict):
+    """Bring columns of another table (held in memory, one row per key) into each row."""
+
+    with_: str = Field(alias="with", description="The input or earlier output joined (an output of that name wins).")
+    on: list[str] = Field(min_length=1, description="Columns of both tables whose values must be equal.")
+    how: Literal["left", "inner", "lookup"] = Field(
+        "left", description="left: no match gives blanks; inner: no match drops the row; lookup: no match is an error."
+    )
+    columns: dict[str, str] | list[str] | None = Field(
+        None, description="The joined columns brought in: [names], or {new_name: their_name}; default all but 'on'."
+    )
+
+
 class Output(Strict):
     """A named output table computed from an input table or from another output."""
 
@@ -313,6 +331,7 @@ class Output(Strict):
     checks: list[Check] = Field(default_factory=list)
     ladder: LadderStep | None = None
     rank: RankStep | None = None
+    join: list[Join] = Field(default_factory=list, description="Tables joined to each source row by key, in order.")
     columns: dict[str, OutputColumn | str] = Field(min_length=1)
 
     @field_validator("columns")
