@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,15 @@ def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("CSPOLICY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(cspolicy.i18n, "system_language", lambda: None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _policy_cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The command line's cache of compiled policies lives in a folder of the test session,
+    never in the developer's own cache (tests of the cache itself set their own)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSPOLICY_CACHE", str(tmp_path_factory.mktemp("policy-cache")))
+        yield
 
 
 @pytest.fixture
