@@ -23,11 +23,12 @@ def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _policy_cache_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The command line's cache of compiled policies lives in a folder of the test session,
-    never in the developer's own cache (tests of the cache itself set their own)."""
+def _no_policy_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The command line's cache of compiled policies is off in tests, so that a test which
+    changes how policies compile never meets a policy compiled before (and nothing is written
+    to the developer's cache); tests/test_policy_cache.py and test_startup.py turn it on."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CSPOLICY_CACHE", str(tmp_path_factory.mktemp("policy-cache")))
+        mp.setenv("CSPOLICY_CACHE", "off")
         yield
 
 

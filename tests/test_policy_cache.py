@@ -110,20 +110,37 @@ def test_a_cached_policy_evaluates_like_a_fresh_one(folder):
     assert rows(hit)["orders"][0]["monthly_qty"] == 12200  # 10000 × (1 + 15% + 7%)
 
 
+EXAMPLES = {
+    "materials-order": "examples/materials/stations.csv",
+    "materials-review": "examples/materials/review.csv",
+    "penalties-club": "examples/penalties/club-offences.csv",
+    "penalties-office": "examples/penalties/office-offences.csv",
+    "penalties-shop": "examples/penalties/shop-complaints.csv",
+    "rewards-training": "examples/penalties/trainers.csv",
+}
+
+
+def test_every_shipped_policy_has_an_example_here():
+    assert sorted(EXAMPLES) == sorted(shipped_policies())
+
+
 @pytest.mark.parametrize(
     "args",
     [
-        ["run", "materials-order", "examples/materials/stations.csv"],
+        *(["run", name, data, "--lang", lang] for name, data in EXAMPLES.items() for lang in ("zh", "en")),
+        *(["run", name, data, "--format", "json"] for name, data in EXAMPLES.items()),
         ["run", "materials-order", "examples/materials/stations.csv", "--lang", "zh", "--explain", "A站"],
-        ["run", "penalties-club", "examples/penalties/club-offences.csv", "--lang", "zh"],
-        ["show", "penalties-club"],
-        ["check", "materials-order", "penalties-shop"],
+        ["run", "penalties-club", "examples/penalties/club-offences.csv", "--explain", "E001"],
+        ["show", "penalties-club", "--lang", "zh"],
+        ["show", "materials-review"],
+        ["check", *EXAMPLES],
     ],
 )
 def test_commands_print_the_same_from_the_cache(folder, runner, monkeypatch, args):
     monkeypatch.chdir(REPO)
     monkeypatch.setenv(cache.ENV_VAR, "off")
     without = runner.invoke(cli, args)
+    assert without.exit_code == 0 and without.stdout, without.stderr
     monkeypatch.setenv(cache.ENV_VAR, str(folder))
     filling, reading = runner.invoke(cli, args), runner.invoke(cli, args)
     assert entries(folder)
