@@ -6,9 +6,10 @@ therefore keeps each compiled :class:`~cspolicy.policy.Policy` in a file of the 
 directory and reads it back the next time the *same bytes* are loaded by the *same code*:
 
 * the entry's name is the SHA-256 of the policy file's bytes, the name messages give it,
-  cspolicy's version, the SHA-256 of every ``.py`` file of the installed cspolicy package
-  (so an edited checkout never reads what older code compiled), the PyYAML and pydantic
-  releases and the Python version: any change is a different entry, never a stale one;
+  cspolicy's version, the content of every file of the installed cspolicy package but its
+  byte-code (so an edited checkout never reads what older code compiled), the PyYAML and
+  pydantic releases and the Python version: any change is a different entry, never a stale
+  one;
 * only a successful load is stored; errors are found again each time;
 * an entry holds a checksum of its pickle and is read only when the checksum matches, the
   file belongs to the user and no one else can write it; anything else is a miss (the
@@ -103,8 +104,9 @@ _fingerprint: bytes | None = None
 
 
 def _code_fingerprint() -> bytes:
-    """cspolicy's version and source, the releases of the libraries that read a policy, and
-    Python's version: what compiles a policy besides its bytes (computed once per process)."""
+    """cspolicy's version and files (source and data), the releases of the libraries that read
+    a policy, and Python's version: what compiles a policy besides its bytes (computed once
+    per process)."""
     global _fingerprint
     if _fingerprint is None:
         from cspolicy import __version__
@@ -114,7 +116,7 @@ def _code_fingerprint() -> bytes:
         for folder, dirs, files in os.walk(package):  # top down, each folder sorted
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
-                if name.endswith(".py"):
+                if not name.endswith((".pyc", ".pyo")):
                     h.update(f"{os.path.relpath(os.path.join(folder, name), package)}\0".encode())
                     h.update(_read_bytes(os.path.join(folder, name)))
         for module, file in (("yaml", "__init__.py"), ("pydantic", "version.py")):
