@@ -74,7 +74,7 @@ class Policy:
     if not TYPE_CHECKING:  # hidden from type checkers, which would accept any attribute
 
         def __getattr__(self, name: str) -> Any:
-            if name != "model" or "doc" not in self.__dict__:
+            if name != "model" or self.__dict__.get("doc") is None:
                 raise AttributeError(f"'Policy' object has no attribute '{name}'")
             from cspolicy.schema.load import validate_document
 
