@@ -231,7 +231,8 @@ class Builder:
         keys = key_columns(self.model)
         out = {}
         for name, t in self.model.inputs.items():
-            out[name] = TableSpec(name, tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items()))
+            columns = tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items())
+            out[name] = TableSpec(name, columns, key=tuple(t.key))
             for k in t.key:
                 if k not in t.columns:
                     raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")

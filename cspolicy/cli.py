@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -38,6 +36,8 @@ def _report(exc: BaseException, debug: bool, lang: Lang = "en") -> int:
     if code == BROKEN_PIPE:
         silence_stdout()
     elif debug:
+        import traceback
+
         traceback.print_exception(exc)
     if message is not None:
         try:
@@ -160,6 +160,8 @@ def schema(lang: str | None) -> None:
     The schema is for machines and editors: it is the same in every language.
     """
     _language(lang)  # a bad CSPOLICY_LANG is reported here too
+    import json
+
     from cspolicy.library import policy_json_schema
 
     click.echo(json.dumps(policy_json_schema(), ensure_ascii=False, indent=2))

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 
 from cspolicy.i18n import LANGS, Label, Lang
 from cspolicy.plan import ColumnPlan, OutputPlan
-from cspolicy.schema.models import LabelText, OutputColumn
 from cspolicy.values import ColumnType
 
 if TYPE_CHECKING:
     from cspolicy.policy import Policy
+    from cspolicy.schema.models import LabelText
 
 __all__ = ["PolicyLabels", "Finding", "missing_labels", "sanction_combination"]
 
@@ -200,6 +200,8 @@ class PolicyLabels:
         self._gravest_values[sname] = dict(sorted(gravest.items(), key=grave))
 
     def _resolve(self, name: str, plan: OutputPlan) -> None:
+        from cspolicy.schema.models import OutputColumn  # here: a policy read from the cache has its labels
+
         model = self.policy.model.outputs[name]
         src_key = "in:" + plan.source if plan.source_is_input else plan.source
         source = {c: e for (t, c), e in self._columns.items() if t == src_key}

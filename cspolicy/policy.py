@@ -8,19 +8,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cspolicy.build import Builder
 from cspolicy.errors import PolicyError, UsageError
-from cspolicy.parameters import ParameterDef
-from cspolicy.plan import BandsPlan, OutputPlan
-from cspolicy.schema.load import read_policy_model
-from cspolicy.schema.models import PolicyModel
-from cspolicy.schema.yamlsource import Document
-from cspolicy.tables.spec import TableSpec
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
     from cspolicy.labels import PolicyLabels
+    from cspolicy.parameters import ParameterDef
+    from cspolicy.plan import BandsPlan, OutputPlan
+    from cspolicy.schema.models import PolicyModel
+    from cspolicy.schema.source import Document
+    from cspolicy.tables.spec import TableSpec
 
-__all__ = ["Policy", "load_policy", "shipped_policies", "SHIPPED_PACKAGE"]
+__all__ = ["Policy", "load_policy", "compile_policy", "shipped_policies", "SHIPPED_PACKAGE"]
 
 #: The package that carries the shipped policy library (``policies/`` in the repository).
 SHIPPED_PACKAGE = "cspolicy.policies"
@@ -64,6 +62,25 @@ class Policy:
         from cspolicy.labels import PolicyLabels
 
         return PolicyLabels(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the pydantic model: it is validated again from ``doc`` when first
+        used, so unpickling a policy (the command line's cache) does not import pydantic."""
+        state = dict(self.__dict__)
+        if self.doc is not None:
+            state.pop("model", None)
+        return state
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which would accept any attribute
+
+        def __getattr__(self, name: str) -> Any:
+            if name != "model" or self.__dict__.get("doc") is None:
+                raise AttributeError(f"'Policy' object has no attribute '{name}'")
+            from cspolicy.schema.load import validate_document
+
+            model = validate_document(self.doc)
+            object.__setattr__(self, "model", model)
+            return model
 
 
 def shipped_policies() -> dict[str, Path]:
@@ -113,8 +130,21 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
     Raises :class:`~cspolicy.errors.PolicyError` (``file:line: …``) for anything wrong
     in it; after a successful load only input data can make a run fail.
     """
+    from cspolicy.schema.source import read_policy_bytes
+
     path, display = resolve_policy_path(ref)
-    model, doc = read_policy_model(path, display_name=display)
+    return compile_policy(read_policy_bytes(path, display), display)
+
+
+def compile_policy(raw: bytes, display: str) -> Policy:
+    """Parse, validate and compile the bytes of a policy file; ``display`` names the file
+    in messages (what :func:`load_policy` does once it has read the file)."""
+    from cspolicy.build import Builder
+    from cspolicy.schema.load import validate_document
+    from cspolicy.schema.yamlsource import parse_policy_bytes
+
+    doc = parse_policy_bytes(raw, display)
+    model = validate_document(doc)
     b = Builder(model, doc)
     params = b.parameters()
     inputs = b.inputs()

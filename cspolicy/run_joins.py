@@ -68,7 +68,8 @@ def checked_keys(
     headers: Mapping[str, Mapping[str, str]],
 ) -> Iterable[tuple[int, Row]]:
     """An input's rows, refusing a repeated declared ``key`` (see :func:`unique_rows`)."""
-    key = prep.policy.model.inputs[table].key if table in prep.policy.model.inputs else []
+    spec = prep.policy.inputs.get(table)
+    key = spec.key if spec is not None else ()
     if not key:
         return rows
     columns = prep.policy.inputs[table].columns

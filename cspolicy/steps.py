@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -42,16 +43,16 @@ BAND_TABLES: contextvars.ContextVar[Mapping[str, Bands]] = contextvars.ContextVa
 
 
 def band_function(name: str) -> Callable[[Value], Value]:
-    """The formula function ``name(x)``: the outcome of the band containing ``x``."""
+    """The formula function ``name(x)``: the outcome of the band containing ``x`` (a partial
+    of a module function, not a closure, so that a compiled policy can be pickled)."""
+    return functools.partial(_band_lookup, name)
 
-    def lookup(x: Value) -> Value:
-        if x is None:
-            raise TypeError(f"{name}() of a blank value")
-        assert isinstance(x, Decimal)
-        return BAND_TABLES.get()[name].lookup(x)[1]
 
-    lookup.__name__ = name
-    return lookup
+def _band_lookup(name: str, x: Value) -> Value:
+    if x is None:
+        raise TypeError(f"{name}() of a blank value")
+    assert isinstance(x, Decimal)
+    return BAND_TABLES.get()[name].lookup(x)[1]
 
 
 def _bound(b: BandBound | None, params: Mapping[str, Value]) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,16 @@ def _no_language_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("CSPOLICY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(cspolicy.i18n, "system_language", lambda: None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_policy_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The command line's cache of compiled policies is off in tests, so that a test which
+    changes how policies compile never meets a policy compiled before (and nothing is written
+    to the developer's cache); tests/test_policy_cache.py and test_startup.py turn it on."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSPOLICY_CACHE", "off")
+        yield
 
 
 @pytest.fixture

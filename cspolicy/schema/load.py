@@ -12,7 +12,7 @@ from cspolicy.errors import PolicyError
 from cspolicy.schema.models import PolicyModel, Strict
 from cspolicy.schema.yamlsource import Document, load_yaml, parse_yaml
 
-__all__ = ["read_policy_model", "parse_policy_model", "policy_json_schema"]
+__all__ = ["read_policy_model", "parse_policy_model", "validate_document", "policy_json_schema"]
 
 _EXPECTED = {
     "missing": "this key to be present",
@@ -30,16 +30,17 @@ _EXPECTED = {
 def read_policy_model(path: str | os.PathLike[str], *, display_name: str | None = None) -> tuple[PolicyModel, Document]:
     """Load and validate one policy file (raises :class:`PolicyError`)."""
     doc = load_yaml(path, display_name=display_name)
-    return _validate(doc), doc
+    return validate_document(doc), doc
 
 
 def parse_policy_model(text: str, name: str = "<policy>") -> tuple[PolicyModel, Document]:
     """Like :func:`read_policy_model` for YAML text already in memory."""
     doc = parse_yaml(text, name)
-    return _validate(doc), doc
+    return validate_document(doc), doc
 
 
-def _validate(doc: Document) -> PolicyModel:
+def validate_document(doc: Document) -> PolicyModel:
+    """The policy model of a parsed file (raises :class:`PolicyError` at the first problem)."""
     if not isinstance(doc.data, dict):
         raise doc.error((), "a policy must be a mapping", "keys such as name, title, inputs, outputs")
     try:

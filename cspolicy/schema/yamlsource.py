@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -27,11 +26,19 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cspolicy.errors import PolicyError
+from cspolicy.schema.source import MAX_POLICY_BYTES, Document, Path, read_policy_bytes
 
-__all__ = ["Document", "load_yaml", "parse_yaml", "MAX_POLICY_BYTES", "MAX_ALIASES", "MAX_DEPTH", "MAX_NODES"]
+__all__ = [
+    "Document",
+    "load_yaml",
+    "parse_yaml",
+    "parse_policy_bytes",
+    "MAX_POLICY_BYTES",
+    "MAX_ALIASES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+]
 
-#: A policy file larger than this is refused before parsing.
-MAX_POLICY_BYTES = 1024 * 1024
 #: More alias references than this in one file are refused (no "billion laughs").
 MAX_ALIASES = 20
 #: Deepest nesting of mappings and lists (the shipped policies need 8); checked while
@@ -49,45 +56,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 _FORBIDDEN_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
 
-Path = tuple[str | int, ...]
-
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _NULL = {"", "~", "null", "Null", "NULL"}
-
-
-@dataclass
-class Document:
-    """Plain data from one YAML file, with the position of every key and item."""
-
-    file: str
-    data: Any
-    lines: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    #: Where each single-line text value starts: (line, column of its first character).
-    scalars: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    #: Folded block values (``>``) with their line breaks kept, for formulas: a ``#``
-    #: comment in a formula ends at its line, which folding would hide.
-    unfolded: dict[Path, str] = field(default_factory=dict)
-    #: Plain or quoted values written over several lines (their line breaks are lost).
-    folded: set[Path] = field(default_factory=set)
-
-    def line_of(self, path: Path) -> int | None:
-        """The line of the node at ``path``, or of its nearest recorded ancestor."""
-        pos = self.position_of(path)
-        return pos[0] if pos else None
-
-    def position_of(self, path: Path) -> tuple[int, int] | None:
-        p = tuple(path)
-        while True:
-            if p in self.lines:
-                return self.lines[p]
-            if not p:
-                return None
-            p = p[:-1]
-
-    def error(self, path: Path, message: str, expected: str | None = None) -> PolicyError:
-        """A :class:`PolicyError` placed at the node at ``path``."""
-        return PolicyError(message, file=self.file, line=self.line_of(path), expected=expected)
 
 
 class _Loader(yaml.SafeLoader):
@@ -161,14 +132,11 @@ def _character_error(text: str, index: int, name: str | None, line: int | None =
 def load_yaml(path: str | os.PathLike[str], *, display_name: str | None = None) -> Document:
     """Read one policy file into a :class:`Document` (raises :class:`PolicyError`)."""
     name = display_name or os.fspath(path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_POLICY_BYTES:
-            raise PolicyError(f"file is {size} bytes", file=name, expected=f"a policy file of at most {MAX_POLICY_BYTES} bytes")
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise PolicyError(f"cannot read policy file: {exc.strerror or exc}", file=name) from None
+    return parse_policy_bytes(read_policy_bytes(path, name), name)
+
+
+def parse_policy_bytes(raw: bytes, name: str) -> Document:
+    """Decode a policy file's bytes (UTF-8, a BOM allowed) and parse them."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

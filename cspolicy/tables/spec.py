@@ -52,6 +52,8 @@ class TableSpec:
 
     name: str
     columns: tuple[ColumnSpec, ...]
+    #: The columns whose values are unique per row (``key:`` of the input), if declared.
+    key: tuple[str, ...] = ()
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
