@@ -111,8 +111,18 @@ _NOUN = {
     ColumnType.MONEY: ("an amount of money", "20.92"),
     ColumnType.QUANTITY: ("a quantity", "12"),
     ColumnType.DATE: ("a date", "2024-03-15"),
+    ColumnType.DATETIME: ("a date and time", "2025-03-01 09:15"),
+    ColumnType.DURATION: ("a duration", "125 or 2:05"),
+    ColumnType.PERIOD: ("a month", "2024-05"),
 }
-_ORDERED = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.PERCENT, ColumnType.MONEY, ColumnType.QUANTITY)
+_ORDERED = (
+    ColumnType.INTEGER,
+    ColumnType.DECIMAL,
+    ColumnType.PERCENT,
+    ColumnType.MONEY,
+    ColumnType.QUANTITY,
+    ColumnType.DURATION,
+)
 
 
 def _bounds(

@@ -24,6 +24,8 @@ _KIND_DEFAULT = {
     Kind.TEXT: ColumnType.TEXT,
     Kind.BOOLEAN: ColumnType.BOOLEAN,
     Kind.DATE: ColumnType.DATE,
+    Kind.DATETIME: ColumnType.DATETIME,
+    Kind.PERIOD: ColumnType.PERIOD,
 }
 _AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
 #: The kind of an aggregate's result when it does not depend on what is aggregated.
@@ -289,6 +291,8 @@ class OutputBuilder:
         sym = None if expr.bare_name is None else syms.get(expr.bare_name)
         if sym is not None and sym.ctype is not None:
             return sym.ctype
+        if expr.ctype is not None:  # what the formula knows: a duration (end - start), a lookup's type
+            return expr.ctype
         if expr.kind is Kind.TEXT and expr.result_values:
             return ColumnType.TEXT
         return None

@@ -26,6 +26,9 @@ TYPE_NAMES = {
     ColumnType.DATE: "日期",
     ColumnType.BOOLEAN: "是/否",
     ColumnType.ENUM: "枚举",
+    ColumnType.DATETIME: "日期时间",
+    ColumnType.DURATION: "时长（秒）",
+    ColumnType.PERIOD: "月份",
 }
 _MODES = {
     "half_up": "四舍五入",

@@ -18,7 +18,7 @@ from cspolicy.values import Value
 __all__ = ["format_plain", "explain"]
 
 _SPELL = {
-    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "**": " ^ ",
+    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "&": " & ", "**": " ^ ",
     "<": " < ", "<=": " ≤ ", ">": " > ", ">=": " ≥ ", "==": " = ", "!=": " ≠ ",
     "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
     "if": " if ", "else": " else ",
@@ -29,7 +29,7 @@ def explain(node: n.Node, env: Mapping[str, Value], symbols: Mapping[str, Symbol
     """Checked tree ``node`` with each name shown as ``label value`` from ``env``."""
 
     def leaf(node: n.Node) -> str:
-        if isinstance(node, (n.Number, n.Text, n.Boolean)):
+        if isinstance(node, (n.Number, n.Text, n.Boolean, n.Blank)):
             return node.text
         if isinstance(node, n.Name):
             symbol = symbols[node.name]

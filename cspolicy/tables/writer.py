@@ -255,6 +255,8 @@ def _json_value(value: Value) -> str:
         return number_text(value)
     if isinstance(value, _dt.date):
         return '"' + value.isoformat() + '"'
+    if not isinstance(value, str):  # a Period: "2024-05"
+        return '"' + str(value) + '"'
     return json.dumps(value, ensure_ascii=False)
 
 
