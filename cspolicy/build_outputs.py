@@ -27,9 +27,24 @@ _KIND_DEFAULT = {
     Kind.DATETIME: ColumnType.DATETIME,
     Kind.PERIOD: ColumnType.PERIOD,
 }
-_AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+_AGG_TYPES = {
+    "count": ColumnType.INTEGER,
+    "count_true": ColumnType.INTEGER,
+    "all": ColumnType.BOOLEAN,
+    "any": ColumnType.BOOLEAN,
+    "list": ColumnType.TEXT,
+}
 #: The kind of an aggregate's result when it does not depend on what is aggregated.
-_AGG_KINDS = {"sum": Kind.NUMBER, "count": Kind.NUMBER, "count_true": Kind.NUMBER, "all": Kind.BOOLEAN, "any": Kind.BOOLEAN}
+_AGG_KINDS = {
+    "sum": Kind.NUMBER,
+    "count": Kind.NUMBER,
+    "count_true": Kind.NUMBER,
+    "all": Kind.BOOLEAN,
+    "any": Kind.BOOLEAN,
+    "list": Kind.TEXT,
+}
+#: The text between the items of a ``list`` aggregate unless it says otherwise.
+LIST_SEPARATOR = "；"
 
 
 def _en(label: LabelText | None, name: str) -> str:
@@ -209,6 +224,12 @@ class OutputBuilder:
                     raise self.doc.error((*path, "of"), f"'{col.agg}' needs a number, '{col.of}' is {of.kind.value}")
             if col.agg in ("all", "any", "count_true") and of is not None and of.kind is not Kind.BOOLEAN:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
+            if col.agg == "list" and of is not None and of.kind is not Kind.TEXT:
+                raise self.doc.error(
+                    (*path, "of"),
+                    f"'list' lists texts, '{col.of}' is {of.kind.value}",
+                    f"a text, e.g. {col.of} & '' (numbers shown as the output shows them)",
+                )
             # The aggregate's kind follows from what it does (count → number, all → condition)
             # or from what it aggregates (first/min/max… of a text are text); its type is the
             # declared one, else the aggregated column's own, else the kind's default.
@@ -233,7 +254,8 @@ class OutputBuilder:
                 rounding=self._rounding(col, ctype),
                 rules=rules,
                 hidden=col.hidden,
-                values=values,
+                values=None if col.agg == "list" else values,
+                sep=LIST_SEPARATOR if col.sep is None else col.sep,
             )
         assert col.expr is not None
         # chained, not merged: merging would copy every earlier column for each column

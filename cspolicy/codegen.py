@@ -125,8 +125,9 @@ def row_code(
     ``prefix``), and which columns may be blank: the computing part of a fused row function.
 
     ``blank_sources`` names the source columns that may be blank (optional, no default);
-    a column computed only from values that cannot be blank cannot be blank either (no
-    formula produces ``None`` from non-blank values), so its rounding needs no guard.
+    a column computed only from values that cannot be blank cannot be blank either, unless
+    its formula makes a blank itself (``blank``, ``ratio`` by 0: ``makes_blank``), so its
+    rounding needs no guard.
     ``trimmed`` names text source columns that are never only spaces (see
     :meth:`~cspolicy.expressions.Expression.python_reusing`).
     """
@@ -138,7 +139,7 @@ def row_code(
     blank: list[bool] = []
     for c in plan.columns:
         assert c.expression is not None
-        blank.append(bool(c.expression.names & maybe_blank))
+        blank.append(bool(c.expression.names & maybe_blank) or c.expression.makes_blank)
         (maybe_blank.add if blank[-1] else maybe_blank.discard)(c.name)
 
     def names(name: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks import ExternalSorter, Grouper, sort_key
+from cspolicy.blocks import ExternalSorter, Grouper, ListOf, sort_key
 from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS, Expression
@@ -70,7 +70,10 @@ class Node:
     def __post_init__(self) -> None:
         p = self.plan
         if p.grouped:
-            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None], total=not p.group_by)
+            self._grouper = Grouper(
+                [(ListOf(c.sep) if c.agg == "list" else c.agg, c.name) for c in p.columns if c.agg is not None],
+                total=not p.group_by,
+            )
             names = [n for n, _ in p.source_columns]
             self._key_idx = [names.index(k) for k in p.group_by or ()]
         elif self.batch is not None:

@@ -47,6 +47,8 @@ class ColumnPlan:
     rules: tuple[str, ...] = ()
     hidden: bool = False
     values: frozenset[str] | None = None
+    #: The text between items of a ``list`` aggregate.
+    sep: str = ""
 
     @property
     def kind(self) -> Kind:

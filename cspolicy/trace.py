@@ -87,6 +87,9 @@ def _column_sentence(c: ColumnPlan, expr: Expression, env: Mapping[str, Value], 
     except _ROW_ERRORS as exc:  # pragma: no cover - a failing row is never emitted
         return f"{c.name}: {expr.explain(env)} fails: {exc}"
     exact_shown = _exact_text(exact, c.ctype)
+    if exact is None:  # why it is blank (ratio by 0 …), when a function says
+        reasons = expr.blank_reasons(env)
+        exact_shown += f" ({'; '.join(reasons)})" if reasons else ""
     return f"{c.name} = {shown}: {expr.explain_taken(env)} = {exact_shown}{rounding_words(c, exact, value)}{rule}"
 
 

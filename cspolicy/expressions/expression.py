@@ -48,6 +48,7 @@ class Expression:
         names: frozenset[str],
         result_values: frozenset[str] | None,
         ctype: ColumnType | None = None,
+        blanking: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
         self.tree = tree
@@ -60,6 +61,9 @@ class Expression:
         self._impls = dict(impls)
         # what generated code computes: operators with helpers become calls of them
         self._code_tree = lower_operators(tree)
+        #: Whether the formula may give a blank when none of its names is blank: it holds
+        #: the ``blank`` literal, or calls a function that can (``ratio`` by 0, a lookup).
+        self.makes_blank = _makes_blank(tree, blanking)
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r}, kind={self.kind.value})"
@@ -265,7 +269,20 @@ def compile_expression(
         frozenset(checker.names),
         typed.values if typed.kind is Kind.TEXT else None,
         _own_ctype(typed.node, typed.ctype, extra),
+        frozenset(name for name in impls if name in extra and extra[name].may_blank),
     )
+
+
+#: Builtins that may give a blank for arguments that are not blank.
+_BLANKING_BUILTINS = frozenset({"ratio"})
+
+
+def _makes_blank(tree: n.Node, blanking: frozenset[str]) -> bool:
+    if isinstance(tree, n.Blank):
+        return True
+    if isinstance(tree, n.Call) and (tree.func in _BLANKING_BUILTINS or tree.func in blanking):
+        return True
+    return any(_makes_blank(child, blanking) for child in n.children(tree))
 
 
 def _own_ctype(tree: n.Node, ctype: ColumnType | None, extra: Mapping[str, FunctionSpec]) -> ColumnType | None:

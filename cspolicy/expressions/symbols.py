@@ -77,6 +77,8 @@ class FunctionSpec:
     impl: Callable[..., Value]
     result_values: frozenset[str] | None = None
     typer: Typer | None = None
+    #: Whether it may return a blank for values that are not blank (a lookup's empty cell).
+    may_blank: bool = False
 
 
 _KIND_WORDS = {

@@ -242,9 +242,12 @@ class OutputColumn(Strict):
     """One output column: a formula (``expr``) or an aggregate (``agg`` of a formula)."""
 
     expr: str | None = Field(None, description="Formula over source columns, parameters and earlier columns.")
-    agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by"] | None = None
+    agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by", "list"] | None = (
+        None
+    )
     of: str | None = Field(None, description="With agg: the formula aggregated over the group's rows.")
     by: str | None = Field(None, description="With max_by/min_by: the formula that orders the rows.")
+    sep: str | None = Field(None, description="With agg: list, the text between items (default '；').")
     type: ColumnType | None = None
     label: LabelSpec | None = Field(None, description="Its name in both languages: the header of CSV files and tables.")
     values: dict[str, LabelSpec] | None = Field(
@@ -262,6 +265,8 @@ class OutputColumn(Strict):
             raise ValueError(f"aggregate '{self.agg}' needs 'of': the formula to aggregate")
         if self.agg in ("max_by", "min_by") and self.by is None:
             raise ValueError(f"aggregate '{self.agg}' needs 'by': the formula that orders rows")
+        if self.sep is not None and self.agg != "list":
+            raise ValueError("'sep' goes with agg: list (the text between the listed items)")
         return self
 
 
