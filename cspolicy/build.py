@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import (
@@ -30,6 +30,9 @@ from cspolicy.schema.yamlsource import Document
 from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
+
+if TYPE_CHECKING:
+    from cspolicy.lookups import LookupPlan
 
 __all__ = [
     "Builder",
@@ -168,6 +171,7 @@ class Builder:
     def __init__(self, model: PolicyModel, doc: Document) -> None:
         self.model = model
         self.doc = doc
+        self.tables: dict[str, LookupPlan] = {}
 
     # -- parameters ---------------------------------------------------------------------
     def parameters(self) -> dict[str, ParameterDef]:
@@ -260,12 +264,25 @@ class Builder:
                     )
 
     def _column(self, table: str, name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
-        path = ("inputs", table, "columns", name)
+        return self.column_spec(("inputs", table, "columns", name), name, c, used_as_key)
+
+    def lookup_tables(self) -> dict[str, LookupPlan]:
+        """The policy's static lookup tables (``tables:``), read and checked; needed before
+        :meth:`inputs`, whose columns may take their values from them."""
+        from cspolicy.lookups import build_tables
+
+        self.tables = build_tables(self.model, self.doc, self.column_spec)
+        return self.tables
+
+    def column_spec(self, path: tuple[str | int, ...], name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
+        """The spec of a column declared at ``path`` (an input's, or a lookup table's)."""
         if c.multiline and (c.type is not ColumnType.TEXT or c.key or used_as_key):
             why = "a key (it groups, joins or counts rows)" if c.type is ColumnType.TEXT else f"a {c.type.value} column"
             raise self.doc.error((*path, "multiline"), f"column '{name}' is {why}, so it cannot be multiline", "text on one line")
         values: dict[str, tuple[str, ...]] = {}
-        if c.type is ColumnType.ENUM:
+        if c.values_from is not None:
+            values = self._values_from(path, name, c)
+        elif c.type is ColumnType.ENUM:
             if not c.values:
                 raise self.doc.error(path, f"enum column '{name}' needs 'values'", "a list of allowed values")
             if isinstance(c.values, list):
@@ -305,6 +322,23 @@ class Builder:
             default = convert_scalar(self.doc, (*path, "default"), c.default, c.type, f"default of '{name}'", convert)
             spec = ColumnSpec(**{**spec.__dict__, "default": default, "required": False})
         return spec
+
+    def _values_from(self, path: tuple[str | int, ...], name: str, c: Column) -> dict[str, tuple[str, ...]]:
+        """An enum column's values from a lookup table's keys, with its labels as spellings."""
+        from cspolicy.lookups import enum_values
+
+        table = self.tables.get(c.values_from or "")
+        if c.type is not ColumnType.ENUM or c.values or table is None:
+            known = ", ".join(self.tables) or "(no tables: declare them under tables:)"
+            why = (
+                f"column '{name}': values_from goes with type enum and no 'values'"
+                if table is not None
+                else f"values_from: no table named '{c.values_from}'"
+            )
+            raise self.doc.error((*path, "values_from"), why, f"type: enum, values_from: a table ({known})")
+        if table.columns[table.key].type.kind is not Kind.TEXT:
+            raise self.doc.error((*path, "values_from"), f"table '{table.name}' has a numeric key", "a table with text keys")
+        return enum_values(table)
 
     # -- bands ---------------------------------------------------------------------------
     def bands(self, params: Mapping[str, ParameterDef]) -> dict[str, BandsPlan]:

@@ -204,7 +204,16 @@ class Node:
             where, why = _locate_check(self.plan, env, exc)
         else:
             where, why = _locate(self.plan, env, self.plan.columns, exc)
-        return DataError(f"{where}: {why}", file=self.file, row=origin or None)
+        return DataError(f"{where}: {why}", file=self.file, row=origin or None, column=self._column_of(exc, row))
+
+    def _column_of(self, exc: BaseException, row: Row) -> str | None:
+        """The header of the one source column holding the value an error is about (a key a
+        lookup table lacks carries it as ``value``), for ``file:row:column``."""
+        bad = getattr(exc, "value", None)
+        if bad is None:
+            return None
+        found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
+        return self.headers.get(found[0], found[0]) if len(found) == 1 else None
 
 
 def _fill(message: str, values: dict[str, str]) -> str:

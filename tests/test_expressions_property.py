@@ -165,7 +165,9 @@ def test_arbitrary_text_compiles_or_raises_expression_error(text: str) -> None:
 import datetime as _dt  # noqa: E402
 
 from cspolicy.expressions import EVALUATION_ERRORS  # noqa: E402
+from cspolicy.lookups import LookupPlan, lookup_spec  # noqa: E402
 from cspolicy.periods import Period  # noqa: E402
+from cspolicy.tables.spec import ColumnSpec  # noqa: E402
 
 TYPED_SYMBOLS = {
     "a": Symbol("a", Kind.NUMBER, nullable=True),
@@ -182,6 +184,17 @@ TYPED_SYMBOLS = {
     "f": Symbol("f", Kind.BOOLEAN),
     "given:previous": Symbol("given:previous", Kind.BOOLEAN, "previous given"),
 }
+_ITEMS = LookupPlan(
+    "items",
+    "code",
+    {
+        "code": ColumnSpec("code", ColumnType.TEXT, key=True),
+        "name": ColumnSpec("name", ColumnType.TEXT),
+        "points": ColumnSpec("points", ColumnType.INTEGER, required=False),
+    },
+    {"B1": {"code": "B1", "name": "第一", "points": D(5)}, "L4": {"code": "L4", "name": "迟到", "points": None}},
+)
+TYPED_FUNCTIONS = {"lookup": lookup_spec({"items": _ITEMS})}
 _DAYS = st.dates(_dt.date(2003, 12, 1), _dt.date(2027, 2, 1))  # some days beyond the calendar too
 _MOMENTS = st.datetimes(_dt.datetime(2024, 1, 1), _dt.datetime(2026, 1, 1))
 _PERIODS = st.builds(Period, st.integers(2003, 2027), st.integers(1, 12))
@@ -192,7 +205,7 @@ TYPED_ENVS = st.fixed_dictionaries(
         "b": _NUMBERS,
         "w": st.sampled_from([D(0), D(20), D("90.5"), D(3600)]),
         "t": st.sampled_from([None, "", "B1", "迟到", " x "]),
-        "u": st.sampled_from(["L4", "=1+1", "a"]),
+        "u": st.sampled_from(["L4", "=1+1", "a", "b1"]),
         "d": st.one_of(st.none(), _DAYS),
         "e": _DAYS,
         "m": st.one_of(st.none(), _MOMENTS),
@@ -239,6 +252,7 @@ def _typed_formulas() -> dict[str, st.SearchStrategy[str]]:
         fn(lambda a: f"working_days({a})", per),
         fn(lambda a, b: f"working_days_between({a}, {b})", anyday, anyday),
         fn(lambda a: f"coalesce({a}, blank)", n),
+        fn(lambda k_, d_: f"lookup('items', {k_}, 'points'{d_})", x, st.sampled_from(["", ", 0", ", blank", ", a"])),
         fn(lambda a, cond: f"({a} if {cond} else blank)", n, c),
         fn(lambda a, cond, b: f"({a} if {cond} else {b})", n, c, n),
     )
@@ -247,6 +261,7 @@ def _typed_formulas() -> dict[str, st.SearchStrategy[str]]:
         fn(lambda a: f"('' & {a} & blank)", st.one_of(x, n)),
         fn(lambda a: f"month({a})", anyday),
         fn(lambda a: f"week({a})", anyday),
+        fn(lambda k_, d_: f"lookup('items', {k_}, 'name'{d_})", x, st.sampled_from(["", ", 'none'", ", blank", ", t"])),
         fn(lambda a, b: f"coalesce({a}, {b})", x, x),
         fn(lambda a, cond, b: f"({a} if {cond} else {b})", x, c, st.one_of(x, st.just("blank"))),
     )
@@ -299,9 +314,10 @@ def typed_outcome(run: Callable[[], Value]) -> tuple[str, str]:
 @given(st.sampled_from(sorted(TYPED)).flatmap(lambda kind: TYPED[kind]), TYPED_ENVS)
 def test_generated_python_matches_the_interpreter_for_every_kind(text: str, env: dict[str, Value]) -> None:
     try:
-        expr = compile_expression(text, TYPED_SYMBOLS)
-    except ExpressionError as exc:  # only size limits may reject a generated formula
-        assert any(w in exc.message for w in ("too complex", "nested too deeply", "too long")), (text, exc)
+        expr = compile_expression(text, TYPED_SYMBOLS, TYPED_FUNCTIONS)
+    except ExpressionError as exc:  # only size limits (and a text no lookup can give) may reject one
+        allowed = ("too complex", "nested too deeply", "too long", "is not one of")
+        assert any(w in exc.message for w in allowed), (text, exc)
         assume(False)
         return
     assert outcome_of_both(expr, env), text
@@ -320,5 +336,5 @@ def test_every_kind_has_formulas_that_compile(kind: str) -> None:
     # the generator is useful only if what it writes type-checks: sample and count
     from hypothesis import find
 
-    found = find(TYPED[kind], lambda text: compile_expression(text, TYPED_SYMBOLS).kind.value == kind)
+    found = find(TYPED[kind], lambda text: compile_expression(text, TYPED_SYMBOLS, TYPED_FUNCTIONS).kind.value == kind)
     assert found

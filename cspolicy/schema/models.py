@@ -38,6 +38,8 @@ __all__ = [
     "Parameter",
     "Column",
     "Input",
+    "TableLabels",
+    "LookupTable",
     "Rounding",
     "OutputColumn",
     "Check",
@@ -216,6 +218,38 @@ class Column(Strict):
         "' e001 ' and Ｅ００１ are one value. Automatic for columns used in an output's key, group_by or ladder entity.",
     )
     multiline: bool = Field(False, description="Text cells may hold line breaks (any other cell holding one is refused).")
+    values_from: str | None = Field(
+        None,
+        description="For enum columns: the allowed values are the keys of this lookup table, and its label and "
+        "alias columns are accepted spellings of them (an item given by its Chinese name).",
+    )
+
+
+class TableLabels(Strict):
+    """The columns of a lookup table that hold each key's label in each language."""
+
+    zh: str | None = Field(None, description="The column holding the Chinese label of each key.")
+    en: str | None = Field(None, description="The column holding the English label of each key.")
+
+
+class LookupTable(Strict):
+    """A static table declared in the policy (an item catalogue): rows by a unique key,
+    columns typed like input columns, read in formulas with ``lookup('table', key, 'column')``."""
+
+    label: LabelSpec | None = None
+    description: str | None = None
+    key: str = Field(description="The column whose values identify the rows (unique; text unless declared).")
+    columns: dict[str, Column] = Field(min_length=1, description="The columns besides the key (the key may be declared too).")
+    labels: TableLabels | None = Field(None, description="Columns with each key's labels: {zh: name, en: name_en}.")
+    aliases: list[str] = Field(default_factory=list, description="Columns whose values are other spellings of the key.")
+    rows: list[dict[str, Scalar]] = Field(min_length=1, description="The rows: {code: B1, name: 第一, points: 5}.")
+
+    @field_validator("columns")
+    @classmethod
+    def _names(cls, v: dict[str, Column]) -> dict[str, Column]:
+        for name in v:
+            _check_name(name, "column")
+        return v
 
 
 class Input(Strict):
@@ -223,6 +257,7 @@ class Input(Strict):
 
     label: LabelSpec | None = None
     description: str | None = None
+    optional: StrictBool = Field(False, description="A run may go without this file (its outputs then have no rows).")
     columns: dict[str, Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -404,6 +439,7 @@ class PolicyModel(Strict):
     constraints: list[Constraint] = Field(default_factory=list, description="Conditions on the parameters.")
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
+    tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
     inputs: dict[str, Input] = Field(min_length=1)
     outputs: dict[str, Output] = Field(min_length=1)
 
@@ -415,7 +451,7 @@ class PolicyModel(Strict):
                 raise ValueError(f"rule ID '{rid}' must look like R-MT-1")
         return v
 
-    @field_validator("parameters", "bands", "inputs", "outputs", "schedules")
+    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables")
     @classmethod
     def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
         for name in v:

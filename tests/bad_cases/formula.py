@@ -55,3 +55,68 @@ CASES = [
     calls_policy_case("time-hour-of-a-date", "day: date(offered)", "day: hour(date(offered))", ["argument 1 of hour()"]),
     calls_policy_case("time-period-times", "previous: month - 1", "previous: month * 2", ["'*' needs numbers on both sides"]),
 ]
+
+ITEMS = """\
+name: items
+title: {zh: 项目, en: items}
+family: test
+version: "1"
+rules: {R-SC-2: "bonus items"}
+tables:
+  items:
+    key: code
+    columns:
+      name: {type: text}
+      points: {type: integer}
+    rows:
+      - {code: B1, name: 当月第一, points: "5"}
+      - {code: L4, name: 迟到早退, points: "-2"}
+inputs:
+  events:
+    columns:
+      agent: {type: text, aliases: [工号]}
+      item: {type: text, aliases: [项目]}
+      calls: {type: integer, required: false, aliases: [来电]}
+outputs:
+  events:
+    from: events
+    columns:
+      agent: agent
+      points: lookup('items', item, 'points')
+      rate: "ratio(1, calls) if present(calls) else blank"
+  agents:
+    from: events
+    group_by: [agent]
+    columns:
+      agent: agent
+      reasons: {agg: list, of: "agent & ' ' & points"}
+"""
+ITEMS_CSV = "工号,项目,来电\nE1,B1,3\n"
+
+
+def items_case(id: str, csv: str, messages: list[str], policy: str = ITEMS, code: int = 1) -> Case:
+    return Case(id, ["run", "items.yaml", "events.csv"], code, messages, files={"items.yaml": policy, "events.csv": csv}, lines=1)
+
+
+def items_policy_case(id: str, old: str, new: str, messages: list[str]) -> Case:
+    assert ITEMS.count(old) == 1, old
+    text = ITEMS.replace(old, new)
+    case = items_case(id, ITEMS_CSV, messages, text, code=2)
+    case.pattern = rf"items\.yaml:{line_of(text, new.splitlines()[0].strip())}(:\d+)?: "
+    return case
+
+
+CASES += [
+    items_case("lookup-missing-key", ITEMS_CSV + "E2,B9,1\n", ["events.csv:3:项目", "'B9' is not a key of table 'items'"]),
+    items_policy_case("lookup-duplicate-key", "code: L4,", "code: b1,", ["key 'B1' is given twice"]),
+    items_policy_case("lookup-unknown-table", "lookup('items',", "lookup('item',", ["'item' is not a table"]),
+    items_policy_case("lookup-unknown-column", "item, 'points')", "item, 'pts')", ["'pts' is not a column of table 'items'"]),
+    items_policy_case("blank-alone", 'rate: "ratio(1, calls) if present(calls) else blank"', "rate: blank", ["always blank"]),
+    items_policy_case(
+        "blank-compared", 'rate: "ratio(1, calls) if present(calls) else blank"', 'rate: "calls == blank"', ["never true"]
+    ),
+    items_policy_case(
+        "list-of-a-number", "of: \"agent & ' ' & points\"", "of: points", ["'list' lists texts, 'points' is number"]
+    ),
+    items_policy_case("concat-in-arithmetic", "lookup('items', item, 'points')", "1 + ('a' & item)", ["'+' needs numbers"]),
+]
