@@ -8,7 +8,7 @@ table with overlapping ranges. After this, only input data can fail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from cspolicy.expressions import (
     compile_expression,
     why_not_evaluated,
 )
+from cspolicy.expressions.check import GIVEN_PREFIX
 from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_ROUNDING",
     "RUN_SYMBOLS",
     "param_symbols",
+    "given_values",
     "column_symbol",
     "convert_scalar",
     "constraint_failure",
@@ -245,7 +247,8 @@ class Builder:
         keys = key_columns(self.model)
         out = {}
         for name, t in self.model.inputs.items():
-            out[name] = TableSpec(name, tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items()))
+            columns = tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items())
+            out[name] = TableSpec(name, columns, optional=t.optional)
             self._check_headers(out[name])
         return out
 
@@ -499,11 +502,20 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
     return found
 
 
-def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:
+def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
+    """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
+    and, for each optional input, whether it was given (``given('previous')``)."""
     syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
     for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
         syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
+    for name in optional_inputs:
+        syms[GIVEN_PREFIX + name] = Symbol(GIVEN_PREFIX + name, Kind.BOOLEAN, f"given('{name}')", ColumnType.BOOLEAN)
     return syms
+
+
+def given_values(inputs: Mapping[str, TableSpec], given: Collection[str] | None) -> dict[str, Value]:
+    """The run values ``given:<input>`` of the optional inputs: whether each was given."""
+    return {GIVEN_PREFIX + n: given is None or n in given for n, spec in inputs.items() if spec.optional}
 
 
 def column_symbol(spec: ColumnSpec) -> Symbol:

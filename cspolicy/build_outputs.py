@@ -64,7 +64,7 @@ class OutputBuilder:
 
         self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
         self.params = params
-        self.param_syms = param_symbols(params)
+        self.param_syms = param_symbols(params, [n for n, spec in inputs.items() if spec.optional])
         self.input_syms = {t: {c.name: column_symbol(c) for c in spec.columns} for t, spec in inputs.items()}
         self.done: dict[str, OutputPlan] = {}
         self.out_syms: dict[str, dict[str, Symbol]] = {}

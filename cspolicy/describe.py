@@ -54,6 +54,7 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "rung": {"zh": "第{0}次 {1}", "en": "{0}. {1}"},
     "then_nothing": {"zh": "；此后不再处罚", "en": "; then nothing"},
     "input": {"zh": "输入 {0}：", "en": "input {0}:"},
+    "optional input": {"zh": "输入 {0}（可不提供）：", "en": "input {0} (optional: a run may go without it):"},
     "optional": {"zh": "（可不填{0}）", "en": " (optional{0})"},
     "default": {"zh": "，默认 {0}", "en": ", default {0}"},
     "one_of": {"zh": "，取值 {0}", "en": " one of {0}"},
@@ -132,7 +133,7 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
             rungs = _SEP[lang].join(_w("rung", lang, i, _rung(r, kinds, lang)) for i, r in enumerate(o.ladder.rungs, start=1))
             lines.append(head + rungs + ("" if o.ladder.after_last == "repeat" else _w("then_nothing", lang)))
     for name, spec in policy.inputs.items():
-        lines += ["", _w("input", lang, _named(name, labels.inputs[name], lang))]
+        lines += ["", _w("optional input" if spec.optional else "input", lang, _named(name, labels.inputs[name], lang))]
         for c in spec.columns:
             default = _w("default", lang, format_value(c.default, c.type)) if c.default is not None else ""
             opt = "" if c.required else _w("optional", lang, default)

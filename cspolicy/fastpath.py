@@ -50,8 +50,8 @@ def run_clean(
     ``sinks`` names the CSV sink (and the row indexes it writes) of each output: an output
     that only goes to its CSV file gets one generated function from cells to CSV text.
     """
-    if len(tables) != 1 or prep.explain_key is not None:
-        return False
+    if len(tables) != 1 or prep.explain_key is not None or set(prep.roots) - set(tables):
+        return False  # (an optional input not given still has outputs to finish)
     ((name, table),) = tables.items()
     roots = prep.roots.get(name, [])
     if len(roots) != 1:

@@ -81,11 +81,13 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
         if name in out:
             raise UsageError(f"input '{name}' given twice")
         out[name] = path
-    missing = [n for n in names if n not in out]
+    missing = [n for n in names if n not in out and not policy.inputs[n].optional]
     if missing:
+        optional = [n for n in names if policy.inputs[n].optional]
+        also = f"; optional: {', '.join(optional)}" if optional else ""
         raise UsageError(
             f"no file given for input {', '.join(repr(m) for m in missing)}",
-            expected=f"FILE arguments for: {', '.join(names)} (as NAME=FILE)",
+            expected=f"FILE arguments for: {', '.join(n for n in names if n not in optional)} (as NAME=FILE){also}",
         )
     return out
 
@@ -151,7 +153,7 @@ def run_files(
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
-        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
+        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=set(inputs))
         phases.restart(prep, selected)
         tables = {}
         for table, path in inputs.items():

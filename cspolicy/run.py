@@ -14,10 +14,11 @@ import contextlib
 import datetime as dt
 import decimal
 import difflib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cspolicy.build import RUN_SYMBOLS, given_values
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, Origin, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -90,7 +91,7 @@ class Results:
         if self.explained is not None and _norm_key(self.explained) == _norm_key(key):
             traces = self.traces
         else:
-            prep = prepare(self.policy, self.settings, explain=key)
+            prep = prepare(self.policy, self.settings, explain=key, given=set(self.inputs))
             execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
             traces = prep.traces
         if not traces:
@@ -172,10 +173,13 @@ def prepare(
     explain: str | None = None,
     error_limit: int = 50,
     outputs: Sequence[str] | None = None,
+    given: Collection[str] | None = None,
 ) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
 
-    ``outputs`` limits the run to those outputs and the ones they read from (default all).
+    ``outputs`` limits the run to those outputs and the ones they read from (default all);
+    ``given`` names the inputs this run has (default all): an optional input not among them
+    has no rows, and ``given('name')`` is false in formulas.
     """
     needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
@@ -202,13 +206,14 @@ def prepare(
                 expected=f"values for which {expr.text} holds",
             )
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
+    run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     traces: list[Trace] = []
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
-    message_values.update({n: "" if v is None else str(v) for n, v in run_values.items()})
+    message_values.update({n: "" if v is None else str(v) for n, v in run_values.items() if n in RUN_SYMBOLS})
     for name, plan in policy.outputs.items():
         if name not in needed:
             continue
@@ -318,7 +323,8 @@ def execute(
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
-        for table in sources:
+        # every input's outputs finish, an optional input not given too: it has no rows
+        for table in [*sources, *(t for t in prep.roots if t not in sources)]:
             for node in prep.roots.get(table, []):
                 node.finish()
     prep.errors.raise_if_any()
@@ -331,6 +337,7 @@ def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, An
     return {
         name: read_records(keyed_records(tables[name], spec), spec, name=name, errors=prep.errors)
         for name, spec in prep.policy.inputs.items()
+        if name in tables  # an optional input not given has no rows
     }
 
 
@@ -357,7 +364,7 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    prep = prepare(policy, settings or RunSettings(), explain=explain)
+    prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []

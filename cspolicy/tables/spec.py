@@ -52,6 +52,8 @@ class TableSpec:
 
     name: str
     columns: tuple[ColumnSpec, ...]
+    #: A run may go without this table (``optional: true``); its outputs then have no rows.
+    optional: bool = False
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
