@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -9,8 +11,8 @@ from typing import TYPE_CHECKING
 from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
-from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
-from cspolicy.schema.models import LabelText, Output, OutputColumn
+from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
+from cspolicy.schema.models import LabelText, Output, OutputColumn, WarningRule
 from cspolicy.tables.spec import TableSpec
 from cspolicy.values import ColumnType, Kind
 
@@ -174,6 +176,12 @@ class OutputBuilder:
         for k in out.key:
             if k not in col_syms:
                 raise self.doc.error((*base, "key"), f"key: unknown column '{k}'", "a column of this output")
+        scope: Mapping[str, Symbol]
+        if grouped:
+            scope = ChainMap(col_syms, {k: src_syms[k] for k in out.group_by or []}, self.param_syms)
+        else:
+            scope = ChainMap(col_syms, step_syms, src_syms, self.param_syms)
+        warnings = tuple(self.warning(base, i, rule, scope, src_syms) for i, rule in enumerate(out.warnings))
         self.out_syms[name] = col_syms
         return OutputPlan(
             name,
@@ -188,7 +196,33 @@ class OutputBuilder:
             ladder,
             rank,
             out.description or "",
+            warnings,
         )
+
+    def warning(
+        self, base: tuple[str | int, ...], i: int, rule: WarningRule, scope: Mapping[str, Symbol], src: Mapping[str, Symbol]
+    ) -> WarningPlan:
+        """One ``warnings:`` rule: a condition over the finished row (its columns, source
+        columns, parameters), and a message whose ``{name}`` placeholders are names in scope."""
+        path = (*base, "warnings", i)
+        expr = self.b.compile((*path, "when"), rule.when, scope, self.functions)
+        if expr.kind is not Kind.BOOLEAN:
+            raise self.doc.error((*path, "when"), "a warning's 'when' must be a condition (true/false)")
+        if rule.rule is not None and rule.rule not in self.b.model.rules:
+            raise self.doc.error((*path, "rule"), f"rule '{rule.rule}' is not listed under 'rules'")
+        if rule.column is not None and rule.column not in src:
+            raise self.doc.error((*path, "column"), f"column: '{rule.column}' is not a column of the source", ", ".join(src))
+        used = []
+        for name in dict.fromkeys(re.findall(r"\{(\w+)\}", rule.message)):
+            symbol = scope.get(name)
+            if symbol is None:
+                close = difflib.get_close_matches(name, list(scope), n=1)
+                hint = f"; did you mean {{{close[0]}}}?" if close else ""
+                raise self.doc.error(
+                    (*path, "message"), f"message: {{{name}}} names nothing this warning can see{hint}", "{a column or parameter}"
+                )
+            used.append((name, symbol.ctype))
+        return WarningPlan(expr, rule.message, rule.column, rule.rule, self.doc.line_of(path), tuple(used))
 
     def column(
         self,

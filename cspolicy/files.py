@@ -21,6 +21,7 @@ from typing import TextIO, cast
 
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.i18n import Lang
+from cspolicy.notes import Warnings
 from cspolicy.outputs import (
     Phases,
     Progress,
@@ -52,6 +53,8 @@ class RunReport:
     traces: list[Trace] = field(default_factory=list)
     #: The outputs each written file holds (one, or all of them in a JSON document).
     contents: dict[Path, list[str]] = field(default_factory=dict)
+    #: The run's warnings (:class:`~cspolicy.notes.Warnings`); the CLI shows them on stderr.
+    warnings: Warnings = field(default_factory=Warnings)
 
     def summary(self) -> list[str]:
         """One line per file written, with its rows: ``wrote out/orders.csv (7 rows)``."""
@@ -178,6 +181,7 @@ def run_files(
         report.written.append(path)
         report.contents[path] = names
     report.traces = prep.traces
+    report.warnings = prep.warnings
     if explain is not None:
         stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
     if isinstance(stdout, TerminalStream):

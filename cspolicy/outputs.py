@@ -19,6 +19,7 @@ from typing import TextIO
 
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.i18n import Lang
+from cspolicy.notes import JSON_KEY
 from cspolicy.plan import OutputPlan
 from cspolicy.run import Prepared, execute
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
@@ -158,6 +159,7 @@ def write_csv_outputs(
                 sinks[name] = (sink, idx)
             if attempt == "fast":
                 if run_clean(prep, tables, sinks):
+                    prep.raise_if_strict()  # (a grouped output read by the loop may have warned)
                     return prep
                 continue
             _execute(prep, tables, phases)
@@ -260,7 +262,8 @@ def write_json_outputs(
 
             return copy
 
-        json_document(document, {name: items(*spools[name]) for name in selected})
+        notes = prep.warnings.as_json() if prep.warnings else None
+        json_document(document, {name: items(*spools[name]) for name in selected}, {JSON_KEY: notes} if notes else None)
     return prep
 
 

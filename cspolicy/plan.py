@@ -12,7 +12,7 @@ from decimal import Decimal
 from cspolicy.expressions import Expression
 from cspolicy.values import ColumnType, Kind
 
-__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
+__all__ = ["ColumnPlan", "CheckPlan", "WarningPlan", "LadderPlan", "RankPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
 
 #: Names a ladder step gives each row, with their types.
 LADDER_NAMES: dict[str, ColumnType] = {
@@ -65,6 +65,20 @@ class CheckPlan:
 
 
 @dataclass(frozen=True)
+class WarningPlan:
+    """An output's warning rule: when ``expression`` holds for a row (or group), note
+    ``message`` with its ``{name}`` placeholders filled."""
+
+    expression: Expression
+    message: str
+    column: str | None
+    rule: str | None
+    line: int | None
+    #: The type of each name the message uses, to show its value as the output would.
+    placeholders: tuple[tuple[str, ColumnType | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class LadderPlan:
     schedule: str
     entity: tuple[str, ...]
@@ -97,6 +111,7 @@ class OutputPlan:
     ladder: LadderPlan | None = None
     rank: RankPlan | None = None
     description: str = ""
+    warnings: tuple[WarningPlan, ...] = ()
 
     @property
     def grouped(self) -> bool:

@@ -24,6 +24,7 @@ from cspolicy.engine import ROW_ERRORS, Node, Origin, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.expressions import format_plain
 from cspolicy.money import CONTEXT
+from cspolicy.notes import Warnings
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
@@ -41,12 +42,14 @@ Row = tuple[Value, ...]
 
 @dataclass(frozen=True)
 class RunSettings:
-    """What a run is for: the period, the as-of date, the region, parameter overrides."""
+    """What a run is for: the period, the as-of date, the region, parameter overrides;
+    ``strict``: any warning fails the run (exit 1) before an output is written."""
 
     period: Period | None = None
     as_of: dt.date | None = None
     region: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
 
     @property
     def effective_date(self) -> dt.date:
@@ -74,6 +77,8 @@ class Results:
     inputs: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
     #: The key given to :func:`evaluate` as ``explain``, whose rows :attr:`traces` hold.
     explained: str | None = None
+    #: The run's warnings (:class:`~cspolicy.notes.Warnings`: iterate for the notes).
+    warnings: Warnings = field(default_factory=Warnings)
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
@@ -153,6 +158,14 @@ class Prepared:
     #: Each parameter's value for this run, and the run's own names (period, as_of).
     values: dict[str, Value] = field(default_factory=dict)
     run_values: dict[str, Value] = field(default_factory=dict)
+    #: This run's warnings; anything taking part in the run may add to it.
+    warnings: Warnings = field(default_factory=Warnings)
+
+    def raise_if_strict(self) -> None:
+        """In a strict run, fail (a :class:`~cspolicy.errors.DataErrors`) when there were
+        warnings: called after the last row, before any output is committed."""
+        if self.settings.strict and self.warnings:
+            raise self.warnings.as_errors()
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -209,6 +222,7 @@ def prepare(
     run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
+    warnings = Warnings()
     traces: list[Trace] = []
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
@@ -232,6 +246,7 @@ def prepare(
             batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
             message_values=message_values,
             values={**values, **run_values},
+            warnings=warnings,
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
@@ -242,7 +257,7 @@ def prepare(
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values)
+    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, warnings)
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -270,6 +285,7 @@ def _attach_explainer(
             label = " / ".join("" if v is None else str(v) for v in k)
             if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
                 traces.append(explain_group(plan, params, k, out, policy.rules))
+                traces[-1].warnings = list(n.fired) if plan.warnings else []
 
         node.explain_group = on_group
         return
@@ -284,6 +300,7 @@ def _attach_explainer(
         env.update(zip(plan.step_names, x))
         where = f"{n.file} row {origin}" if origin else ""
         traces.append(explain_row(plan, params, env, out, where, policy.rules, n.headers))
+        traces[-1].warnings = list(n.fired) if plan.warnings else []
 
     node.on_row = on_row
 
@@ -328,6 +345,7 @@ def execute(
             for node in prep.roots.get(table, []):
                 node.finish()
     prep.errors.raise_if_any()
+    prep.raise_if_strict()
 
 
 def memory_sources(prep: Prepared, tables: Mapping[str, Iterable[Mapping[str, Any]]]) -> dict[str, Iterable[tuple[int, Row]]]:
@@ -383,7 +401,7 @@ def evaluate(
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain)
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, prep.warnings)
 
 
 __all__ += ["evaluate"]

@@ -52,10 +52,13 @@ class Trace:
     inputs: list[str] = field(default_factory=list)
     parameters: list[str] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)
+    #: The warnings this row (or group) gave (an output's ``warnings:`` rules).
+    warnings: list[str] = field(default_factory=list)
 
     def render(self) -> str:
         lines = [f"{self.output} · {self.key}" + (f" ({self.origin})" if self.origin else "")]
         lines += [f"  {c.text}" for c in self.columns]
+        lines += [f"  warning: {w}" for w in self.warnings]
         if self.inputs:
             lines.append("  inputs: " + ", ".join(self.inputs))
         if self.parameters:

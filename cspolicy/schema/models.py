@@ -43,6 +43,7 @@ __all__ = [
     "Rounding",
     "OutputColumn",
     "Check",
+    "WarningRule",
     "Constraint",
     "LadderStep",
     "RankStep",
@@ -314,6 +315,16 @@ class Check(Strict):
     rule: str | None = None
 
 
+class WarningRule(Strict):
+    """A note on each row (or group) for which ``when`` holds; the run goes on (``--strict``
+    makes it an error). ``message`` may use ``{name}`` of anything the formula may use."""
+
+    when: str = Field(description="A condition over the row's (or group's) columns, source columns and parameters.")
+    message: str = Field(description="What to say; {name} is replaced by that value, as the output shows it.")
+    column: str | None = Field(None, description="The input column to name in file:row:column.")
+    rule: str | None = None
+
+
 class Constraint(Strict):
     """A condition between parameters that every run must satisfy (e.g. min ≤ max)."""
 
@@ -351,6 +362,7 @@ class Output(Strict):
     group_by: list[str] | None = Field(None, description="Group rows by these source columns (one row per group).")
     sort_by: list[str] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
+    warnings: list[WarningRule] = Field(default_factory=list, description="Notes on rows that do not stop the run.")
     ladder: LadderStep | None = None
     rank: RankStep | None = None
     columns: dict[str, OutputColumn | str] = Field(min_length=1)
