@@ -284,7 +284,7 @@ def _attach_explainer(
         def on_group(n: Node, k: Row, out: Row) -> None:
             label = " / ".join("" if v is None else str(v) for v in k)
             if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
-                traces.append(explain_group(plan, params, k, out, policy.rules))
+                traces.append(explain_group(plan, params, k, out, policy.rules, values=values))
                 traces[-1].warnings = list(n.fired) if plan.warnings else []
 
         node.explain_group = on_group

@@ -143,8 +143,10 @@ def explain_group(
     out: Sequence[Value],
     rules: Mapping[str, str],
     count_hint: str = "",
+    values: Mapping[str, Value] | None = None,
 ) -> Trace:
-    """Explain one row of a grouped output: its aggregates, then its formulas."""
+    """Explain one row of a grouped output: its aggregates, then its formulas; ``values``
+    are the run's parameter and run values (``period``, ``given('…')``) its formulas read."""
     label = (
         " / ".join(
             "" if k is None else format_plain(k, ColumnType.TEXT if isinstance(k, str) else ColumnType.DECIMAL) for k in key
@@ -152,7 +154,7 @@ def explain_group(
         or "total"
     )
     trace = Trace(plan.name, label, count_hint)
-    env: dict[str, Value] = {n: p.value for n, p in params.items()}
+    env: dict[str, Value] = dict(values) if values is not None else {n: p.value for n, p in params.items()}
     env.update(zip(plan.group_by or (), key))
     used: set[str] = set()
     for i, c in enumerate(plan.columns):
