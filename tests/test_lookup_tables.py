@@ -177,3 +177,12 @@ def test_a_band_table_may_not_be_called_lookup(tmp_path: Path) -> None:
     )
     with pytest.raises(PolicyError, match="a band table named 'lookup' hides the function"):
         load(tmp_path, body)
+
+
+def test_show_lists_a_tables_rows(tmp_path: Path, runner) -> None:
+    policy = tmp_path / "items.yaml"
+    policy.write_text(textwrap.dedent(POLICY), encoding="utf-8")
+    result = runner.invoke(cli, ["show", str(policy), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert "lookup table items (key code, 2 rows):" in result.stdout
+    assert "  L4: name=迟到早退, name_en=late or early, short=迟到, severity=light, points=-2, low=-5, share=50%" in result.stdout

@@ -120,3 +120,53 @@ CASES += [
     ),
     items_policy_case("concat-in-arithmetic", "lookup('items', item, 'points')", "1 + ('a' & item)", ["'+' needs numbers"]),
 ]
+
+WARNED = ITEMS.replace(
+    """  agents:
+    from: events
+    group_by: [agent]""",
+    """  agents:
+    from: events
+    group_by: [agent]
+    warnings:
+      - when: count > 1
+        message: "{agent} has {count} events"
+        rule: R-SC-2""",
+).replace("      reasons: {agg: list", "      count: {agg: count}\n      reasons: {agg: list")
+WARNED_CSV = ITEMS_CSV + "E1,L4,2\n"
+
+
+def warned_case(id: str, old: str, new: str, messages: list[str]) -> Case:
+    assert WARNED.count(old) == 1, old
+    text = WARNED.replace(old, new)
+    case = items_case(id, WARNED_CSV, messages, text, code=2)
+    case.pattern = rf"items\.yaml:{line_of(text, new.splitlines()[0].strip())}(:\d+)?: "
+    return case
+
+
+CASES += [
+    Case(
+        "warning-strict",
+        ["run", "items.yaml", "events.csv", "--strict"],
+        1,
+        ["output 'agents', E1: warning treated as an error (--strict): E1 has 2 events [R-SC-2]"],
+        files={"items.yaml": WARNED, "events.csv": WARNED_CSV},
+        lines=1,
+    ),
+    warned_case("warning-unknown-placeholder", '"{agent} has {count} events"', '"{agnet} has {count} events"', ["{agnet}"]),
+    warned_case("warning-not-a-condition", "when: count > 1", "when: count", ["must be a condition"]),
+    warned_case("given-no-optional-input", "when: count > 1", "when: given('previous')", ["this policy has none"]),
+    Case(
+        "missing-required-input",
+        ["run", "items.yaml", "previous=events.csv"],
+        2,
+        ["no file given for input 'events'", "optional: previous"],
+        files={
+            "items.yaml": ITEMS.replace(
+                "inputs:\n  events:", "inputs:\n  previous:\n    optional: true\n    columns: {agent: {type: text}}\n  events:"
+            ),
+            "events.csv": ITEMS_CSV,
+        },
+        lines=1,
+    ),
+]
