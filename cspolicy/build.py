@@ -8,9 +8,9 @@ table with overlapping ranges. After this, only input data can fail.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import (
@@ -22,20 +22,26 @@ from cspolicy.expressions import (
     compile_expression,
     why_not_evaluated,
 )
+from cspolicy.expressions.check import GIVEN_PREFIX
 from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
+from cspolicy.run_names import RUN_SYMBOLS, given_values
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
 from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
+if TYPE_CHECKING:
+    from cspolicy.lookups import LookupPlan
+
 __all__ = [
     "Builder",
     "DEFAULT_ROUNDING",
     "RUN_SYMBOLS",
     "param_symbols",
+    "given_values",
     "column_symbol",
     "convert_scalar",
     "constraint_failure",
@@ -54,10 +60,6 @@ DEFAULT_ROUNDING: dict[ColumnType, tuple[int, str] | None] = {
 }
 # Percents (rates) are not rounded by default: a rate is an input to money, never paid itself.
 #: Names every formula may use that describe the run itself.
-RUN_SYMBOLS: dict[str, tuple[Kind, ColumnType, bool]] = {
-    "period": (Kind.TEXT, ColumnType.TEXT, True),
-    "as_of": (Kind.DATE, ColumnType.DATE, False),
-}
 
 
 def convert_scalar(
@@ -111,8 +113,18 @@ _NOUN = {
     ColumnType.MONEY: ("an amount of money", "20.92"),
     ColumnType.QUANTITY: ("a quantity", "12"),
     ColumnType.DATE: ("a date", "2024-03-15"),
+    ColumnType.DATETIME: ("a date and time", "2025-03-01 09:15"),
+    ColumnType.DURATION: ("a duration", "125 or 2:05"),
+    ColumnType.PERIOD: ("a month", "2024-05"),
 }
-_ORDERED = (ColumnType.INTEGER, ColumnType.DECIMAL, ColumnType.PERCENT, ColumnType.MONEY, ColumnType.QUANTITY)
+_ORDERED = (
+    ColumnType.INTEGER,
+    ColumnType.DECIMAL,
+    ColumnType.PERCENT,
+    ColumnType.MONEY,
+    ColumnType.QUANTITY,
+    ColumnType.DURATION,
+)
 
 
 def _bounds(
@@ -158,6 +170,7 @@ class Builder:
     def __init__(self, model: PolicyModel, doc: Document) -> None:
         self.model = model
         self.doc = doc
+        self.tables: dict[str, LookupPlan] = {}
 
     # -- parameters ---------------------------------------------------------------------
     def parameters(self) -> dict[str, ParameterDef]:
@@ -232,7 +245,7 @@ class Builder:
         out = {}
         for name, t in self.model.inputs.items():
             columns = tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items())
-            out[name] = TableSpec(name, columns, key=tuple(t.key))
+            out[name] = TableSpec(name, columns, key=tuple(t.key), optional=t.optional)
             for k in t.key:
                 if k not in t.columns:
                     raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")
@@ -254,12 +267,25 @@ class Builder:
                     )
 
     def _column(self, table: str, name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
-        path = ("inputs", table, "columns", name)
+        return self.column_spec(("inputs", table, "columns", name), name, c, used_as_key)
+
+    def lookup_tables(self) -> dict[str, LookupPlan]:
+        """The policy's static lookup tables (``tables:``), read and checked; needed before
+        :meth:`inputs`, whose columns may take their values from them."""
+        from cspolicy.lookups import build_tables
+
+        self.tables = build_tables(self.model, self.doc, self.column_spec)
+        return self.tables
+
+    def column_spec(self, path: tuple[str | int, ...], name: str, c: Column, used_as_key: bool = False) -> ColumnSpec:
+        """The spec of a column declared at ``path`` (an input's, or a lookup table's)."""
         if c.multiline and (c.type is not ColumnType.TEXT or c.key or used_as_key):
             why = "a key (it groups, joins or counts rows)" if c.type is ColumnType.TEXT else f"a {c.type.value} column"
             raise self.doc.error((*path, "multiline"), f"column '{name}' is {why}, so it cannot be multiline", "text on one line")
         values: dict[str, tuple[str, ...]] = {}
-        if c.type is ColumnType.ENUM:
+        if c.values_from is not None:
+            values = self._values_from(path, name, c)
+        elif c.type is ColumnType.ENUM:
             if not c.values:
                 raise self.doc.error(path, f"enum column '{name}' needs 'values'", "a list of allowed values")
             if isinstance(c.values, list):
@@ -299,6 +325,23 @@ class Builder:
             default = convert_scalar(self.doc, (*path, "default"), c.default, c.type, f"default of '{name}'", convert)
             spec = ColumnSpec(**{**spec.__dict__, "default": default, "required": False})
         return spec
+
+    def _values_from(self, path: tuple[str | int, ...], name: str, c: Column) -> dict[str, tuple[str, ...]]:
+        """An enum column's values from a lookup table's keys, with its labels as spellings."""
+        from cspolicy.lookups import enum_values
+
+        table = self.tables.get(c.values_from or "")
+        if c.type is not ColumnType.ENUM or c.values or table is None:
+            known = ", ".join(self.tables) or "(no tables: declare them under tables:)"
+            why = (
+                f"column '{name}': values_from goes with type enum and no 'values'"
+                if table is not None
+                else f"values_from: no table named '{c.values_from}'"
+            )
+            raise self.doc.error((*path, "values_from"), why, f"type: enum, values_from: a table ({known})")
+        if table.columns[table.key].type.kind is not Kind.TEXT:
+            raise self.doc.error((*path, "values_from"), f"table '{table.name}' has a numeric key", "a table with text keys")
+        return enum_values(table)
 
     # -- bands ---------------------------------------------------------------------------
     def bands(self, params: Mapping[str, ParameterDef]) -> dict[str, BandsPlan]:
@@ -469,10 +512,14 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
     return found
 
 
-def param_symbols(params: Mapping[str, ParameterDef]) -> dict[str, Symbol]:
+def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
+    """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
+    and, for each optional input, whether it was given (``given('previous')``)."""
     syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
     for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
         syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
+    for name in optional_inputs:
+        syms[GIVEN_PREFIX + name] = Symbol(GIVEN_PREFIX + name, Kind.BOOLEAN, f"given('{name}')", ColumnType.BOOLEAN)
     return syms
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -10,8 +12,8 @@ from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.build_joins import build_joins, check_order, waiting_for
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.parameters import ParameterDef
-from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
-from cspolicy.schema.models import LabelText, Output, OutputColumn
+from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
+from cspolicy.schema.models import LabelText, Output, OutputColumn, WarningRule
 from cspolicy.tables.spec import TableSpec
 from cspolicy.values import ColumnType, Kind
 
@@ -25,10 +27,27 @@ _KIND_DEFAULT = {
     Kind.TEXT: ColumnType.TEXT,
     Kind.BOOLEAN: ColumnType.BOOLEAN,
     Kind.DATE: ColumnType.DATE,
+    Kind.DATETIME: ColumnType.DATETIME,
+    Kind.PERIOD: ColumnType.PERIOD,
 }
-_AGG_TYPES = {"count": ColumnType.INTEGER, "count_true": ColumnType.INTEGER, "all": ColumnType.BOOLEAN, "any": ColumnType.BOOLEAN}
+_AGG_TYPES = {
+    "count": ColumnType.INTEGER,
+    "count_true": ColumnType.INTEGER,
+    "all": ColumnType.BOOLEAN,
+    "any": ColumnType.BOOLEAN,
+    "list": ColumnType.TEXT,
+}
 #: The kind of an aggregate's result when it does not depend on what is aggregated.
-_AGG_KINDS = {"sum": Kind.NUMBER, "count": Kind.NUMBER, "count_true": Kind.NUMBER, "all": Kind.BOOLEAN, "any": Kind.BOOLEAN}
+_AGG_KINDS = {
+    "sum": Kind.NUMBER,
+    "count": Kind.NUMBER,
+    "count_true": Kind.NUMBER,
+    "all": Kind.BOOLEAN,
+    "any": Kind.BOOLEAN,
+    "list": Kind.TEXT,
+}
+#: The text between the items of a ``list`` aggregate unless it says otherwise.
+LIST_SEPARATOR = "；"
 
 
 def _en(label: LabelText | None, name: str) -> str:
@@ -48,7 +67,7 @@ class OutputBuilder:
 
         self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
         self.params = params
-        self.param_syms = param_symbols(params)
+        self.param_syms = param_symbols(params, [n for n, spec in inputs.items() if spec.optional])
         self.input_syms = {t: {c.name: column_symbol(c) for c in spec.columns} for t, spec in inputs.items()}
         self.done: dict[str, OutputPlan] = {}
         self.out_syms: dict[str, dict[str, Symbol]] = {}
@@ -169,6 +188,12 @@ class OutputBuilder:
         for k in out.key:
             if k not in col_syms:
                 raise self.doc.error((*base, "key"), f"key: unknown column '{k}'", "a column of this output")
+        scope: Mapping[str, Symbol]
+        if grouped:
+            scope = ChainMap(col_syms, {k: src_syms[k] for k in out.group_by or []}, self.param_syms)
+        else:
+            scope = ChainMap(col_syms, step_syms, src_syms, self.param_syms)
+        warnings = tuple(self.warning(base, i, rule, scope, src_syms) for i, rule in enumerate(out.warnings))
         self.out_syms[name] = col_syms
         return OutputPlan(
             name,
@@ -184,7 +209,33 @@ class OutputBuilder:
             rank,
             out.description or "",
             joins,
+            warnings,
         )
+
+    def warning(
+        self, base: tuple[str | int, ...], i: int, rule: WarningRule, scope: Mapping[str, Symbol], src: Mapping[str, Symbol]
+    ) -> WarningPlan:
+        """One ``warnings:`` rule: a condition over the finished row (its columns, source
+        columns, parameters), and a message whose ``{name}`` placeholders are names in scope."""
+        path = (*base, "warnings", i)
+        expr = self.b.compile((*path, "when"), rule.when, scope, self.functions)
+        if expr.kind is not Kind.BOOLEAN:
+            raise self.doc.error((*path, "when"), "a warning's 'when' must be a condition (true/false)")
+        if rule.rule is not None and rule.rule not in self.b.model.rules:
+            raise self.doc.error((*path, "rule"), f"rule '{rule.rule}' is not listed under 'rules'")
+        if rule.column is not None and rule.column not in src:
+            raise self.doc.error((*path, "column"), f"column: '{rule.column}' is not a column of the source", ", ".join(src))
+        used = []
+        for name in dict.fromkeys(re.findall(r"\{(\w+)\}", rule.message)):
+            symbol = scope.get(name)
+            if symbol is None:
+                close = difflib.get_close_matches(name, list(scope), n=1)
+                hint = f"; did you mean {{{close[0]}}}?" if close else ""
+                raise self.doc.error(
+                    (*path, "message"), f"message: {{{name}}} names nothing this warning can see{hint}", "{a column or parameter}"
+                )
+            used.append((name, symbol.ctype))
+        return WarningPlan(expr, rule.message, rule.column, rule.rule, self.doc.line_of(path), tuple(used))
 
     def column(
         self,
@@ -220,6 +271,12 @@ class OutputBuilder:
                     raise self.doc.error((*path, "of"), f"'{col.agg}' needs a number, '{col.of}' is {of.kind.value}")
             if col.agg in ("all", "any", "count_true") and of is not None and of.kind is not Kind.BOOLEAN:
                 raise self.doc.error((*path, "of"), f"'{col.agg}' needs a condition, '{col.of}' is {of.kind.value}")
+            if col.agg == "list" and of is not None and of.kind is not Kind.TEXT:
+                raise self.doc.error(
+                    (*path, "of"),
+                    f"'list' lists texts, '{col.of}' is {of.kind.value}",
+                    f"a text, e.g. {col.of} & '' (numbers shown as the output shows them)",
+                )
             # The aggregate's kind follows from what it does (count → number, all → condition)
             # or from what it aggregates (first/min/max… of a text are text); its type is the
             # declared one, else the aggregated column's own, else the kind's default.
@@ -244,7 +301,8 @@ class OutputBuilder:
                 rounding=self._rounding(col, ctype),
                 rules=rules,
                 hidden=col.hidden,
-                values=values,
+                values=None if col.agg == "list" else values,
+                sep=LIST_SEPARATOR if col.sep is None else col.sep,
             )
         assert col.expr is not None
         # chained, not merged: merging would copy every earlier column for each column
@@ -302,6 +360,8 @@ class OutputBuilder:
         sym = None if expr.bare_name is None else syms.get(expr.bare_name)
         if sym is not None and sym.ctype is not None:
             return sym.ctype
+        if expr.ctype is not None:  # what the formula knows: a duration (end - start), a lookup's type
+            return expr.ctype
         if expr.kind is Kind.TEXT and expr.result_values:
             return ColumnType.TEXT
         return None

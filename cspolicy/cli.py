@@ -237,7 +237,10 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     metavar="N",
     help="Rows of each output shown in the terminal table (default 50; 0 shows all). -o writes every row.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors: no progress, no list of files written.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors and warnings: no progress, no list of files written."
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing when there are any.")
 @_lang_option
 def run(
     policy: str,
@@ -254,6 +257,7 @@ def run(
     bom: bool | None,
     limit: int | None,
     quiet: bool,
+    strict: bool,
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
@@ -274,7 +278,7 @@ def run(
     language = _language(lang)
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
-    settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets)
+    settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict)
     line = ProgressLine(sys.stderr, lang=language) if not quiet and sys.stderr.isatty() else None
 
     def tell(message: str) -> None:
@@ -303,6 +307,8 @@ def run(
     if not quiet:
         for done in report.summary():
             click.echo(translate(done, language), err=True)
+    for note in report.warnings.lines():  # even with -q: a warning is about the figures
+        click.echo(printable(translate(note, language)), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:

@@ -27,7 +27,9 @@ class RowFunctions:
     * ``row(s, x)`` → the output tuple for a source tuple ``s`` and step values ``x``;
     * ``checks(s, x)`` → indexes of failing checks (empty when the row is fine);
     * ``agg(s)`` → (values, by-values) fed to the accumulators, for grouped outputs;
-    * ``post(k, a)`` → the output tuple of a group from its key and aggregate results.
+    * ``post(k, a)`` → the output tuple of a group from its key and aggregate results;
+    * ``warn(s, x, o)`` (``warn(k, o)`` for a group) → indexes of the warning rules that hold
+      for a finished row ``o`` (empty when none).
     """
 
     def __init__(self) -> None:
@@ -35,6 +37,7 @@ class RowFunctions:
         self.checks: Callable[[tuple[Value, ...], tuple[Value, ...]], list[int]] | None = None
         self.agg: Callable[[tuple[Value, ...]], tuple[tuple[Value, ...], tuple[Value, ...]]] | None = None
         self.post: Callable[[tuple[Value, ...], tuple[Value, ...]], tuple[Value, ...]] | None = None
+        self.warn: Callable[..., list[int]] | None = None
         self.source: str = ""
 
 
@@ -101,6 +104,8 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
             + [f"    k{i} = k[{i}]" for i in range(len(key_index))]
             + _column_lines(plan.columns, post_names, names, pool)
         )
+    if plan.warnings:
+        lines += _warning_lines(plan, base_names, pool, src_index, step_index, consts)
     source = "\n".join(lines) + "\n"
     namespace = define(source, pool.namespace, f"output {plan.name}")
     fns.source = source
@@ -108,7 +113,46 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
     fns.checks = namespace.get("_chk")
     fns.agg = namespace.get("_agg")
     fns.post = namespace.get("_post")
+    fns.warn = namespace.get("_warn")
     return fns
+
+
+def _warning_lines(
+    plan: OutputPlan,
+    base_names: Callable[[str], str],
+    pool: ConstPool,
+    src_index: Mapping[str, int],
+    step_index: Mapping[str, int],
+    consts: Mapping[str, str],
+) -> list[str]:
+    """``_warn(s, x, o)`` (a group's: ``_warn(k, o)``): the indexes of the warning rules
+    whose condition holds for the finished row ``o``; a rule sees the output's columns
+    first, then (per row) the step's names and the source's columns, or (per group) its key."""
+    column_index = {c.name: j for j, c in enumerate(plan.columns)}
+    key_index = {name: i for i, name in enumerate(plan.group_by or ())}
+    used = set().union(*(w.expression.names for w in plan.warnings))
+
+    def names(name: str) -> str:
+        if name in column_index:
+            return f"c{column_index[name]}"
+        if plan.grouped:
+            return f"k{key_index[name]}" if name in key_index else consts[name]
+        return base_names(name)
+
+    head = ["def _warn(k, o):" if plan.grouped else "def _warn(s, x, o):"]
+    for name in sorted(used):
+        if name in column_index:
+            head.append(f"    c{column_index[name]} = o[{column_index[name]}]")
+        elif plan.grouped and name in key_index:
+            head.append(f"    k{key_index[name]} = k[{key_index[name]}]")
+        elif not plan.grouped and name in step_index:
+            head.append(f"    x{step_index[name]} = x[{step_index[name]}]")
+        elif not plan.grouped and name in src_index:
+            head.append(f"    s{src_index[name]} = s[{src_index[name]}]")
+    body = head + ["    hold = []"]
+    for i, w in enumerate(plan.warnings):
+        body.append(f"    if {w.expression.python(names, pool)}: hold.append({i})")
+    return [*body, "    return hold"]
 
 
 def row_code(
@@ -125,8 +169,9 @@ def row_code(
     ``prefix``), and which columns may be blank: the computing part of a fused row function.
 
     ``blank_sources`` names the source columns that may be blank (optional, no default);
-    a column computed only from values that cannot be blank cannot be blank either (no
-    formula produces ``None`` from non-blank values), so its rounding needs no guard.
+    a column computed only from values that cannot be blank cannot be blank either, unless
+    its formula makes a blank itself (``blank``, ``ratio`` by 0: ``makes_blank``), so its
+    rounding needs no guard.
     ``trimmed`` names text source columns that are never only spaces (see
     :meth:`~cspolicy.expressions.Expression.python_reusing`).
     """
@@ -138,7 +183,7 @@ def row_code(
     blank: list[bool] = []
     for c in plan.columns:
         assert c.expression is not None
-        blank.append(bool(c.expression.names & maybe_blank))
+        blank.append(bool(c.expression.names & maybe_blank) or c.expression.makes_blank)
         (maybe_blank.add if blank[-1] else maybe_blank.discard)(c.name)
 
     def names(name: str) -> str:

@@ -270,7 +270,7 @@ def _why_not_datetime(clean: str) -> str:
     if _SHORT_YEAR.fullmatch(clean):
         return " (a two-digit year is ambiguous; write all four digits, year first)"
     if _YEAR_LAST.fullmatch(clean):
-        return " (day and month first is ambiguous: 1/3/2025 reads as 1 March or 3 January; write the year first)"
+        return " (day and month first is ambiguous: 1/3/2025 reads as 1 March or 3 January, so write the year first)"
     if _SERIAL.fullmatch(clean):
         return " (a spreadsheet serial number; format the column as yyyy-mm-dd hh:mm:ss in Excel and save again)"
     return ""

@@ -26,6 +26,9 @@ TYPE_NAMES = {
     ColumnType.DATE: "日期",
     ColumnType.BOOLEAN: "是/否",
     ColumnType.ENUM: "枚举",
+    ColumnType.DATETIME: "日期时间",
+    ColumnType.DURATION: "时长（秒）",
+    ColumnType.PERIOD: "月份",
 }
 _MODES = {
     "half_up": "四舍五入",
@@ -50,7 +53,9 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "schedule": {"zh": "处罚表 {0}（由轻到重：{1}）：", "en": "schedule {0} (gravity: {1}):"},
     "rung": {"zh": "第{0}次 {1}", "en": "{0}. {1}"},
     "then_nothing": {"zh": "；此后不再处罚", "en": "; then nothing"},
+    "table": {"zh": "查找表 {0}（键 {1}，{2} 行）：", "en": "lookup table {0} (key {1}, {2} rows):"},
     "input": {"zh": "输入 {0}：", "en": "input {0}:"},
+    "optional input": {"zh": "输入 {0}（可不提供）：", "en": "input {0} (optional: a run may go without it):"},
     "optional": {"zh": "（可不填{0}）", "en": " (optional{0})"},
     "default": {"zh": "，默认 {0}", "en": ", default {0}"},
     "one_of": {"zh": "，取值 {0}", "en": " one of {0}"},
@@ -133,8 +138,13 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
                 head = f"  {o.code} {o.name_zh} / {o.name_en} [{o.rule}] per {per}: "
             rungs = _SEP[lang].join(_w("rung", lang, i, _rung(r, kinds, lang)) for i, r in enumerate(o.ladder.rungs, start=1))
             lines.append(head + rungs + ("" if o.ladder.after_last == "repeat" else _w("then_nothing", lang)))
+    for name, table in policy.tables.items():
+        lines += ["", _w("table", lang, name, table.key, len(table.rows))]
+        for key, row in table.rows.items():
+            cells = [f"{c}={format_value(v, table.columns[c].type)}" for c, v in row.items() if c != table.key and v is not None]
+            lines.append(f"  {key}{_colon(lang)}{', '.join(cells)}")
     for name, spec in policy.inputs.items():
-        lines += ["", _w("input", lang, _named(name, labels.inputs[name], lang))]
+        lines += ["", _w("optional input" if spec.optional else "input", lang, _named(name, labels.inputs[name], lang))]
         for c in spec.columns:
             default = _w("default", lang, format_value(c.default, c.type)) if c.default is not None else ""
             opt = "" if c.required else _w("optional", lang, default)

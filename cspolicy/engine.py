@@ -14,14 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks import ExternalSorter, Grouper, sort_key
+from cspolicy.blocks import ExternalSorter, Grouper, ListOf, sort_key
 from cspolicy.codegen import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS, Expression
 from cspolicy.money import CONTEXT, round_to
+from cspolicy.notes import Warnings
 from cspolicy.plan import ColumnPlan, OutputPlan
 from cspolicy.tables.writer import format_value
-from cspolicy.values import Value
+from cspolicy.text import format_plain
+from cspolicy.values import ColumnType, Value
 
 #: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
 ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
@@ -67,6 +69,10 @@ class Node:
     values: dict[str, Value] = field(default_factory=dict)
     #: The header each source column has in its file (for ``file:row:column`` messages).
     headers: dict[str, str] = field(default_factory=dict)
+    #: Where this run's warnings go (the output's ``warnings:`` rules add to it).
+    warnings: Warnings = field(default_factory=Warnings)
+    #: The warnings of the row (or group) just computed, for its explanation.
+    fired: list[str] = field(default_factory=list)
     _grouper: Grouper | None = None
     _key_idx: list[int] = field(default_factory=list)
     _buffer: list[tuple[Row, Origin]] | None = None
@@ -75,7 +81,10 @@ class Node:
     def __post_init__(self) -> None:
         p = self.plan
         if p.grouped:
-            self._grouper = Grouper([(c.agg, c.name) for c in p.columns if c.agg is not None], total=not p.group_by)
+            self._grouper = Grouper(
+                [(ListOf(c.sep) if c.agg == "list" else c.agg, c.name) for c in p.columns if c.agg is not None],
+                total=not p.group_by,
+            )
             names = [n for n, _ in p.source_columns]
             self._key_idx = [names.index(k) for k in p.group_by or ()]
         elif self.batch is not None:
@@ -128,6 +137,8 @@ class Node:
             out = fns.row(row, x)  # type: ignore[misc]
         except ROW_ERRORS as exc:
             self.errors.add(self._runtime_error(exc, origin, row, x))
+            return
+        if fns.warn is not None and not self._warn(row, x, out, origin):
             return
         if self.on_row is not None:
             self.on_row(self, row, x, out, origin)
@@ -187,6 +198,8 @@ class Node:
                     where, why = _locate(self.plan, env, self.plan.columns, exc, results)
                     self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {where}: {why}", file=self.file))
                     continue
+                if self.fns.warn is not None and not self._warn_group(key, out):
+                    continue
                 if self.explain_group is not None:
                     self.explain_group(self, key, out, results)
                 outs.append(out)
@@ -198,6 +211,74 @@ class Node:
                 self.emit(out, 0)
         for child in self.children:
             child.finish()
+
+    # -- warnings -------------------------------------------------------------------------
+    def _warn(self, row: Row, x: Row, out: Row, origin: Origin) -> bool:
+        """Note the warnings that hold for a finished row; False when one cannot be decided
+        (then the row is rejected, naming the rule, like a column that cannot be computed)."""
+        assert self.fns.warn is not None
+        try:
+            hold = self.fns.warn(row, x, out)
+        except ROW_ERRORS as exc:
+            env = self._row_env(row, x, out)
+            self.errors.add(DataError(self._undecided(env, exc), file=self.file, row=origin or None))
+            return False
+        self.fired = []
+        if hold:
+            env = self._row_env(row, x, out)
+            key = self._key_label(out)
+            for i in hold:
+                rule = self.plan.warnings[i]
+                column = self.headers.get(rule.column, rule.column) if rule.column else None
+                text = self._message(i, env)
+                self.fired.append(text)
+                file, at = self.file or None, origin or None
+                self.warnings.add(text, file=file, row=at, column=column, output=self.plan.name, key=key, rule=rule.rule)
+        return True
+
+    def _warn_group(self, key: Row, out: Row) -> bool:
+        assert self.fns.warn is not None
+        env = {**self.values, **dict(zip(self.plan.group_by or (), key)), **dict(zip((c.name for c in self.plan.columns), out))}
+        label = " / ".join("" if k is None else format_value(k, ColumnType.TEXT) for k in key) or "the total"
+        try:
+            hold = self.fns.warn(key, out)
+        except ROW_ERRORS as exc:
+            self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {self._undecided(env, exc)}", file=self.file))
+            return False
+        self.fired = []
+        for i in hold:
+            text = self._message(i, env)
+            self.fired.append(text)
+            self.warnings.add(text, output=self.plan.name, key=label, rule=self.plan.warnings[i].rule)
+        return True
+
+    def _row_env(self, row: Row, x: Row, out: Row) -> dict[str, Value]:
+        env = {**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row))}
+        env.update(zip(self.plan.step_names, x))
+        env.update(zip((c.name for c in self.plan.columns), out))
+        return env
+
+    def _key_label(self, out: Row) -> str | None:
+        if not self.plan.key:
+            return None
+        names = [c.name for c in self.plan.columns]
+        return " / ".join(format_value(out[names.index(k)], ColumnType.TEXT) for k in self.plan.key)
+
+    def _message(self, i: int, env: Mapping[str, Value]) -> str:
+        """A warning's message with each ``{name}`` as the output would show its value."""
+        rule = self.plan.warnings[i]
+        shown = {name: format_plain(env.get(name), ctype) for name, ctype in rule.placeholders}
+        return _fill(rule.message, shown)
+
+    def _undecided(self, env: Mapping[str, Value], exc: BaseException) -> str:
+        """Why no warning rule could be decided: the first that fails, and why."""
+        scope = _Lenient(env)
+        for rule in self.plan.warnings:
+            try:
+                rule.expression.evaluate(scope)
+            except ROW_ERRORS as failed:
+                return f"{_formula(f'warning {rule.message!r}', rule.expression, scope, condition=True)}: {why(failed)}"
+        return f"output '{self.plan.name}': {why(exc)}"
 
     # -- errors ---------------------------------------------------------------------------
     def _check_error(self, i: int, row: Row, origin: Origin) -> DataError:
@@ -220,7 +301,16 @@ class Node:
             where, why = _locate_check(self.plan, env, exc)
         else:
             where, why = _locate(self.plan, env, self.plan.columns, exc)
-        return DataError(f"{where}: {why}", file=self.file, row=origin or None)
+        return DataError(f"{where}: {why}", file=self.file, row=origin or None, column=self._column_of(exc, row))
+
+    def _column_of(self, exc: BaseException, row: Row) -> str | None:
+        """The header of the one source column holding the value an error is about (a key a
+        lookup table lacks carries it as ``value``), for ``file:row:column``."""
+        bad = getattr(exc, "value", None)
+        if bad is None:
+            return None
+        found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
+        return self.headers.get(found[0], found[0]) if len(found) == 1 else None
 
 
 def _fill(message: str, values: dict[str, str]) -> str:

@@ -50,15 +50,24 @@ def run_clean(
     ``sinks`` names the CSV sink (and the row indexes it writes) of each output: an output
     that only goes to its CSV file gets one generated function from cells to CSV text.
     """
-    if len(tables) != 1 or prep.explain_key is not None or any(n.join for n in prep.nodes.values()):
-        return False  # a join needs a second table (its held side): the careful engine runs it
+    if (
+        len(tables) != 1
+        or prep.explain_key is not None
+        or any(n.join for n in prep.nodes.values())
+        or set(prep.roots) - set(tables)
+    ):
+        # a join needs a second table (its held side), and an optional input not given still
+        # has outputs to finish: the careful engine runs them
+        return False
     ((name, table),) = tables.items()
     roots = prep.roots.get(name, [])
     if len(roots) != 1:
         return False
     node = roots[0]
     plan = node.plan
-    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or node.on_row or node.fns.row is None:
+    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings:
+        return False
+    if node.on_row or node.fns.row is None:
         return False
     if any(not child.plan.grouped or child.children for child in node.children):
         return False  # only groups (they keep one accumulator per group) may read from it

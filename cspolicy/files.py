@@ -21,6 +21,7 @@ from typing import TextIO, cast
 
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.i18n import Lang
+from cspolicy.notes import Warnings
 from cspolicy.outputs import (
     Phases,
     Progress,
@@ -52,6 +53,8 @@ class RunReport:
     traces: list[Trace] = field(default_factory=list)
     #: The outputs each written file holds (one, or all of them in a JSON document).
     contents: dict[Path, list[str]] = field(default_factory=dict)
+    #: The run's warnings (:class:`~cspolicy.notes.Warnings`); the CLI shows them on stderr.
+    warnings: Warnings = field(default_factory=Warnings)
 
     def summary(self) -> list[str]:
         """One line per file written, with its rows: ``wrote out/orders.csv (7 rows)``."""
@@ -81,11 +84,13 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
         if name in out:
             raise UsageError(f"input '{name}' given twice")
         out[name] = path
-    missing = [n for n in names if n not in out]
+    missing = [n for n in names if n not in out and not policy.inputs[n].optional]
     if missing:
+        optional = [n for n in names if policy.inputs[n].optional]
+        also = f"; optional: {', '.join(optional)}" if optional else ""
         raise UsageError(
             f"no file given for input {', '.join(repr(m) for m in missing)}",
-            expected=f"FILE arguments for: {', '.join(names)} (as NAME=FILE)",
+            expected=f"FILE arguments for: {', '.join(n for n in names if n not in optional)} (as NAME=FILE){also}",
         )
     return out
 
@@ -151,7 +156,7 @@ def run_files(
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
-        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected)
+        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=set(inputs))
         phases.restart(prep, selected)
         tables = {}
         for table, path in inputs.items():
@@ -176,6 +181,7 @@ def run_files(
         report.written.append(path)
         report.contents[path] = names
     report.traces = prep.traces
+    report.warnings = prep.warnings
     if explain is not None:
         stdout.write("\n\n".join(t.render(lang) for t in prep.traces) + "\n")
     if isinstance(stdout, TerminalStream):

@@ -86,14 +86,17 @@ class PolicyLabels:
         for table, spec in m.inputs.items():
             for cname, col in spec.columns.items():
                 values: Values | None = None
-                if col.type is ColumnType.ENUM and col.values is not None:
+                if col.values_from is not None and col.values_from in policy.tables:  # a lookup table's keys
+                    named = policy.tables[col.values_from].labels
+                    values = {k: Label(k, *named.get(k, (None, None))) for k in policy.tables[col.values_from].spellings}
+                elif col.type is ColumnType.ENUM and col.values is not None:
                     if isinstance(col.values, list):
                         values = {v: Label(v) for v in col.values}
                     else:
                         values = {k: Label(k, v.zh, v.en) for k, v in col.values.items()}
                         for k, lab in values.items():
                             self.vocabulary.setdefault(k, lab)
-                own = frozenset(values) if values and not isinstance(col.values, list) else frozenset()
+                own = frozenset(values) if values and not isinstance(col.values, list) and not col.values_from else frozenset()
                 self._columns[("in:" + table, cname)] = _Entry(_label(col.label, cname), values, True, own)
         self.sanctions: dict[str, Values] = {}
         self._sanction_values: dict[str, Values] = {}

@@ -44,6 +44,76 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("expected YYYY-MM such as {example:w}", "应为 YYYY-MM 格式，例如 {example}"),
     ("expected YYYY-MM-DD such as {example:w}", "应为 YYYY-MM-DD 格式，例如 {example}"),
     ("expected YYYY-MM-DD", "应为 YYYY-MM-DD 格式"),
+    # --- time, blanks, text, lookup tables, optional inputs, warnings (issue 16) ------------
+    (
+        "expected no {key:q}, or a numeric type (integer, decimal, percent, money, quantity, duration)",
+        "应去掉 {key}，或改用数值类型（integer、decimal、percent、money、quantity、duration）",
+    ),
+    (
+        "{value:q} is a day, not a month (only the 1st of a month is read as its month)",
+        "{value} 是某一天而不是月份（只有每月 1 日才读作所在的月份）",
+    ),
+    ("expected a month such as {example:w}", "应为月份，例如 {example}"),
+    (
+        "{value:q} is not a date and time "
+        "(day and month first is ambiguous: {text} reads as {a} or {b}, so write the year first)",
+        "{value} 不是日期时间（日、月写在前面有歧义，请把年份写在前面）",
+    ),
+    ("expected a date and time such as {a}, {b} or {c}", "应为日期时间，例如 {a}、{b} 或 {c}"),
+    ("{value:q} is not a duration (a duration cannot be negative)", "{value} 不是时长（时长不能为负）"),
+    (
+        "expected a duration such as {a} or {b} (seconds), {c} (m:ss), {d} (h:mm:ss) or {e}",
+        "应为时长，例如 {a} 或 {b}（秒）、{c}（分:秒）、{d}（时:分:秒）或 {e}",
+    ),
+    (
+        "argument {n:w} of {fn:w}() must be a date and time, but {what} is a date",
+        "{fn}() 的第 {n} 个参数必须是日期时间，但 {what} 是日期",
+    ),
+    ("{op:q} does not apply to a date {what}", "{op} 不能用于日期 {what}"),
+    ("expected add_days(d, n) or add_months(d, n)", "应改用 add_days(d, n) 或 add_months(d, n)"),
+    ("{op:q} needs numbers on both sides, but the right side is {kind:m}", "{op} 两边都要是数值，但右边是{kind}"),
+    ("{op:q} needs numbers on both sides, but the left side is {kind:m}", "{op} 两边都要是数值，但左边是{kind}"),
+    ("a month (period)", "月份（period）"),
+    (
+        "column {col:q} = {formula}: {value:q} is not a key of table {table:q} (its keys: {keys})",
+        "列 {col} = {formula}：{value} 不是表 {table} 的键（已有的键：{keys}）",
+    ),
+    ("table {table:q}: key {key:q} is given twice (first at line {n:w})", "表 {table}：键 {key} 出现了两次（第一次在第 {n} 行）"),
+    ("expected each key once", "每个键只应出现一次"),
+    ("{name:q} is not a table", "{name} 不是表"),
+    ("{name:q} is not a column of table {table:q}", "{name} 不是表 {table} 的列"),
+    ("a formula that is always blank has no kind of value", "总是空白的公式没有值的类型"),
+    ("expected blank as one result of a choice, e.g. {example}", "blank 应作为选择的一个结果，例如 `{example}`"),
+    (
+        "'==' with blank is never true: a blank equals nothing, not even blank",
+        "与 blank 用 '==' 比较永远不成立：空白不等于任何值，连空白也不等于",
+    ),
+    (
+        "expected present(x) to test for a blank value (not present(x) for its absence)",
+        "应用 `present(x)` 判断是否有值（用 `not present(x)` 判断空白）",
+    ),
+    ("a warning's 'when' must be a condition (true/false)", "警告的 'when' 必须是条件（true/false）"),
+    (
+        "given() asks about an optional input, and this policy has none ({how})",
+        "given() 用于询问可选输入，而本政策没有可选输入（{how}）",
+    ),
+    ("expected given('input') naming an optional input", "应为 given('输入名')，指明一个可选输入"),
+    ("{agg:q} lists texts, {col:q} is number", "{agg} 列出的是文字，{col} 是数值"),
+    (
+        "expected a text, e.g. {example} (numbers shown as the output shows them)",
+        "应为文字，例如 {example}（数值按输出的样子显示）",
+    ),
+    ("message: {ph} names nothing this warning can see", "message：{ph} 不是这个警告能看到的名称"),
+    ("expected {a column or parameter}", "应为｛列或参数｝"),
+    ("no file given for input {name:q}", "没有给出输入 {name} 的文件"),
+    (
+        "expected FILE arguments for: {names} (as NAME=FILE); optional: {optional}",
+        "应为以下输入给出文件参数：{names}（写作 名称=文件）；可选：{optional}",
+    ),
+    (
+        "output {out:q}, {key}: warning treated as an error (--strict): {message}",
+        "输出 {out}，{key}：警告按错误处理（--strict）：{message}",
+    ),
     # --- what ended a run that is not a rejected input --------------------------------------
     ("interrupted (Ctrl-C)", "已中断（Ctrl-C）"),
     ("stopped by SIGTERM", "已被 SIGTERM 终止"),
@@ -863,4 +933,5 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("No space left on device", "设备上没有剩余空间"),
     ("Read-only file system", "只读文件系统"),
     ("File name too long", "文件名太长"),
+    ("did you mean {other}?", "是不是 {other}？"),
 )

@@ -21,6 +21,7 @@ from cspolicy.blocks.joins import input_order
 from cspolicy.errors import EnvironmentFailure
 from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
+from cspolicy.notes import JSON_KEY
 from cspolicy.plan import OutputPlan
 from cspolicy.run import Prepared, execute, no_row_error
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
@@ -160,6 +161,7 @@ def write_csv_outputs(
                 sinks[name] = (sink, idx)
             if attempt == "fast":
                 if run_clean(prep, tables, sinks):
+                    prep.raise_if_strict()  # (a grouped output read by the loop may have warned)
                     return prep
                 continue
             _execute(prep, tables, phases)
@@ -262,7 +264,8 @@ def write_json_outputs(
 
             return copy
 
-        json_document(document, {name: items(*spools[name]) for name in selected})
+        notes = prep.warnings.as_json() if prep.warnings else None
+        json_document(document, {name: items(*spools[name]) for name in selected}, {JSON_KEY: notes} if notes else None)
     return prep
 
 

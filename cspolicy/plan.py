@@ -12,7 +12,18 @@ from decimal import Decimal
 from cspolicy.expressions import Expression
 from cspolicy.values import ColumnType, Kind
 
-__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "JoinPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
+__all__ = [
+    "ColumnPlan",
+    "CheckPlan",
+    "WarningPlan",
+    "LadderPlan",
+    "RankPlan",
+    "JoinPlan",
+    "OutputPlan",
+    "BandBound",
+    "BandPlan",
+    "BandsPlan",
+]
 
 #: Names a ladder step gives each row, with their types.
 LADDER_NAMES: dict[str, ColumnType] = {
@@ -47,6 +58,8 @@ class ColumnPlan:
     rules: tuple[str, ...] = ()
     hidden: bool = False
     values: frozenset[str] | None = None
+    #: The text between items of a ``list`` aggregate.
+    sep: str = ""
 
     @property
     def kind(self) -> Kind:
@@ -60,6 +73,20 @@ class CheckPlan:
     column: str | None
     rule: str | None
     line: int | None
+
+
+@dataclass(frozen=True)
+class WarningPlan:
+    """An output's warning rule: when ``expression`` holds for a row (or group), note
+    ``message`` with its ``{name}`` placeholders filled."""
+
+    expression: Expression
+    message: str
+    column: str | None
+    rule: str | None
+    line: int | None
+    #: The type of each name the message uses, to show its value as the output would.
+    placeholders: tuple[tuple[str, ColumnType | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +138,7 @@ class OutputPlan:
     description: str = ""
     #: Tables joined to each source row, in order; their columns end ``source_columns``.
     joins: tuple[JoinPlan, ...] = ()
+    warnings: tuple[WarningPlan, ...] = ()
 
     @property
     def grouped(self) -> bool:

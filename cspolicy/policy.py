@@ -12,6 +12,7 @@ from cspolicy.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
     from cspolicy.labels import PolicyLabels
+    from cspolicy.lookups import LookupPlan
     from cspolicy.parameters import ParameterDef
     from cspolicy.plan import BandsPlan, OutputPlan
     from cspolicy.schema.models import PolicyModel
@@ -42,6 +43,8 @@ class Policy:
     constraints: list[Any] = field(default_factory=list)
     #: The YAML document it was read from (its line numbers place label findings).
     doc: Document | None = field(default=None, compare=False, repr=False)
+    #: The static lookup tables (``tables:``), by name.
+    tables: dict[str, LookupPlan] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -147,6 +150,7 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     model = validate_document(doc)
     b = Builder(model, doc)
     params = b.parameters()
+    tables = b.lookup_tables() if model.tables else {}
     inputs = b.inputs()
     bands = b.bands(params)
     from cspolicy.build_schedules import build_schedules
@@ -155,9 +159,17 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     check_band_tables(bands, params, doc)
     schedules = build_schedules(model, doc)
     functions = band_specs(bands)
+    if tables:
+        from cspolicy.lookups import LOOKUP, lookup_spec
+
+        if LOOKUP in functions:
+            raise doc.error(
+                ("bands", LOOKUP), f"a band table named '{LOOKUP}' hides the function that reads tables", "another name"
+            )
+        functions[LOOKUP] = lookup_spec(tables)
     outputs = b.outputs(inputs, params, functions)
     constraints = b.constraints(params)
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc)
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables)

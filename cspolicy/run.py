@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +26,12 @@ from cspolicy.explain.collect import KeyMatcher, attach, norm_key, searchable_te
 from cspolicy.expressions import format_plain
 from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
+from cspolicy.notes import Warnings
 from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.run_joins import checked_keys, held_targets, wire_joins
+from cspolicy.run_names import RUN_SYMBOLS, given_values
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
@@ -44,12 +46,14 @@ Row = tuple[Value, ...]
 
 @dataclass(frozen=True)
 class RunSettings:
-    """What a run is for: the period, the as-of date, the region, parameter overrides."""
+    """What a run is for: the period, the as-of date, the region, parameter overrides;
+    ``strict``: any warning fails the run (exit 1) before an output is written."""
 
     period: Period | None = None
     as_of: dt.date | None = None
     region: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
+    strict: bool = False
 
     @property
     def effective_date(self) -> dt.date:
@@ -79,6 +83,8 @@ class Results:
     explained: str | None = None
     #: (input, row number) → the columns whose cell was blank and took the column's default.
     defaulted: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+    #: The run's warnings (:class:`~cspolicy.notes.Warnings`: iterate for the notes).
+    warnings: Warnings = field(default_factory=Warnings)
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
@@ -107,7 +113,7 @@ class Results:
         elif self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key):
             traces = self.traces
         else:
-            prep = prepare(self.policy, self.settings, explain=key)
+            prep = prepare(self.policy, self.settings, explain=key, given=set(self.inputs))
             execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
             _mark_defaults(prep.traces, self.defaulted)
             traces = prep.traces
@@ -180,6 +186,14 @@ class Prepared:
     matcher: KeyMatcher | None = None
     #: Inputs held in memory for joins (see :mod:`cspolicy.blocks.joins`), by input name.
     held_inputs: dict[str, list[Held]] = field(default_factory=dict)
+    #: This run's warnings; anything taking part in the run may add to it.
+    warnings: Warnings = field(default_factory=Warnings)
+
+    def raise_if_strict(self) -> None:
+        """In a strict run, fail (a :class:`~cspolicy.errors.DataErrors`) when there were
+        warnings: called after the last row, before any output is committed."""
+        if self.settings.strict and self.warnings:
+            raise self.warnings.as_errors()
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -200,10 +214,13 @@ def prepare(
     explain: str | None = None,
     error_limit: int = 50,
     outputs: Sequence[str] | None = None,
+    given: Collection[str] | None = None,
 ) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
 
-    ``outputs`` limits the run to those outputs and the ones they read from (default all).
+    ``outputs`` limits the run to those outputs and the ones they read from (default all);
+    ``given`` names the inputs this run has (default all): an optional input not among them
+    has no rows, and ``given('name')`` is false in formulas.
     """
     needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
@@ -230,14 +247,16 @@ def prepare(
                 expected=f"values for which {expr.text} holds",
             )
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
+    run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
+    warnings = Warnings()
     traces: list[Trace] = []
     matcher = KeyMatcher(explain) if explain is not None else None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
-    message_values.update({n: "" if v is None else str(v) for n, v in run_values.items()})
+    message_values.update({n: "" if v is None else str(v) for n, v in run_values.items() if n in RUN_SYMBOLS})
     for name, plan in policy.outputs.items():
         if name not in needed:
             continue
@@ -256,6 +275,7 @@ def prepare(
             batch=make_rank_batch(plan, values, {**values, **run_values}, errors) if plan.rank else None,
             message_values=message_values,
             values={**values, **run_values},
+            warnings=warnings,
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
@@ -266,7 +286,9 @@ def prepare(
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    prep = Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher)
+    prep = Prepared(
+        policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, matcher, warnings=warnings
+    )
     wire_joins(prep)
     return prep
 
@@ -320,7 +342,12 @@ def execute(
                     node.push(row, rowno)
             for node in prep.roots.get(table, []):
                 node.finish()
+        # an optional input not given still finishes its outputs: they have no rows
+        for table in [t for t in prep.roots if t not in sources]:
+            for node in prep.roots[table]:
+                node.finish()
     prep.errors.raise_if_any()
+    prep.raise_if_strict()
 
 
 def memory_sources(
@@ -335,6 +362,8 @@ def memory_sources(
     check_tables(prep.policy, tables)
     out: dict[str, Iterable[tuple[int, Row]]] = {}
     for name, spec in prep.policy.inputs.items():
+        if name not in tables:  # an optional input not given has no rows
+            continue
         records: Iterable[dict[str, Any]] = keyed_records(tables[name], spec)
         defaults = [c.name for c in spec.columns if c.default is not None]
         if defaulted is not None and defaults:
@@ -376,7 +405,7 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    prep = prepare(policy, settings or RunSettings(), explain=explain)
+    prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []
@@ -397,7 +426,7 @@ def evaluate(
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted)
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted, prep.warnings)
 
 
 __all__ += ["evaluate"]

@@ -50,8 +50,9 @@ def percent_text(value: Decimal) -> str:
 
 
 def format_value(value: Value, ctype: ColumnType) -> str:
-    """The text of one output cell: blank for None, ``yes``/``no``, ISO dates, plain numbers
-    (percent columns as ``15%``), text as is."""
+    """The text of one output cell: blank for None, ``yes``/``no``, ISO dates, moments as
+    ``2025-03-01 09:15:02``, months as ``2024-05``, plain numbers (percent columns as
+    ``15%``; durations as seconds), text as is."""
     if value is None:
         return ""
     if value is True:
@@ -61,8 +62,10 @@ def format_value(value: Value, ctype: ColumnType) -> str:
     if isinstance(value, Decimal):
         return percent_text(value) if ctype is ColumnType.PERCENT else number_text(value)
     if isinstance(value, _dt.date):
-        return value.isoformat()
-    return value
+        return value.isoformat(sep=" ") if isinstance(value, _dt.datetime) else value.isoformat()
+    if isinstance(value, str):
+        return value
+    return str(value)  # a Period: YYYY-MM
 
 
 def format_plain(value: Value, ctype: ColumnType | None = None) -> str:

@@ -80,7 +80,8 @@ def resolve_region(policy: Policy, region: str | None) -> tuple[str | None, Mapp
 
 
 def check_tables(policy: Policy, tables: Mapping[str, Any]) -> None:
-    """Every input of the policy is given, and nothing else (an unknown table is a typo)."""
+    """Every input of the policy is given (an optional one may be left out), and nothing
+    else (an unknown table is a typo)."""
     known = {fold(n): n for n in policy.inputs}
     for name in tables:
         if name not in policy.inputs:
@@ -88,7 +89,7 @@ def check_tables(policy: Policy, tables: Mapping[str, Any]) -> None:
                 f"evaluate(): policy '{policy.name}' has no input '{name}'{did_you_mean(str(name), known)}",
                 expected=f"inputs: {', '.join(policy.inputs)}",
             )
-    missing = [n for n in policy.inputs if n not in tables]
+    missing = [n for n, spec in policy.inputs.items() if n not in tables and not spec.optional]
     if missing:
         raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(policy.inputs)}")
 

@@ -3,7 +3,9 @@
 A declared column type (``integer``, ``percent``, ``money`` …) says how a cell is read and
 how a result is rounded and shown; its *kind* says what an expression may do with it.
 Every number is a :class:`decimal.Decimal` (percent ``15%`` is ``Decimal('0.15')``), so
-one arithmetic serves all numeric types and nothing is ever a float.
+one arithmetic serves all numeric types and nothing is ever a float. A duration is a number
+too (exact seconds), so talk times add, average and compare with ``20`` seconds directly; a
+month is a :class:`~cspolicy.periods.Period` and a moment a naive :class:`datetime.datetime`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import datetime as _dt
 from decimal import Decimal
 from enum import Enum
 from typing import Union
+
+from cspolicy.periods import Period
 
 __all__ = ["Kind", "ColumnType", "Value", "kind_of"]
 
@@ -23,6 +27,8 @@ class Kind(str, Enum):
     TEXT = "text"
     BOOLEAN = "boolean"
     DATE = "date"
+    DATETIME = "datetime"
+    PERIOD = "period"
 
 
 class ColumnType(str, Enum):
@@ -37,6 +43,9 @@ class ColumnType(str, Enum):
     DATE = "date"
     BOOLEAN = "boolean"
     ENUM = "enum"
+    DATETIME = "datetime"
+    DURATION = "duration"
+    PERIOD = "period"
 
     @property
     def kind(self) -> Kind:
@@ -53,10 +62,14 @@ _KINDS = {
     ColumnType.QUANTITY: Kind.NUMBER,
     ColumnType.DATE: Kind.DATE,
     ColumnType.BOOLEAN: Kind.BOOLEAN,
+    ColumnType.DATETIME: Kind.DATETIME,
+    ColumnType.DURATION: Kind.NUMBER,
+    ColumnType.PERIOD: Kind.PERIOD,
 }
 
-#: A value as cspolicy holds it; ``None`` is a blank optional cell.
-Value = Union[Decimal, str, bool, _dt.date, None]
+#: A value as cspolicy holds it; ``None`` is a blank optional cell. A ``datetime`` is a
+#: ``date`` subclass: only the static kind tells a date from a moment in formulas.
+Value = Union[Decimal, str, bool, _dt.date, Period, None]
 
 
 def kind_of(value: Value) -> Kind | None:
@@ -69,4 +82,8 @@ def kind_of(value: Value) -> Kind | None:
         return Kind.NUMBER
     if isinstance(value, str):
         return Kind.TEXT
+    if isinstance(value, Period):
+        return Kind.PERIOD
+    if isinstance(value, _dt.datetime):
+        return Kind.DATETIME
     return Kind.DATE

@@ -61,7 +61,7 @@ def test_unknown_name_without_a_close_match_lists_the_names() -> None:
 
 def test_a_function_used_as_a_value() -> None:
     exc = error("ceil + 1")
-    assert exc.message == "'ceil' is a function; call it with arguments"
+    assert exc.message == "unknown name 'ceil'; 'ceil' is a function, call it with arguments"
     assert exc.expected == "ceil(x)"
 
 
@@ -70,8 +70,11 @@ def test_calling_a_value_or_an_unknown_function() -> None:
     assert exc.message.startswith("'parcels' is a value, not a function; only these functions can be called:")
     exc = error("rnd(parcels)")
     assert exc.message == (
-        "'rnd' is not a function; only these functions can be called: abs, ceil, clamp, coalesce,"
-        " fee, floor, grade, max, min, month, present, round, year; did you mean 'round'?"
+        "'rnd' is not a function; only these functions can be called: abs, add_days, add_months, ceil,"
+        " clamp, coalesce, date, days_between, fee, first_day, floor, grade, hour, hours, is_working_day,"
+        " last_day, max, min, minutes, month, month_index, months_between, period, present, ratio, round,"
+        " seconds, seconds_between, week, weekday, whole_months_between, working_days,"
+        " working_days_between, year; did you mean 'round'?"
     )
 
 
@@ -93,8 +96,8 @@ TYPE_ERRORS = [
     ("day ** 2", "'**' needs a number, but 'day' is a date", 1),
     ("parcels == 'x'", "'==' needs the same kind on both sides, but 'parcels' is a number and 'x' is text", 9),
     ("parcels < day", "'<' needs the same kind on both sides, but 'parcels' is a number and 'day' is a date", 9),
-    ("name < 'b'", "'<' compares numbers or dates, but 'name' is text", 6),
-    ("late >= false", "'>=' compares numbers or dates, but 'late' is true/false", 6),
+    ("name < 'b'", "'<' compares numbers, dates, times or months, but 'name' is text", 6),
+    ("late >= false", "'>=' compares numbers, dates, times or months, but 'late' is true/false", 6),
     ("late and parcels", "'and' needs true/false on both sides, but 'parcels' is a number", 10),
     ("parcels or late", "'or' needs true/false on both sides, but 'parcels' is a number", 1),
     ("not name", "'not' needs true/false, but 'name' is text", 5),
@@ -182,8 +185,8 @@ def test_wrong_number_of_arguments(text: str, message: str, expected: str) -> No
 ARGUMENT_ERRORS = [
     ("max(parcels, name)", "argument 2 of max() must be a number, but 'name' is text", 14),
     ("ceil('1')", "argument 1 of ceil() must be a number, but '1' is text", 6),
-    ("month(parcels)", "argument 1 of month() must be a date, but 'parcels' is a number", 7),
-    ("year(name)", "argument 1 of year() must be a date, but 'name' is text", 6),
+    ("month(parcels)", "argument 1 of month() must be a date or a date and time, but 'parcels' is a number", 7),
+    ("year(name)", "argument 1 of year() must be a date or a date and time, but 'name' is text", 6),
     ("clamp(parcels, 0, late)", "argument 3 of clamp() must be a number, but 'late' is true/false", 19),
     ("coalesce(note, 1)", "argument 2 of coalesce() must be text, but 1 is a number", 16),
     ("fee(parcels, 1)", "argument 1 of fee() must be text, but 'parcels' is a number", 5),

@@ -30,7 +30,7 @@ HOSTILE = [
     ("9**9**9", "'**' needs a whole-number exponent from 0 to 12", 4),
     ("'a' * 10**9", "'*' needs numbers on both sides, but 'a' is text", 1),
     ("(" * 10_000 + "1" + ")" * 10_000, "the formula is too long: 20001 characters", 2001),
-    ("open('x')", "'open' is not a function; only these functions can be called: abs, ceil,", 1),
+    ("open('x')", "'open' is not a function; only these functions can be called: abs, add_days,", 1),
     ("lambda: 1", "lambda functions are not allowed", 1),
     ("[x for x in y]", "list comprehensions are not allowed", 1),
     ("x.y", "attribute access is not allowed", 1),

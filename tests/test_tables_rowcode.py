@@ -88,6 +88,12 @@ PIECES = [
     " e001 ",
     "Ｅ００１",
     "ß",
+    "2:05",
+    "0:02:05.5",
+    "2分5秒",
+    "2025-03-01 09:15",
+    "2024-05",
+    "2024年5月",
 ]
 cells = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
@@ -104,6 +110,9 @@ DEFAULTS: dict[ColumnType, list[Value]] = {
     T.DATE: [None],
     T.BOOLEAN: [None, False],
     T.ENUM: [None, "red"],
+    T.DATETIME: [None],
+    T.DURATION: [None, D(0), D(7)],
+    T.PERIOD: [None],
     **{t: [None, D(0), D(7)] for t in NUMERIC_TYPES},
 }
 

@@ -17,6 +17,7 @@ from cspolicy.blocks.aggregate import ACCUMULATORS as ACCUMULATORS
 from cspolicy.blocks.aggregate import PERIOD_UNITS as PERIOD_UNITS
 from cspolicy.blocks.aggregate import Accumulator as Accumulator
 from cspolicy.blocks.aggregate import Grouper as Grouper
+from cspolicy.blocks.aggregate import ListOf as ListOf
 from cspolicy.blocks.aggregate import period_of as period_of
 from cspolicy.blocks.aggregate import takes_by as takes_by
 from cspolicy.blocks.bands import NO_DEFAULT as NO_DEFAULT
@@ -59,6 +60,7 @@ __all__ = [
     # aggregate
     "Accumulator",
     "ACCUMULATORS",
+    "ListOf",
     "takes_by",
     "Grouper",
     "period_of",

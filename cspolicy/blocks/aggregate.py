@@ -25,7 +25,7 @@ from cspolicy.blocks.sorting import sort_key
 from cspolicy.money import CONTEXT
 from cspolicy.values import Value
 
-__all__ = ["Accumulator", "ACCUMULATORS", "takes_by", "Grouper", "period_of", "PERIOD_UNITS"]
+__all__ = ["Accumulator", "ACCUMULATORS", "ListOf", "takes_by", "Grouper", "period_of", "PERIOD_UNITS"]
 
 S = TypeVar("S")
 _ZERO = Decimal(0)
@@ -185,7 +185,40 @@ class ExtremeBy(Accumulator[_Best]):
         return None if state is None else state[1]
 
 
-#: The accumulators a policy may name.
+class ListOf(Accumulator["list[str] | None"]):
+    """The texts of the group's rows in row order, joined by ``sep``; blanks (and empty
+    texts) are dropped; a group with none gives a blank. Memory grows with the texts listed
+    (a ``reasons`` column: a few per group), unlike the other accumulators.
+
+    >>> acc = ListOf("；")
+    >>> state = acc.start()
+    >>> for text in ("B1 +5", None, "", "L4 -3"):
+    ...     state = acc.add(state, text)
+    >>> acc.result(state), acc.result(acc.start())
+    ('B1 +5；L4 -3', None)
+    """
+
+    def __init__(self, sep: str) -> None:
+        self.sep = sep
+
+    def start(self) -> list[str] | None:
+        return None
+
+    def add(self, state: list[str] | None, value: Value, by: Value = None) -> list[str] | None:
+        if value is None or value == "":
+            return state
+        if not isinstance(value, str):
+            raise TypeError(f"list needs texts, got {type(value).__name__} {value!r}")
+        if state is None:
+            return [value]
+        state.append(value)
+        return state
+
+    def result(self, state: list[str] | None) -> Value:
+        return None if state is None else self.sep.join(state)
+
+
+#: The accumulators a policy may name (``list`` is made per column: :class:`ListOf`).
 ACCUMULATORS: Mapping[str, Accumulator[Any]] = MappingProxyType(
     {
         "sum": Sum(),
@@ -203,7 +236,9 @@ ACCUMULATORS: Mapping[str, Accumulator[Any]] = MappingProxyType(
 )
 
 
-def _accumulator(name: str) -> Accumulator[Any]:
+def _accumulator(name: str | Accumulator[Any]) -> Accumulator[Any]:
+    if isinstance(name, Accumulator):
+        return name
     try:
         return ACCUMULATORS[name]
     except KeyError:
@@ -222,7 +257,7 @@ def takes_by(name: str) -> bool:
 class Grouper:
     """Aggregates rows per group key, keeping one accumulator state per group.
 
-    ``aggregates`` is a list of (accumulator name, output name). With ``total=True`` the
+    ``aggregates`` is a list of (accumulator name or instance, output name). With ``total=True`` the
     key is always ``()`` and :meth:`groups` yields that one group even when no row came.
 
     >>> g = Grouper([("sum", "fines"), ("count", "rows")])
@@ -232,7 +267,7 @@ class Grouper:
     [(('A',), (Decimal('50'), Decimal('1'))), (('B',), (Decimal('20'), Decimal('2')))]
     """
 
-    def __init__(self, aggregates: Sequence[tuple[str, str]], *, total: bool = False) -> None:
+    def __init__(self, aggregates: Sequence[tuple[str | Accumulator[Any], str]], *, total: bool = False) -> None:
         self.aggregates = tuple(aggregates)
         self.total = total
         self._accs = tuple(_accumulator(name) for name, _ in self.aggregates)

@@ -15,34 +15,71 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cspolicy.expressions import nodes as n
-from cspolicy.expressions.functions import BUILTINS, MAX_ROUND_PLACES
+from cspolicy.expressions.functions import BUILTINS, MAX_ROUND_PLACES, Param
+from cspolicy.expressions.operators import concat_key
 from cspolicy.expressions.symbols import ExpressionError, FunctionSpec, Symbol, describe_kind
 from cspolicy.money import ROUNDING_MODES
-from cspolicy.values import Kind
+from cspolicy.values import ColumnType, Kind
 
-__all__ = ["Typed", "Checker"]
+__all__ = ["Typed", "Checker", "GIVEN_PREFIX"]
 
 _ORDERING = ("<", "<=", ">", ">=")
+_ORDERED_KINDS = (Kind.NUMBER, Kind.DATE, Kind.DATETIME, Kind.PERIOD)
+#: Symbols named ``given:<input>`` say whether an optional input was given; a formula
+#: asks with ``given('<input>')``.
+GIVEN_PREFIX = "given:"
+#: The operators on kinds other than two numbers: (op, left kind, right kind) → (helper key,
+#: result kind, result column type).
+_OPERATORS: dict[tuple[str, Kind, Kind], tuple[str, Kind, ColumnType | None]] = {
+    ("+", Kind.PERIOD, Kind.NUMBER): ("period+n", Kind.PERIOD, None),
+    ("+", Kind.NUMBER, Kind.PERIOD): ("n+period", Kind.PERIOD, None),
+    ("-", Kind.PERIOD, Kind.NUMBER): ("period-n", Kind.PERIOD, None),
+    ("-", Kind.PERIOD, Kind.PERIOD): ("period-period", Kind.NUMBER, None),
+    ("-", Kind.DATETIME, Kind.DATETIME): ("moment-moment", Kind.NUMBER, ColumnType.DURATION),
+}
+#: What to write instead of an operator that does not apply to dates.
+_DATE_HINTS = {
+    ("+", Kind.DATE): "add_days(d, n) or add_months(d, n)",
+    ("-", Kind.DATE): "days_between(start, end), add_days(d, -n) or add_months(d, -n)",
+    ("+", Kind.DATETIME): "add_days(t, n)",
+    ("-", Kind.DATETIME): "end - start of two moments (a duration in seconds), or add_days(t, -n)",
+}
 
 
 @dataclass(frozen=True)
 class Typed:
-    """A checked (sub)tree: names resolved, its kind and its possible texts (or ``None``)."""
+    """A checked (sub)tree: names resolved, its kind (``None`` for the ``blank`` literal,
+    which fits any kind), its possible texts (or ``None``) and, when known, the column type
+    its values have (a percent column, a duration), which says how ``&`` shows them."""
 
     node: n.Node
-    kind: Kind
+    kind: Kind | None
     values: frozenset[str] | None = None
+    ctype: ColumnType | None = None
+
+
+def _kinds_words(param: Kind | frozenset[Kind]) -> str:
+    if isinstance(param, Kind):
+        return describe_kind(param)
+    words = [describe_kind(k) for k in sorted(param, key=lambda k: k.value)]
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _what(node: n.Node, fallback: str) -> str:
     """How an error message names a part of the formula."""
     if isinstance(node, n.Name):
         return f"'{node.name}'"
-    if isinstance(node, (n.Number, n.Boolean, n.Text)):
+    if isinstance(node, (n.Number, n.Boolean, n.Text, n.Blank)):
         return node.text
     if isinstance(node, n.Call):
         return f"{node.func}(...)"
     return fallback
+
+
+def _same_ctype(parts: list[Typed]) -> ColumnType | None:
+    """The column type all (non-blank) parts share, else ``None``."""
+    types = {t.ctype for t in parts if t.kind is not None}
+    return types.pop() if len(types) == 1 else None
 
 
 def _union(parts: list[frozenset[str] | None]) -> frozenset[str] | None:
@@ -73,6 +110,8 @@ class Checker:
             return Typed(node, Kind.TEXT, frozenset([node.value]))
         if isinstance(node, n.Boolean):
             return Typed(node, Kind.BOOLEAN)
+        if isinstance(node, n.Blank):
+            return Typed(node, None, frozenset())
         if isinstance(node, n.Name):
             return self.name(node)
         if isinstance(node, n.Unary):
@@ -82,10 +121,7 @@ class Checker:
             operand = self.need(node.operand, Kind.BOOLEAN, "'not' needs true/false")
             return Typed(n.Not(node.col, operand), Kind.BOOLEAN)
         if isinstance(node, n.Binary):
-            need = f"'{node.op}' needs numbers on both sides"
-            left = self.need(node.left, Kind.NUMBER, need, "the left side")
-            right = self.need(node.right, Kind.NUMBER, need, "the right side")
-            return Typed(n.Binary(node.col, node.op, left, right, node.op_col), Kind.NUMBER)
+            return self.binary(node)
         if isinstance(node, n.Power):
             base = self.need(node.base, Kind.NUMBER, "'**' needs a number", "the base")
             return Typed(n.Power(node.col, base, node.exponent), Kind.NUMBER)
@@ -105,11 +141,50 @@ class Checker:
         """Check ``node`` and require ``kind``; return the checked node."""
         typed = self.check(node)
         if typed.kind is not kind:
-            raise ExpressionError(
-                f"{message}, but {_what(node, fallback)} is {describe_kind(typed.kind)}",
-                column=node.col,
-            )
+            raise ExpressionError(f"{message}, but {_what(node, fallback)} {self.is_kind(typed)}", column=node.col)
         return typed.node
+
+    @staticmethod
+    def is_kind(typed: Typed) -> str:
+        """``is a number`` or, for the ``blank`` literal, why it cannot go there."""
+        if typed.kind is None:
+            return "is always blank (blank fits only as a result: x if c else blank, or in coalesce)"
+        return f"is {describe_kind(typed.kind)}"
+
+    def binary(self, node: n.Binary) -> Typed:
+        """``+ - * /`` on numbers; ``+``/``-`` on months and moments; ``&`` on anything."""
+        if node.op == "&":
+            left, right = self.check(node.left), self.check(node.right)
+            key = concat_key(left.ctype is ColumnType.PERCENT, right.ctype is ColumnType.PERCENT)
+            self.functions_used.add(key)
+            return Typed(n.Binary(node.col, "&", left.node, right.node, node.op_col, key), Kind.TEXT)
+        need = f"'{node.op}' needs numbers on both sides"
+        left, right = self.check(node.left), self.check(node.right)
+        if left.kind is Kind.NUMBER and right.kind is Kind.NUMBER:
+            return Typed(n.Binary(node.col, node.op, left.node, right.node, node.op_col), Kind.NUMBER)
+        special = None if left.kind is None or right.kind is None else _OPERATORS.get((node.op, left.kind, right.kind))
+        if special is not None:
+            key, kind, ctype = special
+            self.functions_used.add(key)
+            return Typed(n.Binary(node.col, node.op, left.node, right.node, node.op_col, key), kind, None, ctype)
+        if Kind.PERIOD in (left.kind, right.kind) and node.op in ("+", "-"):
+            raise ExpressionError(
+                f"'{node.op}' on months: period + n and period - n step by whole months, period - period counts"
+                f" them; but {_what(node.left, 'the left side')} {self.is_kind(left)} and"
+                f" {_what(node.right, 'the right side')} {self.is_kind(right)}",
+                column=node.op_col,
+            )
+        for side, typed in ((node.left, left), (node.right, right)):
+            hint = _DATE_HINTS.get((node.op, typed.kind)) if typed.kind is not None else None
+            if hint is not None:
+                raise ExpressionError(
+                    f"'{node.op}' does not apply to {describe_kind(typed.kind)} {_what(side, 'here')}",  # type: ignore[arg-type]
+                    column=node.op_col,
+                    expected=hint,
+                )
+        bad, typed = (node.left, left) if left.kind is not Kind.NUMBER else (node.right, right)
+        fallback = "the left side" if bad is node.left else "the right side"
+        raise ExpressionError(f"{need}, but {_what(bad, fallback)} {self.is_kind(typed)}", column=bad.col)
 
     def resolve(self, name: str) -> str | None:
         """The symbol ``name`` refers to: itself, or the symbol whose NFKC form it is (a
@@ -128,13 +203,15 @@ class Checker:
         symbol = self.symbols[key]
         self.names.add(key)
         values = symbol.values if symbol.kind is Kind.TEXT else None
-        return Typed(n.Name(node.col, key), symbol.kind, values)
+        return Typed(n.Name(node.col, key), symbol.kind, values, symbol.ctype)
 
     def unknown_name(self, node: n.Name) -> ExpressionError:
         name = node.name
         if name in BUILTINS or name in self.functions:
             usage = BUILTINS[name].usage if name in BUILTINS else f"{name}(...)"
-            return ExpressionError(f"'{name}' is a function; call it with arguments", column=node.col, expected=usage)
+            return ExpressionError(
+                f"unknown name '{name}'; '{name}' is a function, call it with arguments", column=node.col, expected=usage
+            )
         match = difflib.get_close_matches(name, list(self.symbols), n=1)
         if match:
             return ExpressionError(f"unknown name '{name}'; did you mean '{match[0]}'?", column=node.col)
@@ -148,6 +225,12 @@ class Checker:
         for i, (op, _) in enumerate(node.rest):
             left, right = typed[i], typed[i + 1]
             lnode, rnode = operands[i], operands[i + 1]
+            if left.kind is None or right.kind is None:
+                raise ExpressionError(
+                    f"'{op}' with blank is never true: a blank equals nothing, not even blank",
+                    column=node.op_cols[i],
+                    expected="present(x) to test for a blank value (not present(x) for its absence)",
+                )
             if left.kind is not right.kind:
                 raise ExpressionError(
                     f"'{op}' needs the same kind on both sides, but {_what(lnode, 'the left side')}"
@@ -155,9 +238,10 @@ class Checker:
                     f" is {describe_kind(right.kind)}",
                     column=node.op_cols[i],
                 )
-            if op in _ORDERING and left.kind not in (Kind.NUMBER, Kind.DATE):
+            if op in _ORDERING and left.kind not in _ORDERED_KINDS:
                 raise ExpressionError(
-                    f"'{op}' compares numbers or dates, but {_what(lnode, 'the left side')} is {describe_kind(left.kind)}",
+                    f"'{op}' compares numbers, dates, times or months, but {_what(lnode, 'the left side')}"
+                    f" is {describe_kind(left.kind)}",
                     column=node.op_cols[i],
                 )
             self.enum_literal(lnode, right)
@@ -182,7 +266,7 @@ class Checker:
     def conditional(self, node: n.Conditional) -> Typed:
         test = self.need(node.test, Kind.BOOLEAN, "the condition after 'if' must be true/false")
         body, orelse = self.check(node.body), self.check(node.orelse)
-        if body.kind is not orelse.kind:
+        if body.kind is not orelse.kind and body.kind is not None and orelse.kind is not None:
             raise ExpressionError(
                 "both results of 'if … else' must be the same kind, but"
                 f" {_what(node.body, 'the first')} is {describe_kind(body.kind)} and"
@@ -190,16 +274,24 @@ class Checker:
                 column=node.orelse.col,
             )
         checked = n.Conditional(node.col, test, body.node, orelse.node)
-        return Typed(checked, body.kind, _union([body.values, orelse.values]))
+        kind = body.kind if body.kind is not None else orelse.kind
+        return Typed(checked, kind, _union([body.values, orelse.values]), _same_ctype([body, orelse]))
 
     def call(self, node: n.Call) -> Typed:
         name = node.func
         if name in self.functions:
             spec = self.functions[name]
+            if spec.typer is not None:
+                typed = [self.check(a) for a in node.args]
+                kind, values, ctype = spec.typer(node, [t.kind for t in typed])
+                self.functions_used.add(name)
+                return Typed(n.Call(node.col, name, tuple(t.node for t in typed)), kind, values, ctype)
             self.arity(node, len(spec.params), len(spec.params), f"{name}(...)")
             args = [self.argument(node, i, kind) for i, kind in enumerate(spec.params)]
             self.functions_used.add(name)
             return Typed(n.Call(node.col, name, tuple(args)), spec.result, spec.result_values)
+        if name == "given":
+            return self.given(node)
         builtin = BUILTINS.get(name)
         if builtin is None:
             raise self.not_callable(node)
@@ -208,22 +300,47 @@ class Checker:
         typed = [self.check(a) for a in node.args]
         same: Kind | None = None
         for i, t in enumerate(typed):
-            param = builtin.params[min(i, len(builtin.params) - 1)]
+            param: Param = builtin.params[min(i, len(builtin.params) - 1)]
+            if t.kind is None:
+                if name == "coalesce":
+                    continue  # coalesce(x, blank) is x
+                raise ExpressionError(f"argument {i + 1} of {name}() {self.is_kind(t)}", column=node.args[i].col)
             if param is None:
                 same = same or t.kind
                 param = same
-            if t.kind is not param:
+            if t.kind is not param and not (isinstance(param, frozenset) and t.kind in param):
                 raise ExpressionError(
-                    f"argument {i + 1} of {name}() must be {describe_kind(param)}, but"
+                    f"argument {i + 1} of {name}() must be {_kinds_words(param)}, but"
                     f" {_what(node.args[i], 'it')} is {describe_kind(t.kind)}",
                     column=node.args[i].col,
                 )
         if name == "round":
             self.round_literals(node)
         self.functions_used.add(name)
-        result = builtin.result or same or Kind.NUMBER
+        if builtin.result_from is not None:
+            result: Kind | None = typed[builtin.result_from].kind
+        else:
+            result = builtin.result or same or (None if name == "coalesce" else Kind.NUMBER)
         values = _union([t.values for t in typed]) if name == "coalesce" else None
-        return Typed(n.Call(node.col, name, tuple(t.node for t in typed)), result, values)
+        ctype = builtin.result_type or (_same_ctype(typed) if name in ("coalesce", "min", "max", "clamp") else None)
+        return Typed(n.Call(node.col, name, tuple(t.node for t in typed)), result, values, ctype)
+
+    def given(self, node: n.Call) -> Typed:
+        """``given('previous')``: whether the optional input was given to this run."""
+        optional = sorted(k[len(GIVEN_PREFIX) :] for k in self.symbols if k.startswith(GIVEN_PREFIX))
+        expected = "given('input') naming an optional input" + (f": {', '.join(optional)}" if optional else "")
+        arg = node.args[0] if len(node.args) == 1 else None
+        if not isinstance(arg, n.Text):
+            raise ExpressionError("given() takes the name of an optional input, in quotes", column=node.col, expected=expected)
+        key = GIVEN_PREFIX + arg.value
+        if key not in self.symbols:
+            if not optional:
+                message = "given() asks about an optional input, and this policy has none (inputs: {optional: true})"
+            else:
+                message = f"'{arg.value}' is not an optional input"
+            raise ExpressionError(message, column=arg.col, expected=expected)
+        self.names.add(key)
+        return Typed(n.Name(node.col, key), Kind.BOOLEAN)
 
     def argument(self, node: n.Call, i: int, kind: Kind) -> n.Node:
         return self.need(node.args[i], kind, f"argument {i + 1} of {node.func}() must be {describe_kind(kind)}")
@@ -262,7 +379,8 @@ class Checker:
                 )
 
     def not_callable(self, node: n.Call) -> ExpressionError:
-        allowed = sorted({*BUILTINS, *self.functions})
+        given = ["given"] if any(k.startswith(GIVEN_PREFIX) for k in self.symbols) else []
+        allowed = sorted({*BUILTINS, *self.functions, *given})
         what = "a value, not a function" if self.resolve(node.func) is not None else "not a function"
         message = f"'{node.func}' is {what}; only these functions can be called: {', '.join(allowed)}"
         match = difflib.get_close_matches(node.func, allowed, n=1)

@@ -19,10 +19,10 @@ from decimal import Decimal
 from cspolicy.expressions import nodes as n
 from cspolicy.values import Kind
 
-__all__ = ["ConstPool", "to_python"]
+__all__ = ["ConstPool", "to_python", "lower_operators"]
 
 _SPELL = {
-    "+": " + ", "-": " - ", "*": " * ", "/": " / ", "**": " ** ",
+    "+": " + ", "-": " - ", "*": " * ", "/": " / ", "&": " & ", "**": " ** ",
     "<": " < ", "<=": " <= ", ">": " > ", ">=": " >= ", "==": " == ", "!=": " != ",
     "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
     "if": " if ", "else": " else ",
@@ -63,6 +63,35 @@ class ConstPool:
         return name
 
 
+def lower_operators(tree: n.Node) -> n.Node:
+    """``tree`` with each operator that has a helper (``period - 1``, ``a & b``) written as a
+    call of that helper, which is how generated code computes it (the interpreter calls the
+    same helper; the printed formula keeps the operator)."""
+    import dataclasses
+
+    if isinstance(tree, n.Binary):
+        left, right = lower_operators(tree.left), lower_operators(tree.right)
+        if tree.func:
+            return n.Call(tree.col, tree.func, (left, right))
+        return dataclasses.replace(tree, left=left, right=right)
+    if isinstance(tree, (n.Unary, n.Not)):
+        return dataclasses.replace(tree, operand=lower_operators(tree.operand))
+    if isinstance(tree, n.Power):
+        return dataclasses.replace(tree, base=lower_operators(tree.base))
+    if isinstance(tree, n.Compare):
+        rest = tuple((op, lower_operators(x)) for op, x in tree.rest)
+        return dataclasses.replace(tree, first=lower_operators(tree.first), rest=rest)
+    if isinstance(tree, n.Logic):
+        return dataclasses.replace(tree, operands=tuple(lower_operators(x) for x in tree.operands))
+    if isinstance(tree, n.Conditional):
+        return dataclasses.replace(
+            tree, test=lower_operators(tree.test), body=lower_operators(tree.body), orelse=lower_operators(tree.orelse)
+        )
+    if isinstance(tree, n.Call):
+        return dataclasses.replace(tree, args=tuple(lower_operators(a) for a in tree.args))
+    return tree
+
+
 def to_python(
     tree: n.Node,
     name_of: Callable[[str], str],
@@ -85,6 +114,8 @@ def to_python(
             return consts.add(node.value)
         if isinstance(node, n.Boolean):
             return "True" if node.value else "False"
+        if isinstance(node, n.Blank):
+            return "None"
         if isinstance(node, n.Name):
             ident = name_of(node.name)
             if not ident.isidentifier() or keyword.iskeyword(ident):

@@ -76,7 +76,7 @@ __all__ = [
 
 _SYMBOLS = {"<": " < ", "<=": " ≤ ", ">": " > ", ">=": " ≥ ", "==": " = ", "!=": " ≠ "}
 _SPELL = {
-    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "**": " ^ ",
+    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "&": " & ", "**": " ^ ",
     "<": " < ", "<=": " ≤ ", ">": " > ", ">=": " ≥ ", "==": " = ", "!=": " ≠ ",
     "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
     "if": " if ", "else": " else ",
@@ -87,7 +87,7 @@ def explain(node: n.Node, env: Mapping[str, Value], symbols: Mapping[str, Symbol
     """Checked tree ``node`` with each name shown as ``label value`` from ``env``."""
 
     def leaf(node: n.Node) -> str:
-        if isinstance(node, (n.Number, n.Text, n.Boolean)):
+        if isinstance(node, (n.Number, n.Text, n.Boolean, n.Blank)):
             return node.text
         if isinstance(node, n.Name):
             symbol = symbols[node.name]
@@ -159,6 +159,8 @@ class _Speaker:
             return self.yes_no(node.value)
         if isinstance(node, n.Number):
             return node.text
+        if isinstance(node, n.Blank):
+            return "空值" if self.voc.lang == "zh" else "no value"
         raise AssertionError(f"unexpected leaf {node!r}")  # pragma: no cover
 
     def value(self, node: n.Node) -> Worded:

@@ -14,14 +14,15 @@ from collections.abc import Callable, Mapping
 
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.check import Checker
-from cspolicy.expressions.codegen import ConstPool, to_python
+from cspolicy.expressions.codegen import ConstPool, lower_operators, to_python
 from cspolicy.expressions.explain import Vocabulary, Worded, explain, word_value
-from cspolicy.expressions.functions import BUILTINS
+from cspolicy.expressions.functions import BLANK_REASONS, BUILTINS
 from cspolicy.expressions.interpret import evaluate
-from cspolicy.expressions.symbols import FunctionSpec, Symbol
+from cspolicy.expressions.operators import operator_impl
+from cspolicy.expressions.symbols import ExpressionError, FunctionSpec, Symbol
 from cspolicy.expressions.syntax import parse
 from cspolicy.money import CONTEXT
-from cspolicy.values import Kind, Value
+from cspolicy.values import ColumnType, Kind, Value
 
 __all__ = ["Expression", "compile_expression"]
 
@@ -32,7 +33,9 @@ class Expression:
     ``text`` is the formula as written; ``kind`` its result kind; ``names`` the symbols it
     reads; ``functions_used`` the functions it calls; ``result_values`` the closed set of
     texts it can produce (string literals, enum symbols, functions' ``result_values``,
-    through ``if … else`` and ``coalesce``), or ``None``; ``tree`` the checked tree.
+    through ``if … else`` and ``coalesce``), or ``None``; ``tree`` the checked tree;
+    ``ctype`` the column type of its values when the formula knows it (a bare percent
+    column, ``end - start`` of two moments: a duration), else ``None``.
     """
 
     def __init__(
@@ -44,6 +47,8 @@ class Expression:
         impls: Mapping[str, Callable[..., Value]],
         names: frozenset[str],
         result_values: frozenset[str] | None,
+        ctype: ColumnType | None = None,
+        blanking: frozenset[str] = frozenset(),
     ) -> None:
         self.text = text
         self.tree = tree
@@ -51,8 +56,14 @@ class Expression:
         self.names = names
         self.functions_used = frozenset(impls)
         self.result_values = result_values
+        self.ctype = ctype
         self._symbols = {name: symbols[name] for name in names}
         self._impls = dict(impls)
+        # what generated code computes: operators with helpers become calls of them
+        self._code_tree = lower_operators(tree)
+        #: Whether the formula may give a blank when none of its names is blank: it holds
+        #: the ``blank`` literal, or calls a function that can (``ratio`` by 0, a lookup).
+        self.makes_blank = _makes_blank(tree, blanking)
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r}, kind={self.kind.value})"
@@ -74,7 +85,7 @@ class Expression:
         '_k1(v_n / _k0)'
         """
         kinds = {name: symbol.kind for name, symbol in self._symbols.items()}
-        return to_python(self.tree, name_of, consts, self._impls, kinds)
+        return to_python(self._code_tree, name_of, consts, self._impls, kinds)
 
     def python_reusing(
         self, name_of: Callable[[str], str], consts: ConstPool, reuse: Mapping[str, str], trimmed: frozenset[str] = frozenset()
@@ -88,12 +99,13 @@ class Expression:
         cells): their ``present(x)`` is ``x is not None`` too.
         """
         kinds = {name: Kind.NUMBER if name in trimmed else symbol.kind for name, symbol in self._symbols.items()}
+        tree = self._code_tree
         if not reuse:
-            return to_python(self.tree, name_of, consts, self._impls, kinds)
+            return to_python(tree, name_of, consts, self._impls, kinds)
         # The code of every sub-tree, from one rendering: looking each up by rendering it
         # again would cost the formula's size times its depth.
         codes: dict[int, str] = {}
-        to_python(self.tree, name_of, consts, self._impls, kinds, codes)
+        to_python(tree, name_of, consts, self._impls, kinds, codes)
         marks: dict[str, str] = {}
 
         def walk(node: n.Node) -> n.Node:
@@ -106,7 +118,7 @@ class Expression:
                 return n.Name(node.col, mark)
             return _replace_always_evaluated(node, walk)
 
-        walked = walk(self.tree)
+        walked = walk(tree)
         return to_python(walked, lambda name: marks.get(name) or name_of(name), consts, self._impls, kinds)
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
@@ -117,6 +129,36 @@ class Expression:
         """
         with decimal.localcontext(CONTEXT):
             return evaluate(self.tree, env, self._impls)
+
+    def blank_reasons(self, env: Mapping[str, Value]) -> list[str]:
+        """Why parts of this formula gave a blank for ``env``, in words, for explanations:
+        ``ratio(answered, offered) is blank: its denominator is 0``. Only the parts evaluated
+        on the path taken are asked (a conditional's other branch is not)."""
+        found: list[str] = []
+        with decimal.localcontext(CONTEXT):
+            self._reasons(self.tree, env, found)
+        return found
+
+    def _reasons(self, node: n.Node, env: Mapping[str, Value], found: list[str]) -> None:
+        if isinstance(node, n.Conditional):
+            self._reasons(node.test, env, found)
+            taken = node.body if evaluate(node.test, env, self._impls) is True else node.orelse
+            self._reasons(taken, env, found)
+            return
+        if isinstance(node, n.Logic):  # only the operands evaluated, as the formula does
+            for operand in node.operands:
+                self._reasons(operand, env, found)
+                if (node.op == "and") != bool(evaluate(operand, env, self._impls)):
+                    return
+            return
+        for child in n.children(node):
+            self._reasons(child, env, found)
+        if isinstance(node, n.Call) and node.func in BLANK_REASONS:
+            args = [evaluate(a, env, self._impls) for a in node.args]
+            why = BLANK_REASONS[node.func](args)
+            if why is not None:
+                shown = n.render(node, lambda leaf: _leaf_text(leaf), lambda c, a: f"{c.func}({', '.join(a)})", _PLAIN)
+                found.append(f"{shown} is blank: {why}")
 
     def explain(self, env: Mapping[str, Value]) -> str:
         """The formula with each name replaced by ``label value`` (see :mod:`.explain`)."""
@@ -132,6 +174,21 @@ class Expression:
         from cspolicy.expressions.template import word_template
 
         return word_template(self.tree, vocabulary)
+
+
+_PLAIN = {
+    "+": " + ", "-": " - ", "*": " × ", "/": " ÷ ", "&": " & ", "**": " ^ ",
+    "<": " < ", "<=": " ≤ ", ">": " > ", ">=": " ≥ ", "==": " = ", "!=": " ≠ ",
+    "and": " and ", "or": " or ", "not": "not ", "neg": "-", "pos": "+",
+    "if": " if ", "else": " else ",
+}  # fmt: skip
+
+
+def _leaf_text(node: n.Node) -> str:
+    """A leaf as the formula writes it (names without their values)."""
+    if isinstance(node, n.Name):
+        return node.name
+    return str(getattr(node, "text", ""))
 
 
 def _replace_always_evaluated(node: n.Node, walk: Callable[[n.Node], n.Node]) -> n.Node:
@@ -176,10 +233,22 @@ def compile_expression(
         if name in BUILTINS or not name.isidentifier() or name.startswith("_"):
             raise ValueError(f"extra function name {name!r} is a builtin or not a usable name")
     checker = Checker(symbols, extra)
-    typed = checker.check(parse(text))
+    tree = parse(text)
+    typed = checker.check(tree)
+    if typed.kind is None:
+        raise ExpressionError(
+            "a formula that is always blank has no kind of value",
+            column=tree.col,
+            expected="blank as one result of a choice, e.g. x if c else blank",
+        )
     impls: dict[str, Callable[..., Value]] = {}
     for name in sorted(checker.functions_used):
-        impls[name] = extra[name].impl if name in extra else BUILTINS[name].impl
+        if name in extra:
+            impls[name] = extra[name].impl
+        elif name in BUILTINS:
+            impls[name] = BUILTINS[name].impl
+        else:  # an operator's helper (period - 1, a & b)
+            impls[name] = operator_impl(name)
     return Expression(
         text,
         typed.node,
@@ -188,4 +257,32 @@ def compile_expression(
         impls,
         frozenset(checker.names),
         typed.values if typed.kind is Kind.TEXT else None,
+        _own_ctype(typed.node, typed.ctype, extra),
+        frozenset(name for name in impls if name in extra and extra[name].may_blank),
     )
+
+
+#: Builtins that may give a blank for arguments that are not blank.
+_BLANKING_BUILTINS = frozenset({"ratio"})
+
+
+def _makes_blank(tree: n.Node, blanking: frozenset[str]) -> bool:
+    if isinstance(tree, n.Blank):
+        return True
+    if isinstance(tree, n.Call) and (tree.func in _BLANKING_BUILTINS or tree.func in blanking):
+        return True
+    return any(_makes_blank(child, blanking) for child in n.children(tree))
+
+
+def _own_ctype(tree: n.Node, ctype: ColumnType | None, extra: Mapping[str, FunctionSpec]) -> ColumnType | None:
+    """The column type a formula's result has of its own: that of an operator's helper
+    (``end - start`` of two moments is a duration) or of a function that says it (a lookup's
+    column). A bare name's type is the caller's to take; ``max`` or ``coalesce`` of percents
+    stays untyped (a column's default type and rounding decide), as it always has."""
+    if isinstance(tree, n.Binary) and tree.func:
+        return ctype
+    if isinstance(tree, n.Call) and tree.func in extra:
+        return ctype
+    if isinstance(tree, n.Call) and tree.func in BUILTINS:
+        return BUILTINS[tree.func].result_type  # a count of days is an integer
+    return None

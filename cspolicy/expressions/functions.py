@@ -11,11 +11,13 @@ import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Union
 
+from cspolicy.expressions.timefns import TIME_FUNCTIONS
 from cspolicy.money import round_to
-from cspolicy.values import Kind, Value
+from cspolicy.values import ColumnType, Kind, Value
 
-__all__ = ["Builtin", "BUILTINS", "MAX_ROUND_PLACES"]
+__all__ = ["Builtin", "BUILTINS", "MAX_ROUND_PLACES", "BLANK_REASONS", "Param"]
 
 #: The most decimal places ``round`` accepts.
 MAX_ROUND_PLACES = 10
@@ -108,6 +110,28 @@ def fn_coalesce(*args: Value) -> Value:
     return None
 
 
+def fn_ratio(a: Value, b: Value) -> Decimal | None:
+    """``ratio(a, b)``: ``a ÷ b``, or blank when ``b`` is 0 (a rate with nothing to rate:
+    no calls, no parcels), where ``a / b`` would reject the row.
+
+    >>> fn_ratio(Decimal(3), Decimal(4)), fn_ratio(Decimal(3), Decimal(0))
+    (Decimal('0.75'), None)
+    """
+    numerator, denominator = _number(a, "ratio"), _number(b, "ratio")
+    if not denominator:
+        return None
+    return numerator / denominator
+
+
+def _ratio_reason(args: list[Value]) -> str | None:
+    return "its denominator is 0" if len(args) == 2 and isinstance(args[1], Decimal) and not args[1] else None
+
+
+#: Why a function gave a blank, in words, from its arguments (``None``: it did not), for
+#: explanations (see :meth:`cspolicy.expressions.Expression.blank_reasons`).
+BLANK_REASONS: dict[str, Callable[[list[Value]], str | None]] = {"ratio": _ratio_reason}
+
+
 def fn_month(d: Value) -> str:
     """``month(d)``: the month of a date as text ``YYYY-MM``."""
     day = _date(d, "month")
@@ -119,25 +143,37 @@ def fn_year(d: Value) -> Decimal:
     return Decimal(_date(d, "year").year)
 
 
+#: The kinds one parameter takes: one kind, any of several, or ``None`` (any kind, but the
+#: same for all ``None`` parameters of the call).
+Param = Union[Kind, frozenset[Kind], None]
+
+
 @dataclass(frozen=True)
 class Builtin:
     """A builtin's signature for the type checker and its run-time helper.
 
-    ``params`` gives the kind of each parameter (``None``: any kind, but the same for all
-    ``None`` parameters); the last one repeats when ``variadic``. ``min_args`` is how many
-    are required. ``result`` is the result kind (``None``: the kind of the arguments).
+    ``params`` gives the kinds of each parameter (see :data:`Param`); the last one repeats
+    when ``variadic``. ``min_args`` is how many are required. ``result`` is the result kind
+    (``None``: the kind of the ``None`` parameters, or of argument ``result_from``).
     """
 
     name: str
     impl: Callable[..., Value]
-    params: tuple[Kind | None, ...]
+    params: tuple[Param, ...]
     result: Kind | None
     min_args: int
     variadic: bool = False
     usage: str = ""
+    result_from: int | None = None
+    #: The column type of the result when it is always one (a count of days is an integer).
+    result_type: ColumnType | None = None
 
 
-_N, _D = Kind.NUMBER, Kind.DATE
+_N, _D, _T, _B = Kind.NUMBER, Kind.DATE, Kind.TEXT, Kind.BOOLEAN
+_P, _M = Kind.PERIOD, Kind.DATETIME
+_DAY = frozenset({_D, _M})  # a date, or a moment taken as its day
+_INT, _DUR = ColumnType.INTEGER, ColumnType.DURATION
+_TIME = TIME_FUNCTIONS
 
 BUILTINS: dict[str, Builtin] = {
     b.name: b
@@ -151,7 +187,57 @@ BUILTINS: dict[str, Builtin] = {
         Builtin("clamp", fn_clamp, (_N, _N, _N), _N, 3, usage="clamp(x, lo, hi)"),
         Builtin("present", fn_present, (None,), Kind.BOOLEAN, 1, usage="present(x)"),
         Builtin("coalesce", fn_coalesce, (None,), None, 1, True, "coalesce(a, b, ...)"),
-        Builtin("month", fn_month, (_D,), Kind.TEXT, 1, usage="month(d)"),
-        Builtin("year", fn_year, (_D,), _N, 1, usage="year(d)"),
+        Builtin("month", fn_month, (_DAY,), Kind.TEXT, 1, usage="month(d)"),
+        Builtin("year", fn_year, (_DAY,), _N, 1, usage="year(d)"),
+        Builtin("ratio", fn_ratio, (_N, _N), _N, 2, usage="ratio(a, b)"),
+        # dates, moments, durations and months (cspolicy.expressions.timefns)
+        Builtin("days_between", _TIME["days_between"], (_DAY, _DAY), _N, 2, usage="days_between(start, end)", result_type=_INT),
+        Builtin(
+            "months_between", _TIME["months_between"], (_DAY, _DAY), _N, 2, usage="months_between(start, end)", result_type=_INT
+        ),
+        Builtin(
+            "whole_months_between",
+            _TIME["whole_months_between"],
+            (_DAY, _DAY),
+            _N,
+            2,
+            usage="whole_months_between(start, end)",
+            result_type=_INT,
+        ),
+        Builtin(
+            "month_index",
+            _TIME["month_index"],
+            (_DAY, frozenset({_D, _M, _P})),
+            _N,
+            2,
+            usage="month_index(hire_date, period)",
+            result_type=_INT,
+        ),
+        Builtin("add_days", _TIME["add_days"], (_DAY, _N), None, 2, usage="add_days(d, n)", result_from=0),
+        Builtin("add_months", _TIME["add_months"], (_D, _N), _D, 2, usage="add_months(d, n)"),
+        Builtin("period", _TIME["period"], (frozenset({_D, _M, _P, _T}),), _P, 1, usage="period(date)"),
+        Builtin("first_day", _TIME["first_day"], (_P,), _D, 1, usage="first_day(period)"),
+        Builtin("last_day", _TIME["last_day"], (_P,), _D, 1, usage="last_day(period)"),
+        Builtin("date", _TIME["date"], (_DAY,), _D, 1, usage="date(moment)"),
+        Builtin("hour", _TIME["hour"], (_M,), _N, 1, usage="hour(moment)", result_type=_INT),
+        Builtin("week", _TIME["week"], (_DAY,), _T, 1, usage="week(d)"),
+        Builtin("weekday", _TIME["weekday"], (_DAY,), _N, 1, usage="weekday(d)", result_type=_INT),
+        Builtin("seconds", _TIME["seconds"], (_N,), _N, 1, usage="seconds(duration)"),
+        Builtin("minutes", _TIME["minutes"], (_N,), _N, 1, usage="minutes(duration)"),
+        Builtin("hours", _TIME["hours"], (_N,), _N, 1, usage="hours(duration)"),
+        Builtin(
+            "seconds_between", _TIME["seconds_between"], (_M, _M), _N, 2, usage="seconds_between(start, end)", result_type=_DUR
+        ),
+        Builtin("working_days", _TIME["working_days"], (_P,), _N, 1, usage="working_days(period)", result_type=_INT),
+        Builtin("is_working_day", _TIME["is_working_day"], (_DAY,), _B, 1, usage="is_working_day(d)"),
+        Builtin(
+            "working_days_between",
+            _TIME["working_days_between"],
+            (_DAY, _DAY),
+            _N,
+            2,
+            usage="working_days_between(start, end)",
+            result_type=_INT,
+        ),
     )
 }

@@ -3,8 +3,10 @@
 The generated code of :mod:`.codegen` must give exactly the same values and raise the same
 errors; both use Python's own operators on ``Decimal`` and the same function helpers, and
 both short-circuit ``and``/``or``, chained comparisons and ``if … else`` as Python does. A
-blank (``None``) in arithmetic or an ordering comparison raises ``TypeError``; ``==`` and
-``!=`` treat a blank as different from every value; a blank condition counts as false.
+blank (``None``, also the ``blank`` literal) in arithmetic or an ordering comparison raises
+``TypeError``; ``==`` and ``!=`` treat a blank as different from every value; a blank
+condition counts as false. An operator on months, moments or text calls the helper the type
+checker chose for it (:attr:`~cspolicy.expressions.nodes.Binary.func`).
 """
 
 from __future__ import annotations
@@ -44,13 +46,15 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 def evaluate(node: n.Node, env: Mapping[str, Value], impls: Mapping[str, Callable[..., Value]]) -> Value:
     """The value of checked tree ``node`` with symbol values ``env``, under the current
     decimal context."""
-    if isinstance(node, (n.Number, n.Text, n.Boolean)):
+    if isinstance(node, (n.Number, n.Text, n.Boolean, n.Blank)):
         return node.value
     if isinstance(node, n.Name):
         return env[node.name]
     if isinstance(node, n.Binary):
         left = evaluate(node.left, env, impls)
         right = evaluate(node.right, env, impls)
+        if node.func:  # an operator on months, moments or text: its helper
+            return impls[node.func](left, right)
         result: Value = _BINARY[node.op](left, right)
         return result
     if isinstance(node, n.Unary):

@@ -21,6 +21,7 @@ __all__ = [
     "Number",
     "Text",
     "Boolean",
+    "Blank",
     "Name",
     "Unary",
     "Not",
@@ -68,6 +69,17 @@ class Boolean(Node):
 
 
 @dataclass(frozen=True)
+class Blank(Node):
+    """The ``blank`` literal: no value (``None``), of whatever kind its place needs."""
+
+    text: str
+
+    @property
+    def value(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
 class Name(Node):
     """A reference to a symbol (after checking: the symbol's own name)."""
 
@@ -91,12 +103,20 @@ class Not(Node):
 
 @dataclass(frozen=True)
 class Binary(Node):
-    """``left op right`` for ``+ - * /``; ``op_col`` is the column of the operator."""
+    """``left op right`` for ``+ - * /`` and ``&`` (text concatenation); ``op_col`` is the
+    column of the operator.
+
+    ``func``, set by the type checker, names the helper that computes the operator for its
+    operands' kinds (``period - 1``, ``a & b``); empty for Python's own operator on numbers.
+    The interpreter calls it, the code generator writes a call of it, and printers show the
+    operator as written.
+    """
 
     op: str
     left: Node
     right: Node
     op_col: int
+    func: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,8 +164,9 @@ class Call(Node):
     args: tuple[Node, ...]
 
 
-# Python's own binding strengths, lowest first; the printers rely on them being Python's.
-_CONDITIONAL, _OR, _AND, _NOT, _COMPARE, _SUM, _TERM, _UNARY, _POWER, _ATOM = range(1, 11)
+# Python's own binding strengths, lowest first; the printers rely on them being Python's
+# (``&`` binds looser than ``+`` and tighter than comparisons, as Python's bitwise and).
+_CONDITIONAL, _OR, _AND, _NOT, _COMPARE, _CONCAT, _SUM, _TERM, _UNARY, _POWER, _ATOM = range(1, 12)
 
 
 def precedence(node: Node) -> int:
@@ -159,7 +180,7 @@ def precedence(node: Node) -> int:
     if isinstance(node, Compare):
         return _COMPARE
     if isinstance(node, Binary):
-        return _SUM if node.op in ("+", "-") else _TERM
+        return _CONCAT if node.op == "&" else _SUM if node.op in ("+", "-") else _TERM
     if isinstance(node, Unary):
         return _UNARY
     if isinstance(node, Power):

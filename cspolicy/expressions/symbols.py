@@ -8,13 +8,22 @@ the formula text, which the caller then places in the policy file (``file:line``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cspolicy.errors import PolicyError
 from cspolicy.values import ColumnType, Kind, Value
 
-__all__ = ["Symbol", "FunctionSpec", "ExpressionError", "describe_kind"]
+if TYPE_CHECKING:
+    from cspolicy.expressions.nodes import Call
+
+#: Checks a call whose signature depends on its literal arguments (``lookup('items', item,
+#: 'points')``): given the call and its arguments' kinds (``None``: the blank literal), it
+#: returns the result's kind, closed set of texts and column type, or raises ExpressionError.
+Typer = Callable[["Call", Sequence[Kind | None]], tuple[Kind, frozenset[str] | None, ColumnType | None]]
+
+__all__ = ["Symbol", "FunctionSpec", "Typer", "ExpressionError", "describe_kind"]
 
 
 class ExpressionError(PolicyError):
@@ -57,7 +66,9 @@ class FunctionSpec:
     It has a fixed number of parameters of the given kinds and returns ``result``;
     ``impl`` is called at run time with the evaluated arguments (which may be ``None`` for a
     blank) and should raise one of :data:`RUNTIME_ERRORS` for bad row data.
-    ``result_values``, when given, is the closed set of texts it can return.
+    ``result_values``, when given, is the closed set of texts it can return. A ``typer``
+    replaces ``params``/``result`` for a function whose signature depends on its literal
+    arguments (see :data:`Typer`).
     """
 
     name: str
@@ -65,6 +76,9 @@ class FunctionSpec:
     result: Kind
     impl: Callable[..., Value]
     result_values: frozenset[str] | None = None
+    typer: Typer | None = None
+    #: Whether it may return a blank for values that are not blank (a lookup's empty cell).
+    may_blank: bool = False
 
 
 _KIND_WORDS = {
@@ -72,6 +86,8 @@ _KIND_WORDS = {
     Kind.TEXT: "text",
     Kind.BOOLEAN: "true/false",
     Kind.DATE: "a date",
+    Kind.DATETIME: "a date and time",
+    Kind.PERIOD: "a month (period)",
 }
 
 

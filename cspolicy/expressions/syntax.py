@@ -30,7 +30,7 @@ MAX_STRING = 200
 #: The largest literal exponent of ``**``.
 MAX_EXPONENT = 12
 
-_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.BitAnd: "&"}
 _UNSUPPORTED_BINARY = {
     ast.Mod: ("modulo (%) is not supported; % is only a percent suffix", "%"),
     ast.FloorDiv: ("'//' is not supported; use floor(a / b)", "//"),
@@ -38,7 +38,6 @@ _UNSUPPORTED_BINARY = {
     ast.LShift: ("'<<' is not supported", "<<"),
     ast.RShift: ("'>>' is not supported", ">>"),
     ast.BitOr: ("'|' is not supported; use 'or'", "|"),
-    ast.BitAnd: ("'&' is not supported; use 'and'", "&"),
     ast.BitXor: ("'^' is not supported; for powers use '**'", "^"),
 }
 _COMPARISONS = {
@@ -160,6 +159,8 @@ class _Builder:
         if isinstance(node, ast.Name):
             if node.id in ("true", "false"):
                 return n.Boolean(col, node.id == "true", node.id)
+            if node.id == "blank":
+                return n.Blank(col, node.id)
             if node.id.startswith("_"):  # unreachable: the lexer rejects such names
                 raise self.fail(node, f"names starting with '_' are not allowed: {node.id!r}")
             return n.Name(col, node.id)

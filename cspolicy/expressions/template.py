@@ -49,6 +49,8 @@ def word_template(node: n.Node, voc: Vocabulary, *, negate: bool = False) -> str
                 return GRAMMAR[lang]["yes" if node.value else "no"]
             if isinstance(node, n.Number):
                 return node.text
+            if isinstance(node, n.Blank):
+                return "空值" if voc.lang == "zh" else "no value"
             raise AssertionError(f"unexpected leaf {node!r}")  # pragma: no cover
 
         def call(node: n.Call, args: list[str]) -> str:

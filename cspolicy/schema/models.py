@@ -38,9 +38,12 @@ __all__ = [
     "Parameter",
     "Column",
     "Input",
+    "TableLabels",
+    "LookupTable",
     "Rounding",
     "OutputColumn",
     "Check",
+    "WarningRule",
     "Constraint",
     "LadderStep",
     "RankStep",
@@ -217,6 +220,38 @@ class Column(Strict):
         "' e001 ' and Ｅ００１ are one value. Automatic for columns used in an output's key, group_by or ladder entity.",
     )
     multiline: bool = Field(False, description="Text cells may hold line breaks (any other cell holding one is refused).")
+    values_from: str | None = Field(
+        None,
+        description="For enum columns: the allowed values are the keys of this lookup table, and its label and "
+        "alias columns are accepted spellings of them (an item given by its Chinese name).",
+    )
+
+
+class TableLabels(Strict):
+    """The columns of a lookup table that hold each key's label in each language."""
+
+    zh: str | None = Field(None, description="The column holding the Chinese label of each key.")
+    en: str | None = Field(None, description="The column holding the English label of each key.")
+
+
+class LookupTable(Strict):
+    """A static table declared in the policy (an item catalogue): rows by a unique key,
+    columns typed like input columns, read in formulas with ``lookup('table', key, 'column')``."""
+
+    label: LabelSpec | None = None
+    description: str | None = None
+    key: str = Field(description="The column whose values identify the rows (unique; text unless declared).")
+    columns: dict[str, Column] = Field(min_length=1, description="The columns besides the key (the key may be declared too).")
+    labels: TableLabels | None = Field(None, description="Columns with each key's labels: {zh: name, en: name_en}.")
+    aliases: list[str] = Field(default_factory=list, description="Columns whose values are other spellings of the key.")
+    rows: list[dict[str, Scalar]] = Field(min_length=1, description="The rows: {code: B1, name: 第一, points: 5}.")
+
+    @field_validator("columns")
+    @classmethod
+    def _names(cls, v: dict[str, Column]) -> dict[str, Column]:
+        for name in v:
+            _check_name(name, "column")
+        return v
 
 
 class Input(Strict):
@@ -228,6 +263,7 @@ class Input(Strict):
         default_factory=list,
         description="Columns whose values identify one row: a second row with the same values is an input error.",
     )
+    optional: StrictBool = Field(False, description="A run may go without this file (its outputs then have no rows).")
     columns: dict[str, Column] = Field(min_length=1)
 
     @field_validator("columns")
@@ -247,9 +283,12 @@ class OutputColumn(Strict):
     """One output column: a formula (``expr``) or an aggregate (``agg`` of a formula)."""
 
     expr: str | None = Field(None, description="Formula over source columns, parameters and earlier columns.")
-    agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by"] | None = None
+    agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by", "list"] | None = (
+        None
+    )
     of: str | None = Field(None, description="With agg: the formula aggregated over the group's rows.")
     by: str | None = Field(None, description="With max_by/min_by: the formula that orders the rows.")
+    sep: str | None = Field(None, description="With agg: list, the text between items (default '；').")
     type: ColumnType | None = None
     label: LabelSpec | None = Field(None, description="Its name in both languages: the header of CSV files and tables.")
     values: dict[str, LabelSpec] | None = Field(
@@ -267,6 +306,8 @@ class OutputColumn(Strict):
             raise ValueError(f"aggregate '{self.agg}' needs 'of': the formula to aggregate")
         if self.agg in ("max_by", "min_by") and self.by is None:
             raise ValueError(f"aggregate '{self.agg}' needs 'by': the formula that orders rows")
+        if self.sep is not None and self.agg != "list":
+            raise ValueError("'sep' goes with agg: list (the text between the listed items)")
         return self
 
 
@@ -276,6 +317,16 @@ class Check(Strict):
     require: str
     message: str
     column: str | None = Field(None, description="The input column to blame in the error.")
+    rule: str | None = None
+
+
+class WarningRule(Strict):
+    """A note on each row (or group) for which ``when`` holds; the run goes on (``--strict``
+    makes it an error). ``message`` may use ``{name}`` of anything the formula may use."""
+
+    when: str = Field(description="A condition over the row's (or group's) columns, source columns and parameters.")
+    message: str = Field(description="What to say; {name} is replaced by that value, as the output shows it.")
+    column: str | None = Field(None, description="The input column to name in file:row:column.")
     rule: str | None = None
 
 
@@ -329,6 +380,7 @@ class Output(Strict):
     group_by: list[str] | None = Field(None, description="Group rows by these source columns (one row per group).")
     sort_by: list[str] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
+    warnings: list[WarningRule] = Field(default_factory=list, description="Notes on rows that do not stop the run.")
     ladder: LadderStep | None = None
     rank: RankStep | None = None
     join: list[Join] = Field(default_factory=list, description="Tables joined to each source row by key, in order.")
@@ -418,6 +470,7 @@ class PolicyModel(Strict):
     constraints: list[Constraint] = Field(default_factory=list, description="Conditions on the parameters.")
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
+    tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
     inputs: dict[str, Input] = Field(min_length=1)
     outputs: dict[str, Output] = Field(min_length=1)
 
@@ -429,7 +482,7 @@ class PolicyModel(Strict):
                 raise ValueError(f"rule ID '{rid}' must look like R-MT-1")
         return v
 
-    @field_validator("parameters", "bands", "inputs", "outputs", "schedules")
+    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables")
     @classmethod
     def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
         for name in v:

@@ -81,4 +81,7 @@ EXAMPLE = {
     ColumnType.DATE: "a date such as 2024-03-15",
     ColumnType.BOOLEAN: "yes or no (also y/n, true/false, 1/0, 是/否, 有/无, √/×)",
     ColumnType.TEXT: "some text",
+    ColumnType.DATETIME: "a date and time such as 2025-03-01 09:15:02",
+    ColumnType.DURATION: "a duration such as 125 (seconds), 2:05 (m:ss), 0:02:05 or 2分5秒",
+    ColumnType.PERIOD: "a month such as 2024-05",
 }

@@ -38,6 +38,7 @@ from cspolicy.errors import PolicyError
 from cspolicy.money import CONTEXT
 from cspolicy.tables.cells import EXAMPLE, NOUN, CellError, Converter, bad_character, blank, not_a, shown
 from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control
+from cspolicy.tables.convert_time import datetime_converter, duration_converter, period_converter
 from cspolicy.tables.convert_words import boolean_converter, date_converter, enum_converter, text_converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.tables.writer import number_text, percent_text
@@ -223,6 +224,7 @@ _FACTORIES: dict[ColumnType, Callable[[ColumnSpec, Converter], Converter]] = {
     **dict.fromkeys(NUMERIC_TYPES, _numeric),
     **{ColumnType.PERCENT: _percent, ColumnType.DATE: date_converter, ColumnType.BOOLEAN: boolean_converter},
     **{ColumnType.ENUM: enum_converter, ColumnType.TEXT: text_converter},
+    **{ColumnType.DATETIME: datetime_converter, ColumnType.DURATION: duration_converter, ColumnType.PERIOD: period_converter},
 }
 
 

@@ -146,6 +146,9 @@ class SheetWriter:
             if value is True or value is False:
                 boolean(row, j, value)
                 width = 5
+            elif isinstance(value, _dt.datetime) and value.year >= 1900:
+                date_cell(row, j, value, book.format(("datetime", 0)))
+                width = 19
             elif isinstance(value, _dt.date) and value.year >= 1900:
                 date_cell(row, j, value, date_format)
                 width = 10
@@ -295,6 +298,8 @@ class WorkbookWriter:
                 spec: dict[str, Any] = {"bold": True}
             elif family == "date":
                 spec = {"num_format": "yyyy-mm-dd"}
+            elif family == "datetime":
+                spec = {"num_format": "yyyy-mm-dd hh:mm:ss"}
             elif family == "percent":
                 spec = {"num_format": "0" + decimals + "%"}
             elif family == "money":

@@ -54,6 +54,8 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     #: The columns whose values are unique per row (``key:`` of the input), if declared.
     key: tuple[str, ...] = ()
+    #: A run may go without this table (``optional: true``); its outputs then have no rows.
+    optional: bool = False
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:

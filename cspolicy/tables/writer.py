@@ -255,6 +255,8 @@ def _json_value(value: Value) -> str:
         return number_text(value)
     if isinstance(value, _dt.date):
         return '"' + value.isoformat() + '"'
+    if not isinstance(value, str):  # a Period: "2024-05"
+        return '"' + str(value) + '"'
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -281,18 +283,25 @@ class JsonSink:
         self.count += 1
 
 
-def json_document(stream: TextIO, outputs: Mapping[str, Callable[[TextIO], int]]) -> None:
+def json_document(
+    stream: TextIO, outputs: Mapping[str, Callable[[TextIO], int]], extra: Mapping[str, object] | None = None
+) -> None:
     """Write the JSON document around outputs whose items a :class:`JsonSink` writes:
     ``outputs`` maps each name to a function that writes its items to the stream it is
-    given and returns how many it wrote."""
+    given and returns how many it wrote. ``extra`` adds keys after the outputs (the run's
+    ``_warnings``), laid out as ``json.dumps(…, indent=2)`` would."""
     write = stream.write
-    if not outputs:
+    if not outputs and not extra:
         write("{}\n")
         return
     write("{")
+    n = 0
     for n, (name, items) in enumerate(outputs.items()):
         write(("," if n else "") + "\n  " + json.dumps(name, ensure_ascii=False) + ": [")
         write("\n  ]" if items(stream) else "]")
+    for i, (key, value) in enumerate((extra or {}).items()):
+        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write(("," if outputs or i else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": " + text)
     write("\n}\n")
 
 
