@@ -1,0 +1,56 @@
+"""Tests of the fixes made by the issue-14 audit (the catalogue cases are in
+``tests/bad_cases/audit.py``). Expected figures are worked out in the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cspolicy.cli import cli
+
+OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
+
+
+def _run(runner, tmp_path: Path, monkeypatch, files: dict[str, str], args: list[str]):
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return runner.invoke(cli, args)
+
+
+# --- offence codes ---------------------------------------------------------------------------
+
+
+def test_offence_codes_match_by_width_case_and_invisible_characters_only(runner, tmp_path, monkeypatch):
+    # C1 (club): warning, fine 10, fine 20, then the last rung repeats. `c1`, `Ｃ１` and a C1
+    # with a zero-width space copied from a web page are the same offence: occurrences 1-4.
+    rows = "".join(f"E001,王芳,2024-03-0{d},{code},,\n" for d, code in enumerate(["C1", "c1", "Ｃ１", "C1\u200b"], 2))
+    result = _run(
+        runner,
+        tmp_path,
+        monkeypatch,
+        {"o.csv": OFFENCES + rows},
+        ["run", "penalties-club", "o.csv", "--format", "csv", "--only", "sanctions"],
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()[1:]
+    assert [line.split(",")[4:7] for line in lines] == [
+        ["1", "warning", "0.00"],
+        ["2", "fine", "10.00"],
+        ["3", "fine", "20.00"],
+        ["4", "fine", "20.00"],
+    ]
+
+
+def test_schedule_find_never_reads_other_digits_as_digits():
+    from cspolicy.blocks import Action, Ladder, Offence, Rung, Schedule, UnknownOffence, Window
+
+    c1 = Offence(
+        "C1", "上班时做与工作无关的事", "unrelated activity", Ladder((Rung((Action("warning"),)),), Window("month")), "R-PN-1"
+    )
+    schedule = Schedule([c1], ["warning"])
+    assert schedule.find(" ｃ１ ").code == "C1"
+    for text in ["C①", "C₁", "C¹", "C١"]:
+        with pytest.raises(UnknownOffence, match="is not a digit"):
+            schedule.find(text)
