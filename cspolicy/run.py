@@ -27,7 +27,8 @@ from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.convert import CellError, fold
+from cspolicy.tables.cells import cell_fold
+from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
 from cspolicy.trace import Trace, explain_group, explain_row
 from cspolicy.usage import check_tables, keyed_records, resolve_region
@@ -288,8 +289,9 @@ def _key_matches(label: str, key: str) -> bool:
 
 
 def _norm_key(text: str) -> str:
-    """A key as compared: like a header (width, spaces, case), ``A站/面单`` = ``a站 / 面单``."""
-    return fold(text.replace("/", " / "))
+    """A key as compared: like a key cell (width, zero-width characters, spaces, case, but
+    never NFKC, so ``E1`` does not find ``E¹``), ``A站/面单`` = ``a站 / 面单``."""
+    return cell_fold(cell_fold(text).replace("/", " / "))
 
 
 def execute(

@@ -54,3 +54,18 @@ def test_schedule_find_never_reads_other_digits_as_digits():
     for text in ["C①", "C₁", "C¹", "C١"]:
         with pytest.raises(UnknownOffence, match="is not a digit"):
             schedule.find(text)
+
+
+def test_explain_finds_a_key_in_any_width_or_case_but_never_through_nfkc(runner, tmp_path, monkeypatch):
+    rows = "E1,王芳,2024-03-02,G1,,\nE¹,李四,2024-03-03,G1,,\n"
+    files = {"o.csv": OFFENCES + rows}
+    result = _run(runner, tmp_path, monkeypatch, files, ["run", "penalties-club", "o.csv", "--explain", "ｅ１"])
+    assert result.exit_code == 0, result.stderr
+    titles = [line for line in result.stdout.splitlines() if " · " in line]
+    assert titles == ["sanctions · E1 (o.csv row 2)", "employees · E1"]
+
+
+def test_explain_takes_a_full_width_slash_between_key_parts(runner, examples_dir):
+    result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "--explain", "ａ站／面单"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("orders · A站 / 面单 (")
