@@ -69,3 +69,40 @@ def test_explain_takes_a_full_width_slash_between_key_parts(runner, examples_dir
     result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "--explain", "ａ站／面单"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("orders · A站 / 面单 (")
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+
+def _read(tmp_path: Path, text: str, multiline: bool = False):
+    from cspolicy.tables import read_table
+    from cspolicy.tables.spec import ColumnSpec, TableSpec
+    from cspolicy.values import ColumnType
+
+    spec = TableSpec(
+        "t", (ColumnSpec("a", ColumnType.TEXT), ColumnSpec("b", ColumnType.TEXT, required=False, multiline=multiline))
+    )
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    return list(read_table(path, spec, display_name="t.csv").rows())
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [('"a""b"', 'a"b'), ('a"b', 'a"b'), ('"ab"c', "abc"), ('"x" ', "x"), ('"a,b"', "a,b")],
+    ids=["doubled-quote", "quote-inside", "text-after-closing-quote", "space-after-closing-quote", "comma"],
+)
+def test_quotes_are_read_as_excel_reads_them(tmp_path, cell, value):
+    # the strict reader raises on the last three; they are read again leniently, as Excel does
+    rows = _read(tmp_path, f"a,b\r\n1,{cell}\r\n2,z\r\n")
+    assert rows == [(2, ("1", value)), (3, ("2", "z"))]
+
+
+def test_a_quote_never_closed_is_refused_even_in_a_multiline_column(tmp_path):
+    from cspolicy.errors import DataErrors
+
+    with pytest.raises(DataErrors) as info:
+        _read(tmp_path, 'a,b\r\n1,"x" \r\n2,"line one\r\nline two\r\n', multiline=True)
+    (error,) = info.value.errors
+    assert (error.row, error.column) == (3, "b")
+    assert "never closed, so it runs to the end of the file (lines 3 to 4)" in str(error)

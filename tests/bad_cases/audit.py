@@ -7,7 +7,7 @@ module docstrings of the fixes say why. Plain tests of the same fixes are in
 
 from __future__ import annotations
 
-from .common import Case
+from .common import HEADER, Case, csv_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 
@@ -17,7 +17,30 @@ def club_case(id: str, rows: str, messages: list[str], *, code: int = 1) -> Case
     return Case(id, ["run", "penalties-club", "offences.csv"], code, messages, files={"offences.csv": OFFENCES + rows}, lines=1)
 
 
+NEVER_CLOSED = 'opens a quote mark (") that is never closed'
+
 CASES = [
+    # --- a quote mark still open at the end of the file (a lenient reader ended the cell there)
+    csv_case(
+        "open-quote-in-the-last-row-without-a-line-break",
+        HEADER + 'A站,面单,100,15%,,\nB站,面单,100,15%,,"备货',
+        ["stations.csv:3:超额理由", "'\"备货…'", NEVER_CLOSED],
+    ),
+    csv_case(
+        "open-quote-in-the-last-row-of-a-gb18030-file",
+        (HEADER + 'A站,面单,100,15%,,\nB站,面单,100,15%,,"备货').encode("gb18030"),
+        ["stations.csv:3:超额理由", NEVER_CLOSED],
+    ),
+    csv_case(
+        "open-quote-after-text-after-a-closing-quote",  # "x" is read as Excel reads it, then the open one
+        HEADER + 'A站,面单,100,15%,,"x" \nB站,面单,100,15%,,"备货',
+        ["stations.csv:3:超额理由", NEVER_CLOSED],
+    ),
+    csv_case(
+        "open-quote-in-the-header",
+        '"站点,物料,上月实际票数,增长率\nA站,面单,100,15%\n',
+        ["stations.csv:1: the header row", NEVER_CLOSED],
+    ),
     # --- offence codes: only the width mapping, never NFKC (C① counted as C1 before) ---------
     club_case(
         "offence-code-with-a-circled-digit",
