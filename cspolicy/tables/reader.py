@@ -175,7 +175,8 @@ class Table:
                         if offset is None:
                             next(src, None)
                             offset = src.line_num - 1
-                        for number, cells in enumerate(src, number + 1):
+                        start = number + 1  # the row after the last one read
+                        for number, cells in enumerate(src, start):
                             if progress is not None and not number & (_PROGRESS_EVERY - 1):
                                 progress(binary.tell())
                             if src.line_num - number != offset:  # the record ran over several lines
