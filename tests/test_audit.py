@@ -106,3 +106,32 @@ def test_a_quote_never_closed_is_refused_even_in_a_multiline_column(tmp_path):
     (error,) = info.value.errors
     assert (error.row, error.column) == (3, "b")
     assert "never closed, so it runs to the end of the file (lines 3 to 4)" in str(error)
+
+
+# --- comments in block formulas --------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+WEEKLY = "        expr: parcels × (1 + growth + loss) ÷ 4\n"
+
+
+@pytest.mark.parametrize(
+    ("block", "weekly"),
+    [
+        # A站: 10000 parcels, growth 15%, loss 7%: 10000 × 1.22 ÷ 4 = 3050; + 100 = 3150
+        ("        expr: >-\n          parcels × (1 + growth + loss) ÷ 4  # base\n", "3050"),
+        ("        expr: >-\n          parcels × (1 + growth + loss) ÷ 4  # base\n            + 100\n", "3150"),
+        ("        expr: >2-\n            parcels × (1 + growth + loss) ÷ 4  # base\n            + 100\n", "3150"),
+        ("        expr: >-\n          parcels × (1 + growth + loss) ÷ 4 + (1 if '#' == 'a#' else 0)  # base\n", "3050"),
+    ],
+    ids=["one-line-block", "more-indented-line", "indentation-indicator", "hash-in-a-string"],
+)
+def test_a_comment_in_any_folded_block_ends_at_its_line(runner, tmp_path, monkeypatch, block, weekly):
+    # these folded blocks kept their text unchanged by folding, so they were taken for plain
+    # multi-line formulas and their comments refused ("without a block marker")
+    policy = (REPO / "policies" / "materials-order.yaml").read_text(encoding="utf-8").replace(WEEKLY, block)
+    stations = "站点,物料,上月实际票数,增长率\nA站,面单,10000,15%\n"
+    args = ["run", "p.yaml", "s.csv", "--only", "orders", "--format", "csv"]
+    result = _run(runner, tmp_path, monkeypatch, {"p.yaml": policy, "s.csv": stations}, args)
+    assert result.exit_code == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    assert dict(zip(header.split(","), row.split(",")))["weekly_qty"] == weekly
