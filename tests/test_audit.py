@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,44 @@ def test_a_comment_in_any_folded_block_ends_at_its_line(runner, tmp_path, monkey
     assert result.exit_code == 0, result.stderr
     header, row = result.stdout.splitlines()
     assert dict(zip(header.split(","), row.split(",")))["weekly_qty"] == weekly
+
+
+# --- data on a console that cannot hold it ---------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="PYTHONIOENCODING in a POSIX subprocess")
+@pytest.mark.parametrize(
+    ("encoding", "args", "refused"),
+    [
+        # the first character each cannot hold: 违 of the offence's name; the euro sign of the note
+        ("ascii", ["--format", "csv", "--only", "sanctions"], "(U+8FDD CJK UNIFIED IDEOGRAPH-8FDD)"),
+        ("ascii", ["--format", "json"], "(U+8FDD CJK UNIFIED IDEOGRAPH-8FDD)"),
+        ("gbk", ["--format", "csv", "--only", "sanctions"], "'\\u20ac' (U+20AC EURO SIGN)"),
+        ("gbk", ["--format", "json"], "(U+20AC EURO SIGN)"),
+    ],
+)
+def test_csv_or_json_that_standard_output_cannot_hold_is_refused_not_written_with_question_marks(
+    tmp_path, encoding, args, refused
+):
+    # Before, the console's encoding turned such characters into '?' with exit 0: the CSV a
+    # clerk redirected into a file had lost them.
+    (tmp_path / "o.csv").write_text(OFFENCES + "E001,王芳,2024-03-02,G1,,€ 20\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    command = [sys.executable, "-m", "cspolicy", "run", "penalties-club", "o.csv", *args]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == b""
+    stderr = result.stderr.decode(encoding, "replace")
+    assert stderr.startswith(f"Error: standard output: its encoding {encoding} cannot write '")
+    assert f"{refused} of the output, which would become '?'" in stderr
+    assert "PYTHONIOENCODING=utf-8" in stderr and len(stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="PYTHONIOENCODING in a POSIX subprocess")
+def test_csv_that_a_gbk_console_can_hold_is_written_in_gbk(tmp_path):
+    (tmp_path / "o.csv").write_text(OFFENCES + "E001,王芳,2024-03-02,G1,,迟到\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    command = [sys.executable, "-m", "cspolicy", "run", "penalties-club", "o.csv", "--format", "csv", "--only", "sanctions"]
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("gbk").splitlines()[1] == "E001,2024-03-02,G1,违反前台规章制度,1,warning,0.00,R-PN-1,迟到"
