@@ -173,15 +173,26 @@ class Builder:
                 )
             conv = value_reader(name, p.type, p.choices or (), lo, hi)
             values = []
-            seen: set[tuple[str, str | None]] = set()
+            seen: dict[tuple[str, str | None], str | None] = {}
             for i, v in enumerate(p.values):
                 path = (*base, "values", i)
-                if (v.from_, v.region) in seen:
+                region = None if v.region is None else fold(v.region)  # as --region compares it
+                if region == "":
                     raise self.doc.error(
-                        path,
-                        f"parameter '{name}' has two values from {v.from_}" + (f" for region {v.region}" if v.region else ""),
+                        (*path, "region"),
+                        f"parameter '{name}': a blank region",
+                        "a region's name, or no 'region' key for the general value",
                     )
-                seen.add((v.from_, v.region))
+                if (v.from_, region) in seen:
+                    first = seen[(v.from_, region)]
+                    also = f" (also written '{first}')" if first != v.region else ""
+                    raise self.doc.error(
+                        (*path, "region") if v.region is not None else path,
+                        f"parameter '{name}' has two values from {v.from_}"
+                        + (f" for region {v.region}{also}" if v.region else ""),
+                        "one value per date and region; region names are compared ignoring case, width and spaces",
+                    )
+                seen[(v.from_, region)] = v.region
                 try:
                     since = dt.date.fromisoformat(v.from_)
                 except ValueError:

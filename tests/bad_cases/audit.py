@@ -7,7 +7,7 @@ module docstrings of the fixes say why. Plain tests of the same fixes are in
 
 from __future__ import annotations
 
-from .common import HEADER, Case, csv_case
+from .common import HEADER, Case, csv_case, edit, policy_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 
@@ -15,6 +15,15 @@ OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 def club_case(id: str, rows: str, messages: list[str], *, code: int = 1) -> Case:
     """penalties-club over ``rows`` (lines after the header)."""
     return Case(id, ["run", "penalties-club", "offences.csv"], code, messages, files={"offences.csv": OFFENCES + rows}, lines=1)
+
+
+LOSS_7 = "      - from: 2020-01-01\n        value: 7%\n"
+
+
+def regional(*regions: str) -> str:
+    """materials-order with a loss value of 8% from 2024-01-01 for each region given."""
+    extra = "".join(f"      - from: 2024-01-01\n        value: 8%\n        region: {r}\n" for r in regions)
+    return edit(LOSS_7, LOSS_7 + extra)
 
 
 NEVER_CLOSED = 'opens a quote mark (") that is never closed'
@@ -52,4 +61,12 @@ CASES = [
         "E001,王芳,2024-03-02,C1,,\nE001,王芳,2024-03-05,C₁,,\n",
         ["offences.csv:3:违规", "unknown offence 'C₁'", "is not a digit"],
     ),
+    # --- regions: checked when the policy loads, at their line ----------------------------------
+    policy_case(
+        "region-spelt-two-ways-on-one-date",
+        regional("Shanghai", "shanghai"),
+        ["has two values from 2024-01-01 for region shanghai (also written 'Shanghai')"],
+        "region: shanghai",
+    ),
+    policy_case("policy-region-blank", regional('" "'), ["parameter 'loss': a blank region"], 'region: " "'),
 ]
