@@ -143,7 +143,7 @@ def run_files(
             expected="--limit without -o and --format, or no --limit",
         )
     targets = _targets(kind, target, selected)
-    _refuse_inputs_as_outputs(target, targets, inputs)
+    _refuse_inputs_as_outputs(target, targets, inputs, policy.file)
     if _isatty(stdout):
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
@@ -207,11 +207,20 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 
 def _refuse_inputs_as_outputs(
-    target: Path | None, targets: list[tuple[Path, list[str]]], inputs: Mapping[str, str | os.PathLike[str]]
+    target: Path | None,
+    targets: list[tuple[Path, list[str]]],
+    inputs: Mapping[str, str | os.PathLike[str]],
+    policy_file: str | None = None,
 ) -> None:
-    """``-o`` naming an input (directly, through a link, or as DIR/<output>.csv) would replace
-    it: refused before anything is read or written."""
+    """``-o`` naming an input or the policy file (directly, through a link, or as
+    DIR/<output>.csv) would replace it: refused before anything is read or written."""
     for path, _ in targets:
+        if policy_file is not None and os.path.isfile(policy_file) and _same_file(path, policy_file):
+            via = "" if path == target else f" ({path} is a file of that directory)"
+            raise UsageError(
+                f"-o {target}: would replace the policy file {policy_file}{via}",
+                expected="an output path that is neither the policy nor one of the input files",
+            )
         for name, source in inputs.items():
             if _same_file(path, source):
                 via = "" if path == target else f" ({path} is a file of that directory)"

@@ -7,7 +7,7 @@ module docstrings of the fixes say why. Plain tests of the same fixes are in
 
 from __future__ import annotations
 
-from .common import HEADER, Case, csv_case, edit, policy_case
+from .common import BASE, GOOD, HEADER, Case, csv_case, edit, policy_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 
@@ -69,4 +69,21 @@ CASES = [
         "region: shanghai",
     ),
     policy_case("policy-region-blank", regional('" "'), ["parameter 'loss': a blank region"], 'region: " "'),
+    # --- -o naming the policy file (it is an input of the run too) ------------------------------
+    Case(
+        "output-onto-the-policy-file",
+        ["run", "policy.json", "stations.csv", "-o", "policy.json"],
+        2,
+        ["-o policy.json: would replace the policy file policy.json"],
+        files={"policy.json": BASE, "stations.csv": GOOD},
+        lines=1,
+    ),
+    Case(
+        "output-directory-holding-the-policy-as-an-output-name",
+        ["run", "out/orders.csv", "stations.csv", "-o", "out"],
+        2,
+        ["-o out: would replace the policy file out/orders.csv (out/orders.csv is a file of that directory)"],
+        files={"out/orders.csv": BASE, "stations.csv": GOOD},
+        lines=1,
+    ),
 ]
