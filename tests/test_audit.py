@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,58 @@ def test_csv_that_a_gbk_console_can_hold_is_written_in_gbk(tmp_path):
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("gbk").splitlines()[1] == "E001,2024-03-02,G1,违反前台规章制度,1,warning,0.00,R-PN-1,迟到"
+
+
+# --- evaluate() ------------------------------------------------------------------------------
+
+ROW = {"station": "A", "material": "面单", "parcels": "10000"}
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ([ROW], "evaluate(): tables is a list; expected a dict of each input's rows: {'stations': [...]}"),
+        ({"stations": {**ROW, "growth": "5%"}}, "evaluate(): tables['stations'] is a dict, not a list of rows"),
+        ({"stations": "stations.csv"}, "cspolicy.run_files(policy, {'stations': path})"),
+        ({"stations": None}, "evaluate(): tables['stations'] is a NoneType, not a list of rows"),
+    ],
+    ids=["a-list-of-rows", "one-row", "a-file-name", "none"],
+)
+def test_evaluate_refuses_tables_of_the_wrong_shape(tables, message):
+    # a dict of one row was iterated as its keys ("tables['stations'][0] is a str"), a file
+    # name as its characters, and a list as the tables made a TypeError
+    from cspolicy import UsageError, evaluate, load_policy
+
+    with pytest.raises(UsageError) as info:
+        evaluate(load_policy("materials-order"), tables)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("growth", "weekly"),
+    [
+        # 10000 × (1 + growth + 7%) ÷ 4, rounded up
+        (Decimal("0.05"), Decimal(2800)),  # 10000 × 1.12 ÷ 4 = 2800
+        ("5%", Decimal(2800)),
+        (Decimal("0.999"), Decimal(5173)),  # 10000 × 2.069 ÷ 4 = 5172.5 → 5173
+        (0, Decimal(2675)),  # 10000 × 1.07 ÷ 4 = 2675
+        (Decimal("-0.5"), Decimal(1425)),  # 10000 × 0.57 ÷ 4 = 1425
+    ],
+)
+def test_evaluate_reads_a_percent_value_like_a_percent_cell(growth, weekly):
+    from cspolicy import evaluate, load_policy
+
+    results = evaluate(load_policy("materials-order"), {"stations": [{**ROW, "growth": growth}]})
+    assert results["orders"][0]["weekly_qty"] == weekly
+
+
+@pytest.mark.parametrize("growth", [Decimal(5), Decimal(1), Decimal("1.0"), 5, "5", Decimal("5E+1"), Decimal("NaN")])
+def test_evaluate_refuses_a_bare_percent_value_of_1_or_more_like_a_cell(growth):
+    # Decimal(5) is the text '5': 500 % or 5 %? Refused with the two ways to write it, as a CSV
+    # cell '5' is; the magnitude rule does not depend on the value's Python type.
+    from cspolicy import DataError, evaluate, load_policy
+
+    with pytest.raises(DataError) as info:
+        evaluate(load_policy("materials-order"), {"stations": [{**ROW, "growth": growth}]})
+    assert "stations:2:growth: column 'growth': '" in str(info.value)
+    assert "is not a percentage" in str(info.value)
