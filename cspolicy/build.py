@@ -27,6 +27,7 @@ from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
+from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
@@ -88,7 +89,7 @@ def convert_scalar(
     try:
         result = (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
     except CellError as exc:
-        raise doc.error(path, f"{what}: {exc}") from None
+        raise doc.error(path, f"{what}: {as_value(exc)}") from None
     if isinstance(result, Decimal) and abs(result) >= MAX_POLICY_NUMBER:
         raise doc.error(
             path,

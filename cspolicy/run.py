@@ -27,7 +27,7 @@ from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
 from cspolicy.policy import Policy
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.cells import cell_fold
+from cspolicy.tables.cells import as_value, cell_fold
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.records import read_records
 from cspolicy.trace import Trace, explain_group, explain_row
@@ -133,7 +133,7 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
         try:
             out[name] = d.read(text)
         except CellError as exc:
-            raise UsageError(f"--set {name}={text}: {exc}") from None
+            raise UsageError(f"--set {name}={text}: {as_value(exc)}") from None
     return out
 
 

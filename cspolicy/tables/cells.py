@@ -12,7 +12,10 @@ from cspolicy.errors import DataError
 from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control, describe, escaped, odd_digit
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["CellError", "Converter", "EXAMPLE", "NOUN", "cell_fold", "shown", "blank", "bad_character", "not_a"]
+__all__ = ["CellError", "Converter", "EXAMPLE", "NOUN", "cell_fold", "shown", "blank", "bad_character", "not_a", "as_value"]
+
+#: How a number in exponent notation is refused (Excel writes it for narrow columns).
+EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
 
 #: A cell converter: raw cell text in, typed value out (raises :class:`CellError`).
 Converter = Callable[[str], Value]
@@ -23,6 +26,22 @@ class CellError(DataError):
 
     def __init__(self, message: str, expected: str | None = None) -> None:
         super().__init__(message, expected=expected)
+
+
+#: Words of cell messages that speak of a spreadsheet, and what they say of a value typed
+#: into a policy file or ``--set`` (which no spreadsheet wrote).
+_CELL_WORDS = {
+    "the cell is blank": "the value is blank",
+    EXPONENT_NOTE: " is in exponent notation; write the number out in full",
+}
+
+
+def as_value(exc: CellError) -> str:
+    """A cell converter's message said of a policy value or a ``--set`` value."""
+    text = str(exc)
+    for cell_words, value_words in _CELL_WORDS.items():
+        text = text.replace(cell_words, value_words)
+    return text
 
 
 _CELL_FOLD = {**WIDTH, **INVISIBLE}

@@ -26,6 +26,8 @@ def regional(*regions: str) -> str:
     return edit(LOSS_7, LOSS_7 + extra)
 
 
+WEEKLY_TYPE = "        expr: parcels × (1 + growth + loss) ÷ 4\n        type: quantity\n"
+
 NEVER_CLOSED = 'opens a quote mark (") that is never closed'
 
 CASES = [
@@ -85,5 +87,76 @@ CASES = [
         ["-o out: would replace the policy file out/orders.csv (out/orders.csv is a file of that directory)"],
         files={"out/orders.csv": BASE, "stations.csv": GOOD},
         lines=1,
+    ),
+    # --- policy values of a wrong shape, in words (not pydantic's "Input should be a valid …") --
+    policy_case(
+        "policy-percent-min-a-mapping",
+        edit(
+            "    min: 0%\n    max: 100%\n    values:\n      - from: 2020-01-01\n        value: 7%",
+            "    min: {}\n    max: 100%\n    values:\n      - from: 2020-01-01\n        value: 7%",
+        ),
+        ["parameters.loss.min: a mapping where one value goes; expected one value, such as 7%"],
+        "min: {}",
+    ),
+    policy_case(
+        "policy-value-a-list",
+        edit("        value: 7%", "        value: [7%]"),
+        ["parameters.loss.values[0].value: a list where one value goes"],
+        "value: [7%]",
+    ),
+    policy_case(
+        "policy-value-null",
+        edit("        value: 7%", "        value: ~"),
+        ["an empty value (null) where one value goes"],
+        "value: ~",
+    ),
+    policy_case(
+        "policy-round-a-word",
+        edit(WEEKLY_TYPE, WEEKLY_TYPE + "        round: up\n"),
+        ["weekly_qty.round: 'up' does not fit here; expected a mapping of key: value lines or 'none'"],
+        "round: up",
+    ),
+    policy_case(
+        "policy-column-true",
+        edit("      station: station\n", "      station: true\n"),
+        ["columns.station: true does not fit here; expected a mapping of key: value lines or text"],
+        "station: true",
+    ),
+    policy_case(
+        "policy-date-not-iso",
+        edit("      - from: 2020-01-01\n        value: 7%", "      - from: 2020/1/1\n        value: 7%"),
+        ["values[0].from: '2020/1/1' is not a date written YYYY-MM-DD; expected a date such as 2024-03-01"],
+        "from: 2020/1/1",
+    ),
+    policy_case(
+        "policy-rule-id-not-an-id",
+        edit("    rule: R-MT-1\n    min: 0%", "    rule: MT1\n    min: 0%"),
+        ["parameters.loss.rule: 'MT1' is not a rule ID; expected a rule ID such as R-MT-1"],
+        "rule: MT1",
+    ),
+    policy_case(
+        "policy-round-places-negative",
+        edit(WEEKLY_TYPE, WEEKLY_TYPE + "        round: {places: -1}\n"),
+        ["round.places: '-1' is below the minimum 0; expected a whole number of at least 0"],
+        "round: {places: -1}",
+    ),
+    policy_case(
+        "policy-value-blank-is-a-value-not-a-cell",
+        edit("        value: 7%", '        value: ""'),
+        ["parameter 'loss': the value is blank"],
+        'value: ""',
+    ),
+    policy_case(
+        "policy-value-exponent-without-excel-advice",
+        edit("        value: 7%", "        value: 7e-2"),
+        ["parameter 'loss': '7e-2' is in exponent notation; write the number out in full"],
+        "value: 7e-2",
+    ),
+    csv_case(
+        "set-value-blank-is-a-value-not-a-cell",
+        HEADER + "A站,面单,100,15%,,\n",
+        ["--set loss=: the value is blank; expected a percentage"],
+        code=2,
+        extra=("--set", "loss="),
     ),
 ]
