@@ -235,3 +235,36 @@ def test_evaluate_refuses_a_bare_percent_value_of_1_or_more_like_a_cell(growth):
         evaluate(load_policy("materials-order"), {"stations": [{**ROW, "growth": growth}]})
     assert "stations:2:growth: column 'growth': '" in str(info.value)
     assert "is not a percentage" in str(info.value)
+
+
+# --- what is wrong with a number, said ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ("5 000", "it holds a space"),
+        ("5\u2009000", "it holds U+2009 THIN SPACE"),
+        ("5\u00a0000", "it holds U+00A0 NO-BREAK SPACE"),
+        ("5\u200b000", "it holds U+200B ZERO WIDTH SPACE"),  # invisible: the message must name it
+    ],
+)
+def test_a_space_inside_a_number_is_named(cell, said):
+    from cspolicy.tables import CellError, make_converter
+    from cspolicy.tables.spec import ColumnSpec
+    from cspolicy.values import ColumnType
+
+    for ctype in (ColumnType.INTEGER, ColumnType.PERCENT, ColumnType.MONEY):
+        with pytest.raises(CellError) as info:
+            make_converter(ColumnSpec("x", ctype))(cell)
+        assert said in str(info.value) and "without spaces inside" in str(info.value)
+
+
+def test_a_date_and_time_is_not_blamed_on_its_space():
+    from cspolicy.tables import CellError, make_converter
+    from cspolicy.tables.spec import ColumnSpec
+    from cspolicy.values import ColumnType
+
+    with pytest.raises(CellError) as info:
+        make_converter(ColumnSpec("x", ColumnType.DATE))("2024-03-02 10:00")
+    assert "space" not in str(info.value)

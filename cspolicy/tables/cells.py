@@ -6,6 +6,8 @@ never receives them raw), says what is wrong, and names the expected form per co
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 from cspolicy.errors import DataError
@@ -79,6 +81,10 @@ def bad_character(cell: str, ch: str, expected: str) -> CellError:
     )
 
 
+#: A number once its spaces are gone: digits (ASCII or full-width), separators, a sign, a %.
+_DIGITS_ONLY = re.compile("[+\\-\u2212\uff0b\uff0d]?[0-9\uff10-\uff19,\uff0c.\uff0e]+[%\uff05]?")
+
+
 def not_a(cell: str, noun: str, expected: str) -> CellError:
     """``'x' is not a number``, naming a character that looks like a digit but is not one."""
     odd = odd_digit(cell)
@@ -86,6 +92,12 @@ def not_a(cell: str, noun: str, expected: str) -> CellError:
         return CellError(
             f"{shown(cell)} is not {noun}: '{odd}' ({describe(odd)}) is not a digit", f"{expected}, with the digits 0-9"
         )
+    gaps = [ch for ch in cell.strip() if ch.isspace() or unicodedata.category(ch) == "Cf"]
+    if gaps and _DIGITS_ONLY.fullmatch("".join(ch for ch in cell if ch not in gaps)):
+        # '5 000' with a space, a thin or no-break one, or a zero-width one nobody sees
+        gap = gaps[0]
+        what = "a space" if gap == " " else describe(gap)
+        return CellError(f"{shown(cell)} is not {noun}: it holds {what}", f"{expected}, without spaces inside")
     return CellError(f"{shown(cell)} is not {noun}", expected)
 
 
