@@ -268,3 +268,38 @@ def test_a_date_and_time_is_not_blamed_on_its_space():
     with pytest.raises(CellError) as info:
         make_converter(ColumnSpec("x", ColumnType.DATE))("2024-03-02 10:00")
     assert "space" not in str(info.value)
+
+
+# --- exit 3 for a directory that cannot be written, even for root ------------------------------
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, str(path)], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.skipif(os.name != "posix", reason="chattr and permission bits")
+@pytest.mark.parametrize("output", ["locked", "locked/out.json", "locked/new/"])
+def test_a_directory_that_cannot_be_written_is_exit_3_even_for_root(runner, tmp_path, monkeypatch, output):
+    # root ignores permission bits (the tests run as root in CI), but not the immutable flag;
+    # as another user, mode 555 does the same
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() == 0:
+        if not _chattr("+i", locked):
+            pytest.skip("chattr +i is not available here")
+    else:
+        os.chmod(locked, 0o555)
+    try:
+        files = {"s.csv": "站点,物料,上月实际票数,增长率\nA站,面单,10000,15%\n"}
+        result = _run(runner, tmp_path, monkeypatch, files, ["run", "materials-order", "s.csv", "-o", output])
+    finally:
+        if os.geteuid() == 0:
+            _chattr("-i", locked)
+        os.chmod(locked, 0o755)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.startswith("Error: locked")
+    assert "cannot" in result.stderr and "write elsewhere" in result.stderr
+    assert list(locked.iterdir()) == []
