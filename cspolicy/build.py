@@ -23,6 +23,7 @@ from cspolicy.expressions import (
     why_not_evaluated,
 )
 from cspolicy.expressions.lexer import one_line, prepare
+from cspolicy.money import MAX_POLICY_NUMBER
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
@@ -97,12 +98,6 @@ def convert_scalar(
             f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
         )
     return result
-
-
-#: The largest number a policy may write as a value (18 digits before the point): any
-#: amount, rate or threshold is far below it, and results computed from it still fit the
-#: 50 digits of the arithmetic with their cents.
-MAX_POLICY_NUMBER = Decimal(10) ** 18
 
 
 _NOUN = {

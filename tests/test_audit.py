@@ -303,3 +303,30 @@ def test_a_directory_that_cannot_be_written_is_exit_3_even_for_root(runner, tmp_
     assert result.stderr.startswith("Error: locked")
     assert "cannot" in result.stderr and "write elsewhere" in result.stderr
     assert list(locked.iterdir()) == []
+
+
+# --- digits in formulas ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("formula", "odd"), [("parcels ÷ 4¹", "¹"), ("parcels ÷ ④", "④"), ("parcels × ½", "½")])
+def test_a_formula_has_the_digits_of_a_cell(formula, odd):
+    # the lexer's NFKC read '4¹' as 41: a weekly order of 298 instead of 3050, exit 0
+    from cspolicy.expressions import ExpressionError, compile_expression
+    from cspolicy.expressions.symbols import Symbol
+    from cspolicy.values import Kind
+
+    with pytest.raises(ExpressionError) as info:
+        compile_expression(formula, {"parcels": Symbol("parcels", Kind.NUMBER)})
+    assert f"'{odd}' (U+" in str(info.value) and "is not a digit" in str(info.value)
+
+
+def test_full_width_digits_and_digits_in_strings_and_comments_are_fine():
+    from cspolicy.expressions import compile_expression
+    from cspolicy.expressions.symbols import Symbol
+    from cspolicy.values import Kind
+
+    expr = compile_expression(
+        "parcels ÷ ４ if s != '①' else 0  # ¹",
+        {"parcels": Symbol("parcels", Kind.NUMBER), "s": Symbol("s", Kind.TEXT)},
+    )
+    assert expr.evaluate({"parcels": Decimal(10), "s": "x"}) == Decimal("2.5")

@@ -159,4 +159,26 @@ CASES = [
         code=2,
         extra=("--set", "loss="),
     ),
+    # --- formulas: the digits of a cell, and numbers below 10^18 ------------------------------
+    policy_case(
+        "formula-superscript-digit",
+        edit("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        expr: parcels × (1 + growth + loss) ÷ 4¹\n"),
+        ["weekly_qty.expr: '¹' (U+00B9 SUPERSCRIPT ONE) is not a digit; expected the digits 0-9"],
+        "÷ 4¹",
+    ),
+    policy_case(
+        "formula-circled-digit",
+        edit("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        expr: parcels × (1 + growth + loss) ÷ ④\n"),
+        ["'④' (U+2463 CIRCLED DIGIT FOUR) is not a digit"],
+        "÷ ④",
+    ),
+    policy_case(
+        "formula-number-too-large",
+        edit(
+            "        expr: parcels × (1 + growth + loss) ÷ 4\n",
+            "        expr: parcels × (1 + growth + loss) ÷ 4 × " + "9" * 60 + "\n",
+        ),
+        ["the number 999", "is too large for a policy; expected a number below 1,000,000,000,000,000,000"],
+        "÷ 4 × 999",
+    ),
 ]
