@@ -330,3 +330,22 @@ def test_full_width_digits_and_digits_in_strings_and_comments_are_fine():
         {"parcels": Symbol("parcels", Kind.NUMBER), "s": Symbol("s", Kind.TEXT)},
     )
     assert expr.evaluate({"parcels": Decimal(10), "s": "x"}) == Decimal("2.5")
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "odd"),
+    [
+        ("parse_duration", "1²5", "²"),  # was 125 seconds
+        ("parse_duration", "①:05", "①"),  # was 65 seconds
+        ("parse_datetime", "2025-03-0① 09:15", "①"),  # was 2025-03-01 09:15
+        ("parse_datetime", "٢٠٢٥-03-01 09:15", "٢"),  # \\d matched Arabic-Indic digits
+    ],
+)
+def test_dates_and_durations_have_the_digits_of_a_cell(parse, text, odd):
+    import cspolicy.dates
+    from cspolicy import DataError
+
+    with pytest.raises(DataError) as info:
+        getattr(cspolicy.dates, parse)(text)
+    assert f"('{odd}' (U+" in str(info.value) and "is not a digit)" in str(info.value)
+    assert cspolicy.dates.parse_duration("２:０５") == 125  # full-width digits still are digits
