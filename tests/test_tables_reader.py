@@ -309,7 +309,8 @@ def test_quoted_newlines_count_as_one_spreadsheet_row(tmp_path: Path) -> None:
 
 QUOTE = (
     "s.csv:{row}:{column}: the cell '{start}…' holds a line break and runs from line {first} to line {last} of the "
-    'file: a quote mark (") opened in it and not closed swallows the rows after it into this one cell; expected one '
+    "file: a line break typed into the cell (Alt+Enter in Excel), or "
+    'a quote mark (") opened in it and not closed, which swallows the rows after it into this one cell; expected one '
     "line per cell: close or remove the quote mark, or remove the line break (Alt+Enter in Excel); a text column "
     "whose cells may span lines needs multiline: true in the policy"
 )

@@ -256,7 +256,8 @@ class Table:
             collector.add(
                 DataError(
                     f"the cell '{shown}…' holds a line break and runs from line {first} to line {last} of the file: "
-                    'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
+                    "a line break typed into the cell (Alt+Enter in Excel), or "
+                    'a quote mark (") opened in it and not closed, which swallows the rows after it into this one cell',
                     file=self.name,
                     row=number,
                     column=header,
