@@ -262,8 +262,10 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
     if fmt == "table":
         raise UsageError("--format table prints to the terminal", expected="no -o, or --format csv/json")
     if target.exists() and not target.is_dir():
+        what = "is a file" if target.is_file() else "is a device or other special file"
         raise EnvironmentFailure(
-            "is a file, where the output directory should go; write elsewhere, or name a .csv or .json file",
+            f"{what}, where the output directory should go (-o without .csv, .json or .xlsx names a directory); "
+            "write elsewhere, name a .csv, .json or .xlsx file, or leave out -o to print to the terminal",
             path=str(target),
         )
     return "dir"

@@ -181,4 +181,12 @@ CASES = [
         ["the number 999", "is too large for a policy; expected a number below 1,000,000,000,000,000,000"],
         "÷ 4 × 999",
     ),
+    Case(
+        "output-a-device-not-a-directory",
+        ["run", "materials-order", "stations.csv", "-o", "/dev/null"],
+        3,
+        ["/dev/null: is a device or other special file, where the output directory should go"],
+        files={"stations.csv": GOOD},
+        lines=1,
+    ),
 ]
