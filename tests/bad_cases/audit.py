@@ -189,4 +189,11 @@ CASES = [
         files={"stations.csv": GOOD},
         lines=1,
     ),
+    csv_case(
+        "set-parameter-in-capitals-is-suggested",
+        GOOD,
+        ["--set LOSS: no parameter named 'LOSS'; did you mean 'loss'?"],
+        code=2,
+        extra=("--set", "LOSS=5%"),
+    ),
 ]
