@@ -311,6 +311,13 @@ class Builder:
         path: tuple[str | int, ...] = ("bands", name)
         used: list[str] = []
         plans = []
+        # A table with a percent bound (7% or a percent parameter) compares percents: its
+        # bare numbers follow the percent rule, so `above: 7` is refused, not read as 700 %.
+        raws = [r.strip() if isinstance(r, str) else r for x in b.bands for r in (x.above, x.at_least, x.below, x.at_most)]
+        percents = any(
+            isinstance(r, str) and (r.endswith(("%", "％")) or (r in params and params[r].type is ColumnType.PERCENT))
+            for r in raws
+        )
         for i, band in enumerate(b.bands):
             bp = (*path, "bands", i)
 
@@ -331,7 +338,7 @@ class Builder:
                     self.doc,
                     (*bp, key),
                     text,
-                    ColumnType.PERCENT if isinstance(text, str) and text.endswith("%") else ColumnType.DECIMAL,
+                    ColumnType.PERCENT if percents else ColumnType.DECIMAL,
                     f"{name} band {key}",
                 )
                 assert isinstance(value, Decimal)

@@ -7,9 +7,11 @@ module docstrings of the fixes say why. Plain tests of the same fixes are in
 
 from __future__ import annotations
 
-from .common import BASE, GOOD, HEADER, Case, csv_case, edit, policy_case
+from .common import BASE, GOOD, HEADER, REPO, Case, csv_case, edit, policy_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
+REVIEW = (REPO / "policies" / "materials-review.yaml").read_text(encoding="utf-8")
+FINE_BAND = "      - {above: station_fine_above, outcome: fine, label: {zh: 罚款, en: fine}}"
 
 
 def club_case(id: str, rows: str, messages: list[str], *, code: int = 1) -> Case:
@@ -195,5 +197,15 @@ CASES = [
         ["--set LOSS: no parameter named 'LOSS'; did you mean 'loss'?"],
         code=2,
         extra=("--set", "LOSS=5%"),
+    ),
+    # --- a band table comparing percents reads its bare numbers with the percent rule ---------
+    Case(
+        "band-bare-number-beside-percent-bounds",
+        ["run", "bad.yaml", "review.csv"],
+        2,
+        ["station_verdict band above: '7' is not a percentage", "expected 7% or the fraction 0.07"],
+        files={"bad.yaml": edit(FINE_BAND, FINE_BAND.replace("above: station_fine_above", "above: 7"), REVIEW), "review.csv": ""},
+        pattern=r"bad\.yaml:\d+: ",
+        lines=1,
     ),
 ]
