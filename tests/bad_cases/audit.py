@@ -208,4 +208,16 @@ CASES = [
         pattern=r"bad\.yaml:\d+: ",
         lines=1,
     ),
+    policy_case(
+        "formula-compares-a-percent-with-a-bare-number",
+        edit("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        expr: parcels if growth > 10 else 0\n"),
+        ["'>' compares the percentage 'growth' with the bare number 10", "expected 10% or the fraction 0.1"],
+        "growth > 10",
+    ),
+    policy_case(
+        "formula-compares-a-percent-with-1",
+        edit("        expr: parcels × (1 + growth + loss) ÷ 4\n", "        expr: parcels if 0 ≤ growth ≤ 1 else 0\n"),
+        ["the bare number 1", "or 100% for all of it"],
+        "growth ≤ 1",
+    ),
 ]
