@@ -33,6 +33,7 @@ from cspolicy.outputs import (
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, prepare
 from cspolicy.tables import Table, read_table
+from cspolicy.tables.chars import escaped
 from cspolicy.tables.render import TerminalStream
 from cspolicy.trace import Trace
 
@@ -62,7 +63,7 @@ class RunReport:
                 counted = rows_text(self.rows.get(names[0], 0))
             else:
                 counted = ", ".join(f"{name} {rows_text(self.rows.get(name, 0))}" for name in names)
-            lines.append(f"wrote {path} ({counted})")
+            lines.append(f"wrote {escaped(str(path))} ({counted})")  # a path may hold control characters
         return lines
 
 

@@ -349,3 +349,11 @@ def test_dates_and_durations_have_the_digits_of_a_cell(parse, text, odd):
         getattr(cspolicy.dates, parse)(text)
     assert f"('{odd}' (U+" in str(info.value) and "is not a digit)" in str(info.value)
     assert cspolicy.dates.parse_duration("２:０５") == 125  # full-width digits still are digits
+
+
+def test_the_files_written_are_named_with_control_characters_escaped(runner, tmp_path, monkeypatch, examples_dir):
+    # click strips ANSI escapes only when stderr is not a terminal: on one they went through raw
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "-o", "o\x1b[2Jdir"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == ["wrote o\\x1b[2Jdir/orders.csv (7 rows)", "wrote o\\x1b[2Jdir/materials.csv (3 rows)"]
