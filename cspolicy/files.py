@@ -135,7 +135,10 @@ def run_files(
         if name not in policy.outputs:
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
     target = None if output is None else Path(output)
-    kind = _output_kind(target, fmt, selected)
+    if output is not None and not os.fspath(output).strip():  # `-o "$OUT"` with OUT unset
+        raise UsageError("-o: the output path is empty", expected="a directory, or a .csv, .json or .xlsx file")
+    spelt_as_directory = output is not None and os.fspath(output).endswith(("/", os.sep))  # `-o out.csv/`
+    kind = _output_kind(target, fmt, selected, spelt_as_directory)
     if limit is not None and limit < 0:
         raise UsageError(f"--limit {limit}: a number of rows cannot be negative", expected="0 (every row) or more")
     if limit is not None and kind != "tableout":
@@ -231,9 +234,17 @@ def _refuse_inputs_as_outputs(
                 )
 
 
-def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:
+def _output_kind(target: Path | None, fmt: str | None, selected: list[str], directory: bool = False) -> str:
+    """What ``-o`` names: ``dir``, ``csvfile``, ``jsonfile``, ``xlsxfile``, or stdout's
+    ``csvout``/``jsonout``/``tableout``. A path ending in a slash is a directory whatever
+    its suffix (``-o out.csv/``)."""
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'", expected=", ".join(FORMATS))
+    if target is not None and directory and fmt not in (None, "csv"):
+        raise UsageError(
+            f"-o {target}/: a directory holds one CSV file per output, not format {fmt}",
+            expected=f"-o FILE.{'json' if fmt == 'json' else 'csv'} for one file, or no --format",
+        )
     if target is None:
         fmt = fmt or "table"
         if fmt == "csv":
@@ -244,7 +255,7 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
                 )
             return "csvout"
         return "jsonout" if fmt == "json" else "tableout"
-    suffix = target.suffix.lower()
+    suffix = "" if directory else target.suffix.lower()
     if suffix == ".xlsx":
         if fmt is not None:
             raise UsageError(f"-o {target}: an .xlsx file cannot hold format {fmt}", expected="no --format; the .xlsx decides")

@@ -357,3 +357,11 @@ def test_the_files_written_are_named_with_control_characters_escaped(runner, tmp
     result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "-o", "o\x1b[2Jdir"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == ["wrote o\\x1b[2Jdir/orders.csv (7 rows)", "wrote o\\x1b[2Jdir/materials.csv (3 rows)"]
+
+
+def test_an_output_path_ending_in_a_slash_is_a_directory_whatever_its_suffix(runner, tmp_path, monkeypatch, examples_dir):
+    # `-o out.csv/` wrote one CSV file named out.csv
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "-o", "out.csv/", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out.csv").iterdir()) == ["materials.csv", "orders.csv"]

@@ -220,4 +220,21 @@ CASES = [
         ["the bare number 1", "or 100% for all of it"],
         "growth ≤ 1",
     ),
+    # --- -o spelt oddly -----------------------------------------------------------------------
+    Case(
+        "output-empty",  # `-o "$OUT"` with OUT unset wrote into the current directory
+        ["run", "materials-order", "stations.csv", "-o", ""],
+        2,
+        ["-o: the output path is empty"],
+        files={"stations.csv": GOOD},
+        lines=1,
+    ),
+    Case(
+        "output-directory-with-a-slash-and-json",
+        ["run", "materials-order", "stations.csv", "-o", "out/", "--format", "json"],
+        2,
+        ["-o out/: a directory holds one CSV file per output, not format json"],
+        files={"stations.csv": GOOD},
+        lines=1,
+    ),
 ]
