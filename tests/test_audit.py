@@ -365,3 +365,17 @@ def test_an_output_path_ending_in_a_slash_is_a_directory_whatever_its_suffix(run
     result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "-o", "out.csv/", "-q"])
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out.csv").iterdir()) == ["materials.csv", "orders.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_as_input_is_refused_saying_so(runner, tmp_path, monkeypatch):
+    # the reader opens an input several times (detection, header, rows): a pipe's bytes come
+    # once, so its header was read from the middle of the data ("the first row is empty")
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "pipe.csv")
+    result = runner.invoke(cli, ["run", "materials-order", "pipe.csv", "-o", "out.json"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: pipe.csv: is a pipe or a device, not a file: cspolicy reads an input more than once; "
+        "expected the data saved to a file first (… > stations.csv), then that file\n"
+    )

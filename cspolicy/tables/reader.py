@@ -41,6 +41,7 @@ import csv
 import difflib
 import io
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
@@ -384,7 +385,15 @@ def read_table(
     name = display_name if display_name is not None else path_text
     chosen = explicit_encoding(encoding) if encoding is not None else None
     try:
-        size = os.stat(path_text).st_size
+        info = os.stat(path_text)
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # a pipe (`<(…)`, /dev/stdin) gives its bytes once; the reader opens a file again
+            raise DataError(
+                "is a pipe or a device, not a file: cspolicy reads an input more than once",
+                file=name,
+                expected="the data saved to a file first (… > stations.csv), then that file",
+            )
+        size = info.st_size
         with open(path_text, "rb") as f:
             head = f.read(_SAMPLE)
     except OSError as exc:
