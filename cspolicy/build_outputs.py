@@ -84,6 +84,14 @@ class OutputBuilder:
         else:
             src_syms = dict(self.out_syms[out.from_])
             src_cols = tuple((c.name, c.ctype) for c in self.done[out.from_].columns)
+        lists: list[tuple[str, list[str]]] = [("group_by", out.group_by or []), ("sort_by", out.sort_by), ("key", out.key)]
+        if out.ladder:
+            lists.append(("ladder.entity", out.ladder.entity))
+        for field, names in lists:  # a column named twice made generated code that failed
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:
+                where = (*base, *field.split("."))
+                raise self.doc.error(where, f"{field}: column '{twice}' is named twice", "each column once")
         for field, names in (("group_by", out.group_by or []), ("sort_by", out.sort_by)):
             for n in names:
                 if n not in src_syms and not (field == "sort_by" and n in out.columns):

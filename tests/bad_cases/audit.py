@@ -237,4 +237,17 @@ CASES = [
         files={"stations.csv": GOOD},
         lines=1,
     ),
+    # --- a column named twice in group_by (an internal error, exit 70, before) -----------------
+    policy_case(
+        "group-by-a-column-twice",
+        edit("    group_by: [material]", "    group_by: [material, material]"),
+        ["group_by: column 'material' is named twice; expected each column once"],
+        "group_by: [material, material]",
+    ),
+    policy_case(
+        "key-a-column-twice",
+        edit("    key: [station, material]", "    key: [station, station]"),
+        ["key: column 'station' is named twice"],
+        "key: [station, station]",
+    ),
 ]
