@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
+from cspolicy.expressions.symbols import describe_kind
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan
 from cspolicy.schema.models import LabelText, Output, OutputColumn
@@ -108,10 +109,19 @@ class OutputBuilder:
                     f"unknown schedule '{ls.schedule}'",
                     f"one of: {', '.join(self.b.model.schedules) or '(none declared)'}",
                 )
+            kinds = {"offence": (Kind.TEXT, "a text column"), "date": (Kind.DATE, "a date column")}
+            kinds["amount"] = (Kind.NUMBER, "a number column (money)")
             for field in ("offence", "date", "amount"):
                 col = getattr(ls, field)
                 if col is not None and col not in src_syms:
                     raise self.doc.error((*base, "ladder", field), f"unknown column '{col}'", "a column of the source")
+                kind, expected = kinds[field]
+                if col is not None and src_syms[col].kind is not kind:  # (it was an internal error at run time)
+                    raise self.doc.error(
+                        (*base, "ladder", field),
+                        f"ladder {field}: column '{col}' holds {describe_kind(src_syms[col].kind)}",
+                        expected,
+                    )
             for col in ls.entity:
                 if col not in src_syms:
                     raise self.doc.error((*base, "ladder", "entity"), f"unknown column '{col}'", "a column of the source")

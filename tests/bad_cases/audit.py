@@ -11,6 +11,7 @@ from .common import BASE, GOOD, HEADER, REPO, Case, csv_case, edit, policy_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 REVIEW = (REPO / "policies" / "materials-review.yaml").read_text(encoding="utf-8")
+CLUB = (REPO / "policies" / "penalties-club.yaml").read_text(encoding="utf-8")
 FINE_BAND = "      - {above: station_fine_above, outcome: fine, label: {zh: 罚款, en: fine}}"
 
 
@@ -249,5 +250,24 @@ CASES = [
         edit("    key: [station, material]", "    key: [station, station]"),
         ["key: column 'station' is named twice"],
         "key: [station, station]",
+    ),
+    # --- a ladder's date and amount columns of the wrong kind (exit 70 at run time, before) ---
+    Case(
+        "ladder-date-column-not-a-date",
+        ["run", "bad.yaml", "offences.csv"],
+        2,
+        ["ladder date: column 'employee_id' holds text; expected a date column"],
+        files={"bad.yaml": edit("      offence: offence\n      date: date\n", "      offence: offence\n      date: employee_id\n", CLUB), "offences.csv": OFFENCES},
+        pattern=r"bad\.yaml:\d+: ",
+        lines=1,
+    ),
+    Case(
+        "ladder-amount-column-not-a-number",
+        ["run", "bad.yaml", "offences.csv"],
+        2,
+        ["ladder amount: column 'date' holds a date; expected a number column (money)"],
+        files={"bad.yaml": edit("      amount: amount\n", "      amount: date\n", CLUB), "offences.csv": OFFENCES},
+        pattern=r"bad\.yaml:\d+: ",
+        lines=1,
     ),
 ]
