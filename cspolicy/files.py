@@ -34,6 +34,7 @@ from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, prepare
 from cspolicy.tables import Table, read_table
 from cspolicy.tables.chars import escaped
+from cspolicy.tables.excel_read import workbook_file
 from cspolicy.tables.render import TerminalStream
 from cspolicy.trace import Trace
 
@@ -226,7 +227,7 @@ def _refuse_inputs_as_outputs(
                 expected="an output path that is neither the policy nor one of the input files",
             )
         for name, source in inputs.items():
-            if _same_file(path, source):
+            if _same_file(path, workbook_file(source)):  # FILE.xlsx#Sheet is FILE.xlsx
                 via = "" if path == target else f" ({path} is a file of that directory)"
                 raise UsageError(
                     f"-o {target}: would replace the input file {os.fspath(source)} of '{name}'{via}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .common import BASE, GOOD, HEADER, REPO, Case, csv_case, edit, policy_case
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
+STATIONS_XLSX = (REPO / "examples" / "materials" / "stations.xlsx").read_bytes()
 REVIEW = (REPO / "policies" / "materials-review.yaml").read_text(encoding="utf-8")
 CLUB = (REPO / "policies" / "penalties-club.yaml").read_text(encoding="utf-8")
 FINE_BAND = "      - {above: station_fine_above, outcome: fine, label: {zh: 罚款, en: fine}}"
@@ -257,7 +258,12 @@ CASES = [
         ["run", "bad.yaml", "offences.csv"],
         2,
         ["ladder date: column 'employee_id' holds text; expected a date column"],
-        files={"bad.yaml": edit("      offence: offence\n      date: date\n", "      offence: offence\n      date: employee_id\n", CLUB), "offences.csv": OFFENCES},
+        files={
+            "bad.yaml": edit(
+                "      offence: offence\n      date: date\n", "      offence: offence\n      date: employee_id\n", CLUB
+            ),
+            "offences.csv": OFFENCES,
+        },
         pattern=r"bad\.yaml:\d+: ",
         lines=1,
     ),
@@ -268,6 +274,14 @@ CASES = [
         ["ladder amount: column 'date' holds a date; expected a number column (money)"],
         files={"bad.yaml": edit("      amount: amount\n", "      amount: date\n", CLUB), "offences.csv": OFFENCES},
         pattern=r"bad\.yaml:\d+: ",
+        lines=1,
+    ),
+    Case(
+        "output-onto-the-workbook-of-a-named-sheet",  # the input workbook was replaced by the outputs
+        ["run", "materials-order", "in.xlsx#Sheet1", "-o", "in.xlsx"],
+        2,
+        ["-o in.xlsx: would replace the input file in.xlsx#Sheet1 of 'stations'"],
+        files={"in.xlsx": STATIONS_XLSX},
         lines=1,
     ),
 ]
