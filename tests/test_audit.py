@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cspolicy.cli import cli
 
@@ -379,3 +381,32 @@ def test_a_pipe_as_input_is_refused_saying_so(runner, tmp_path, monkeypatch):
         "Error: pipe.csv: is a pipe or a device, not a file: cspolicy reads an input more than once; "
         "expected the data saved to a file first (… > stations.csv), then that file\n"
     )
+
+
+# --- property: what csv.writer writes, the reader reads back -----------------------------------
+
+_CELL_TEXT = st.text(st.sampled_from(list("ab 站,\"'#=+-%") + ["１", "\u3000", "\u200b"]), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), max_size=6), end=st.sampled_from(["\r\n", "\n"]))
+def test_quoted_cells_written_by_a_csv_writer_read_back_unchanged(rows, end):
+    # the strict reader (and its lenient fallback) must not misread any well-formed quoting
+    import csv
+    import io
+    import tempfile
+
+    from cspolicy.tables import read_table
+    from cspolicy.tables.spec import ColumnSpec, TableSpec
+    from cspolicy.values import ColumnType
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=end)
+    writer.writerow(["a", "b"])
+    writer.writerows([("x" + a, b) for a, b in rows])  # column a never blank: no row is skipped
+    spec = TableSpec("t", (ColumnSpec("a", ColumnType.TEXT), ColumnSpec("b", ColumnType.TEXT, required=False)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(buffer.getvalue().encode("utf-8"))
+        got = [values for _, values in read_table(path, spec).rows()]
+    assert got == [(("x" + a).strip(), b.strip() or None) for a, b in rows]
