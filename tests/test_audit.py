@@ -410,3 +410,12 @@ def test_quoted_cells_written_by_a_csv_writer_read_back_unchanged(rows, end):
         path.write_bytes(buffer.getvalue().encode("utf-8"))
         got = [values for _, values in read_table(path, spec).rows()]
     assert got == [(("x" + a).strip(), b.strip() or None) for a, b in rows]
+
+
+def test_evaluate_refuses_a_lone_surrogate_in_a_cell():
+    # no file decodes to one, but a Python string can hold it; CSV output would then fail
+    from cspolicy import DataError, evaluate, load_policy
+
+    with pytest.raises(DataError) as info:
+        evaluate(load_policy("materials-order"), {"stations": [{**ROW, "growth": "5%", "reason": "x\ud800"}]})
+    assert "'x\\ud800' holds U+D800, a lone surrogate" in str(info.value)

@@ -76,6 +76,8 @@ def bad_character(cell: str, ch: str, expected: str) -> CellError:
             f"{shown(cell, raw=True)} holds a line break",
             f"{expected}, on one line (only a text column declared multiline: true may hold line breaks)",
         )
+    if "\ud800" <= ch <= "\udfff":  # only from Python code (evaluate()): no file decodes to one
+        return CellError(f"{shown(cell, raw=True)} holds {describe(ch)}, a lone surrogate (half a character)", expected)
     return CellError(
         f"{shown(cell, raw=True)} holds the control character {describe(ch)}", f"{expected} without control characters"
     )
