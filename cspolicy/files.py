@@ -31,7 +31,7 @@ from cspolicy.outputs import (
     write_workbook_outputs,
 )
 from cspolicy.policy import Policy
-from cspolicy.run import Prepared, RunSettings, prepare
+from cspolicy.run import Prepared, RunSettings, prepare, render_explanations
 from cspolicy.tables import Table, read_table
 from cspolicy.tables.chars import escaped
 from cspolicy.tables.excel_read import workbook_file
@@ -182,7 +182,7 @@ def run_files(
         report.contents[path] = names
     report.traces = prep.traces
     if explain is not None:
-        stdout.write("\n\n".join(t.render() for t in prep.traces) + "\n")
+        stdout.write(render_explanations(prep.traces, prep.unexplained) + "\n")
     if isinstance(stdout, TerminalStream):
         stdout.flush()
     return report

@@ -74,6 +74,8 @@ class Results:
     inputs: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
     #: The key given to :func:`evaluate` as ``explain``, whose rows :attr:`traces` hold.
     explained: str | None = None
+    #: Rows with that key beyond :data:`EXPLAIN_LIMIT` per output, counted, not explained.
+    unexplained: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
@@ -87,16 +89,16 @@ class Results:
         if key is None:
             if not self.traces:
                 raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
-            return "\n\n".join(t.render() for t in self.traces)
+            return render_explanations(self.traces, self.unexplained)
         if self.explained is not None and _norm_key(self.explained) == _norm_key(key):
-            traces = self.traces
+            traces, more = self.traces, self.unexplained
         else:
             prep = prepare(self.policy, self.settings, explain=key)
             execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
-            traces = prep.traces
+            traces, more = prep.traces, prep.unexplained
         if not traces:
             raise UsageError(f"explain({key!r}): no row has that key{self._close_keys(key)}", expected=self._key_columns())
-        return "\n\n".join(t.render() for t in traces)
+        return render_explanations(traces, more)
 
     def _key_columns(self) -> str:
         keys = {n: p.key or p.group_by or () for n, p in self.policy.outputs.items()}
@@ -150,6 +152,8 @@ class Prepared:
     #: Each parameter's value for this run, and the run's own names (period, as_of).
     values: dict[str, Value] = field(default_factory=dict)
     run_values: dict[str, Value] = field(default_factory=dict)
+    #: Rows with the explained key beyond :data:`EXPLAIN_LIMIT` per output (counted only).
+    unexplained: dict[str, int] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
@@ -203,6 +207,7 @@ def prepare(
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     traces: list[Trace] = []
+    unexplained: dict[str, int] = {}
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -229,13 +234,13 @@ def prepare(
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
         if explain is not None:
-            _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces)
+            _attach_explainer(node, policy, params, {**values, **run_values}, explain, traces, unexplained)
         nodes[name] = node
         if plan.source_is_input:
             roots.setdefault(plan.source, []).append(node)
         else:
             nodes[plan.source].children.append(node)
-    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values)
+    return Prepared(policy, settings, params, errors, nodes, roots, traces, explain, bands, values, run_values, unexplained)
 
 
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
@@ -253,16 +258,46 @@ def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
     return needed
 
 
+#: The rows of each output explained for one key; more are counted (a key matching every row
+#: of a large file would keep an explanation per row in memory).
+EXPLAIN_LIMIT = 50
+
+
+def render_explanations(traces: Sequence[Trace], unexplained: Mapping[str, int]) -> str:
+    """The explanations, then a line per output whose rows with the key were too many."""
+    parts = [t.render() for t in traces]
+    for output, count in unexplained.items():
+        rows = f"{count:,} more row{'' if count == 1 else 's'}"
+        parts.append(f"… {rows} of {output} with this key not explained (the first {EXPLAIN_LIMIT} are): give a fuller key")
+    return "\n\n".join(parts)
+
+
 def _attach_explainer(
-    node: Node, policy: Policy, params: dict[str, ResolvedParameter], values: Mapping[str, Value], key: str, traces: list[Trace]
+    node: Node,
+    policy: Policy,
+    params: dict[str, ResolvedParameter],
+    values: Mapping[str, Value],
+    key: str,
+    traces: list[Trace],
+    unexplained: dict[str, int],
 ) -> None:
     plan = node.plan
+    explained = [0]
+
+    def room() -> bool:
+        explained[0] += 1
+        if explained[0] <= EXPLAIN_LIMIT:
+            return True
+        unexplained[plan.name] = unexplained.get(plan.name, 0) + 1
+        return False
+
     if plan.grouped:
 
         def on_group(n: Node, k: Row, out: Row) -> None:
             label = " / ".join("" if v is None else str(v) for v in k)
             if _key_matches(label, key) or any(_key_matches(str(v), key) for v in k if v is not None):
-                traces.append(explain_group(plan, params, k, out, policy.rules))
+                if room():
+                    traces.append(explain_group(plan, params, k, out, policy.rules))
 
         node.explain_group = on_group
         return
@@ -270,7 +305,7 @@ def _attach_explainer(
 
     def on_row(n: Node, row: Row, x: Row, out: Row, origin: Origin) -> None:
         parts = ["" if out[i] is None else str(out[i]) for i in key_idx]
-        if not (_key_matches(" / ".join(parts), key) or any(_key_matches(p, key) for p in parts)):
+        if not (_key_matches(" / ".join(parts), key) or any(_key_matches(p, key) for p in parts)) or not room():
             return
         env: dict[str, Value] = dict(values)
         env.update(zip((n for n, _ in plan.source_columns), row))
@@ -375,7 +410,7 @@ def evaluate(
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain)
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, prep.unexplained)
 
 
 __all__ += ["evaluate"]

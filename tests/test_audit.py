@@ -419,3 +419,31 @@ def test_evaluate_refuses_a_lone_surrogate_in_a_cell():
     with pytest.raises(DataError) as info:
         evaluate(load_policy("materials-order"), {"stations": [{**ROW, "growth": "5%", "reason": "x\ud800"}]})
     assert "'x\\ud800' holds U+D800, a lone surrogate" in str(info.value)
+
+
+# --- explanations are bounded --------------------------------------------------------------------
+
+
+def test_a_key_matching_many_rows_explains_the_first_50_and_counts_the_rest(runner, tmp_path, monkeypatch):
+    # a material's name matches every row of it: one explanation per row was kept in memory
+    # (100,000 rows: about 1 GB); now 50 per output, then one line saying how many more
+    rows = "".join(f"S{i},面单,{i},15%\n" for i in range(120))
+    files = {"s.csv": "站点,物料,上月实际票数,增长率\n" + rows}
+    result = _run(runner, tmp_path, monkeypatch, files, ["run", "materials-order", "s.csv", "--explain", "面单"])
+    assert result.exit_code == 0, result.stderr
+    titles = [line for line in result.stdout.splitlines() if line.startswith(("orders · ", "materials · "))]
+    assert len([t for t in titles if t.startswith("orders · ")]) == 50
+    assert titles[-1] == "materials · 面单"
+    assert result.stdout.rstrip().endswith(
+        "… 70 more rows of orders with this key not explained (the first 50 are): give a fuller key"
+    )
+
+
+def test_results_explain_is_bounded_the_same_way():
+    from cspolicy import evaluate, load_policy
+
+    rows = [{"station": f"S{i}", "material": "面单", "parcels": str(i), "growth": "15%"} for i in range(51)]
+    text = evaluate(load_policy("materials-order"), {"stations": rows}).explain("面单")
+    assert text.count("orders · ") == 50 and text.endswith(
+        "… 1 more row of orders with this key not explained (the first 50 are): give a fuller key"
+    )
