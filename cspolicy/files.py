@@ -131,7 +131,7 @@ def run_files(
     """
     settings = settings or RunSettings()
     stdout = stdout or sys.stdout
-    selected = list(only) or list(policy.outputs)
+    selected = list(dict.fromkeys(only)) or list(policy.outputs)  # --only x --only x is x once
     for name in selected:
         if name not in policy.outputs:
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")

@@ -447,3 +447,23 @@ def test_results_explain_is_bounded_the_same_way():
     assert text.count("orders · ") == 50 and text.endswith(
         "… 1 more row of orders with this key not explained (the first 50 are): give a fuller key"
     )
+
+
+def test_an_output_named_twice_with_only_is_written_once(runner, examples_dir):
+    # it gave a JSON document with the key "orders" twice, two sheets, or an error about CSV
+    result = runner.invoke(
+        cli,
+        [
+            "run",
+            "materials-order",
+            str(examples_dir / "stations.csv"),
+            "--only",
+            "orders",
+            "--only",
+            "orders",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count('"orders":') == 1
