@@ -24,11 +24,13 @@ from cspolicy.expressions import (
 )
 from cspolicy.expressions.check import GIVEN_PREFIX
 from cspolicy.expressions.lexer import one_line, prepare
+from cspolicy.money import MAX_POLICY_NUMBER
 from cspolicy.parameters import DatedValue, ParameterDef, value_reader
 from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
 from cspolicy.run_names import RUN_SYMBOLS, given_values
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
+from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
@@ -90,7 +92,7 @@ def convert_scalar(
     try:
         result = (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
     except CellError as exc:
-        raise doc.error(path, f"{what}: {exc}") from None
+        raise doc.error(path, f"{what}: {as_value(exc)}") from None
     if isinstance(result, Decimal) and abs(result) >= MAX_POLICY_NUMBER:
         raise doc.error(
             path,
@@ -98,12 +100,6 @@ def convert_scalar(
             f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
         )
     return result
-
-
-#: The largest number a policy may write as a value (18 digits before the point): any
-#: amount, rate or threshold is far below it, and results computed from it still fit the
-#: 50 digits of the arithmetic with their cents.
-MAX_POLICY_NUMBER = Decimal(10) ** 18
 
 
 _NOUN = {
@@ -186,15 +182,26 @@ class Builder:
                 )
             conv = value_reader(name, p.type, p.choices or (), lo, hi)
             values = []
-            seen: set[tuple[str, str | None]] = set()
+            seen: dict[tuple[str, str | None], str | None] = {}
             for i, v in enumerate(p.values):
                 path = (*base, "values", i)
-                if (v.from_, v.region) in seen:
+                region = None if v.region is None else fold(v.region)  # as --region compares it
+                if region == "":
                     raise self.doc.error(
-                        path,
-                        f"parameter '{name}' has two values from {v.from_}" + (f" for region {v.region}" if v.region else ""),
+                        (*path, "region"),
+                        f"parameter '{name}': a blank region",
+                        "a region's name, or no 'region' key for the general value",
                     )
-                seen.add((v.from_, v.region))
+                if (v.from_, region) in seen:
+                    first = seen[(v.from_, region)]
+                    also = f" (also written '{first}')" if first != v.region else ""
+                    raise self.doc.error(
+                        (*path, "region") if v.region is not None else path,
+                        f"parameter '{name}' has two values from {v.from_}"
+                        + (f" for region {v.region}{also}" if v.region else ""),
+                        "one value per date and region; region names are compared ignoring case, width and spaces",
+                    )
+                seen[(v.from_, region)] = v.region
                 try:
                     since = dt.date.fromisoformat(v.from_)
                 except ValueError:
@@ -351,6 +358,13 @@ class Builder:
         path: tuple[str | int, ...] = ("bands", name)
         used: list[str] = []
         plans = []
+        # A table with a percent bound (7% or a percent parameter) compares percents: its
+        # bare numbers follow the percent rule, so `above: 7` is refused, not read as 700 %.
+        raws = [r.strip() if isinstance(r, str) else r for x in b.bands for r in (x.above, x.at_least, x.below, x.at_most)]
+        percents = any(
+            isinstance(r, str) and (r.endswith(("%", "％")) or (r in params and params[r].type is ColumnType.PERCENT))
+            for r in raws
+        )
         for i, band in enumerate(b.bands):
             bp = (*path, "bands", i)
 
@@ -371,7 +385,7 @@ class Builder:
                     self.doc,
                     (*bp, key),
                     text,
-                    ColumnType.PERCENT if isinstance(text, str) and text.endswith("%") else ColumnType.DECIMAL,
+                    ColumnType.PERCENT if percents else ColumnType.DECIMAL,
                     f"{name} band {key}",
                 )
                 assert isinstance(value, Decimal)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.build_joins import build_joins, check_order, waiting_for
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
+from cspolicy.expressions.symbols import describe_kind
 from cspolicy.parameters import ParameterDef
 from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
 from cspolicy.schema.models import LabelText, Output, OutputColumn, WarningRule
@@ -114,6 +115,14 @@ class OutputBuilder:
         else:
             src_syms = dict(self.out_syms[out.from_])
             src_cols = tuple((c.name, c.ctype) for c in self.done[out.from_].columns)
+        lists: list[tuple[str, list[str]]] = [("group_by", out.group_by or []), ("sort_by", out.sort_by), ("key", out.key)]
+        if out.ladder:
+            lists.append(("ladder.entity", out.ladder.entity))
+        for field, names in lists:  # a column named twice made generated code that failed
+            twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+            if twice is not None:
+                where = (*base, *field.split("."))
+                raise self.doc.error(where, f"{field}: column '{twice}' is named twice", "each column once")
         joins, src_cols = build_joins(self, name, out, src_syms, src_cols)
         for field, names in (("group_by", out.group_by or []), ("sort_by", out.sort_by)):
             for n in names:
@@ -131,10 +140,19 @@ class OutputBuilder:
                     f"unknown schedule '{ls.schedule}'",
                     f"one of: {', '.join(self.b.model.schedules) or '(none declared)'}",
                 )
+            kinds = {"offence": (Kind.TEXT, "a text column"), "date": (Kind.DATE, "a date column")}
+            kinds["amount"] = (Kind.NUMBER, "a number column (money)")
             for field in ("offence", "date", "amount"):
                 col = getattr(ls, field)
                 if col is not None and col not in src_syms:
                     raise self.doc.error((*base, "ladder", field), f"unknown column '{col}'", "a column of the source")
+                kind, expected = kinds[field]
+                if col is not None and src_syms[col].kind is not kind:  # (it was an internal error at run time)
+                    raise self.doc.error(
+                        (*base, "ladder", field),
+                        f"ladder {field}: column '{col}' holds {describe_kind(src_syms[col].kind)}",
+                        expected,
+                    )
             for col in ls.entity:
                 if col not in src_syms:
                     raise self.doc.error((*base, "ladder", "entity"), f"unknown column '{col}'", "a column of the source")

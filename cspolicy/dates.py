@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 from cspolicy.errors import DataError
 from cspolicy.periods import Period
+from cspolicy.tables.chars import describe, narrow, odd_digit
 
 __all__ = [
     "days_between",
@@ -219,7 +220,7 @@ def parse_datetime(text: str, *, zone: dt.tzinfo | None = None) -> dt.datetime:
     >>> str(parse_datetime("2025-03-01T01:15:02Z", zone=dt.timezone(dt.timedelta(hours=8))))
     '2025-03-01 09:15:02'
     """
-    clean = unicodedata.normalize("NFKC", text).strip()
+    clean = _cleaned(text, _bad_datetime)
     for pattern in _DATETIME:
         match = pattern.fullmatch(clean)
         if match:
@@ -276,6 +277,16 @@ def _why_not_datetime(clean: str) -> str:
     return ""
 
 
+def _cleaned(text: str, bad: Callable[[str, str], DataError]) -> str:
+    """``text`` with full-width forms narrowed and trimmed, the way cells are read: never
+    NFKC, which reads ``①`` and ``²`` as digits (``1²5`` was 125 seconds). A digit-like
+    character other than ASCII and full-width 0-9 is refused, naming it."""
+    odd = odd_digit(text)
+    if odd is not None:
+        raise bad(text, f" ('{odd}' ({describe(odd)}) is not a digit)")
+    return narrow(text).strip()
+
+
 def _bad_datetime(text: str, why: str) -> DataError:
     return DataError(f"{_shown(text)} is not a date and time{why}", value=text, expected=DATETIME_EXPECTED)
 
@@ -301,7 +312,7 @@ def parse_duration(text: str) -> Decimal:
     >>> parse_duration("2:05"), parse_duration("0:02:05.5"), parse_duration("1分23秒")
     (Decimal('125'), Decimal('125.5'), Decimal('83'))
     """
-    clean = unicodedata.normalize("NFKC", text).strip()
+    clean = _cleaned(text, _bad_duration)
     if _SECONDS.fullmatch(clean):
         return Decimal(clean)
     match = _CLOCK.fullmatch(clean)

@@ -34,6 +34,8 @@ from cspolicy.outputs import (
 from cspolicy.policy import Policy
 from cspolicy.run import Prepared, RunSettings, prepare
 from cspolicy.tables import Table, read_table
+from cspolicy.tables.chars import escaped
+from cspolicy.tables.excel_read import workbook_file
 from cspolicy.tables.render import TerminalStream
 from cspolicy.trace import Trace
 
@@ -65,7 +67,7 @@ class RunReport:
                 counted = rows_text(self.rows.get(names[0], 0))
             else:
                 counted = ", ".join(f"{name} {rows_text(self.rows.get(name, 0))}" for name in names)
-            lines.append(f"wrote {path} ({counted})")
+            lines.append(f"wrote {escaped(str(path))} ({counted})")  # a path may hold control characters
         return lines
 
 
@@ -134,12 +136,15 @@ def run_files(
     """
     settings = settings or RunSettings()
     stdout = stdout or sys.stdout
-    selected = list(only) or list(policy.outputs)
+    selected = list(dict.fromkeys(only)) or list(policy.outputs)  # --only x --only x is x once
     for name in selected:
         if name not in policy.outputs:
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
     target = None if output is None else Path(output)
-    kind = _output_kind(target, fmt, selected)
+    if output is not None and not os.fspath(output).strip():  # `-o "$OUT"` with OUT unset
+        raise UsageError("-o: the output path is empty", expected="a directory, or a .csv, .json or .xlsx file")
+    spelt_as_directory = output is not None and os.fspath(output).endswith(("/", os.sep))  # `-o out.csv/`
+    kind = _output_kind(target, fmt, selected, spelt_as_directory)
     if limit is not None and limit < 0:
         raise UsageError(f"--limit {limit}: a number of rows cannot be negative", expected="0 (every row) or more")
     if limit is not None and kind != "tableout":
@@ -148,7 +153,7 @@ def run_files(
             expected="--limit without -o and --format, or no --limit",
         )
     targets = _targets(kind, target, selected)
-    _refuse_inputs_as_outputs(target, targets, inputs)
+    _refuse_inputs_as_outputs(target, targets, inputs, policy.file)
     if _isatty(stdout):
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
@@ -213,13 +218,22 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 
 def _refuse_inputs_as_outputs(
-    target: Path | None, targets: list[tuple[Path, list[str]]], inputs: Mapping[str, str | os.PathLike[str]]
+    target: Path | None,
+    targets: list[tuple[Path, list[str]]],
+    inputs: Mapping[str, str | os.PathLike[str]],
+    policy_file: str | None = None,
 ) -> None:
-    """``-o`` naming an input (directly, through a link, or as DIR/<output>.csv) would replace
-    it: refused before anything is read or written."""
+    """``-o`` naming an input or the policy file (directly, through a link, or as
+    DIR/<output>.csv) would replace it: refused before anything is read or written."""
     for path, _ in targets:
+        if policy_file is not None and os.path.isfile(policy_file) and _same_file(path, policy_file):
+            via = "" if path == target else f" ({path} is a file of that directory)"
+            raise UsageError(
+                f"-o {target}: would replace the policy file {policy_file}{via}",
+                expected="an output path that is neither the policy nor one of the input files",
+            )
         for name, source in inputs.items():
-            if _same_file(path, source):
+            if _same_file(path, workbook_file(source)):  # FILE.xlsx#Sheet is FILE.xlsx
                 via = "" if path == target else f" ({path} is a file of that directory)"
                 raise UsageError(
                     f"-o {target}: would replace the input file {os.fspath(source)} of '{name}'{via}",
@@ -227,9 +241,17 @@ def _refuse_inputs_as_outputs(
                 )
 
 
-def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> str:
+def _output_kind(target: Path | None, fmt: str | None, selected: list[str], directory: bool = False) -> str:
+    """What ``-o`` names: ``dir``, ``csvfile``, ``jsonfile``, ``xlsxfile``, or stdout's
+    ``csvout``/``jsonout``/``tableout``. A path ending in a slash is a directory whatever
+    its suffix (``-o out.csv/``)."""
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'", expected=", ".join(FORMATS))
+    if target is not None and directory and fmt not in (None, "csv"):
+        raise UsageError(
+            f"-o {target}/: a directory holds one CSV file per output, not format {fmt}",
+            expected=f"-o FILE.{'json' if fmt == 'json' else 'csv'} for one file, or no --format",
+        )
     if target is None:
         fmt = fmt or "table"
         if fmt == "csv":
@@ -240,7 +262,7 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
                 )
             return "csvout"
         return "jsonout" if fmt == "json" else "tableout"
-    suffix = target.suffix.lower()
+    suffix = "" if directory else target.suffix.lower()
     if suffix == ".xlsx":
         if fmt is not None:
             raise UsageError(f"-o {target}: an .xlsx file cannot hold format {fmt}", expected="no --format; the .xlsx decides")
@@ -259,8 +281,10 @@ def _output_kind(target: Path | None, fmt: str | None, selected: list[str]) -> s
     if fmt == "table":
         raise UsageError("--format table prints to the terminal", expected="no -o, or --format csv/json")
     if target.exists() and not target.is_dir():
+        what = "is a file" if target.is_file() else "is a device or other special file"
         raise EnvironmentFailure(
-            "is a file, where the output directory should go; write elsewhere, or name a .csv or .json file",
+            f"{what}, where the output directory should go (-o without .csv, .json or .xlsx names a directory); "
+            "write elsewhere, name a .csv, .json or .xlsx file, or leave out -o to print to the terminal",
             path=str(target),
         )
     return "dir"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
-__all__ = ["CONTEXT", "ROUNDING_MODES", "round_to", "quantize_exp", "to_decimal"]
+__all__ = ["CONTEXT", "MAX_POLICY_NUMBER", "ROUNDING_MODES", "round_to", "quantize_exp", "to_decimal"]
 
 CONTEXT = decimal.Context(
     prec=50,
@@ -20,6 +20,10 @@ CONTEXT = decimal.Context(
     Emax=999999,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+
+#: Numbers written in a policy (values, bounds, formula literals) are below 10^18: 18 digits
+#: before the point leave the 50-digit arithmetic room to round every result to the cent.
+MAX_POLICY_NUMBER = Decimal(10) ** 18
 
 #: Rounding modes a policy may name, mapped to :mod:`decimal`'s. ``half_up`` rounds ties
 #: away from zero on the absolute value (GB/T 8170 style: −120.005 → −120.01);

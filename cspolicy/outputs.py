@@ -25,6 +25,7 @@ from cspolicy.notes import JSON_KEY
 from cspolicy.plan import OutputPlan
 from cspolicy.run import Prepared, execute, no_row_error
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
+from cspolicy.tables.chars import describe, escaped
 from cspolicy.tables.writer import JsonSink, json_document
 from cspolicy.values import ColumnType, Value
 
@@ -176,6 +177,8 @@ def write_csv_outputs(
                 if bom:
                     _write_bom_and_utf8(spool, stdout)
                 else:
+                    _fits_stdout([spool], stdout, "-o FILE.csv, or --bom for UTF-8")
+                    spool.seek(0)
                     shutil.copyfileobj(spool, stdout)
         return prep
     assert target is not None
@@ -265,6 +268,8 @@ def write_json_outputs(
             return copy
 
         notes = prep.warnings.as_json() if prep.warnings else None
+        if files is None:
+            _fits_stdout([spool for spool, _ in spools.values()], document, "-o FILE.json", "".join(selected))
         json_document(document, {name: items(*spools[name]) for name in selected}, {JSON_KEY: notes} if notes else None)
     return prep
 
@@ -357,6 +362,35 @@ def write_table(
         parts.append(text)
     stdout.write("\n\n".join(parts) + "\n")
     return prep
+
+
+def _fits_stdout(spools: Sequence[TextIO], stdout: TextIO, fix: str, names: str = "") -> None:
+    """Refuse (exit 3) CSV or JSON that standard output's encoding cannot hold (an ASCII, a
+    Latin-1 or a GBK console, ``PYTHONIOENCODING``): it would write ``?`` in place of those
+    characters, and data redirected to a file must be what the run computed."""
+    encoding = getattr(stdout, "encoding", None) or "utf-8"
+    try:
+        if codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "gb18030"):
+            return  # every character
+    except LookupError:
+        return
+    for text in [names, *(_chunks(spool) for spool in spools)]:
+        for chunk in [text] if isinstance(text, str) else text:
+            try:
+                chunk.encode(encoding)
+            except UnicodeEncodeError as exc:
+                bad = chunk[exc.start]
+                raise EnvironmentFailure(
+                    f"its encoding {encoding} cannot write '{escaped(bad)}' ({describe(bad)}) of the output, "
+                    f"which would become '?'; write it with {fix}, or set PYTHONIOENCODING=utf-8",
+                    path="standard output",
+                ) from None
+
+
+def _chunks(spool: TextIO) -> Iterator[str]:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        yield chunk
 
 
 def _write_bom_and_utf8(spool: TextIO, stdout: TextIO) -> None:

@@ -33,10 +33,11 @@ from cspolicy.policy import Policy
 from cspolicy.run_joins import checked_keys, held_targets, wire_joins
 from cspolicy.run_names import RUN_SYMBOLS, given_values
 from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.tables.convert import CellError
+from cspolicy.tables.cells import as_value
+from cspolicy.tables.convert import CellError, fold
 from cspolicy.tables.records import read_records
 from cspolicy.trace import Trace
-from cspolicy.usage import check_tables, keyed_records, resolve_region
+from cspolicy.usage import check_tables, did_you_mean, keyed_records, resolve_region
 from cspolicy.values import Value
 
 __all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides", "no_row_error"]
@@ -151,10 +152,7 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
     for name, text in overrides.items():
         d = policy.parameters.get(name)
         if d is None:
-            import difflib
-
-            close = difflib.get_close_matches(name, list(policy.parameters), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(name, {fold(n): n for n in policy.parameters})  # LOSS, ｌｏｓｓ: loss
             raise UsageError(
                 f"--set {name}: no parameter named '{name}'{hint}",
                 expected=f"one of: {', '.join(policy.parameters) or '(this policy has none)'}",
@@ -162,7 +160,7 @@ def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, V
         try:
             out[name] = d.read(text)
         except CellError as exc:
-            raise UsageError(f"--set {name}={text}: {exc}") from None
+            raise UsageError(f"--set {name}={text}: {as_value(exc)}") from None
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -82,6 +83,11 @@ def resolve_region(policy: Policy, region: str | None) -> tuple[str | None, Mapp
 def check_tables(policy: Policy, tables: Mapping[str, Any]) -> None:
     """Every input of the policy is given (an optional one may be left out), and nothing
     else (an unknown table is a typo)."""
+    if not isinstance(tables, Mapping):
+        raise UsageError(
+            f"evaluate(): tables is a {type(tables).__name__}",
+            expected=f"a dict of each input's rows: {{{', '.join(repr(n) + ': [...]' for n in policy.inputs)}}}",
+        )
     known = {fold(n): n for n in policy.inputs}
     for name in tables:
         if name not in policy.inputs:
@@ -92,6 +98,18 @@ def check_tables(policy: Policy, tables: Mapping[str, Any]) -> None:
     missing = [n for n, spec in policy.inputs.items() if n not in tables and not spec.optional]
     if missing:
         raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(policy.inputs)}")
+    for name, rows in tables.items():
+        # one row, or a file name, is iterable too: its keys or characters would be the rows
+        if isinstance(rows, (Mapping, str, bytes, os.PathLike)) or not isinstance(rows, Iterable):
+            raise UsageError(
+                f"evaluate(): tables[{name!r}] is {_a(type(rows).__name__)}, not a list of rows",
+                expected="a list (or other iterable) of dicts keyed by column name; "
+                f"for a file, cspolicy.run_files(policy, {{'{name}': path}})",
+            )
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _is_blank(value: Any) -> bool:

@@ -10,12 +10,13 @@ can act on.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from cspolicy.blocks.ladders import SANCTION_KINDS, LadderError, Offence, Rung, ScheduleError, UnknownOffence
+from cspolicy.tables.cells import cell_fold
+from cspolicy.tables.chars import describe, odd_digit
 from cspolicy.text import ordinal, plain_number
 
 __all__ = ["Schedule", "Decided", "sanction"]
@@ -38,7 +39,9 @@ class Decided:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+    """A code or name as a row may spell it, folded like an enum cell (never NFKC: that reads
+    ``C①`` and ``C₁`` as ``C1``, so a typo would silently count towards offence C1)."""
+    return cell_fold(text)
 
 
 class Schedule:
@@ -48,8 +51,8 @@ class Schedule:
     any rung uses. The schedule holds copies of the offences with this order filled in
     (:attr:`Offence.gravity`), so :func:`sanction` can grade an offence :meth:`find`
     returned without being handed the schedule. :meth:`find` accepts a code or a Chinese or
-    English name, compared after NFKC normalisation, trimming and case folding (so ``ｆ３``
-    finds ``F3``).
+    English name, compared after the width mapping of cell values, trimming and case folding
+    (so ``ｆ３`` finds ``F3``, but ``F③`` and ``F₃`` find nothing).
     """
 
     def __init__(self, offences: Sequence[Offence], gravity: Sequence[str]) -> None:
@@ -108,6 +111,9 @@ class Schedule:
             return offence
         close = difflib.get_close_matches(_norm(text), list(self._index), n=1, cutoff=0.6)
         hint = f" (did you mean {self._index[close[0]].title}?)" if close else ""
+        odd = odd_digit(text)
+        if odd is not None:
+            hint += f" ('{odd}' ({describe(odd)}) is not a digit)"
         raise UnknownOffence(f"unknown offence {text!r}{hint}", value=text, expected="one of the codes " + ", ".join(self.codes))
 
     def gravity_of(self, rung: Rung | None) -> int:

@@ -246,9 +246,29 @@ class Checker:
                 )
             self.enum_literal(lnode, right)
             self.enum_literal(rnode, left)
+            self.bare_percent(lnode, rnode, node.op_cols[i], op)
         first = typed[0].node
         rest = tuple((op, t.node) for (op, _), t in zip(node.rest, typed[1:], strict=True))
         return Typed(n.Compare(node.col, first, rest, node.op_cols), Kind.BOOLEAN)
+
+    def is_percent(self, node: n.Node) -> bool:
+        """A column or parameter of type percent (literals compared with literals are left alone)."""
+        key = self.resolve(node.name) if isinstance(node, n.Name) else None
+        return key is not None and self.symbols[key].ctype is ColumnType.PERCENT
+
+    def bare_percent(self, left: n.Node, right: n.Node, col: int, op: str) -> None:
+        """A percent compared with a bare number of 1 or more (``loss_rate > 7``): is it 7 %
+        or 700 %? The rule of percent cells: a bare number is a fraction only below 1."""
+        for percent, other in ((left, right), (right, left)):
+            if isinstance(other, n.Number) and not other.text.endswith("%") and abs(other.value) >= 1:
+                if self.is_percent(percent):
+                    raise ExpressionError(
+                        f"'{op}' compares the percentage {_what(percent, 'on one side')} with the bare number "
+                        f"{other.text}: a number without % is a fraction only below 1",
+                        column=col,
+                        expected=f"{other.text}% or the fraction {other.value / 100} for {other.text} percent"
+                        + ("; or 100% for all of it" if other.value == 1 else ""),
+                    )
 
     def enum_literal(self, literal: n.Node, other: Typed) -> None:
         """A text literal compared with an enum must be one of its values."""

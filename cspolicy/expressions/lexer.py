@@ -88,6 +88,11 @@ def _normalise(raw: str, comments: list[int]) -> tuple[str, list[int]]:
     origin: list[int] = []
     i, n = 0, len(raw)
     while i < n:
+        if raw[i].isnumeric() and not ("0" <= raw[i] <= "9" or "\uff10" <= raw[i] <= "\uff19"):
+            # NFKC reads '¹' and '④' as 1 and 4, so '÷ 4¹' divided by 41: the digits of a
+            # formula are those of a cell (ASCII and full-width), nothing else
+            name = unicodedata.name(raw[i], "")
+            raise _fail(f"'{raw[i]}' (U+{ord(raw[i]):04X} {name}) is not a digit".replace(" )", ")"), i, "the digits 0-9")
         ch = unicodedata.normalize("NFKC", raw[i])
         if ch in ("'", '"'):
             i = _copy_string(raw, i, ch, out, origin)

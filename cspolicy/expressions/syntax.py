@@ -17,7 +17,7 @@ from decimal import Decimal
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.lexer import Source, prepare
 from cspolicy.expressions.symbols import ExpressionError
-from cspolicy.money import CONTEXT
+from cspolicy.money import CONTEXT, MAX_POLICY_NUMBER
 
 __all__ = ["MAX_NODES", "MAX_DEPTH", "MAX_STRING", "MAX_EXPONENT", "parse"]
 
@@ -208,6 +208,12 @@ class _Builder:
             arg = node.args[0]
             assert isinstance(arg, ast.Constant) and isinstance(arg.value, str)
             value = Decimal(arg.value)
+            if abs(value) >= MAX_POLICY_NUMBER * (100 if func.id == "_pct" else 1):
+                raise self.fail(
+                    node,
+                    f"the number {arg.value} is too large for a policy",
+                    f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
+                )
             if func.id == "_pct":
                 return n.Number(col, value.scaleb(-2, context=CONTEXT), arg.value + "%")
             return n.Number(col, value, arg.value)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cspolicy.errors import PolicyError
-from cspolicy.schema.models import PolicyModel, Strict
+from cspolicy.schema.models import RULE_ID_PATTERN, PolicyModel, Strict
 from cspolicy.schema.yamlsource import Document, load_yaml, parse_yaml
 
 __all__ = ["read_policy_model", "parse_policy_model", "validate_document", "policy_json_schema"]
@@ -19,7 +19,9 @@ _EXPECTED = {
     "string_type": "text",
     "bool_type": "true or false",
     "dict_type": "a mapping of key: value lines",
+    "model_type": "a mapping of key: value lines",
     "list_type": "a list of '- item' lines",
+    "int_type": "a whole number",
     "int_parsing": "a whole number",
     "literal_error": None,
     "string_pattern_mismatch": None,
@@ -52,7 +54,7 @@ def validate_document(doc: Document) -> PolicyModel:
 def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     """Report the first (earliest in the file) problem, placed at its YAML line."""
     located = []
-    errors = exc.errors()
+    errors = _merge_branches(exc.errors())
 
     # A value that may be text (or 'none') or a mapping fails every way; when it is a
     # mapping, the mapping's own error (an unknown key, a bad field) is the one that helps.
@@ -77,6 +79,17 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         expected = _EXPECTED.get(err["type"])
+        if err["type"] == "string_pattern_mismatch":
+            msg, expected = _pattern_words(err)
+        elif err["type"] == "branches":
+            expected = ctx["expected"]
+        elif err["type"] in _NOT_A:
+            msg = f"{_shown(err.get('input'))} is not {_NOT_A[err['type']]}"
+        elif err["type"] in ("greater_than_equal", "less_than_equal"):
+            low = err["type"] == "greater_than_equal"
+            bound = ctx.get("ge" if low else "le")
+            msg = f"{_shown(err.get('input'))} is {'below the minimum' if low else 'above the maximum'} {bound}"
+            expected = f"a whole number {'of at least' if low else 'of at most'} {bound}"
         if err["type"] == "missing":
             msg = f"missing key '{loc[-1]}'" if loc else "missing key"
             where = ".".join(str(p) for p in loc[:-1])
@@ -89,6 +102,80 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
     if more:
         text += f" (and {more} more problem{'s' if more > 1 else ''})"
     return PolicyError(text, file=doc.file, line=line or None, expected=expected)
+
+
+#: What each kind of union branch takes, in words (a value failing every branch of a union
+#: is one problem, not one per branch: "a valid string … (and 1 more problem)").
+_BRANCH_WORDS = {
+    "model_type": "a mapping of key: value lines",
+    "dict_type": "a mapping of key: value lines",
+    "list_type": "a list of '- item' lines",
+    "string_type": "text",
+    "bool_type": "true or false",
+}
+
+
+#: A single type error, in words: ``true is not text`` rather than "Input should be a valid string".
+_NOT_A = {
+    "string_type": "text",
+    "bool_type": "true or false",
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "an empty value (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def _merge_branches(errors: list[Any]) -> list[Any]:
+    """Several type errors at one place (a value that fits no branch of a union) become one:
+    ``[0]`` for a parameter's value is "a list, where one value goes", not "Input should be
+    a valid string (and 1 more problem)"."""
+    groups: dict[tuple[str | int, ...], list[Any]] = {}
+    for err in errors:
+        groups.setdefault(tuple(_clean_loc(err["loc"])), []).append(err)
+    out = []
+    for loc, group in groups.items():
+        kinds = [e for e in group if e["type"] in _BRANCH_WORDS or e["type"] == "literal_error"]
+        if len(kinds) < 2 or len(kinds) != len(group):
+            out += group
+            continue
+        types = {e["type"] for e in kinds}
+        if types == {"string_type", "bool_type"}:  # a Scalar: one value written like a cell
+            expected = "one value, such as 7%, 120, 2024-03-01 or a name"
+        else:
+            words = [_BRANCH_WORDS.get(e["type"]) or str((e.get("ctx") or {}).get("expected", "")) for e in kinds]
+            expected = " or ".join(dict.fromkeys(w for w in words if w))
+        value = _shown(kinds[0].get("input"))
+        message = f"{value} where one value goes" if types == {"string_type", "bool_type"} else f"{value} does not fit here"
+        out.append({"type": "branches", "loc": loc, "msg": message, "ctx": {"expected": expected}})
+    return out
+
+
+_PATTERNS = {
+    r"^\d{4}-\d{2}-\d{2}$": ("is not a date written YYYY-MM-DD", "a date such as 2024-03-01"),
+    RULE_ID_PATTERN: ("is not a rule ID", "a rule ID such as R-MT-1 (R-, two capital letters, -, a number)"),
+    r"^[a-z0-9][a-z0-9-]*$": ("is not a policy name", "lower-case letters, digits and dashes, such as materials-order"),
+}
+
+
+def _pattern_words(err: Any) -> tuple[str, str | None]:
+    """A value that does not match a field's pattern, in words."""
+    pattern = str((err.get("ctx") or {}).get("pattern", ""))
+    what, expected = _PATTERNS.get(pattern, ("does not have the expected form", None))
+    return f"{err.get('input')!r} {what}", expected
 
 
 #: The policy models' class names: pydantic puts them in a location inside a union.

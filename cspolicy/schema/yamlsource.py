@@ -78,8 +78,9 @@ class _Loader(yaml.SafeLoader):
         literal = super().scan_block_scalar("|")
         self.pointer, self.index, self.line, self.column = state
         token = super().scan_block_scalar(">")
-        if literal.value != token.value:
-            self.unfolded[token.end_mark.index] = literal.value
+        # kept even when folding changed nothing (one line, or more-indented lines, whose
+        # breaks YAML keeps): the block's lines are still its lines, and a comment ends at one
+        self.unfolded[token.end_mark.index] = literal.value
         return token
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:

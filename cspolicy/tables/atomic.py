@@ -56,7 +56,13 @@ def check_directory(directory: str) -> None:
         what = "is not a directory" if os.path.exists(directory) else "the directory does not exist"
         raise EnvironmentFailure(f"{what}; create it or write elsewhere", path=directory)
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise EnvironmentFailure("cannot write into this directory (permission denied); write elsewhere", path=directory)
+        why = "permission denied"
+        try:
+            if os.statvfs(directory).f_flag & getattr(os, "ST_RDONLY", 1):
+                why = "the file system is read-only"
+        except (OSError, AttributeError):  # (no statvfs on Windows)
+            pass
+        raise EnvironmentFailure(f"cannot write into this directory ({why}); write elsewhere", path=directory)
 
 
 _UMASK: list[int] = []

@@ -6,13 +6,18 @@ never receives them raw), says what is wrong, and names the expected form per co
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 
 from cspolicy.errors import DataError
 from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control, describe, escaped, odd_digit
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["CellError", "Converter", "EXAMPLE", "NOUN", "cell_fold", "shown", "blank", "bad_character", "not_a"]
+__all__ = ["CellError", "Converter", "EXAMPLE", "NOUN", "cell_fold", "shown", "blank", "bad_character", "not_a", "as_value"]
+
+#: How a number in exponent notation is refused (Excel writes it for narrow columns).
+EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
 
 #: A cell converter: raw cell text in, typed value out (raises :class:`CellError`).
 Converter = Callable[[str], Value]
@@ -23,6 +28,22 @@ class CellError(DataError):
 
     def __init__(self, message: str, expected: str | None = None) -> None:
         super().__init__(message, expected=expected)
+
+
+#: Words of cell messages that speak of a spreadsheet, and what they say of a value typed
+#: into a policy file or ``--set`` (which no spreadsheet wrote).
+_CELL_WORDS = {
+    "the cell is blank": "the value is blank",
+    EXPONENT_NOTE: " is in exponent notation; write the number out in full",
+}
+
+
+def as_value(exc: CellError) -> str:
+    """A cell converter's message said of a policy value or a ``--set`` value."""
+    text = str(exc)
+    for cell_words, value_words in _CELL_WORDS.items():
+        text = text.replace(cell_words, value_words)
+    return text
 
 
 _CELL_FOLD = {**WIDTH, **INVISIBLE}
@@ -55,9 +76,15 @@ def bad_character(cell: str, ch: str, expected: str) -> CellError:
             f"{shown(cell, raw=True)} holds a line break",
             f"{expected}, on one line (only a text column declared multiline: true may hold line breaks)",
         )
+    if "\ud800" <= ch <= "\udfff":  # only from Python code (evaluate()): no file decodes to one
+        return CellError(f"{shown(cell, raw=True)} holds {describe(ch)}, a lone surrogate (half a character)", expected)
     return CellError(
         f"{shown(cell, raw=True)} holds the control character {describe(ch)}", f"{expected} without control characters"
     )
+
+
+#: A number once its spaces are gone: digits (ASCII or full-width), separators, a sign, a %.
+_DIGITS_ONLY = re.compile("[+\\-\u2212\uff0b\uff0d]?[0-9\uff10-\uff19,\uff0c.\uff0e]+[%\uff05]?")
 
 
 def not_a(cell: str, noun: str, expected: str) -> CellError:
@@ -67,6 +94,12 @@ def not_a(cell: str, noun: str, expected: str) -> CellError:
         return CellError(
             f"{shown(cell)} is not {noun}: '{odd}' ({describe(odd)}) is not a digit", f"{expected}, with the digits 0-9"
         )
+    gaps = [ch for ch in cell.strip() if ch.isspace() or unicodedata.category(ch) == "Cf"]
+    if gaps and _DIGITS_ONLY.fullmatch("".join(ch for ch in cell if ch not in gaps)):
+        # '5 000' with a space, a thin or no-break one, or a zero-width one nobody sees
+        gap = gaps[0]
+        what = "a space" if gap == " " else describe(gap)
+        return CellError(f"{shown(cell)} is not {noun}: it holds {what}", f"{expected}, without spaces inside")
     return CellError(f"{shown(cell)} is not {noun}", expected)
 
 

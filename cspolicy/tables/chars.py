@@ -49,13 +49,15 @@ _KEY = {**WIDTH, **INVISIBLE}
 #: microseconds a cell, so it runs only when one is there.
 MAPPED = re.compile("[\u3000\u200b-\u200d\u2060\ufeff\uff01-\uff5e\uffe5]")
 
-#: A control character other than the tab, line breaks included (any single-line cell).
-CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: A control character other than the tab, line breaks included (any single-line cell); and
+#: a lone surrogate, which no file holds but a Python string given to evaluate() may.
+CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 #: A control character other than the tab and line breaks (a multi-line text cell).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 _ESCAPES = {cp: f"\\x{cp:02x}" for cp in (*range(0x20), *range(0x7F, 0xA0))}
 _ESCAPES |= {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_ESCAPES |= {cp: f"\\u{cp:04x}" for cp in range(0xD800, 0xE000)}  # lone surrogates
 _NAMES = {0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete"}
 _NAMES |= {0x2028: "line separator", 0x2029: "paragraph separator"}
 

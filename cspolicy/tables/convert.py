@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from cspolicy.errors import PolicyError
 from cspolicy.money import CONTEXT
-from cspolicy.tables.cells import EXAMPLE, NOUN, CellError, Converter, bad_character, blank, not_a, shown
+from cspolicy.tables.cells import EXAMPLE, EXPONENT_NOTE, NOUN, CellError, Converter, bad_character, blank, not_a, shown
 from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control
 from cspolicy.tables.convert_time import datetime_converter, duration_converter, period_converter
 from cspolicy.tables.convert_words import boolean_converter, date_converter, enum_converter, text_converter
@@ -65,7 +65,6 @@ _EXPONENT = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)[eE][+-]?\d+", re.ASCI
 _NUMBER_CHARS = {**WIDTH, 0x2212: "-"}  # and the minus sign U+2212 is a minus
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_EXPONENT_NOTE = " is in exponent notation (Excel may have cut digits); format the column as Number in Excel and save again"
 
 
 def _parse_number(cell: str, ctype: ColumnType, full: str | None = None) -> Decimal:
@@ -89,7 +88,7 @@ def _parse_number(cell: str, ctype: ColumnType, full: str | None = None) -> Deci
     elif _PLAIN.fullmatch(text):
         value = Decimal(text)
     elif _EXPONENT.fullmatch(text):
-        raise CellError(shown(whole) + _EXPONENT_NOTE, EXAMPLE[ctype])
+        raise CellError(shown(whole) + EXPONENT_NOTE, EXAMPLE[ctype])
     else:
         raise not_a(whole, NOUN[ctype], EXAMPLE[ctype])
     if not value and value.is_signed():

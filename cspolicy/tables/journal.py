@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable
 
 from cspolicy.errors import EnvironmentFailure
+from cspolicy.tables.chars import escaped
 
 try:
     import fcntl
@@ -201,7 +202,7 @@ class DirectoryLock:
                         path=self.directory,
                     ) from None
                 if not told and self.on_wait is not None:
-                    self.on_wait(f"waiting for another cspolicy run{owner} writing into {self.directory} …")
+                    self.on_wait(f"waiting for another cspolicy run{owner} writing into {escaped(str(self.directory))} …")
                     told = True
                 time.sleep(0.05)
                 continue

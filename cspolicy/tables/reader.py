@@ -20,6 +20,8 @@ Decisions:
   Completely empty rows are skipped anywhere in the file (Excel leaves ``,,,`` rows behind).
   A row with fewer cells than the header is an error; extra cells are allowed only if blank.
   A row with a bad cell is not yielded; every bad cell is reported.
+* **Quotes.** A quote mark still open at the end of the file is refused at the row where it
+  opened; other odd quoting (``"ab"c``) is read as Excel reads it (:mod:`~cspolicy.tables.quoting`).
 * **Line breaks.** A cell may hold a line break only in a text column declared
   ``multiline: true``. Any other cell holding one — in a column the policy reads or not — is
   refused at the row where it starts: that is what a quote mark left open looks like (it
@@ -39,6 +41,7 @@ import csv
 import difflib
 import io
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
@@ -46,6 +49,7 @@ from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError
 from cspolicy.tables.chars import escaped
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
 from cspolicy.tables.encoding import decode_error, detect_encoding, explicit_encoding
+from cspolicy.tables.quoting import LenientRecords, read_header
 from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import Value
@@ -147,7 +151,7 @@ class Table:
         ``h`` then, the ``n``-th data record (from 1) was one line exactly when ``line_num``
         is ``h + n`` after it."""
         with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
-            reader = csv.reader(text)
+            reader = csv.reader(text, strict=True)  # irregular quoting raises: rows() says what it is
             next(reader, None)
             yield reader
 
@@ -163,30 +167,45 @@ class Table:
         progress = self.progress
         number = 1
         with open(self.path, "rb") as binary, io.TextIOWrapper(binary, encoding=self.encoding, newline="") as text:
-            reader = csv.reader(text)
+            src: RawRows = csv.reader(text, strict=True)  # a quote open at the end raises
+            lenient: LenientRecords | None = None
+            offset: int | None = None  # line_num - number, while every record is one line
             try:
-                next(reader, None)
-                offset = reader.line_num - 1  # line_num - number, while every record is one line
-                for number, cells in enumerate(reader, 2):
-                    if progress is not None and not number & (_PROGRESS_EVERY - 1):
-                        progress(binary.tell())
-                    if reader.line_num - number != offset:  # the record ran over several lines
-                        first = number + offset
-                        offset = reader.line_num - number
-                        if self._line_breaks(number, cells, first, reader.line_num, collector):
-                            continue
-                    if len(cells) != width:
-                        cells = self._fit(number, cells, width, collector)
-                        if not cells:
-                            continue
-                    elif not cells[0] and not any(cells):
-                        continue
+                while True:
                     try:
-                        values = convert_row(cells)
-                    except CellError:
-                        self._report(number, cells, collector)
-                        continue
-                    yield number, values
+                        if offset is None:
+                            next(src, None)
+                            offset = src.line_num - 1
+                        start = number + 1  # the row after the last one read
+                        for number, cells in enumerate(src, start):
+                            if progress is not None and not number & (_PROGRESS_EVERY - 1):
+                                progress(binary.tell())
+                            if src.line_num - number != offset:  # the record ran over several lines
+                                first = number + offset
+                                offset = src.line_num - number
+                                if self._line_breaks(number, cells, first, src.line_num, collector):
+                                    continue
+                            if lenient is not None and lenient.unclosed:  # one line, or a multiline column
+                                self._unclosed_quote(number, cells, lenient.first, src.line_num, collector)
+                                continue
+                            if len(cells) != width:
+                                cells = self._fit(number, cells, width, collector)
+                                if not cells:
+                                    continue
+                            elif not cells[0] and not any(cells):
+                                continue
+                            try:
+                                values = convert_row(cells)
+                            except CellError:
+                                self._report(number, cells, collector)
+                                continue
+                            yield number, values
+                        break
+                    except csv.Error:
+                        if lenient is not None:
+                            raise
+                        # odd quoting ("ab"c): read on as Excel reads it, from the record that failed
+                        src = lenient = LenientRecords(text, self.path, self.encoding, 0 if offset is None else number)
             except UnicodeError:
                 error = decode_error(self.path, self.encoding, self.name, number + 1)
                 if self.errors is None and collector:
@@ -205,6 +224,25 @@ class Table:
         if self.errors is None:
             collector.raise_if_any()
 
+    def _unclosed_quote(self, number: int, cells: list[str], first: int, last: int, collector: ErrorCollector) -> None:
+        """Report the last cell of the file's last record, whose quote mark is never closed."""
+        index = max(len(cells) - 1, 0)
+        header = self.headers[index] if index < len(self.headers) and self.headers[index] else _column_letter(index)
+        cell = cells[index] if cells else ""
+        start = cell.splitlines()[0] if cell.strip() else ""
+        shown = escaped(start if len(start) <= 30 else start[:27] + "…")
+        runs = "" if first == last else f", so it runs to the end of the file (lines {first} to {last}), swallowing the rows"
+        collector.add(
+            DataError(
+                f"the cell '\"{shown}…' opens a quote mark (\") that is never closed{runs}",
+                file=self.name,
+                row=number,
+                column=header,
+                value=cell[:200],
+                expected='the closing quote mark at the end of the cell ("…"), or no quote mark at its start',
+            )
+        )
+
     def _line_breaks(self, number: int, cells: list[str], first: int, last: int, collector: ErrorCollector) -> bool:
         """Report each cell of a record over lines ``first``–``last`` that holds a line break
         outside a multiline column; True when there was one (the row is then skipped)."""
@@ -219,7 +257,8 @@ class Table:
             collector.add(
                 DataError(
                     f"the cell '{shown}…' holds a line break and runs from line {first} to line {last} of the file: "
-                    'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
+                    "a line break typed into the cell (Alt+Enter in Excel), or "
+                    'a quote mark (") opened in it and not closed, which swallows the rows after it into this one cell',
                     file=self.name,
                     row=number,
                     column=header,
@@ -346,7 +385,15 @@ def read_table(
     name = display_name if display_name is not None else path_text
     chosen = explicit_encoding(encoding) if encoding is not None else None
     try:
-        size = os.stat(path_text).st_size
+        info = os.stat(path_text)
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            # a pipe (`<(…)`, /dev/stdin) gives its bytes once; the reader opens a file again
+            raise DataError(
+                "is a pipe or a device, not a file: cspolicy reads an input more than once",
+                file=name,
+                expected="the data saved to a file first (… > stations.csv), then that file",
+            )
+        size = info.st_size
         with open(path_text, "rb") as f:
             head = f.read(_SAMPLE)
     except OSError as exc:
@@ -361,7 +408,7 @@ def read_table(
         chosen = detect_encoding(head, complete=size <= len(head), name=name)
     try:
         with open(path_text, "rb") as binary, io.TextIOWrapper(binary, encoding=chosen, newline="") as text:
-            header = next(csv.reader(text), [])
+            header = read_header(text, name)
     except UnicodeError:
         raise decode_error(path_text, chosen, name, 1) from None
     except csv.Error as exc:

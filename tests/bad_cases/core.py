@@ -64,7 +64,9 @@ CASES = [
     csv_case("bad-bytes-after-64k", late_gb, ["stations.csv", "not valid UTF-8 at row 5002", "--encoding gb18030"]),
     csv_case("short-row", HEADER + "A站,面单,100\n", ["stations.csv:2", "row has 3 cells, the header has 6"]),
     csv_case("extra-cell", HEADER + "A站,面单,100,15%,,,surplus\n", ["stations.csv:2", "row has 7 cells"]),
-    csv_case("unbalanced-quote", HEADER + 'A站,"面单,100,15%,,\n', ["stations.csv:2", "cells"]),
+    csv_case(
+        "unbalanced-quote", HEADER + 'A站,"面单,100,15%,,\n', ["stations.csv:2:物料", 'quote mark (") that is never closed']
+    ),
     csv_case("unknown-encoding", GOOD, ["unknown encoding 'nosuch'"], code=2, extra=("--encoding", "nosuch")),
     Case("missing-input-file", ["run", "materials-order", "nosuch.csv"], 1, ["nosuch.csv", "cannot read the file"], lines=1),
     Case(

@@ -207,6 +207,6 @@ CASES = [
         "loader-formula-comment-only",
         edit(WEEKLY_EXPR, "        expr: >-\n          # nothing here\n"),
         ["the formula is empty"],
-        "expr: >-",
+        "# nothing here",  # (the block's line: a one-line block is a block too)
     ),
 ]

@@ -64,7 +64,7 @@ CASES = [
         "output-dir-is-a-file",
         run("stations.csv", "-o", "outdir"),
         3,
-        ["outdir: is a file, where the output directory should go"],
+        ["outdir: is a file, where the output directory should go", "name a .csv, .json or .xlsx file"],
         files={**STATIONS, "outdir": "x"},
         lines=1,
     ),
