@@ -46,7 +46,6 @@ class _LocalizedUsageError(click.UsageError):
 
     def __init__(self, original: click.UsageError, lang: Lang) -> None:
         super().__init__(original.format_message(), original.ctx)
-        self.exit_code = original.exit_code
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
