@@ -12,7 +12,7 @@ from decimal import Decimal
 from cspolicy.expressions import Expression
 from cspolicy.values import ColumnType, Kind
 
-__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
+__all__ = ["ColumnPlan", "CheckPlan", "LadderPlan", "RankPlan", "WindowPlan", "OutputPlan", "BandBound", "BandPlan", "BandsPlan"]
 
 #: Names a ladder step gives each row, with their types.
 LADDER_NAMES: dict[str, ColumnType] = {
@@ -80,6 +80,27 @@ class RankPlan:
 
 
 @dataclass(frozen=True)
+class WindowPlan:
+    """A ``window:`` column: its value is computed over a partition of the source rows.
+
+    ``by`` (rank, last) and ``of`` (total, previous) read source columns and parameters;
+    ``partition`` (``entity`` for previous) names source columns; ``period`` is previous's
+    period column.
+    """
+
+    name: str
+    fn: str
+    ctype: ColumnType
+    by: Expression | None = None
+    of: Expression | None = None
+    descending: bool = False
+    ties: str = "competition"
+    partition: tuple[str, ...] = ()
+    period: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class OutputPlan:
     """One output table: where its rows come from and how each column is computed."""
 
@@ -95,6 +116,7 @@ class OutputPlan:
     ladder: LadderPlan | None = None
     rank: RankPlan | None = None
     description: str = ""
+    windows: tuple[WindowPlan, ...] = ()
 
     @property
     def grouped(self) -> bool:
@@ -110,6 +132,8 @@ class OutputPlan:
             return LADDER_NAMES
         if self.rank:
             return RANK_NAMES
+        if self.windows:
+            return {w.name: w.ctype for w in self.windows}
         return {}
 
 

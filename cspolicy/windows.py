@@ -1,0 +1,221 @@
+"""Run an output's ``window:`` columns over its source rows, in bounded memory.
+
+Rows are pushed one by one (:meth:`WindowRun.add`): the window formulas (``by``, ``of``) are
+evaluated then, so a failing row is reported at ``file:row`` at once. At the end
+(:meth:`WindowRun.results`) the rows are sorted by each distinct partition in turn with the
+:class:`~cspolicy.blocks.sorting.ExternalSorter` (which spills to temporary files past its
+chunk size), one partition is held at a time and its windows computed, and finally the rows
+are put back in the output's order: by ``sort_by`` when the output has one, else in input
+order. Memory is bounded by the sorter's chunk and the largest partition (a window without
+a partition holds the whole table, as the ``rank:`` step does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from cspolicy.blocks.sorting import ExternalSorter, sort_key
+from cspolicy.blocks.windows import DuplicatePeriod, last_flags, previous_values, ranks, total
+from cspolicy.errors import DataError, ErrorCollector
+from cspolicy.periods import Period
+from cspolicy.plan import OutputPlan, WindowPlan
+from cspolicy.values import Value
+
+__all__ = ["WindowRun", "PartitionFacts"]
+
+Row = tuple[Value, ...]
+#: (sequence number, origin, source row, each window's evaluated by/of, each window's value)
+_Record = tuple[int, int, Row, tuple[Value, ...], list[Value]]
+_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+
+#: Explaining only: called with (window, the partition's key values, the origins of its rows).
+PartitionFacts = Callable[[WindowPlan, tuple[Value, ...], Sequence[int]], None]
+
+
+class WindowRun:
+    """The window columns of one output during one run."""
+
+    def __init__(
+        self,
+        plan: OutputPlan,
+        env: Mapping[str, Value],
+        errors: ErrorCollector,
+        *,
+        file: str = "",
+        headers: Mapping[str, str] | None = None,
+        chunk_size: int = 100_000,
+    ) -> None:
+        self.plan, self.env, self.errors = plan, dict(env), errors
+        self.file = file
+        self.headers = dict(headers or {})
+        self.chunk_size = chunk_size
+        self.on_partition: PartitionFacts | None = None
+        self.names = [n for n, _ in plan.source_columns]
+        index = {n: i for i, n in enumerate(self.names)}
+        self.windows = plan.windows
+        self._part_idx = [[index[c] for c in w.partition] for w in self.windows]
+        self._period_idx = [None if w.period is None else index[w.period] for w in self.windows]
+        # windows sharing a partition are computed in the same pass
+        self._passes: dict[tuple[str, ...], list[int]] = {}
+        for j, w in enumerate(self.windows):
+            self._passes.setdefault(w.partition, []).append(j)
+        self._first = ExternalSorter(self._key_of(self.windows[0].partition), chunk_size=chunk_size)
+        self._seq = 0
+        self.failed = False
+        #: each partition column once, with the first window partitioned by it
+        self._blank_checks: list[tuple[int, WindowPlan]] = []
+        for j, w in enumerate(self.windows):
+            for i in self._part_idx[j]:
+                if all(i != k for k, _ in self._blank_checks):
+                    self._blank_checks.append((i, w))
+
+    # -- rows in --------------------------------------------------------------------------
+    def add(self, row: Row, origin: int) -> None:
+        """Take one source row: evaluate its window formulas, or report why they fail."""
+        from cspolicy.engine import ROW_ERRORS, why
+
+        scope: dict[str, Value] | None = None
+        evaluated: list[Value] = []
+        for i, w in self._blank_checks:
+            if row[i] is None:
+                column = self.names[i]
+                what = "entity" if w.fn == "previous" else "partition"
+                self._error(
+                    f"window '{w.name}': {what} column '{column}' is blank", origin, column, f"a value in every {what} column"
+                )
+        for j, w in enumerate(self.windows):
+            p = self._period_idx[j]
+            if p is not None and not _period_ok(row[p]):
+                column = self.names[p]
+                self._error(
+                    f"window '{w.name}': period '{'' if row[p] is None else row[p]}' is not a period",
+                    origin,
+                    column,
+                    "a number, or a month written YYYY-MM",
+                )
+            expr = w.by if w.by is not None else w.of
+            if expr is None:
+                evaluated.append(None)
+                continue
+            if scope is None:
+                scope = dict(self.env)
+                scope.update(zip(self.names, row))
+            part = "by" if w.by is not None else "of"
+            problem: str | None = None
+            try:
+                value = expr.evaluate(scope)
+            except ROW_ERRORS as exc:
+                problem, value = why(exc), None
+            else:
+                if value is None and w.by is not None:
+                    problem = "the value is blank"
+            if problem is not None:
+                read = sorted(expr.names & set(self.names))
+                self._error(
+                    f"window '{w.name}' {part} '{expr.text}': {problem}",
+                    origin,
+                    read[0] if len(read) == 1 else None,
+                    "a number for every row to rank" if part == "by" else "a value for every row",
+                )
+            evaluated.append(value)
+        if not self.failed:
+            self._first.add((self._seq, origin, row, tuple(evaluated), [None] * len(self.windows)))
+        self._seq += 1
+
+    def _error(self, message: str, origin: int, column: str | None, expected: str) -> None:
+        self.failed = True
+        header = self.headers.get(column, column) if column else None
+        self.errors.add(DataError(message, file=self.file, row=origin or None, column=header, expected=expected))
+
+    # -- rows out -------------------------------------------------------------------------
+    def results(self) -> Iterator[tuple[Row, int, Row]]:
+        """Every row with its window values, in the output's order (nothing if a row failed)."""
+        if self.failed:
+            self._first.close()
+            return
+        passes = list(self._passes.items())
+        sorter: ExternalSorter[_Record] = self._first
+        for n, (_, members) in enumerate(passes):
+            following = passes[n + 1][0] if n + 1 < len(passes) else None
+            key = self._key_of(following) if following is not None else self._final_key()
+            nxt: ExternalSorter[_Record] = ExternalSorter(key, chunk_size=self.chunk_size)
+            with sorter:
+                idx = self._part_idx[members[0]]
+                for part_key, records in groupby(sorter.sorted(), key=lambda r: tuple(r[2][i] for i in idx)):
+                    rows = list(records)
+                    for j in members:
+                        self._compute(j, part_key, rows)
+                    for rec in rows:
+                        nxt.add(rec)
+            sorter = nxt
+        if self.errors.count:
+            sorter.close()
+            return
+        with sorter:
+            for _, origin, row, _, x in sorter.sorted():
+                yield row, origin, tuple(x)
+
+    def _key_of(self, partition: tuple[str, ...]) -> Callable[[_Record], Any]:
+        idx = [self.names.index(c) for c in partition]
+        return lambda r: (*sort_key(tuple(r[2][i] for i in idx)), r[0])
+
+    def _final_key(self) -> Callable[[_Record], Any]:
+        """Input order, or the output's ``sort_by`` (source columns and window columns) then input order."""
+        if not self.plan.sort_by:
+            return lambda r: r[0]
+        wnames = [w.name for w in self.windows]
+        picks = [(True, wnames.index(n)) if n in wnames else (False, self.names.index(n)) for n in self.plan.sort_by]
+        return lambda r: (*sort_key(tuple(r[4][i] if win else r[2][i] for win, i in picks)), r[0])
+
+    def _compute(self, j: int, part_key: tuple[Value, ...], rows: list[_Record]) -> None:
+        w = self.windows[j]
+        values = [r[3][j] for r in rows]
+        out: Sequence[Value]
+        if w.fn == "rank":
+            out = [Decimal(r) for r in ranks(values, descending=w.descending, ties=w.ties)]  # type: ignore[arg-type]
+        elif w.fn == "last":
+            out = last_flags(values, descending=w.descending)  # type: ignore[arg-type]
+        elif w.fn == "count":
+            out = [Decimal(len(rows))] * len(rows)
+        elif w.fn == "total":
+            out = [total(values)] * len(rows)  # type: ignore[arg-type]
+        else:
+            p = self._period_idx[j]
+            assert p is not None
+            periods = [_period(r[2][p]) for r in rows]
+            try:
+                out = previous_values(periods, [q - 1 for q in periods], values)  # type: ignore[assignment]
+            except DuplicatePeriod as dup:
+                first, second = rows[dup.first], rows[dup.second]
+                who = " / ".join("" if v is None else str(v) for v in part_key)
+                self.errors.add(
+                    DataError(
+                        f"window '{w.name}': {who} has two rows in period {periods[dup.second]} (the other is row {first[1]})",
+                        file=self.file,
+                        row=second[1] or None,
+                        expected="one row per entity and period",
+                    )
+                )
+                return
+        for r, v in zip(rows, out):
+            r[4][j] = v
+        if self.on_partition is not None:
+            self.on_partition(w, part_key, [r[1] for r in rows])
+
+
+def _period_ok(value: Value) -> bool:
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, str) and bool(_MONTH.match(value.strip())) and 1 <= int(value.strip()[5:]) <= 12
+
+
+def _period(value: Value) -> Decimal | Period:
+    """A period that steps back by one: a number, or a ``YYYY-MM`` month."""
+    if isinstance(value, Decimal):
+        return value
+    assert isinstance(value, str)
+    return Period.parse(value.strip())
