@@ -72,6 +72,11 @@ class WindowRun:
             for i in self._part_idx[j]:
                 if all(i != k for k, _ in self._blank_checks):
                     self._blank_checks.append((i, w))
+        self._period_checks: list[tuple[int, WindowPlan]] = []
+        for j, w in enumerate(self.windows):
+            p = self._period_idx[j]
+            if p is not None and all(p != k for k, _ in self._period_checks):
+                self._period_checks.append((p, w))
 
     # -- rows in --------------------------------------------------------------------------
     def add(self, row: Row, origin: int) -> None:
@@ -87,9 +92,8 @@ class WindowRun:
                 self._error(
                     f"window '{w.name}': {what} column '{column}' is blank", origin, column, f"a value in every {what} column"
                 )
-        for j, w in enumerate(self.windows):
-            p = self._period_idx[j]
-            if p is not None and not _period_ok(row[p]):
+        for p, w in self._period_checks:
+            if not _period_ok(row[p]):
                 column = self.names[p]
                 self._error(
                     f"window '{w.name}': period '{'' if row[p] is None else row[p]}' is not a period",
@@ -97,6 +101,7 @@ class WindowRun:
                     column,
                     "a number, or a month written YYYY-MM",
                 )
+        for w in self.windows:
             expr = w.by if w.by is not None else w.of
             if expr is None:
                 evaluated.append(None)
@@ -148,7 +153,8 @@ class WindowRun:
                 for part_key, records in groupby(sorter.sorted(), key=lambda r: tuple(r[2][i] for i in idx)):
                     rows = list(records)
                     for j in members:
-                        self._compute(j, part_key, rows)
+                        if not self._compute(j, part_key, rows):
+                            break  # reported once for the partition, not once per window
                     for rec in rows:
                         nxt.add(rec)
             sorter = nxt
@@ -171,7 +177,8 @@ class WindowRun:
         picks = [(True, wnames.index(n)) if n in wnames else (False, self.names.index(n)) for n in self.plan.sort_by]
         return lambda r: (*sort_key(tuple(r[4][i] if win else r[2][i] for win, i in picks)), r[0])
 
-    def _compute(self, j: int, part_key: tuple[Value, ...], rows: list[_Record]) -> None:
+    def _compute(self, j: int, part_key: tuple[Value, ...], rows: list[_Record]) -> bool:
+        """Set window ``j``'s value on each row of one partition (False: an error was reported)."""
         w = self.windows[j]
         values = [r[3][j] for r in rows]
         out: Sequence[Value]
@@ -200,11 +207,12 @@ class WindowRun:
                         expected="one row per entity and period",
                     )
                 )
-                return
+                return False
         for r, v in zip(rows, out):
             r[4][j] = v
         if self.on_partition is not None:
             self.on_partition(w, part_key, [r[1] for r in rows])
+        return True
 
 
 def _period_ok(value: Value) -> bool:
