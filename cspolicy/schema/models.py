@@ -262,7 +262,7 @@ class WindowSpec(Strict):
             if not self.entity or self.period is None:
                 raise ValueError("window 'previous' needs 'entity' (columns) and 'period' (a column)")
             if self.partition:
-                raise ValueError("window 'previous' partitions by 'entity'; give no 'partition'")
+                raise ValueError("window 'previous' partitions by 'entity', not by 'partition'")
         elif self.entity or self.period is not None:
             raise ValueError(f"'entity' and 'period' belong to window 'previous', not '{self.fn}'")
         if self.by is not None and self.fn not in ("rank", "last"):
