@@ -23,17 +23,15 @@ from cspolicy.blocks.windows import DuplicatePeriod, last_flags, previous_values
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.periods import Period
 from cspolicy.plan import OutputPlan, WindowPlan
+from cspolicy.trace import WindowFacts
 from cspolicy.values import Value
 
-__all__ = ["WindowRun", "PartitionFacts"]
+__all__ = ["WindowRun"]
 
 Row = tuple[Value, ...]
 #: (sequence number, origin, source row, each window's evaluated by/of, each window's value)
 _Record = tuple[int, int, Row, tuple[Value, ...], list[Value]]
 _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
-
-#: Explaining only: called with (window, the partition's key values, the origins of its rows).
-PartitionFacts = Callable[[WindowPlan, tuple[Value, ...], Sequence[int]], None]
 
 
 class WindowRun:
@@ -53,7 +51,11 @@ class WindowRun:
         self.file = file
         self.headers = dict(headers or {})
         self.chunk_size = chunk_size
-        self.on_partition: PartitionFacts | None = None
+        #: Explaining only: keep each row's :class:`~cspolicy.trace.WindowFacts`; while a row
+        #: is handed on by :meth:`results`, ``current`` holds its facts by column name.
+        self.explaining = False
+        self.current: dict[str, WindowFacts] = {}
+        self._facts: dict[int, dict[str, WindowFacts]] = {}
         self.names = [n for n, _ in plan.source_columns]
         index = {n: i for i, n in enumerate(self.names)}
         self.windows = plan.windows
@@ -162,7 +164,9 @@ class WindowRun:
             sorter.close()
             return
         with sorter:
-            for _, origin, row, _, x in sorter.sorted():
+            for seq, origin, row, _, x in sorter.sorted():
+                if self.explaining:
+                    self.current = self._facts.pop(seq, {})
                 yield row, origin, tuple(x)
 
     def _key_of(self, partition: tuple[str, ...]) -> Callable[[_Record], Any]:
@@ -210,8 +214,10 @@ class WindowRun:
                 return False
         for r, v in zip(rows, out):
             r[4][j] = v
-        if self.on_partition is not None:
-            self.on_partition(w, part_key, [r[1] for r in rows])
+        if self.explaining:
+            facts = WindowFacts(w.fn, w.partition, part_key, len(rows))
+            for r in rows:
+                self._facts.setdefault(r[0], {})[w.name] = facts
         return True
 
 

@@ -206,3 +206,32 @@ def test_ranks_within_each_month_are_consistent_with_scores(data) -> None:
             team = [b["score"] for b in mine if b["team"] == a["team"]]
             assert a["team_total"] == sum(team)
             assert a["team_rank"] == 1 + len({s for s in team if s > a["score"]})  # dense within the team
+
+
+def test_explain_says_among_whom_a_window_was_taken(runner, tmp_path: Path) -> None:
+    data = tmp_path / "scores.csv"
+    data.write_text(SCORES, encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(POLICY), str(data), "--only", "ranked", "--explain", "E4"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    # April: E1 90, E4 80, E2 65, E3 65 → 4 rows in the month, 2 in team B
+    assert (
+        "rank: ranked by score, largest first, ties share a rank and the next is skipped (1224), among the 4 rows of month 2024-04"
+        in out
+    )
+    assert (
+        "rank in team: ranked by score, largest first, ties share a rank and the next follows (1223), among the 2 rows of month 2024-04 / team B"
+        in out
+    )
+    assert "team total: the sum of score among the 2 rows of month 2024-04 / team B" in out
+    zh = runner.invoke(cli, ["run", str(POLICY), str(data), "--only", "ranked", "--explain", "E4", "--lang", "zh"])
+    assert "名次：按 考核分 从大到小排名，并列者同名次、其后名次跳过（1224），在 月份 2024-04 的 4 行中" in zh.stdout
+
+
+def test_explain_of_previous_names_the_entity(runner, tmp_path: Path) -> None:
+    data = tmp_path / "scores.csv"
+    data.write_text(SCORES, encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(POLICY), str(data), "--only", "flags", "--explain", "E2"])
+    assert result.exit_code == 0, result.stderr
+    # E2 has rows in April, May and June
+    assert "last month's score: score in the period before, for the same employee E2 (3 rows)" in result.stdout
