@@ -148,8 +148,10 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
     for name, plan in policy.outputs.items():
         how = _w("grouped", lang, ", ".join(plan.group_by)) if plan.group_by else _w("per_row", lang)
         lines += ["", _w("output", lang, _named(name, labels.outputs[name], lang), plan.source, how)]
+        windows = {w.name: w.text for w in plan.windows}
         for oc in plan.columns:  # hidden columns too: the steps a figure rests on, marked
             what = oc.expression.text if oc.expression is not None else f"{oc.agg}({oc.of.text if oc.of else ''})"
+            what = windows.get(oc.name, what)
             rule = f" [{', '.join(oc.rules)}]" if oc.rules else ""
             rnd = ""
             if oc.rounding:

@@ -99,6 +99,19 @@ class WindowPlan:
     period: str | None = None
     line: int | None = None
 
+    @property
+    def text(self) -> str:
+        """The window as ``cspolicy show`` prints it: ``rank(score, descending, competition) per [month]``."""
+        expr = self.by if self.by is not None else self.of
+        args = [] if expr is None else [" ".join(expr.text.split())]
+        if self.fn in ("rank", "last"):
+            args.append("descending" if self.descending else "ascending")
+        if self.fn == "rank":
+            args.append(self.ties)
+        if self.fn == "previous":
+            return f"previous({', '.join(args)}) of the same [{', '.join(self.partition)}] by period {self.period}"
+        return f"{self.fn}({', '.join(args)})" + (f" per [{', '.join(self.partition)}]" if self.partition else "")
+
 
 @dataclass(frozen=True)
 class OutputPlan:

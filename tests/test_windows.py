@@ -235,3 +235,13 @@ def test_explain_of_previous_names_the_entity(runner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     # E2 has rows in April, May and June
     assert "last month's score: score in the period before, for the same employee E2 (3 rows)" in result.stdout
+
+
+def test_show_prints_each_window(runner) -> None:
+    result = runner.invoke(cli, ["show", str(POLICY)])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "  rank: integer = rank(score, descending, competition) per [month]\n" in out
+    assert "  team_rank (rank in team): integer = rank(score, descending, dense) per [month, team]\n" in out
+    assert "  team_total (team total): decimal = total(score) per [month, team]\n" in out
+    assert "= previous(score) of the same [employee_id] by period month\n" in out
