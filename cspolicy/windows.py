@@ -16,11 +16,15 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from cspolicy.blocks.sorting import ExternalSorter, sort_key
 from cspolicy.blocks.windows import DuplicatePeriod, last_flags, previous_values, ranks, total
+from cspolicy.engine import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector
+from cspolicy.expressions import ConstPool
+from cspolicy.generated import define
 from cspolicy.periods import Period
 from cspolicy.plan import OutputPlan, WindowPlan
 from cspolicy.trace import WindowFacts
@@ -68,6 +72,8 @@ class WindowRun:
         self._first = ExternalSorter(self._key_of(self.windows[0].partition), chunk_size=chunk_size)
         self._seq = 0
         self.failed = False
+        self._reads = _compile_reads(plan, self.env)
+        self._by = [j for j, w in enumerate(self.windows) if w.by is not None]
         #: each partition column once, with the first window partitioned by it
         self._blank_checks: list[tuple[int, WindowPlan]] = []
         for j, w in enumerate(self.windows):
@@ -83,10 +89,6 @@ class WindowRun:
     # -- rows in --------------------------------------------------------------------------
     def add(self, row: Row, origin: int) -> None:
         """Take one source row: evaluate its window formulas, or report why they fail."""
-        from cspolicy.engine import ROW_ERRORS, why
-
-        scope: dict[str, Value] | None = None
-        evaluated: list[Value] = []
         for i, w in self._blank_checks:
             if row[i] is None:
                 column = self.names[i]
@@ -103,6 +105,22 @@ class WindowRun:
                     column,
                     "a number, or a month written YYYY-MM",
                 )
+        try:
+            fast: tuple[Value, ...] | None = self._reads(row)
+        except ROW_ERRORS:
+            fast = None
+        if fast is not None and all(fast[j] is not None for j in self._by):
+            evaluated = list(fast)
+        else:
+            evaluated = self._evaluate(row, origin)
+        if not self.failed:
+            self._first.add((self._seq, origin, row, tuple(evaluated), [None] * len(self.windows)))
+        self._seq += 1
+
+    def _evaluate(self, row: Row, origin: int) -> list[Value]:
+        """Each window's by/of with the formula interpreter, reporting each one that fails."""
+        scope: dict[str, Value] | None = None
+        evaluated: list[Value] = []
         for w in self.windows:
             expr = w.by if w.by is not None else w.of
             if expr is None:
@@ -129,9 +147,7 @@ class WindowRun:
                     "a number for every row to rank" if part == "by" else "a value for every row",
                 )
             evaluated.append(value)
-        if not self.failed:
-            self._first.add((self._seq, origin, row, tuple(evaluated), [None] * len(self.windows)))
-        self._seq += 1
+        return evaluated
 
     def _error(self, message: str, origin: int, column: str | None, expected: str) -> None:
         self.failed = True
@@ -151,8 +167,8 @@ class WindowRun:
             key = self._key_of(following) if following is not None else self._final_key()
             nxt: ExternalSorter[_Record] = ExternalSorter(key, chunk_size=self.chunk_size)
             with sorter:
-                idx = self._part_idx[members[0]]
-                for part_key, records in groupby(sorter.sorted(), key=lambda r: tuple(r[2][i] for i in idx)):
+                part_of = _partition_of(self._part_idx[members[0]])
+                for part_key, records in groupby(sorter.sorted(), key=part_of):
                     rows = list(records)
                     for j in members:
                         if not self._compute(j, part_key, rows):
@@ -170,8 +186,18 @@ class WindowRun:
                 yield row, origin, tuple(x)
 
     def _key_of(self, partition: tuple[str, ...]) -> Callable[[_Record], Any]:
+        """Partition values, then input order. Partition values are never blank (refused in
+        :meth:`add`) and one column holds one kind, so they compare as they are."""
         idx = [self.names.index(c) for c in partition]
-        return lambda r: (*sort_key(tuple(r[2][i] for i in idx)), r[0])
+        if not idx:
+            return lambda r: r[0]
+        if len(idx) == 1:
+            (i,) = idx
+            return lambda r: (r[2][i], r[0])
+        if len(idx) == 2:
+            i, j = idx
+            return lambda r: (r[2][i], r[2][j], r[0])
+        return lambda r: (*[r[2][i] for i in idx], r[0])
 
     def _final_key(self) -> Callable[[_Record], Any]:
         """Input order, or the output's ``sort_by`` (source columns and window columns) then input order."""
@@ -221,6 +247,17 @@ class WindowRun:
         return True
 
 
+def _partition_of(idx: list[int]) -> Callable[[_Record], tuple[Value, ...]]:
+    """A record's partition values, as a tuple."""
+    if not idx:
+        return lambda r: ()
+    if len(idx) == 1:
+        (i,) = idx
+        return lambda r: (r[2][i],)
+    get = itemgetter(*idx)
+    return lambda r: get(r[2])
+
+
 def _period_ok(value: Value) -> bool:
     if isinstance(value, Decimal):
         return value.is_finite()
@@ -233,3 +270,24 @@ def _period(value: Value) -> Decimal | Period:
         return value
     assert isinstance(value, str)
     return Period.parse(value.strip())
+
+
+def _compile_reads(plan: OutputPlan, env: Mapping[str, Value]) -> Callable[[Row], tuple[Value, ...]]:
+    """One generated function giving every window's ``by``/``of`` of a source row (the
+    interpreter replays a row it fails on, to say which window failed and why)."""
+    pool = ConstPool()
+    src = {name: f"s{i}" for i, (name, _) in enumerate(plan.source_columns)}
+    consts = {name: pool.add(value) for name, value in env.items()}
+
+    def name_of(name: str) -> str:
+        return src.get(name) or consts[name]
+
+    parts, used = [], set()
+    for w in plan.windows:
+        expr = w.by if w.by is not None else w.of
+        parts.append("None" if expr is None else expr.python(name_of, pool))
+        used |= set() if expr is None else {n for n in expr.names if n in src}
+    lines = ["def _win(s):"] + [f"    {src[n]} = s[{src[n][1:]}]" for n in sorted(used)]
+    source = "\n".join([*lines, f"    return ({''.join(p + ', ' for p in parts)})"]) + "\n"
+    fn: Callable[[Row], tuple[Value, ...]] = define(source, pool.namespace, f"windows {plan.name}")["_win"]
+    return fn
