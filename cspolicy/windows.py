@@ -65,11 +65,8 @@ class WindowRun:
         self.windows = plan.windows
         self._part_idx = [[index[c] for c in w.partition] for w in self.windows]
         self._period_idx = [None if w.period is None else index[w.period] for w in self.windows]
-        # windows sharing a partition are computed in the same pass
-        self._passes: dict[tuple[str, ...], list[int]] = {}
-        for j, w in enumerate(self.windows):
-            self._passes.setdefault(w.partition, []).append(j)
-        self._first = ExternalSorter(self._key_of(self.windows[0].partition), chunk_size=chunk_size)
+        self._passes = _passes(self.windows)
+        self._first = ExternalSorter(self._key_of(next(iter(self._passes))), chunk_size=chunk_size)
         self._seq = 0
         self.failed = False
         self._reads = _compile_reads(plan, self.env)
@@ -167,12 +164,19 @@ class WindowRun:
             key = self._key_of(following) if following is not None else self._final_key()
             nxt: ExternalSorter[_Record] = ExternalSorter(key, chunk_size=self.chunk_size)
             with sorter:
-                part_of = _partition_of(self._part_idx[members[0]])
-                for part_key, records in groupby(sorter.sorted(), key=part_of):
+                # rows come sorted by the pass's longest partition, so every member's partition
+                # (a prefix of it) is contiguous inside the shortest one, held one at a time
+                shortest = min(members, key=lambda j: len(self.windows[j].partition))
+                failed: set[tuple[tuple[str, ...], tuple[Value, ...]]] = set()
+                for _, records in groupby(sorter.sorted(), key=_partition_of(self._part_idx[shortest])):
                     rows = list(records)
                     for j in members:
-                        if not self._compute(j, part_key, rows):
-                            break  # reported once for the partition, not once per window
+                        w = self.windows[j]
+                        for part_key, sub in groupby(rows, key=_partition_of(self._part_idx[j])):
+                            if (w.partition, part_key) in failed:
+                                continue  # reported once for the partition, not once per window
+                            if not self._compute(j, part_key, list(sub)):
+                                failed.add((w.partition, part_key))
                     for rec in rows:
                         nxt.add(rec)
             sorter = nxt
@@ -245,6 +249,26 @@ class WindowRun:
             for r in rows:
                 self._facts.setdefault(r[0], {})[w.name] = facts
         return True
+
+
+def _passes(windows: Sequence[WindowPlan]) -> dict[tuple[str, ...], list[int]]:
+    """The sorting passes: each pass's sort columns and the windows it computes. A window
+    whose partition is a prefix of another's (``[month]`` of ``[month, team]``) rides on
+    that one's pass: rows sorted by month and team are grouped by month too.
+
+    >>> from cspolicy.plan import WindowPlan as W
+    >>> from cspolicy.values import ColumnType as T
+    >>> _passes([W("a", "count", T.INTEGER, partition=("m",)), W("b", "count", T.INTEGER, partition=("m", "t")),
+    ...          W("c", "count", T.INTEGER, partition=("e",)), W("d", "count", T.INTEGER)])
+    {('m', 't'): [0, 1, 3], ('e',): [2]}
+    """
+    order = sorted(range(len(windows)), key=lambda j: -len(windows[j].partition))
+    passes: dict[tuple[str, ...], list[int]] = {}
+    for j in order:
+        p = windows[j].partition
+        home = next((q for q in passes if q[: len(p)] == p), p)
+        passes.setdefault(home, []).append(j)
+    return {q: sorted(members) for q, members in passes.items()}
 
 
 def _partition_of(idx: list[int]) -> Callable[[_Record], tuple[Value, ...]]:

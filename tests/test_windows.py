@@ -245,3 +245,12 @@ def test_show_prints_each_window(runner) -> None:
     assert "  team_rank (rank in team): integer = rank(score, descending, dense) per [month, team]\n" in out
     assert "  team_total (team total): decimal = total(score) per [month, team]\n" in out
     assert "= previous(score) of the same [employee_id] by period month\n" in out
+
+
+def test_doctests_of_the_window_runner() -> None:
+    import doctest
+
+    import cspolicy.windows
+
+    result = doctest.testmod(cspolicy.windows)
+    assert result.attempted > 0 and result.failed == 0
