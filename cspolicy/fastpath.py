@@ -58,16 +58,9 @@ def run_clean(
         return False
     node = roots[0]
     plan = node.plan
-    if (
-        plan.grouped
-        or plan.ladder
-        or plan.rank
-        or plan.windows
-        or plan.sort_by
-        or plan.checks
-        or node.on_row
-        or node.fns.row is None
-    ):
+    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or node.on_row or node.fns.row is None:
+        return False
+    if plan.windows:  # a window needs every row of its partition first: the careful engine runs it
         return False
     if any(not child.plan.grouped or child.children for child in node.children):
         return False  # only groups (they keep one accumulator per group) may read from it
