@@ -180,6 +180,11 @@ class OutputBuilder:
                 raise self.doc.error((*base, "rank", "by"), f"rank by '{r.by}' gives {by.kind.value}", "a number to rank by")
             rank = RankPlan(by, r.order == "descending", tuple(r.awards), r.ties)
             step_syms = {n: Symbol(n, t.kind, n, t) for n, t in RANK_NAMES.items()}
+        from cspolicy.build_windows import compile_windows, window_symbols
+
+        windows = compile_windows(self, name, out, src_syms)
+        if windows:
+            step_syms = window_symbols(windows)
         checks = []
         pre_syms = {**self.param_syms, **src_syms, **step_syms}
         for i, chk in enumerate(out.checks):
@@ -201,7 +206,9 @@ class OutputBuilder:
                 plan.label,
                 plan.ctype,
                 plan.values,
-                nullable=plan.kind is not Kind.NUMBER or plan.agg in ("min", "max", "first", "last", "max_by", "min_by"),
+                nullable=plan.kind is not Kind.NUMBER
+                or plan.agg in ("min", "max", "first", "last", "max_by", "min_by")
+                or (cname in step_syms and step_syms[cname].nullable),
             )
         for k in out.key:
             if k not in col_syms:
@@ -228,6 +235,7 @@ class OutputBuilder:
             out.description or "",
             joins,
             warnings,
+            windows,
         )
 
     def warning(
@@ -274,6 +282,21 @@ class OutputBuilder:
                     (*path, "rule"), f"rule '{r}' is not listed under 'rules'", f"one of: {', '.join(self.b.model.rules)}"
                 )
         line = self.doc.line_of(path)
+        if col.window is not None:
+            sym = step_syms[cname]
+            assert sym.ctype is not None
+            kept = col.round is None and col.type is None  # the window's exact value, unless a rounding is asked
+            return ColumnPlan(
+                cname,
+                sym.ctype,
+                _en(col.label, cname),
+                line,
+                expression=self.b.compile((*path, "window"), cname, {cname: sym}, {}),
+                rounding=None if kept else self._rounding(col, sym.ctype),
+                rules=rules,
+                hidden=col.hidden,
+                values=sym.values,
+            )
         if col.agg is not None:
             if not grouped:
                 raise self.doc.error(

@@ -165,8 +165,10 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
         for j in plan.joins:
             brought = ", ".join(new if new == theirs else f"{new} = {theirs}" for new, theirs, _ in j.columns)
             lines.append("  " + _w("join", lang, j.side, _w("join_" + j.how, lang), ", ".join(j.on), brought))
+        windows = {w.name: w.text for w in plan.windows}
         for oc in plan.columns:  # hidden columns too: the steps a figure rests on, marked
             what = oc.expression.text if oc.expression is not None else f"{oc.agg}({oc.of.text if oc.of else ''})"
+            what = windows.get(oc.name, what)
             rule = f" [{', '.join(oc.rules)}]" if oc.rules else ""
             rnd = ""
             if oc.rounding:

@@ -59,6 +59,8 @@ class Node:
     join: Callable[[Row, Origin], Row | None] | None = None
     batch: Callable[[list[tuple[Row, Origin]], str, dict[str, str]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
+    #: The output's window columns (see :mod:`cspolicy.windows`), computed before its rows.
+    window: Any = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
     #: Explaining only: each source row of a grouped output, and each group's (key, output
     #: row, exact aggregate results) at its end.
@@ -103,6 +105,9 @@ class Node:
         """Choose this node's per-row path once, instead of dispatching on every row."""
         if self._grouper is not None:
             self.push = self._group if self.on_group_row is None else self._group_explained  # type: ignore[method-assign]
+        elif self.window is not None:
+            self.window.file, self.window.headers = self.file, self.headers
+            self.push = self.window.add  # type: ignore[method-assign]
         elif self._buffer is not None:
             buffer = self._buffer
             self.push = lambda row, origin: buffer.append((row, origin))  # type: ignore[method-assign]
@@ -179,6 +184,9 @@ class Node:
                 if not self.errors:  # a row the batch could not place was reported instead
                     for (row, origin), values in zip(rows, batch, strict=True):
                         self._row(row, origin, values)
+        elif self.window is not None:
+            for row, origin, values in self.window.results():
+                self._row(row, origin, values)
         elif self._sorted is not None:
             sorter, self._sorted = self._sorted, None
             with sorter:

@@ -1,7 +1,7 @@
 """The fused loop: read, convert, compute and write a clean file in one tight loop.
 
 Most runs are clean: every row well formed, every cell valid. For a policy whose input feeds
-one row-wise output (no checks, sorting, ladders or ranking; grouped outputs may read from
+one row-wise output (no checks, sorting, ladders, ranking or windows; grouped outputs may read from
 it), the careful engine's per-row dispatch costs more than the arithmetic. This loop calls
 the three generated functions directly — row converter, output columns, CSV row writer —
 and pushes to any grouped outputs. The first irregularity of any kind (a bad cell, a blank
@@ -68,6 +68,8 @@ def run_clean(
     if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings:
         return False
     if node.on_row or node.fns.row is None:
+        return False
+    if plan.windows:  # a window needs every row of its partition first: the careful engine runs it
         return False
     if any(not child.plan.grouped or child.children for child in node.children):
         return False  # only groups (they keep one accumulator per group) may read from it

@@ -78,7 +78,7 @@ class Phases:
         self.offset = self.made = 0
         self.reading = True
         plans = [n.plan for n in prep.nodes.values()]
-        self.sorting = any(p.ladder or p.rank or (p.sort_by and not p.grouped) for p in plans)  # all rows held
+        self.sorting = any(p.ladder or p.rank or p.windows or (p.sort_by and not p.grouped) for p in plans)  # all rows held
         if self.progress is not None:
             for name in selected:
                 prep.nodes[name].writers.append(self.count)

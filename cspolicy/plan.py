@@ -19,6 +19,7 @@ __all__ = [
     "LadderPlan",
     "RankPlan",
     "JoinPlan",
+    "WindowPlan",
     "OutputPlan",
     "BandBound",
     "BandPlan",
@@ -121,6 +122,40 @@ class JoinPlan:
 
 
 @dataclass(frozen=True)
+class WindowPlan:
+    """A ``window:`` column: its value is computed over a partition of the source rows.
+
+    ``by`` (rank, last) and ``of`` (total, previous) read source columns and parameters;
+    ``partition`` (``entity`` for previous) names source columns; ``period`` is previous's
+    period column.
+    """
+
+    name: str
+    fn: str
+    ctype: ColumnType
+    by: Expression | None = None
+    of: Expression | None = None
+    descending: bool = False
+    ties: str = "competition"
+    partition: tuple[str, ...] = ()
+    period: str | None = None
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The window as ``cspolicy show`` prints it: ``rank(score, descending, competition) per [month]``."""
+        expr = self.by if self.by is not None else self.of
+        args = [] if expr is None else [" ".join(expr.text.split())]
+        if self.fn in ("rank", "last"):
+            args.append("descending" if self.descending else "ascending")
+        if self.fn == "rank":
+            args.append(self.ties)
+        if self.fn == "previous":
+            return f"previous({', '.join(args)}) of the same [{', '.join(self.partition)}] by period {self.period}"
+        return f"{self.fn}({', '.join(args)})" + (f" per [{', '.join(self.partition)}]" if self.partition else "")
+
+
+@dataclass(frozen=True)
 class OutputPlan:
     """One output table: where its rows come from and how each column is computed."""
 
@@ -139,6 +174,7 @@ class OutputPlan:
     #: Tables joined to each source row, in order; their columns end ``source_columns``.
     joins: tuple[JoinPlan, ...] = ()
     warnings: tuple[WarningPlan, ...] = ()
+    windows: tuple[WindowPlan, ...] = ()
 
     @property
     def grouped(self) -> bool:
@@ -154,6 +190,8 @@ class OutputPlan:
             return LADDER_NAMES
         if self.rank:
             return RANK_NAMES
+        if self.windows:
+            return {w.name: w.ctype for w in self.windows}
         return {}
 
 

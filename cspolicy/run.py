@@ -262,7 +262,7 @@ def prepare(
             (*plan.ladder.entity, plan.ladder.date)
             if plan.ladder is not None
             else plan.sort_by
-            if plan.sort_by and not plan.grouped and plan.rank is None
+            if plan.sort_by and not plan.grouped and plan.rank is None and not plan.windows
             else None
         )
         node = Node(
@@ -277,6 +277,10 @@ def prepare(
         )
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
+        if plan.windows:
+            from cspolicy.windows import WindowRun
+
+            node.window = WindowRun(plan, {**values, **run_values}, errors)
         if matcher is not None:
             attach(node, policy, params, {**values, **run_values}, matcher, traces, bands)
         nodes[name] = node

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from cspolicy.explain import Explanation
     from cspolicy.policy import Policy
 
-__all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "MEMBERS_SHOWN"]
+__all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "WindowFacts", "MEMBERS_SHOWN"]
 
 Row = tuple[Value, ...]
 
@@ -82,6 +82,17 @@ class RankFacts:
     index: int
 
 
+@dataclass(frozen=True)
+class WindowFacts:
+    """Among whom a window column's value was computed: its partition's columns and key
+    values (for ``previous``: the entity's) and how many rows the partition holds."""
+
+    fn: str
+    partition: tuple[str, ...]
+    key: Row
+    size: int
+
+
 @dataclass
 class Trace:
     """The facts behind one explained output row.
@@ -105,6 +116,8 @@ class Trace:
     group: GroupFacts | None = None
     ladder: LadderFacts | None = None
     rank: RankFacts | None = None
+    #: Each window column's facts, by column name (windowed outputs only).
+    windows: dict[str, WindowFacts] = field(default_factory=dict)
     cells: dict[str, str] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     defaulted: frozenset[str] = frozenset()

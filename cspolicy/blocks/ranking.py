@@ -40,22 +40,18 @@ def _check_values(values: Sequence[Decimal]) -> None:
 
 def rank(values: Sequence[Decimal], *, descending: bool = False) -> list[int]:
     """Competition ranks of ``values`` (smallest first, or largest with ``descending``):
-    equal values share a rank and the next rank skips as many places.
+    equal values share a rank and the next rank skips as many places. This is the ``rank``
+    window function (:func:`cspolicy.blocks.windows.ranks`) over one partition, the whole table.
 
     >>> rank([Decimal(3), Decimal(5), Decimal(3), Decimal(9)])
     [1, 3, 1, 4]
     >>> rank([Decimal(3), Decimal(5), Decimal(3), Decimal(9)], descending=True)
     [3, 2, 3, 1]
     """
+    from cspolicy.blocks.windows import ranks
+
     _check_values(values)
-    order = sorted(range(len(values)), key=values.__getitem__, reverse=descending)
-    ranks = [0] * len(values)
-    for position, i in enumerate(order):
-        if position and values[i] == values[order[position - 1]]:
-            ranks[i] = ranks[order[position - 1]]
-        else:
-            ranks[i] = position + 1
-    return ranks
+    return ranks(values, descending=descending)  # the window function's competition ranking
 
 
 def award(

@@ -168,6 +168,8 @@ def attach(
         return
     ladder = _LadderHistory(policy, plan) if plan.ladder is not None else None
     field: list[tuple[Row, Value, int]] = []
+    if node.window is not None:
+        node.window.explaining = True
 
     def on_row(n: Node, row: Row, x: Row, out: Row, origin: Origin) -> None:
         facts = ladder.step(row, x, origin) if ladder is not None else None
@@ -188,6 +190,8 @@ def attach(
                 policy, plan.name, params, env, out, n.file, origin, ladder=facts, rank=rank, headers=dict(n.headers), bands=bands
             )
         )
+        if n.window is not None:
+            traces[-1].windows = dict(n.window.current)
 
     node.on_row = on_row
 

@@ -71,6 +71,10 @@ class Renderer:
                 self.lines += ladder_lines(self)
             if trace.rank is not None:
                 self.lines += rank_lines(self)
+        if trace.windows:
+            from .windows import window_lines
+
+            self.lines += window_lines(self)
         if trace.group is None:
             self.inputs()
         self.parameters()

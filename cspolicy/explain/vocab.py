@@ -83,7 +83,7 @@ class PolicyVocabulary:
         if kind == "column":
             return self.columns[name].ctype
         if kind == "step":
-            return {**LADDER_NAMES, **RANK_NAMES}[name]
+            return {**LADDER_NAMES, **RANK_NAMES, **self.plan.step_names}[name]
         if kind == "source":
             return self.sources[name]
         if kind == "parameter":

@@ -42,6 +42,7 @@ __all__ = [
     "LookupTable",
     "Rounding",
     "OutputColumn",
+    "WindowSpec",
     "Check",
     "WarningRule",
     "Constraint",
@@ -279,8 +280,42 @@ class Rounding(Strict):
     mode: Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"] = "half_up"
 
 
+class WindowSpec(Strict):
+    """A window function: a value computed over the rows of a partition of the output's
+    source (rank per month, last place, partition totals, last period's value)."""
+
+    fn: Literal["rank", "last", "total", "count", "previous"]
+    by: str | None = Field(None, description="rank/last: the formula ranked (over source columns and parameters).")
+    order: Literal["ascending", "descending"] = "ascending"
+    ties: Literal["competition", "dense"] = Field("competition", description="rank: 1224 (competition) or 1223 (dense).")
+    of: str | None = Field(None, description="total/previous: the formula summed or looked back at.")
+    partition: list[str] = Field(default_factory=list, description="Source columns; rows with equal values form a partition.")
+    entity: list[str] = Field(default_factory=list, description="previous: the columns that identify the same entity.")
+    period: str | None = Field(None, description="previous: the period column (a number, or a YYYY-MM month).")
+
+    @model_validator(mode="after")
+    def _needs(self) -> WindowSpec:
+        if self.fn in ("rank", "last") and self.by is None:
+            raise ValueError(f"window '{self.fn}' needs 'by': the formula to rank by")
+        if self.fn in ("total", "previous") and self.of is None:
+            raise ValueError(f"window '{self.fn}' needs 'of': the formula to {'sum' if self.fn == 'total' else 'look back at'}")
+        if self.fn == "previous":
+            if not self.entity or self.period is None:
+                raise ValueError("window 'previous' needs 'entity' (columns) and 'period' (a column)")
+            if self.partition:
+                raise ValueError("window 'previous' partitions by 'entity', not by 'partition'")
+        elif self.entity or self.period is not None:
+            raise ValueError(f"'entity' and 'period' belong to window 'previous', not '{self.fn}'")
+        if self.by is not None and self.fn not in ("rank", "last"):
+            raise ValueError(f"'by' belongs to windows 'rank' and 'last', not '{self.fn}'")
+        if self.of is not None and self.fn not in ("total", "previous"):
+            raise ValueError(f"'of' belongs to windows 'total' and 'previous', not '{self.fn}'")
+        return self
+
+
 class OutputColumn(Strict):
-    """One output column: a formula (``expr``) or an aggregate (``agg`` of a formula)."""
+    """One output column: a formula (``expr``), an aggregate (``agg`` of a formula) or a
+    window function (``window``)."""
 
     expr: str | None = Field(None, description="Formula over source columns, parameters and earlier columns.")
     agg: Literal["sum", "count", "count_true", "min", "max", "all", "any", "first", "last", "max_by", "min_by", "list"] | None = (
@@ -297,9 +332,14 @@ class OutputColumn(Strict):
     round: Rounding | Literal["none"] | None = None
     rule: str | list[str] | None = None
     hidden: StrictBool = Field(False, description="Computed and usable by later columns, but not written out.")
+    window: WindowSpec | None = Field(None, description="A window function over partitions of the source rows.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> OutputColumn:
+        if self.window is not None:
+            if self.expr is not None or self.agg is not None:
+                raise ValueError("give exactly one of 'expr' (a formula), 'agg' (an aggregate) or 'window'")
+            return self
         if (self.expr is None) == (self.agg is None):
             raise ValueError("give exactly one of 'expr' (a formula) or 'agg' (an aggregate)")
         if self.agg not in (None, "count") and self.of is None:
