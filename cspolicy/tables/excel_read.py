@@ -280,19 +280,7 @@ class WorkbookTable(Table):
                     )
                 )
                 continue
-            try:
-                conv(cells[index])
-            except CellError as exc:
-                collector.add(
-                    DataError(
-                        f"column '{col.name}': {exc.message}",
-                        file=self.name,
-                        row=number,
-                        column=header,
-                        value=cells[index],
-                        expected=exc.expected,
-                    )
-                )
+            self._report_cell(number, cells[index], conv, col, header, collector)
 
 
 def read_workbook(

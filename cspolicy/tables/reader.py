@@ -291,19 +291,25 @@ class Table:
         if not "".join(cells).strip():
             return
         for index, conv, col, header in self._plan:
-            try:
-                conv(cells[index])
-            except CellError as exc:
-                collector.add(
-                    DataError(
-                        f"column '{col.name}': {exc.message}",
-                        file=self.name,
-                        row=number,
-                        column=header,
-                        value=cells[index],
-                        expected=exc.expected,
-                    )
+            self._report_cell(number, cells[index], conv, col, header, collector)
+
+    def _report_cell(
+        self, number: int, cell: str, conv: Converter, col: ColumnSpec, header: str, collector: ErrorCollector
+    ) -> None:
+        """Add a DataError for ``cell`` if its column's converter refuses it."""
+        try:
+            conv(cell)
+        except CellError as exc:
+            collector.add(
+                DataError(
+                    f"column '{col.name}': {exc.message}",
+                    file=self.name,
+                    row=number,
+                    column=header,
+                    value=cell,
+                    expected=exc.expected,
                 )
+            )
 
 
 def _match_headers(spec: TableSpec, headers: Sequence[str], name: str) -> tuple[dict[str, int], list[str]]:
