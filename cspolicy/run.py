@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order
+from cspolicy.blocks.joins import Held, early_inputs, input_order
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -333,12 +333,28 @@ def execute(
             todo.extend(node.children)
     # Each input is read to its end and its outputs finished before the next, in an order
     # that completes every join's held side before the rows that look it up.
+    plans = {n: node.plan for n, node in prep.nodes.items()}
     with prep.evaluating():
-        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
+        # an input held by a join whose own outputs need the joining input first is read
+        # ahead into its held sides, and its rows kept for its outputs (blocks.joins)
+        ahead: dict[str, list[tuple[int, Row]]] = {}
+        for table in early_inputs(plans, list(sources)):
+            kept = ahead[table] = []
+            keep = bool(prep.roots.get(table))
+            held = held_targets(prep, table)
+            for rowno, row in checked_keys(prep, table, sources[table], names, headers or {}):
+                for target in held:
+                    target.push(row, rowno)
+                if keep:
+                    kept.append((rowno, row))
+        for table in input_order(plans, list(sources)):
             targets = prep.roots.get(table, [])
-            rows = checked_keys(prep, table, sources[table], names, headers or {})
-            if table in prep.held_inputs:
-                targets = [*targets, *held_targets(prep, table)]
+            if table in ahead:
+                rows: Iterable[tuple[int, Row]] = ahead.pop(table)
+            else:
+                rows = checked_keys(prep, table, sources[table], names, headers or {})
+                if table in prep.held_inputs:
+                    targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
