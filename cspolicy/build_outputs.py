@@ -185,6 +185,11 @@ class OutputBuilder:
         windows = compile_windows(self, name, out, src_syms)
         if windows:
             step_syms = window_symbols(windows)
+        where_expr = None
+        if out.where is not None:
+            where_expr = self.b.compile((*base, "where"), out.where, {**self.param_syms, **src_syms}, self.functions)
+            if where_expr.kind is not Kind.BOOLEAN:
+                raise self.doc.error((*base, "where"), "where: must be a condition (true/false)", "such as month == period")
         checks = []
         pre_syms = {**self.param_syms, **src_syms, **step_syms}
         for i, chk in enumerate(out.checks):
@@ -236,6 +241,8 @@ class OutputBuilder:
             joins,
             warnings,
             windows,
+            where_expr,
+            out.internal,
         )
 
     def warning(

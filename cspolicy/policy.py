@@ -45,6 +45,8 @@ class Policy:
     doc: Document | None = field(default=None, compare=False, repr=False)
     #: The static lookup tables (``tables:``), by name.
     tables: dict[str, LookupPlan] = field(default_factory=dict)
+    #: ``default_period:`` (input, column): without --period, the month of its latest value.
+    default_period: tuple[str, str] | None = None
 
     @property
     def name(self) -> str:
@@ -172,4 +174,6 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables)
+    dp = model.default_period
+    default_period = (dp.input, dp.column) if dp is not None else None
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period)

@@ -298,6 +298,7 @@ def prepare(
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
     """The outputs asked for and every output they read from, directly or not."""
     todo = list(policy.outputs if outputs is None else outputs)
+    todo += [n for n, p in policy.outputs.items() if p.internal and p.warnings]  # its notes concern the run
     needed: set[str] = set()
     while todo:
         name = todo.pop()
@@ -423,7 +424,19 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
+    settings = settings or RunSettings()
+    note = None
+    if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
+        from cspolicy.run_period import defaulted as with_default_period
+
+        table = policy.default_period[0]
+        tables = {**tables, table: list(tables[table])}  # read twice: first for its latest date
+        spec = policy.inputs[table]
+        scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
+        settings, note = with_default_period(policy, settings, scan)
+    prep = prepare(policy, settings, explain=explain, given=set(tables))
+    if note is not None:
+        prep.warnings.add(note)
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []

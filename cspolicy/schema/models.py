@@ -424,6 +424,12 @@ class Output(Strict):
     ladder: LadderStep | None = None
     rank: RankStep | None = None
     join: list[Join] = Field(default_factory=list, description="Tables joined to each source row by key, in order.")
+    where: str | None = Field(
+        None, description="A condition on each source row (after joins): rows for which it is false are left out."
+    )
+    internal: StrictBool = Field(
+        False, description="A step toward other outputs: computed when they need it, written only when named with --only."
+    )
     columns: dict[str, OutputColumn | str] = Field(min_length=1)
 
     @field_validator("columns")
@@ -495,6 +501,14 @@ class ScheduleSpec(Strict):
     offences: dict[str, OffenceSpec] = Field(min_length=1)
 
 
+class DefaultPeriod(Strict):
+    """Where a run without --period takes its period from: the month of the latest value of
+    a date (or moment, or month) column of an input; a warning says so."""
+
+    input: str = Field(description="The input whose column is read (an events log).")
+    column: str = Field(description="Its date, datetime or period column.")
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -513,6 +527,9 @@ class PolicyModel(Strict):
     tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
     inputs: dict[str, Input] = Field(min_length=1)
     outputs: dict[str, Output] = Field(min_length=1)
+    default_period: DefaultPeriod | None = Field(
+        None, description="Without --period: the month of the latest date in this input column (said as a warning)."
+    )
 
     @field_validator("rules")
     @classmethod
