@@ -493,3 +493,49 @@ def test_pay_float_is_monotone_in_the_score_and_ranks_follow_scores(items):
         # competition ranking: 1 + the number of agents with a strictly higher score
         assert r["rank"] == 1 + sum(1 for o in rows if o["score"] > r["score"])
         assert r["last"] == (r["score"] == min(o["score"] for o in rows))
+
+
+# --- the YAML cases of policies/tests/cs-scoring (run here until `cspolicy test` exists) ------
+
+import yaml  # noqa: E402
+
+CASES_DIR = REPO / "policies" / "tests" / "cs-scoring"
+YAML_CASES = [
+    (path.name, case) for path in sorted(CASES_DIR.glob("*.yaml")) for case in yaml.safe_load(path.read_text("utf-8"))["cases"]
+]
+
+
+def _write_input(path: Path, rows: list[dict[str, str]]) -> None:
+    header = list(dict.fromkeys(k for r in rows for k in r)) or ["employee_id", "date", "item"]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, header)
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.mark.parametrize(("file", "case"), YAML_CASES, ids=[f"{f}:{c['name']}" for f, c in YAML_CASES])
+def test_policy_yaml_case(file, case, tmp_path):
+    args = ["run", "cs-scoring"]
+    for name, rows in case["inputs"].items():
+        _write_input(tmp_path / f"{name}.csv", rows)
+        args.append(f"{name}={tmp_path / f'{name}.csv'}")
+    if "period" in case:
+        args += ["--period", str(case["period"])]
+    for k, v in case.get("set", {}).items():
+        args += ["--set", f"{k}={v}"]
+    args += ["-o", str(tmp_path / "out") + "/"]
+    result = CliRunner().invoke(cli, args)
+    if "expect_error" in case:
+        assert result.exit_code in (1, 2), result.stdout
+        assert case["expect_error"] in result.stderr
+        return
+    assert result.exit_code == 0, result.stderr
+    for w in case.get("expect_warnings", []):
+        assert w in result.stderr
+    for output, expected in case["expect"].items():
+        got = {r["employee_id"]: r for r in csv.DictReader(io.StringIO((tmp_path / "out" / f"{output}.csv").read_text("utf-8-sig")))}
+        for want in expected:
+            row = got[want["employee_id"]]
+            assert {k: row[k] for k in want} == {k: str(v) for k, v in want.items()}
+    rules = {r for c in (case for _, case in YAML_CASES) for r in c["rules"]}
+    assert rules >= {f"R-SC-{i}" for i in range(1, 15)}  # every rule of the policy has a case
