@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-
 from typing import TYPE_CHECKING
 
 from cspolicy.periods import Period

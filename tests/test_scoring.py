@@ -268,7 +268,14 @@ def test_employed_in_the_month_only_one_row_each_sorted_by_id():
 
 
 def test_competition_ranking_among_the_agents_employed_this_month():
-    staff = [person("E001"), person("E002"), person("E003"), person("E004"), person("E005", "leader"), person("E006", left="2024-04-30")]
+    staff = [
+        person("E001"),
+        person("E002"),
+        person("E003"),
+        person("E004"),
+        person("E005", "leader"),
+        person("E006", left="2024-04-30"),
+    ]
     events = [
         ev("E001", "B3"),  # 85
         ev("E002", "B4"),  # 85
@@ -533,7 +540,9 @@ def test_policy_yaml_case(file, case, tmp_path):
     for w in case.get("expect_warnings", []):
         assert w in result.stderr
     for output, expected in case["expect"].items():
-        got = {r["employee_id"]: r for r in csv.DictReader(io.StringIO((tmp_path / "out" / f"{output}.csv").read_text("utf-8-sig")))}
+        got = {
+            r["employee_id"]: r for r in csv.DictReader(io.StringIO((tmp_path / "out" / f"{output}.csv").read_text("utf-8-sig")))
+        }
         for want in expected:
             row = got[want["employee_id"]]
             assert {k: row[k] for k in want} == {k: str(v) for k, v in want.items()}

@@ -22,7 +22,9 @@ def scoring_case(id: str, events: str, messages: list[str], staff: str = STAFF, 
 
 CASES = [
     scoring_case("scoring-unknown-item", "E001,2024-05-03,L99,,,,,\n", ["events.csv:2:考核项目", "'L99'"]),
-    scoring_case("scoring-employee-not-in-staff", "E009,2024-05-03,L1,,,,,\n", ["events.csv:2:工号", "'E009' is not found in 'staff'"]),
+    scoring_case(
+        "scoring-employee-not-in-staff", "E009,2024-05-03,L1,,,,,\n", ["events.csv:2:工号", "'E009' is not found in 'staff'"]
+    ),
     scoring_case(
         "scoring-adjustment-for-an-agent",
         "E001,2024-05-03,ADJ,,3,,,表现好\n",
@@ -70,6 +72,8 @@ CASES = [
         ["staff.csv:4:工号", "'E001' appears again; first at row 2"],
         staff=STAFF + "e001,李四,2024-01-01,,客服\n",
     ),
-    scoring_case("scoring-unknown-role", "", ["staff.csv:2:岗位", "'主管'"], staff=STAFF.replace("2023-01-10,,客服", "2023-01-10,,主管")),
+    scoring_case(
+        "scoring-unknown-role", "", ["staff.csv:2:岗位", "'主管'"], staff=STAFF.replace("2023-01-10,,客服", "2023-01-10,,主管")
+    ),
     scoring_case("scoring-count-zero", "E001,2024-05-03,L1,0,,,,\n", ["events.csv:2:次数", "below the minimum 1"]),
 ]
