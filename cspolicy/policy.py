@@ -47,6 +47,9 @@ class Policy:
     tables: dict[str, LookupPlan] = field(default_factory=dict)
     #: ``default_period:`` (input, column): without --period, the month of its latest value.
     default_period: tuple[str, str] | None = None
+    #: The (English, Chinese) messages of its checks and warnings written in both languages:
+    #: templates for the Chinese catalogue (``{name}`` stands for the value filled in).
+    messages_zh: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -176,4 +179,10 @@ def compile_policy(raw: bytes, display: str) -> Policy:
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
     dp = model.default_period
     default_period = (dp.input, dp.column) if dp is not None else None
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period)
+    messages = tuple(
+        (m.en, m.zh)
+        for out in model.outputs.values()
+        for m in [*(c.message for c in out.checks), *(w.message for w in out.warnings)]
+        if m.en and m.zh and m.en != m.zh
+    )
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages)

@@ -249,6 +249,12 @@ def prepare(
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
+    if policy.messages_zh:  # its checks' and warnings' Chinese, for the CLI's choke point
+        from cspolicy.messages import catalogue
+
+        zh = catalogue("zh")
+        if zh is not None:
+            zh.extend(policy.messages_zh)
     traces: list[Trace] = []
     matcher = KeyMatcher(explain) if explain is not None else None
     nodes: dict[str, Node] = {}

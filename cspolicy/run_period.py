@@ -47,7 +47,7 @@ def latest_period(values: Iterable[Value]) -> Period | None:
 def period_note(table: str, column: str, period: Period | None) -> str:
     """The warning that says which month a run without --period evaluates."""
     if period is None:
-        return f"no --period given and no date in {table}.{column}: the period is blank; give --period YYYY-MM"
+        return f"no --period given and no date in {table}.{column}: the period is blank, give --period YYYY-MM"
     return f"no --period given: evaluating {period}, the month of the latest {column} in {table} (give --period to choose)"
 
 

@@ -161,7 +161,7 @@ def test_a_once_a_month_bonus_given_twice_counts_once_with_a_warning():
     res = run([person("E001")], [ev("E001", "B1"), ev("E001", "B1", date="2024-05-20"), ev("E001", "B3", count="2")])
     (r,) = res["scores"]
     assert (r["bonus"], r["score"]) == (D(15), D(95))
-    assert "B1 given 2 times to E001 in 2024-05; counted once" in warnings_of(res)
+    assert "B1 given 2 times to E001 in 2024-05, counted once" in warnings_of(res)
 
 
 def test_items_by_their_chinese_names():

@@ -355,7 +355,7 @@ class Check(Strict):
     """A row condition that must hold, or the row is rejected (exit 1) with ``message``."""
 
     require: str
-    message: str
+    message: LabelSpec = Field(description="What is wrong: one text, or {zh: …, en: …} (--lang zh shows the Chinese).")
     column: str | None = Field(None, description="The input column to blame in the error.")
     rule: str | None = None
 
@@ -365,7 +365,9 @@ class WarningRule(Strict):
     makes it an error). ``message`` may use ``{name}`` of anything the formula may use."""
 
     when: str = Field(description="A condition over the row's (or group's) columns, source columns and parameters.")
-    message: str = Field(description="What to say; {name} is replaced by that value, as the output shows it.")
+    message: LabelSpec = Field(
+        description="What to say; {name} is replaced by that value, as the output shows it. One text, or {zh: …, en: …}."
+    )
     column: str | None = Field(None, description="The input column to name in file:row:column.")
     rule: str | None = None
 
