@@ -116,3 +116,33 @@ def test_default_period_names_a_date_column_of_an_input(tmp_path):
 def test_latest_period_of_no_dates_is_none():
     assert latest_period([None, "x"]) is None
     assert latest_period([Period.parse("2024-02"), Period.parse("2023-12")]) == Period.parse("2024-02")
+
+
+def test_check_and_warning_messages_in_both_languages(tmp_path, monkeypatch):
+    text = POLICY.replace(
+        "    columns: {employee_id: employee_id, points: points}\n",
+        "    checks:\n"
+        "      - require: points < 100\n"
+        "        message: {en: 'points must stay below 100', zh: '分值必须小于 100'}\n"
+        "        column: points\n"
+        "    warnings:\n"
+        "      - when: points < 0\n"
+        "        message: {en: 'a deduction of {points}', zh: '扣分 {points}'}\n"
+        "        column: points\n"
+        "    columns: {employee_id: employee_id, points: points}\n",
+    )
+    load(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "events.csv").write_text("employee_id,date,points\nE001,2024-05-03,-2\n", encoding="utf-8")
+    args = ["run", "demo.yaml", "events.csv", "--period", "2024-05", "--format", "csv"]
+    en = CliRunner().invoke(cli, args)
+    zh = CliRunner().invoke(cli, [*args[:1], "--lang", "zh", *args[1:]])
+    assert en.exit_code == zh.exit_code == 0
+    assert "events.csv:2:points: a deduction of -2" in en.stderr
+    assert "警告：events.csv:2:points：扣分 -2" in zh.stderr
+    (tmp_path / "events.csv").write_text("employee_id,date,points\nE001,2024-05-03,120\n", encoding="utf-8")
+    en = CliRunner().invoke(cli, args)
+    zh = CliRunner().invoke(cli, [*args[:1], "--lang", "zh", *args[1:]])
+    assert en.exit_code == zh.exit_code == 1
+    assert "events.csv:2:points: column 'points': '120': points must stay below 100" in en.stderr
+    assert "events.csv:2:points: 列 'points'：'120'：分值必须小于 100" in zh.stderr
