@@ -156,6 +156,27 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("column {column:q} ({agg:w} of) = {formula}: {problem:m}", "列 {column}（{agg} 汇总）= {formula}：{problem}"),
     ("column {column:q} = {formula}: {problem:m}", "列 {column} = {formula}：{problem}"),
     ("check {name:q} ({formula}): {problem:m}", "校验 {name}（{formula}）：{problem}"),
+    # a policy's check message with the rule it enforces (its own Chinese: Policy.messages_zh)
+    ("{message:m} [{rule:w}]", "{message} [{rule}]"),
+    # warnings (cspolicy.notes): a group's, a file's, or the run's, then how many more
+    ("warning: output {output:q}, {key}: {message:m} ({n:w} times)", "警告：输出 {output}，{key}：{message}（{n} 次）"),
+    ("warning: output {output:q}, {key}: {message:m}", "警告：输出 {output}，{key}：{message}"),
+    ("warning: output {output:q}: {message:m}", "警告：输出 {output}：{message}"),
+    (
+        "warning: … and {n:w} more warnings (all kept ones are in JSON output)",
+        "警告：另有 {n} 条警告（JSON 输出中有全部保留的警告）",
+    ),
+    ("warning: … and 1 more warning (all kept ones are in JSON output)", "警告：另有 1 条警告（JSON 输出中有全部保留的警告）"),
+    ("warning: {message:m}", "警告：{message}"),
+    # the run's period from the data (cspolicy.run_period)
+    (
+        "no --period given: evaluating {period:w}, the month of the latest {column:w} in {table:w} (give --period to choose)",
+        "未给出 --period：计算 {period}，即 {table} 中最晚的 {column} 所在的月份（可用 --period 指定）",
+    ),
+    (
+        "no --period given and no date in {place:w}: the period is blank, give --period YYYY-MM",
+        "未给出 --period，且 {place} 中没有日期：月份为空，请用 --period YYYY-MM 指定",
+    ),
     ("output {output:q}, group {group}: {problem:m}", "输出 {output}，分组 {group}：{problem}"),
     ("output {output:q}: {problem:m}", "输出 {output}：{problem}"),
     ("parameter {name:q}: {problem:m}", "参数 {name}：{problem}"),

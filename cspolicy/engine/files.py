@@ -29,7 +29,7 @@ from cspolicy.engine.outputs import (
     write_workbook_outputs,
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
-from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.errors import EnvironmentFailure, ErrorCollector, UsageError
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 from cspolicy.notes import Warnings
@@ -136,7 +136,8 @@ def run_files(
     """
     settings = settings or RunSettings()
     stdout = stdout or sys.stdout
-    selected = list(dict.fromkeys(only)) or list(policy.outputs)  # --only x --only x is x once
+    # --only x --only x is x once; internal outputs (steps toward others) only when named
+    selected = list(dict.fromkeys(only)) or [n for n, p in policy.outputs.items() if not p.internal]
     for name in selected:
         if name not in policy.outputs:
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
@@ -157,11 +158,20 @@ def run_files(
     if _isatty(stdout):
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
+    period_note = None
+    if settings.period is None and policy.default_period is not None and policy.default_period[0] in inputs:
+        from cspolicy.run_period import defaulted
+
+        table = policy.default_period[0]
+        scan = read_table(inputs[table], policy.inputs[table], encoding=encoding, errors=ErrorCollector(0))
+        settings, period_note = defaulted(policy, settings, scan.rows())
 
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
         prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=set(inputs))
+        if period_note is not None:
+            prep.warnings.add(period_note)
         phases.restart(prep, selected)
         tables = {}
         for table, path in inputs.items():

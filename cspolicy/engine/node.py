@@ -116,6 +116,19 @@ class Node:
             self.push = lambda row, origin: sorter.add((row, origin))  # type: ignore[method-assign]
         else:
             self.push = lambda row, origin: self._row(row, origin, ())  # type: ignore[method-assign]
+        if self.fns.where is not None:
+            keep, kept = self.fns.where, self.push
+
+            def where(row: Row, origin: Origin) -> None:
+                try:
+                    wanted = keep(row)
+                except ROW_ERRORS as exc:
+                    self.errors.add(self._where_error(exc, row, origin))
+                    return
+                if wanted:
+                    kept(row, origin)
+
+            self.push = where  # type: ignore[method-assign]
         if self.join is not None:
             join, inner = self.join, self.push
 
@@ -289,6 +302,12 @@ class Node:
         return f"output '{self.plan.name}': {why(exc)}"
 
     # -- errors ---------------------------------------------------------------------------
+    def _where_error(self, exc: BaseException, row: Row, origin: Origin) -> DataError:
+        assert self.plan.where is not None
+        env = _Lenient({**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row))})
+        where = _formula(f"output '{self.plan.name}' where", self.plan.where, env, condition=True)
+        return DataError(f"{where}: {why(exc)}", file=self.file, row=origin or None, column=self._column_of(exc, row))
+
     def _check_error(self, i: int, row: Row, origin: Origin) -> DataError:
         chk = self.plan.checks[i]
         names = [n for n, _ in self.plan.source_columns]

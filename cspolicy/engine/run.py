@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order
+from cspolicy.blocks.joins import Held, early_inputs, input_order
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
 from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
@@ -249,6 +249,12 @@ def prepare(
     bands = run_band_tables(policy, values)
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
+    if policy.messages_zh:  # its checks' and warnings' Chinese, for the CLI's choke point
+        from cspolicy.messages import catalogue
+
+        zh = catalogue("zh")
+        if zh is not None:
+            zh.extend(policy.messages_zh)
     traces: list[Trace] = []
     matcher = KeyMatcher(explain) if explain is not None else None
     nodes: dict[str, Node] = {}
@@ -298,6 +304,7 @@ def prepare(
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
     """The outputs asked for and every output they read from, directly or not."""
     todo = list(policy.outputs if outputs is None else outputs)
+    todo += [n for n, p in policy.outputs.items() if p.internal and p.warnings]  # its notes concern the run
     needed: set[str] = set()
     while todo:
         name = todo.pop()
@@ -333,12 +340,28 @@ def execute(
             todo.extend(node.children)
     # Each input is read to its end and its outputs finished before the next, in an order
     # that completes every join's held side before the rows that look it up.
+    plans = {n: node.plan for n, node in prep.nodes.items()}
     with prep.evaluating():
-        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
+        # an input held by a join whose own outputs need the joining input first is read
+        # ahead into its held sides, and its rows kept for its outputs (blocks.joins)
+        ahead: dict[str, list[tuple[int, Row]]] = {}
+        for table in early_inputs(plans, list(sources)):
+            kept = ahead[table] = []
+            keep = bool(prep.roots.get(table))
+            held = held_targets(prep, table)
+            for rowno, row in checked_keys(prep, table, sources[table], names, headers or {}):
+                for target in held:
+                    target.push(row, rowno)
+                if keep:
+                    kept.append((rowno, row))
+        for table in input_order(plans, list(sources)):
             targets = prep.roots.get(table, [])
-            rows = checked_keys(prep, table, sources[table], names, headers or {})
-            if table in prep.held_inputs:
-                targets = [*targets, *held_targets(prep, table)]
+            if table in ahead:
+                rows: Iterable[tuple[int, Row]] = ahead.pop(table)
+            else:
+                rows = checked_keys(prep, table, sources[table], names, headers or {})
+                if table in prep.held_inputs:
+                    targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
@@ -407,7 +430,19 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
+    settings = settings or RunSettings()
+    note = None
+    if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
+        from cspolicy.run_period import defaulted as with_default_period
+
+        table = policy.default_period[0]
+        tables = {**tables, table: list(tables[table])}  # read twice: first for its latest date
+        spec = policy.inputs[table]
+        scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
+        settings, note = with_default_period(policy, settings, scan)
+    prep = prepare(policy, settings, explain=explain, given=set(tables))
+    if note is not None:
+        prep.warnings.add(note)
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []

@@ -67,9 +67,10 @@ class PolicyVocabulary:
         if kind == "column":
             return self.labels.column(self.plan.name, name)
         if kind == "source":
-            if self.plan.source_is_input:
-                return self.labels.input_column(self.plan.source, name)
-            return self.labels.column(self.plan.source, name)
+            table, from_input = self._joined_from(name)
+            if from_input:
+                return self.labels.input_column(table, name)
+            return self.labels.column(table, name)
         if kind == "parameter":
             return self.labels.parameter(name)
         words = STEP_LABELS.get(name)
@@ -105,8 +106,17 @@ class PolicyVocabulary:
             schedule = self.plan.ladder.schedule
             return _Sanctions(self.policy, schedule)
         if kind == "source":
-            return labels.values(self.plan.source, name, from_input=self.plan.source_is_input)
+            table, from_input = self._joined_from(name)
+            return labels.values(table, name, from_input=from_input)
         return None
+
+    def _joined_from(self, name: str) -> tuple[str, bool]:
+        """The table a source column comes from: a join's side when a join brought it in
+        under its own name (its labels are that table's), else the output's source."""
+        for j in self.plan.joins:
+            if any(new == name == theirs for new, theirs, _ in j.columns):
+                return j.side, j.side_is_input
+        return self.plan.source, self.plan.source_is_input
 
     def value(self, name: str | None, value: Value) -> str:
         if value is None:

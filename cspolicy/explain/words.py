@@ -59,6 +59,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "last": {"zh": "末行的 {x}", "en": "{x} of the last row"},
     "max_by": {"zh": "{y} 最大的行的 {x}", "en": "{x} of the row with the largest {y}"},
     "min_by": {"zh": "{y} 最小的行的 {x}", "en": "{x} of the row with the smallest {y}"},
+    "list": {"zh": "逐行列出的 {x}", "en": "{x} of each row, listed"},
     # band tables
     "no_band": {"zh": "{x} 不在任何分档内", "en": "{x} falls in no band"},
     # ladders

@@ -257,6 +257,17 @@ class Builder:
                 if k not in t.columns:
                     raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")
             self._check_headers(out[name])
+        dp = self.model.default_period
+        if dp is not None:
+            if dp.input not in out:
+                raise self.doc.error(("default_period", "input"), f"unknown input '{dp.input}'", f"one of: {', '.join(out)}")
+            col = {c.name: c for c in out[dp.input].columns}.get(dp.column)
+            if col is None or col.type not in (ColumnType.DATE, ColumnType.DATETIME, ColumnType.PERIOD):
+                raise self.doc.error(
+                    ("default_period", "column"),
+                    f"'{dp.column}' is not a date, datetime or period column of '{dp.input}'",
+                    "a column of type date, datetime or period",
+                )
         return out
 
     def _check_headers(self, spec: TableSpec) -> None:

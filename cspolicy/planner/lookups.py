@@ -196,7 +196,9 @@ def lookup_spec(tables: Mapping[str, LookupPlan]) -> FunctionSpec:
             if missing:
                 return missing[0]
             raise TypeError(f"lookup() in table '{table}' of a blank key")
-        row = plan.rows.get(plan.normal(key))
+        row = plan.rows.get(key)  # a key already in its written form (an enum's value) is found at once
+        if row is None:
+            row = plan.rows.get(plan.normal(key))
         if row is None:
             if missing:
                 return missing[0]

@@ -45,6 +45,11 @@ class Policy:
     doc: Document | None = field(default=None, compare=False, repr=False)
     #: The static lookup tables (``tables:``), by name.
     tables: dict[str, LookupPlan] = field(default_factory=dict)
+    #: ``default_period:`` (input, column): without --period, the month of its latest value.
+    default_period: tuple[str, str] | None = None
+    #: The (English, Chinese) messages of its checks and warnings written in both languages:
+    #: templates for the Chinese catalogue (``{name}`` stands for the value filled in).
+    messages_zh: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -172,4 +177,12 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables)
+    dp = model.default_period
+    default_period = (dp.input, dp.column) if dp is not None else None
+    messages = tuple(
+        (m.en, m.zh)
+        for out in model.outputs.values()
+        for m in [*(c.message for c in out.checks), *(w.message for w in out.warnings)]
+        if m.en and m.zh and m.en != m.zh
+    )
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages)
