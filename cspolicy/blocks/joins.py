@@ -166,7 +166,7 @@ def early_inputs(plans: Mapping[str, OutputPlan], inputs: Sequence[str]) -> list
     joins it (the staff's scores join the events' totals). Such an input is read first into
     its held sides, its rows kept in memory, and replayed to its own outputs in its turn.
 
-    >>> from cspolicy.plan import JoinPlan, OutputPlan
+    >>> from cspolicy.planner.plan import JoinPlan, OutputPlan
     >>> ev = OutputPlan("ev", "events", True, (), (), joins=(JoinPlan("staff", True, ("id",), "lookup", (), None),))
     >>> tot = OutputPlan("tot", "ev", False, (), ())
     >>> sc = OutputPlan("sc", "staff", True, (), (), joins=(JoinPlan("tot", False, ("id",), "left", (), None),))
