@@ -209,7 +209,8 @@ class Builder:
                 value = convert_scalar(self.doc, (*path, "value"), v.value, p.type, f"parameter '{name}'", conv)
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(
-                name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
+                name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi,
+                p.per_row,
             )
         return out
 
@@ -529,7 +530,7 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
 def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
     """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
     and, for each optional input, whether it was given (``given('previous')``)."""
-    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
+    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items() if not p.per_row}
     for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
         syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
     for name in optional_inputs:

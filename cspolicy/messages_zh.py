@@ -983,4 +983,38 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("one row per entity and period", "每个对象每个期间一行"),
     ("did you mean {other}?", "是不是 {other}？"),
+    # --- per-row parameters and leave (issue 17) --------------------------------------------------
+    (
+        "parameter {name:q} has no value for region {region:q} (regions with values: {regions})",
+        "参数 {name} 没有地区 {region} 的值（有值的地区：{regions}）",
+    ),
+    (
+        "parameter {name:q} has no value without a region (regions with values: {regions})",
+        "参数 {name} 没有不分地区的值，须指定地区（有值的地区：{regions}）",
+    ),
+    (
+        "parameter {name:q} has no value in force on {day:w} for region {region:w} (its first value is from {first:w})",
+        "参数 {name} 在 {day} 没有适用于地区 {region} 的值（最早的值自 {first} 起）",
+    ),
+    (
+        "parameter {name:q} has no value in force on {day:w} (its first value is from {first:w})",
+        "参数 {name} 在 {day} 没有生效的值（最早的值自 {first} 起）",
+    ),
+    ("param_at() takes 2 or 3 arguments (got {n:w})", "param_at() 接受 2 或 3 个参数（实际 {n} 个）"),
+    (
+        "expected param_at('parameter', date) or param_at('parameter', date, region)",
+        "应写为 param_at('参数名', 日期) 或 param_at('参数名', 日期, 地区)",
+    ),
+    ("name the parameter in quotes", "参数名要写在引号里"),
+    ("{name:q} is not a per-row parameter (per_row: true)", "{name} 不是逐行参数（per_row: true）"),
+    ("{name:q} is not a parameter", "{name} 不是参数"),
+    ("expected a parameter declared with per_row: true", "应为声明了 per_row: true 的参数"),
+    (
+        "argument 2 of param_at() must be a date, a moment or a month, but it is {kind:w}",
+        "param_at() 的第 2 个参数必须是日期、时刻或月份，但它是 {kind}",
+    ),
+    (
+        "argument 3 of param_at() must be a region (text), but it is {kind:w}",
+        "param_at() 的第 3 个参数必须是地区（文本），但它是 {kind}",
+    ),
 )

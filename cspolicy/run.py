@@ -247,6 +247,10 @@ def prepare(
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
     run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
+    if any(d.per_row for d in definitions.values()):  # travels with the band tables (cspolicy.row_parameters)
+        from cspolicy.row_parameters import RESOLVER, RowParameters
+
+        bands[RESOLVER] = RowParameters(definitions, overrides, region)  # type: ignore[assignment]
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
     traces: list[Trace] = []
