@@ -47,6 +47,8 @@ class RowParameterError(LookupError):
     def __init__(self, message: str, value: Value) -> None:
         super().__init__(message)
         self.value = value
+        #: The values to look for among the row's cells, first found wins (see ``Node._column_of``).
+        self.candidates: tuple[Value, ...] = ()
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -162,8 +164,9 @@ def _param_at(name: Value, day: Value, region: Value = None) -> Value:
     try:
         return resolver().get(str(name), day_of(day), region if isinstance(region, str) else None).value
     except RowParameterError as exc:
-        if isinstance(exc.value, dt.date):  # the cell the day came from (a month, a moment)
+        if isinstance(exc.value, dt.date):  # the cell the day came from (a month, a moment), else the region's
             exc.value = day
+            exc.candidates = (day, region)
         raise
 
 

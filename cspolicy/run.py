@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order
+from cspolicy.blocks.joins import Held, early_inputs, input_order
 from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
@@ -337,12 +337,23 @@ def execute(
             todo.extend(node.children)
     # Each input is read to its end and its outputs finished before the next, in an order
     # that completes every join's held side before the rows that look it up.
+    plans = {n: node.plan for n, node in prep.nodes.items()}
+    order = input_order(plans, list(sources))
+    early: dict[str, list[tuple[int, Row]]] = {}
     with prep.evaluating():
-        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
+        for table in early_inputs(plans, order):  # held for a join, streamed later: read now, kept
+            early[table] = list(checked_keys(prep, table, sources[table], names, headers or {}))
+            for rowno, row in early[table]:
+                for held in held_targets(prep, table):
+                    held.push(row, rowno)
+        for table in order:
             targets = prep.roots.get(table, [])
-            rows = checked_keys(prep, table, sources[table], names, headers or {})
-            if table in prep.held_inputs:
-                targets = [*targets, *held_targets(prep, table)]
+            if table in early:
+                rows: Iterable[tuple[int, Row]] = early.pop(table)
+            else:
+                rows = checked_keys(prep, table, sources[table], names, headers or {})
+                if table in prep.held_inputs:
+                    targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)

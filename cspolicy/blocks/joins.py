@@ -19,7 +19,7 @@ from cspolicy.plan import JoinPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["Held", "unique_rows", "make_join", "input_order", "root_input"]
+__all__ = ["Held", "unique_rows", "make_join", "input_order", "early_inputs", "root_input"]
 
 Row = tuple[Value, ...]
 
@@ -148,20 +148,49 @@ def root_input(plans: Mapping[str, OutputPlan], name: str) -> str:
 
 def input_order(plans: Mapping[str, OutputPlan], inputs: Sequence[str]) -> list[str]:
     """``inputs`` in an order that reads every join's held side before the rows that use it
-    (otherwise as given). The policy loader has refused cycles."""
-    needs: dict[str, set[str]] = {}
-    for name, plan in plans.items():
-        for j in plan.joins:
-            needs.setdefault(root_input(plans, name), set()).add(j.side if j.side_is_input else root_input(plans, j.side))
+    (otherwise as given). The policy loader has refused cycles. A held input that must come
+    later (its own outputs join a table computed from the input that holds it: staff held
+    for attendance, and attendance totals joined onto staff) is read early into memory and
+    fed to its outputs at its place here (:func:`early_inputs`)."""
+    stream, hold = _needs(plans)
     order: list[str] = []
+    active: set[str] = set()
 
     def visit(table: str) -> None:
-        if table in order:
+        if table in order or table in active:
             return
-        for other in sorted(needs.get(table, ())):
+        active.add(table)
+        for other in sorted(stream.get(table, ())):
             visit(other)
+        for other in sorted(hold.get(table, ())):  # skipped when under way: it is read early
+            visit(other)
+        active.discard(table)
         order.append(table)
 
     for table in inputs:
         visit(table)
     return [t for t in order if t in inputs]
+
+
+def early_inputs(plans: Mapping[str, OutputPlan], order: Sequence[str]) -> list[str]:
+    """The held inputs that ``order`` streams after a table that joins them: read first,
+    held in memory, and replayed to their own outputs at their place in ``order``."""
+    _, hold = _needs(plans)
+    place = {t: i for i, t in enumerate(order)}
+    late = {s for t in order for s in hold.get(t, ()) if s in place and place[s] > place[t]}
+    return [t for t in order if t in late]
+
+
+def _needs(plans: Mapping[str, OutputPlan]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per input: the inputs whose outputs must be complete first (joins with an output), and
+    the inputs it joins directly (which need only be read first)."""
+    stream: dict[str, set[str]] = {}
+    hold: dict[str, set[str]] = {}
+    for name, plan in plans.items():
+        for j in plan.joins:
+            mine = root_input(plans, name)
+            if j.side_is_input:
+                hold.setdefault(mine, set()).add(j.side)
+            else:
+                stream.setdefault(mine, set()).add(root_input(plans, j.side))
+    return stream, hold

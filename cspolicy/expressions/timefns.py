@@ -235,7 +235,9 @@ def _calendar(call: str, *args: object) -> object:
     try:
         return getattr(workdays, call)(*args)
     except DataError as exc:  # CalendarNotCovered: the row that asked is rejected
-        raise ValueError(str(exc)) from None
+        error = ValueError(str(exc))
+        error.value = args[0]  # type: ignore[attr-defined]  # the day or month asked: its cell names the column
+        raise error from None
 
 
 def fn_working_days(p: Value) -> Decimal:
