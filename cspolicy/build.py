@@ -7,6 +7,7 @@ table with overlapping ranges. After this, only input data can fail.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -209,9 +210,10 @@ class Builder:
                 value = convert_scalar(self.doc, (*path, "value"), v.value, p.type, f"parameter '{name}'", conv)
                 values.append(DatedValue(since, value, v.region, v.source))
             out[name] = ParameterDef(
-                name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi,
-                p.per_row,
+                name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
             )
+            if p.per_row:  # read row by row with param_at() (cspolicy.row_parameters)
+                out[name] = dataclasses.replace(out[name], per_row=True)
         return out
 
     def constraints(self, params: Mapping[str, ParameterDef]) -> list[tuple[Expression, str, int | None]]:

@@ -1017,7 +1017,10 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "no working-day calendar for {month:w}: the {package:w} package ({version}) covers {first:w} to {last:w}",
         "没有 {month} 的工作日日历：{package} 包（{version}）只涵盖 {first} 至 {last} 年",
     ),
-    ("a year's holidays and make-up working days cannot be guessed from its weekends", "一年的节假日和调休上班日无法根据周末推算"),
+    (
+        "a year's holidays and make-up working days cannot be guessed from its weekends",
+        "一年的节假日和调休上班日无法根据周末推算",
+    ),
     (
         "expected {year:w}'s holidays and make-up working days in a calendar file (see docs/calendar.md), "
         "or a newer chinesecalendar package (pip install -U chinesecalendar) once it carries {again:w}",

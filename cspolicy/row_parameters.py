@@ -115,7 +115,9 @@ class RowParameters:
             mine = [v for v in d.values if v.region is None or (chosen is not None and fold(v.region) == fold(chosen))]
             regions = ", ".join(dict.fromkeys(v.region for v in d.values if v.region is not None))
             if not mine and chosen is None:
-                raise RowParameterError(f"parameter '{name}' has no value without a region (regions with values: {regions})", None)
+                raise RowParameterError(
+                    f"parameter '{name}' has no value without a region (regions with values: {regions})", None
+                )
             if not mine:
                 raise RowParameterError(
                     f"parameter '{name}' has no value for region '{chosen}' (regions with values: {regions})", region
@@ -197,7 +199,7 @@ def param_at_spec(params: Mapping[str, ParameterDef]) -> FunctionSpec:
             )
         if len(args) == 3 and kinds[2] not in (Kind.TEXT, None):
             raise ExpressionError(
-                f"argument 3 of param_at() must be a region (text), but it is {kinds[2].value}",  # type: ignore[union-attr]
+                f"argument 3 of param_at() must be a region (text), but it is {kinds[2].value}",
                 column=args[2].col,
             )
         ctype = params[first.value].type
@@ -205,4 +207,3 @@ def param_at_spec(params: Mapping[str, ParameterDef]) -> FunctionSpec:
         return ctype.kind, values, ctype
 
     return FunctionSpec(PARAM_AT, (), Kind.NUMBER, functools.partial(_param_at), typer=typer)
-

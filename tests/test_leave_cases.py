@@ -36,7 +36,10 @@ def test_case(file, case, runner, tmp_path):
     args = ["run", file.parent.name, "-o", str(tmp_path / "out")]
     for name, rows in case["inputs"].items():
         path = tmp_path / f"{name}.csv"
-        path.write_text(_csv([{k: str(v) for k, v in r.items()} for r in rows], [c.name for c in policy.inputs[name].columns]), encoding="utf-8")
+        path.write_text(
+            _csv([{k: str(v) for k, v in r.items()} for r in rows], [c.name for c in policy.inputs[name].columns]),
+            encoding="utf-8",
+        )
         args.append(f"{name}={path}")
     for option in ("period", "as_of", "region"):
         if option in case:

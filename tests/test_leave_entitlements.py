@@ -39,7 +39,9 @@ def test_marriage_leave_conditions_in_words():
     assert late["conditions"] == "applied more than 6 months after the marriage certificate of 2025-03-01 [R-LV-1]"
 
 
-@pytest.mark.parametrize(("relation", "days"), [("父母", 3), ("spouse", 3), ("child", 3), ("兄弟姐妹", 1), ("公婆", 1), ("外祖父母", 1)])
+@pytest.mark.parametrize(
+    ("relation", "days"), [("父母", 3), ("spouse", 3), ("child", 3), ("兄弟姐妹", 1), ("公婆", 1), ("外祖父母", 1)]
+)
 def test_bereavement_by_relation(relation, days):
     out = entitle(type="bereavement", relation=relation)
     assert out["entitled_days"] == days and out["granted_days"] == days and out["unpaid_days"] == 3 - days
@@ -77,8 +79,22 @@ def test_maternity_by_province(region, extra, days):
 
 def test_a_request_in_one_province_and_one_in_another():
     rows = [
-        {"employee_id": "E1", "type": "paternity", "region": "上海", "event_date": "2025-05-05", "start_date": "2025-05-06", "days": "15"},
-        {"employee_id": "E2", "type": "paternity", "region": "北京", "event_date": "2025-05-05", "start_date": "2025-05-06", "days": "15"},
+        {
+            "employee_id": "E1",
+            "type": "paternity",
+            "region": "上海",
+            "event_date": "2025-05-05",
+            "start_date": "2025-05-06",
+            "days": "15",
+        },
+        {
+            "employee_id": "E2",
+            "type": "paternity",
+            "region": "北京",
+            "event_date": "2025-05-05",
+            "start_date": "2025-05-06",
+            "days": "15",
+        },
         {"employee_id": "E3", "type": "paternity", "event_date": "2025-05-05", "start_date": "2025-05-06", "days": "15"},
     ]
     out = {r["employee_id"]: r for r in evaluate(POLICY, {"requests": rows})["entitlements"]}

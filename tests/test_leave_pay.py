@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import evaluate, load_policy
-from cspolicy.errors import DataErrors
 from cspolicy.cli import cli
+from cspolicy.errors import DataErrors
 from cspolicy.periods import Period
 from cspolicy.run import RunSettings
 
@@ -214,8 +214,12 @@ def test_deductions_are_never_negative_never_above_pay_and_grow_with_leave(base,
     for column in ("personal_deduction", "sick_deduction", "absence_deduction", "late_fines", "total_deduction", "net_pay"):
         assert row[column] >= 0, column
     assert row["total_deduction"] <= money(month_pay)
-    bigger = (p + D("0.5"), s, a, late) if more == "personal" else (p, s + D("0.5"), a, late) if more == "sick" else (
-        (p, s, a + D("0.5"), late) if more == "absent" else (p, s, a, late + 1)
+    bigger = (
+        (p + D("0.5"), s, a, late)
+        if more == "personal"
+        else (p, s + D("0.5"), a, late)
+        if more == "sick"
+        else ((p, s, a + D("0.5"), late) if more == "absent" else (p, s, a, late + 1))
     )
     _, after = pay(_rows(*bigger), staff=staff)
     assert after["E1"]["total_deduction"] >= row["total_deduction"]
@@ -225,7 +229,15 @@ def test_deductions_are_never_negative_never_above_pay_and_grow_with_leave(base,
 def run(runner, *args):
     return runner.invoke(
         cli,
-        ["run", "leave-pay", f"staff={EXAMPLES / 'staff.csv'}", f"attendance={EXAMPLES / 'attendance.csv'}", "--period", "2025-07", *args],
+        [
+            "run",
+            "leave-pay",
+            f"staff={EXAMPLES / 'staff.csv'}",
+            f"attendance={EXAMPLES / 'attendance.csv'}",
+            "--period",
+            "2025-07",
+            *args,
+        ],
     )
 
 

@@ -50,21 +50,24 @@ def test_a_moment_counts_by_its_day_and_a_blank_region_takes_the_runs():
 
 def test_set_replaces_a_per_row_parameter_for_every_row():
     out = wages(
-        [{"employee_id": "E1", "region": "shanghai", "month": "2025-06"}, {"employee_id": "E2", "region": "beijing", "month": "2020-01"}],
+        [
+            {"employee_id": "E1", "region": "shanghai", "month": "2025-06"},
+            {"employee_id": "E2", "region": "beijing", "month": "2020-01"},
+        ],
         overrides={"min_wage": "3000"},
     )
     assert out["E1"]["wage"] == out["E2"]["wage"] == Decimal("3000")
 
 
 def test_values_are_resolved_once_per_parameter_date_and_region():
-    d = ParameterDef(
-        "w", ColumnType.MONEY, "w", "", "s", None, (DatedValue(dt.date(2025, 1, 1), Decimal(1), "x"),), per_row=True
-    )
+    d = ParameterDef("w", ColumnType.MONEY, "w", "", "s", None, (DatedValue(dt.date(2025, 1, 1), Decimal(1), "x"),), per_row=True)
     rp = RowParameters({"w": d}, {})
     first = rp.get("w", dt.date(2025, 3, 1), "x")
     assert rp.get("w", dt.date(2025, 3, 1), "x") is first  # memoised
     assert (first.value, first.since, first.region) == (Decimal(1), dt.date(2025, 1, 1), "x")
-    with pytest.raises(RowParameterError, match=r"has no value in force on 2024-12-31 for region x \(its first value is from 2025-01-01\)"):
+    with pytest.raises(
+        RowParameterError, match=r"has no value in force on 2024-12-31 for region x \(its first value is from 2025-01-01\)"
+    ):
         rp.get("w", dt.date(2024, 12, 31), "x")
 
 
@@ -124,7 +127,11 @@ def load_text(tmp_path: Path, old: str, new: str):
     [
         ("param_at('min_wage', month, region)", "min_wage", "unknown name 'min_wage'"),
         ("param_at('min_wage', month, region)", "param_at('rate', month)", "'rate' is not a per-row parameter (per_row: true)"),
-        ("param_at('min_wage', month, region)", "param_at('min_wag', month)", "'min_wag' is not a parameter; did you mean 'min_wage'?"),
+        (
+            "param_at('min_wage', month, region)",
+            "param_at('min_wag', month)",
+            "'min_wag' is not a parameter; did you mean 'min_wage'?",
+        ),
         ("param_at('min_wage', month, region)", "param_at(region, month)", "name the parameter in quotes"),
         ("param_at('min_wage', month, region)", "param_at('min_wage', region)", "argument 2 of param_at() must be a date"),
         ("param_at('min_wage', month, region)", "param_at('min_wage', month, 3)", "argument 3 of param_at() must be a region"),

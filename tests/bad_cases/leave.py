@@ -20,7 +20,9 @@ def leave_case(id: str, attendance: str, messages: list[str], period: str = "202
 
 def request_case(id: str, body: str, messages: list[str]) -> Case:
     head = "工号,假别,开始日期,申请天数,亲属关系,地区,事件日期,累计工作年限\n"
-    return Case(id, ["run", "leave-entitlements", "requests=requests.csv"], 1, messages, files={"requests.csv": head + body}, lines=1)
+    return Case(
+        id, ["run", "leave-entitlements", "requests=requests.csv"], 1, messages, files={"requests.csv": head + body}, lines=1
+    )
 
 
 CASES = [
@@ -29,9 +31,13 @@ CASES = [
     leave_case(
         "leave-days-not-halves", "E001,2025-06-03,事假,0.3,,,\n", ["attendance.csv:2:天数: ", "days are counted in halves"]
     ),
-    leave_case("leave-unknown-employee", "E009,2025-06-03,事假,1,,,\n", ["attendance.csv:2:工号: ", "'E009' is not found in 'staff'"]),
     leave_case(
-        "leave-date-outside-period", "E001,2025-05-30,事假,1,,,\n", ["attendance.csv:2:日期: ", "the date is outside the period 2025-06"]
+        "leave-unknown-employee", "E009,2025-06-03,事假,1,,,\n", ["attendance.csv:2:工号: ", "'E009' is not found in 'staff'"]
+    ),
+    leave_case(
+        "leave-date-outside-period",
+        "E001,2025-05-30,事假,1,,,\n",
+        ["attendance.csv:2:日期: ", "the date is outside the period 2025-06"],
     ),
     leave_case(
         "leave-sick-without-certificate-answer",
