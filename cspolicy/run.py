@@ -55,6 +55,8 @@ class RunSettings:
     region: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
+    #: Working-day calendar files (docs/calendar.md) for years the chinesecalendar package lacks.
+    calendars: tuple[str, ...] = ()
 
     @property
     def effective_date(self) -> dt.date:
@@ -251,6 +253,10 @@ def prepare(
         from cspolicy.row_parameters import RESOLVER, RowParameters
 
         bands[RESOLVER] = RowParameters(definitions, overrides, region)  # type: ignore[assignment]
+    if settings.calendars:  # the working-day functions ask it (cspolicy.expressions.timefns)
+        from cspolicy.workdays import RUN_CALENDAR, WorkdayCalendar
+
+        bands[RUN_CALENDAR] = WorkdayCalendar.from_files(*settings.calendars)  # type: ignore[assignment]
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
     traces: list[Trace] = []

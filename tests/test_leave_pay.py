@@ -282,3 +282,27 @@ def test_a_month_the_calendar_does_not_cover_is_refused_at_the_date(runner, tmp_
 def test_errors_are_data_errors_for_the_library():
     with pytest.raises(DataErrors, match="'E9' is not found in 'staff'"):
         pay([{"employee_id": "E9", "date": "2025-06-03", "type": "personal"}])
+
+
+CALENDAR_2027 = """years: [2027]
+source: a test schedule, not the published one
+holidays:
+  - {date: 2027-01-01, name: 元旦}
+  - {from: 2027-03-01, to: 2027-03-03, name: test break}
+workdays:
+  - {date: 2027-03-06, name: test break}
+"""
+
+
+def test_a_calendar_file_covers_a_year_the_package_lacks(runner, tmp_path):
+    (tmp_path / "cal.yaml").write_text(CALENDAR_2027, encoding="utf-8")
+    (tmp_path / "a.csv").write_text("工号,日期,类型,结束日期\nE001,2027-03-01,事假,2027-03-07\n", encoding="utf-8")
+    args = ["run", "leave-pay", f"staff={EXAMPLES / 'staff.csv'}", f"attendance={tmp_path / 'a.csv'}", "--period", "2027-03"]
+    result = runner.invoke(cli, [*args, "--calendar", str(tmp_path / "cal.yaml"), "--format", "json", "--only", "leave_days"])
+    assert result.exit_code == 0, result.stderr
+    # 1–3 March off, Thu 4 and Fri 5 working, Sat 6 a make-up working day, Sun 7 off: 3
+    assert json.loads(result.stdout)["leave_days"][0]["counted"] == 3
+    (tmp_path / "bad.yaml").write_text("years: [2027]\nholidays:\n  - {date: 2027-02-30, name: x}\n", encoding="utf-8")
+    result = runner.invoke(cli, [*args, "--calendar", str(tmp_path / "bad.yaml")])
+    assert result.exit_code == 2
+    assert "bad.yaml:3: 2027-02-30 does not exist" in result.stderr
