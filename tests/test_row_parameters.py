@@ -150,3 +150,9 @@ def test_an_ordinary_parameter_still_resolves_once_per_run():
     assert p.parameters["min_wage"].per_row and not p.parameters["rate"].per_row
     r = evaluate(p, {"staff": [{"employee_id": "E1", "region": "beijing", "month": "2025-07"}]})
     assert "min_wage" not in r.parameters and r.parameters["rate"].value == Decimal("0.8")
+
+
+def test_show_marks_a_per_row_parameter(runner):
+    result = runner.invoke(cli, ["show", str(POLICY)])
+    assert result.exit_code == 0, result.stderr
+    assert "min_wage (minimum wage): money, per row: param_at('min_wage', …)" in result.stdout
