@@ -1067,4 +1067,28 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "an annual-leave request needs the service years or the work start date (one of them)",
         "年休假申请须填写累计工作年限或参加工作日期（二者填其一）",
     ),
+    (
+        "{who:w} {kind:w} {minutes:w} minutes on {date:w}: a disciplinary matter (at least {limit:w} minutes)",
+        "{who} {date} {kind} {minutes} 分钟：属纪律问题（{limit} 分钟及以上）",
+    ),
+    (
+        "{who:w} {kind:w} on {date:w}, which is not a working day (weekend or statutory holiday): counted as given",
+        "{who} {date} 的 {kind} 不在工作日（周末或法定节假日）：按所填天数计入",
+    ),
+    (
+        "{who:w}: pay after deductions {pay:w} is below the sick-pay floor {floor:w} ({share:w} of the minimum wage)",
+        "{who}：扣款后工资 {pay} 低于病假工资下限 {floor}（最低工资的 {share}）",
+    ),
+    (
+        "{who:w}: the deductions exceed the month's pay {pay:w}; the total is capped at the pay",
+        "{who}：扣款超过当月工资 {pay}，扣款合计以当月工资为限",
+    ),
+    (
+        "{who:w}: the deduction {amount:w} is above {share:w} of the month's pay {pay:w}",
+        "{who}：扣款 {amount} 超过当月工资 {pay} 的 {share}",
+    ),
+    (
+        "{who:w}: no provincial maternity figure for {region:w} on {date:w} is shipped; the national one applies",
+        "{who}：未收录 {region} 在 {date} 的地方产假天数，按国家规定计算",
+    ),
 )

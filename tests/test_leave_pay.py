@@ -306,3 +306,10 @@ def test_a_calendar_file_covers_a_year_the_package_lacks(runner, tmp_path):
     result = runner.invoke(cli, [*args, "--calendar", str(tmp_path / "bad.yaml")])
     assert result.exit_code == 2
     assert "bad.yaml:3: 2027-02-30 does not exist" in result.stderr
+
+
+def test_warnings_in_chinese(runner):
+    result = run(runner, "--lang", "zh", "-q", "--only", "deductions")
+    assert result.exit_code == 0, result.stderr
+    assert "E002 2025-07-22 late 25 分钟：属纪律问题（20 分钟及以上） [R-LV-13]" in result.stderr
+    assert "E002：扣款后工资 1394.91 低于病假工资下限 2192.00（最低工资的 80%） [R-LV-10]" in result.stderr
