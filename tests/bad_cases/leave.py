@@ -68,6 +68,13 @@ CASES = [
         period="2027-03",
         staff="工号,姓名,基本工资,当月奖金,地区\nE001,王芳,2690,1000,上海\n",
     ),
+    Case(
+        "leave-without-period",
+        ["run", "leave-pay", "staff=staff.csv", "attendance=attendance.csv"],
+        1,
+        ["staff.csv:2: ", "leave pay is computed per month: run with --period YYYY-MM"],
+        files={"staff.csv": STAFF, "attendance.csv": HEAD},
+    ),
     request_case("entitlement-unknown-type", "E001,探亲假,2025-06-03,3,,,,\n", ["requests.csv:2:假别: ", "'探亲假'"]),
     request_case(
         "entitlement-bereavement-without-relation",
