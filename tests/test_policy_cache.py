@@ -118,6 +118,8 @@ EXAMPLES = {
     "penalties-shop": "examples/penalties/shop-complaints.csv",
     "rewards-training": "examples/penalties/trainers.csv",
     "cs-scoring": "staff=examples/scoring/staff.csv events=examples/scoring/events.csv --period 2024-05",
+    "leave-pay": "staff=examples/leave/staff.csv attendance=examples/leave/attendance.csv --period 2025-07",
+    "leave-entitlements": "requests=examples/leave/requests.csv",
 }
 
 

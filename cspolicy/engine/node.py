@@ -333,11 +333,13 @@ class Node:
     def _column_of(self, exc: BaseException, row: Row) -> str | None:
         """The header of the one source column holding the value an error is about (a key a
         lookup table lacks carries it as ``value``), for ``file:row:column``."""
-        bad = getattr(exc, "value", None)
-        if bad is None:
-            return None
-        found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
-        return self.headers.get(found[0], found[0]) if len(found) == 1 else None
+        for bad in getattr(exc, "candidates", None) or (getattr(exc, "value", None),):  # the first found wins
+            if bad is None:
+                continue
+            found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
+            if len(found) == 1:
+                return self.headers.get(found[0], found[0])
+        return None
 
 
 def _fill(message: str, values: dict[str, str]) -> str:

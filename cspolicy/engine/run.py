@@ -55,6 +55,8 @@ class RunSettings:
     region: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
+    #: Working-day calendar files (docs/calendar.md) for years the chinesecalendar package lacks.
+    calendars: tuple[str, ...] = ()
 
     @property
     def effective_date(self) -> dt.date:
@@ -247,6 +249,14 @@ def prepare(
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
     run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
+    if any(d.per_row for d in definitions.values()):  # travels with the band tables (cspolicy.row_parameters)
+        from cspolicy.row_parameters import RESOLVER, RowParameters
+
+        bands[RESOLVER] = RowParameters(definitions, overrides, region)  # type: ignore[assignment]
+    if settings.calendars:  # the working-day functions ask it (cspolicy.expressions.timefns)
+        from cspolicy.workdays import RUN_CALENDAR, WorkdayCalendar
+
+        bands[RUN_CALENDAR] = WorkdayCalendar.from_files(*settings.calendars)  # type: ignore[assignment]
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
     if policy.messages_zh:  # its checks' and warnings' Chinese, for the CLI's choke point

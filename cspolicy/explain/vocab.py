@@ -142,6 +142,8 @@ class PolicyVocabulary:
 
     # -- band tables --------------------------------------------------------------------------
     def call(self, func: str, args: Sequence[Value], phrases: Sequence[str]) -> Worded | None:
+        if func == "param_at":
+            return self._row_parameter(args)
         plan = self.policy.bands.get(func)
         if plan is None or len(args) != 1 or not isinstance(args[0], Decimal):
             return None
@@ -154,6 +156,24 @@ class PolicyVocabulary:
                 return Worded(self._outcome(band.outcome, outcomes), (Atom(self._band(phrases[0], band), shown),), names=shown)
         text = say("no_band", self._lang, x=phrases[0])
         return Worded(self._outcome(plan.otherwise, outcomes), (Atom(text),))
+
+    def _row_parameter(self, args: Sequence[Value]) -> Worded:
+        """``param_at('min_wage', day, region)``: the value, and the date it took effect."""
+        from cspolicy.row_parameters import day_of, resolver
+
+        lang = self._lang
+        name = str(args[0])
+        got = resolver().get(name, day_of(args[1]), args[2] if len(args) > 2 and isinstance(args[2], str) else None)
+        label = self.labels.parameter(name).text(lang)
+        region = got.asked or got.region
+        when = say("row_param_where", lang, r=region, d=str(got.day)) if region else say("row_param_when", lang, d=str(got.day))
+        shown = format_plain(got.value, got.definition.type)
+        if got.overridden:
+            provenance = say("set", lang)
+        else:
+            provenance = say("in_force", lang, d=str(got.since)) + (say("region", lang, r=got.region) if got.region else "")
+        why = say("row_param_why", lang, x=label, w=when, v=shown, p=provenance, s=got.source or "")
+        return Worded(say("row_param", lang, x=label, w=when, v=shown), (Atom(why),))
 
     def _outcome(self, outcome: object, outcomes: Mapping[str, Label]) -> str:
         if isinstance(outcome, str):

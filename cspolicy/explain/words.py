@@ -39,6 +39,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "in_force": {"zh": "自 {d} 起生效", "en": "in force from {d}"},
     "region": {"zh": "，地区 {r}", "en": ", region {r}"},
     "set": {"zh": "本次运行以 --set 指定", "en": "set for this run (--set)"},
+    "row_param": {"zh": "{x}（{w}）{v}", "en": "{x} ({w}) {v}"},
+    "row_param_why": {"zh": "{x} {v}：{p}；来源：{s}", "en": "{x} {v}: {p}; source: {s}"},
+    "row_param_when": {"zh": "{d}", "en": "on {d}"},
+    "row_param_where": {"zh": "{r}，{d}", "en": "{r}, on {d}"},
     "rules": {"zh": "规则：", "en": "rules:"},
     # figures
     "so": {"zh": "{r}，故取 {p}", "en": "{r}, so it is {p}"},

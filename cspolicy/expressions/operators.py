@@ -64,6 +64,8 @@ def _concat_percent(left_percent: bool, right_percent: bool, a: Value, b: Value)
 
 
 def _concat(left_percent: bool, right_percent: bool) -> Callable[[Value, Value], str]:
+    """``&`` joining two texts; module functions (a partial), not closures, so that a
+    compiled policy can be pickled (the command line's cache)."""
     if not left_percent and not right_percent:
         return concat
     return functools.partial(_concat_percent, left_percent, right_percent)

@@ -7,6 +7,7 @@ table with overlapping ranges. After this, only input data can fail.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -211,6 +212,8 @@ class Builder:
             out[name] = ParameterDef(
                 name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
             )
+            if p.per_row:  # read row by row with param_at() (cspolicy.row_parameters)
+                out[name] = dataclasses.replace(out[name], per_row=True)
         return out
 
     def constraints(self, params: Mapping[str, ParameterDef]) -> list[tuple[Expression, str, int | None]]:
@@ -540,7 +543,7 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
 def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
     """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
     and, for each optional input, whether it was given (``given('previous')``)."""
-    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
+    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items() if not p.per_row}
     for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
         syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
     for name in optional_inputs:

@@ -172,6 +172,12 @@ def compile_policy(raw: bytes, display: str) -> Policy:
                 ("bands", LOOKUP), f"a band table named '{LOOKUP}' hides the function that reads tables", "another name"
             )
         functions[LOOKUP] = lookup_spec(tables)
+    if any(p.per_row for p in params.values()):
+        from cspolicy.row_parameters import PARAM_AT, param_at_spec
+
+        if PARAM_AT in functions:
+            raise doc.error(("bands", PARAM_AT), f"a band table named '{PARAM_AT}' hides a formula function", "another name")
+        functions[PARAM_AT] = param_at_spec(params)
     outputs = b.outputs(inputs, params, functions)
     constraints = b.constraints(params)
     for plan in outputs.values():

@@ -199,6 +199,11 @@ class Parameter(Strict):
     max: Scalar | None = None
     choices: list[str] | None = Field(None, description="For enum parameters: the allowed values.")
     values: list[ParamValue] = Field(min_length=1)
+    per_row: bool = Field(
+        False,
+        description="Read per row with param_at('name', date, region) (a minimum wage by each employee's region and "
+        "month) instead of once per run; its bare name is then not a formula name.",
+    )
 
 
 class Column(Strict):
