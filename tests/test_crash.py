@@ -210,11 +210,15 @@ def test_sigterm(world, tmp_path):
 
 def test_a_second_run_waits_for_the_first(world, tmp_path):
     out = old_outputs(tmp_path / "out", world)
-    first = start(world["b"], out, "before-journal:sleep=1.5")
-    wait_for_pause(first)  # it holds the lock
+    release = tmp_path / "release"
+    first = start(world["b"], out, f"before-journal:until={release}")
+    wait_for_pause(first)  # it holds the lock until the test creates `release`
     second = start(world["c"], out)
+    assert second.stderr is not None
+    said = second.stderr.readline().decode("utf-8", "replace")  # blocks until the second waits
+    release.touch()
     assert finish(first)[0] == 0
     code, stderr = finish(second)
-    assert code == 0, stderr
-    assert f"waiting for another cspolicy run (process {first.pid}) writing into {out}" in stderr
+    assert code == 0, said + stderr
+    assert f"waiting for another cspolicy run (process {first.pid}) writing into {out}" in said
     assert state(out, world) == "c"  # the second run's outputs, written after the first's

@@ -26,7 +26,8 @@ rather than risk deleting a live run's.
 
 For tests, ``CSPOLICY_FAULT=POINT:ACTION`` makes the commit stop at ``POINT`` (``writing``,
 ``before-journal``, ``after-journal``, ``after-rename-N``) by ``kill`` (SIGKILL itself) or
-``sleep=SECONDS`` (after saying so on stderr).
+``sleep=SECONDS`` or ``until=PATH`` (wait, at most a minute, until ``PATH`` exists), after
+saying so on stderr.
 """
 
 from __future__ import annotations
@@ -101,10 +102,15 @@ def fault(point: str) -> None:
             continue
         if action == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
-        elif action.startswith("sleep="):
+        elif action.startswith(("sleep=", "until=")):
             sys.stderr.write(f"cspolicy: CSPOLICY_FAULT: pausing at {point}\n")  # the test waits for this line
             sys.stderr.flush()
-            time.sleep(float(action.removeprefix("sleep=")))
+            if action.startswith("sleep="):
+                time.sleep(float(action.removeprefix("sleep=")))
+            else:  # a test releases the pause when it is ready, whatever the machine's load
+                flag, deadline = action.removeprefix("until="), time.monotonic() + 60
+                while not os.path.exists(flag) and time.monotonic() < deadline:
+                    time.sleep(0.02)
 
 
 def fsync_directory(directory: str) -> None:
