@@ -166,6 +166,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("bands: {problem:m} (with this run's parameter values)", "分档：{problem}（按本次运行的参数值）"),
     ("bands {name:w}: {problem:m}", "分档 {name}：{problem}"),
     ("-o {target}: {problem:m}", "-o {target}：{problem}"),
+    ("-o: {problem:m}", "-o: {problem}"),  # (the place "-o" stays as it is)
     ("--{option:w} {value}: {problem:m}", "--{option} {value}：{problem}"),
     ("--{option:w}={value}: {problem:m}", "--{option}={value}：{problem}"),
     ("YAML syntax: {problem:m}", "YAML 语法错误：{problem}"),
@@ -226,6 +227,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "expected one of: {values} (letter case, width and spaces ignored), or no --region for the general values",
         "应为以下之一：{values}（不分大小写、全角半角和空格），或不加 --region 以使用通用值",
     ),
+    ("expected one of the codes {codes}", "应为以下代码之一：{codes}"),
     ("expected one of: {values} (and no cycles)", "应为以下之一：{values}（且不能循环引用）"),
     ("expected one of them only", "只应保留其中一个"),
     ("expected one of them", "只应保留其中一个"),
@@ -341,6 +343,32 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("row has {n:w} cells, the header has {width:w}", "此行有 {n} 个单元格，表头有 {width} 个"),
     ("expected {width:w} cells like the header", "应与表头一样有 {width} 个单元格"),
     ("a cell may hold an unquoted comma", "可能某个单元格里有未加引号的逗号"),
+    (
+        "the cell {value:q} holds a line break and runs from line {first:w} to line {last:w} of the file: "
+        "a line break typed into the cell (Alt+Enter in Excel), or "
+        'a quote mark (") opened in it and not closed, which swallows the rows after it into this one cell',
+        "单元格 {value} 含有换行，从文件第 {first} 行延续到第 {last} 行：可能是在单元格里打了换行（Excel 中的 Alt+Enter），"
+        '也可能是其中有一个没有闭合的引号（"），把后面的行都并进了这个单元格',
+    ),
+    ('the cell {value:q} opens a quote mark (") that is never closed', '单元格 {value} 以引号（"）开头，但这个引号没有闭合'),
+    (
+        'the cell {value:q} opens a quote mark (") that is never closed, '
+        "so it runs to the end of the file (lines {first:w} to {last:w}), swallowing the rows",
+        '单元格 {value} 以引号（"）开头，但这个引号没有闭合，'
+        "所以它一直延续到文件末尾（第 {first} 到第 {last} 行），把这些行都并了进去",
+    ),
+    (
+        'the header row opens a quote mark (") that is never closed, so it runs to the end of the file',
+        '表头行中有一个没有闭合的引号（"），所以表头一直延续到文件末尾',
+    ),
+    (
+        'expected the closing quote mark at the end of the cell ("…"), or no quote mark at its start',
+        '应在单元格末尾补上闭合的引号（"…"），或去掉开头的引号',
+    ),
+    (
+        'expected the closing quote mark at the end of the header ("…"), or no quote mark at its start',
+        '应在表头末尾补上闭合的引号（"…"），或去掉开头的引号',
+    ),
     (
         "the cell {value:q} holds a line break and runs from line {first:w} to line {last:w} of the file: "
         'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
@@ -516,6 +544,65 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "政策应完整写出，不要用别名把大段内容复制多次",
     ),
     # --- policy files: values, parameters, labels, rules -------------------------------------------
+    ("a mapping where one value goes", "这里应是一个值，却写了映射"),
+    ("a list where one value goes", "这里应是一个值，却写了列表"),
+    ("an empty value (null) where one value goes", "这里应是一个值，却是空值（null）"),
+    ("{value} where one value goes", "这里应是一个值，却写了 {value}"),
+    ("one value, such as 7%, 120, 2024-03-01 or a name", "一个值，例如 7%、120、2024-03-01 或一个名称"),
+    ("{value} does not fit here", "{value} 不能写在这里"),
+    ("a mapping of key: value lines or {value:q}", "由“键: 值”行组成的映射，或 {value}"),
+    ("a mapping of key: value lines or {other:m}", "由“键: 值”行组成的映射，或{other}"),
+    ("a list of '- item' lines or {other:m}", "由“- 项”行组成的列表，或{other}"),
+    ("text or {other:m}", "文字，或{other}"),
+    ("{value:q} is not true or false", "{value} 不是 true 或 false"),
+    ("{value:q} is not a date written YYYY-MM-DD", "{value} 不是 YYYY-MM-DD 格式的日期"),
+    ("{value:q} is not a rule ID", "{value} 不是规则编号"),
+    (
+        "a rule ID such as {example:w} (R-, two capital letters, -, a number)",
+        "规则编号，例如 {example}（R-、两个大写字母、-、一个数字）",
+    ),
+    ("{value:q} is not a policy name", "{value} 不是政策名称"),
+    (
+        "lower-case letters, digits and dashes, such as {example:w}",
+        "小写字母、数字和连字符（-），例如 {example}",
+    ),
+    ("the value is blank", "值是空的"),
+    ("{value:q} is in exponent notation", "{value} 是科学计数法"),
+    ("write the number out in full", "请把数完整写出来"),
+    ("the number {value:w} is too large for a policy", "数 {value} 太大，不能写在政策中"),
+    ("{char:q} ({name:m}) is not a digit", "{char}（{name}）不是数字"),
+    ("expected the digits 0-9", "应只用数字 0-9"),
+    ("a blank region", "地区是空白的"),
+    ("expected a region's name, or no 'region' key for the general value", "应写地区名称；通用值则不写 'region' 键"),
+    (
+        "parameter {name:q} has two values from {day:w} for region {region:w} (also written {other:q})",
+        "参数 {name} 在地区 {region} 有两个从 {day} 起的值（另一个写作 {other}）",
+    ),
+    ("parameter {name:q} has two values from {day:w} for region {region}", "参数 {name} 在地区 {region} 有两个从 {day} 起的值"),
+    ("parameter {name:q} has two values from {day:w}", "参数 {name} 有两个从 {day} 起的值"),
+    ("expected one value per date and region", "每个日期、每个地区只应有一个值"),
+    (
+        "region names are compared ignoring case, width and spaces",
+        "比较地区名称时不分大小写、全角半角和空格",
+    ),
+    ("column {column:q} is named twice", "列 {column} 写了两次"),
+    ("expected each column once", "每列只应写一次"),
+    ("ladder {field:w}: column {column:q} holds {kind:m}", "处罚阶梯的 {field}：列 {column} 是{kind}"),
+    ("a text column", "文字列"),
+    ("a date column", "日期列"),
+    ("a number column (money)", "数值列（金额）"),
+    ("a date and time", "日期时间"),
+    (
+        "{op:q} compares the percentage {name:q} with the bare number {n:w}: a number without % is a fraction only below 1",
+        "{op} 把百分数 {name} 和不带 % 的数 {n} 相比：不带 % 的数只有小于 1 时才表示小数",
+    ),
+    ("unknown offence {code:q}", "未知的违规 {code}"),
+    ("unknown offence {code:q} (did you mean {title}?)", "未知的违规 {code}（是不是 {title}？）"),
+    ("unknown offence {code:q} ({char:q} ({name:m}) is not a digit)", "未知的违规 {code}（{char}（{name}）不是数字）"),
+    (
+        "unknown offence {code:q} (did you mean {title}?) ({char:q} ({name:m}) is not a digit)",
+        "未知的违规 {code}（是不是 {title}？{char}（{name}）不是数字）",
+    ),
     ("true is not {what:m}", "true 不是{what}"),
     ("false is not {what:m}", "false 不是{what}"),
     ("{what:m} (true/false only for yes/no values)", "{what}（true/false 只用于是/否）"),
@@ -866,6 +953,22 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "会覆盖输入 {name} 的文件 {path}（{inner} 是该文件夹中的文件）",
     ),
     ("expected an output path that is none of the input files", "输出路径不应是任何一个输入文件"),
+    (
+        "would replace the policy file {path} ({inner} is a file of that directory)",
+        "会覆盖政策文件 {path}（{inner} 是该文件夹中的文件）",
+    ),
+    ("would replace the policy file {path}", "会覆盖政策文件 {path}"),
+    (
+        "expected an output path that is neither the policy nor one of the input files",
+        "输出路径既不应是政策文件，也不应是任何一个输入文件",
+    ),
+    ("the output path is empty", "输出路径是空的"),
+    ("a directory, or a .csv, .json or .xlsx file", "文件夹，或 .csv、.json、.xlsx 文件"),
+    (
+        "a directory holds one CSV file per output, not format {fmt:w}",
+        "文件夹里是每个输出各一个 CSV 文件，不能用 {fmt} 格式",
+    ),
+    ("expected -o FILE.{ext:w} for one file, or no --format", "应用 -o 文件.{ext} 写成一个文件，或不加 --format"),
     ("{source:w}={value} is not a language cspolicy speaks", "{source}={value} 不是 cspolicy 支持的语言"),
     ("zh (中文) or en (English)", "zh（中文）或 en（英文）"),
     # --- the machine: directories, disks, standard output -----------------------------------------
@@ -879,6 +982,19 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("is a directory, where an output file should go", "是一个文件夹，而这里应是输出文件"),
     ("is a directory, not a file", "是文件夹，不是文件"),
     ("is a file, where the output directory should go", "是一个文件，而这里应是输出文件夹"),
+    (
+        "is a file, where the output directory should go (-o without .csv, .json or .xlsx names a directory)",
+        "是一个文件，而这里应是输出文件夹（-o 后面不是 .csv、.json 或 .xlsx 文件名时，指的是文件夹）",
+    ),
+    (
+        "is a device or other special file, where the output directory should go "
+        "(-o without .csv, .json or .xlsx names a directory)",
+        "是设备或其他特殊文件，而这里应是输出文件夹（-o 后面不是 .csv、.json 或 .xlsx 文件名时，指的是文件夹）",
+    ),
+    (
+        "write elsewhere, name a .csv, .json or .xlsx file, or leave out -o to print to the terminal",
+        "请写到别处，或指定一个 .csv、.json 或 .xlsx 文件，或不加 -o 直接显示在屏幕上",
+    ),
     ("write elsewhere, or name a .csv or .json file", "请写到别处，或指定一个 .csv 或 .json 文件"),
     ("cannot write into this directory (permission denied)", "不能写入这个文件夹（没有权限）"),
     ("cannot create the output directory: {reason}", "无法创建输出文件夹：{reason}"),

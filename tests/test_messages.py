@@ -71,65 +71,7 @@ def _args(case) -> list[str]:
     return args
 
 
-#: Catalogue cases whose messages (new in the issue-14 audit) have no Chinese template yet:
-#: they are shown in English, whole (the documented fallback). Strict: a template added
-#: for one makes its case pass, and then it must leave this list.
-NOT_YET_TRANSLATED = frozenset(
-    {
-        "carriage-return-in-a-number-cell",
-        "formula-circled-digit",
-        "formula-compares-a-percent-with-1",
-        "formula-compares-a-percent-with-a-bare-number",
-        "formula-number-too-large",
-        "formula-superscript-digit",
-        "group-by-a-column-twice",
-        "key-a-column-twice",
-        "ladder-amount-column-not-a-number",
-        "ladder-date-column-not-a-date",
-        "line-break-in-a-quoted-text-cell",
-        "loader-required-yes",
-        "offence-code-with-a-circled-digit",
-        "offence-code-with-a-subscript-digit",
-        "open-quote-after-text-after-a-closing-quote",
-        "open-quote-in-an-unread-column",
-        "open-quote-in-first-column",
-        "open-quote-in-last-column",
-        "open-quote-in-the-header",
-        "open-quote-in-the-last-row-of-a-gb18030-file",
-        "open-quote-in-the-last-row-without-a-line-break",
-        "output-a-device-not-a-directory",
-        "output-dir-is-a-file",
-        "output-directory-holding-the-policy-as-an-output-name",
-        "output-directory-with-a-slash-and-json",
-        "output-empty",
-        "output-onto-the-policy-file",
-        "policy-column-true",
-        "policy-date-not-iso",
-        "policy-percent-min-a-mapping",
-        "policy-region-blank",
-        "policy-round-a-word",
-        "policy-rule-id-not-an-id",
-        "policy-value-a-list",
-        "policy-value-blank-is-a-value-not-a-cell",
-        "policy-value-exponent-without-excel-advice",
-        "policy-value-null",
-        "region-spelt-two-ways-on-one-date",
-        "set-value-blank-is-a-value-not-a-cell",
-        "unbalanced-quote",
-    }
-)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="no Chinese template yet"))
-        if c.id in NOT_YET_TRANSLATED
-        else c
-        for c in CASES
-    ],
-    ids=[c.id for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_every_bad_input_is_reported_in_chinese(case, runner, tmp_path, monkeypatch):
     # The English text is what the choke point makes of the same error in English (what
     # test_bad_inputs.py pins), so each case runs once.
