@@ -225,6 +225,14 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default table on stdout).")
 @click.option("--only", multiple=True, metavar="OUTPUT", help="Write only this output (repeatable).")
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")
+@click.option(
+    "--explain-limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="Rows of each output --explain explains (0 explains all); the rest are counted.",
+)
 @click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
 @click.option(
     "--bom/--no-bom",
@@ -253,6 +261,7 @@ def run(
     fmt: str | None,
     only: tuple[str, ...],
     explain: str | None,
+    explain_limit: int,
     encoding: str | None,
     bom: bool | None,
     limit: int | None,
@@ -297,6 +306,7 @@ def run(
             fmt=fmt,
             only=only,
             explain=explain,
+            explain_limit=explain_limit,
             encoding=encoding,
             bom=bom,
             progress=line,

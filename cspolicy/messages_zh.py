@@ -38,6 +38,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("{value:q} is not {choice:q}.", "{value} 不是 {choice}。"),
     ("{value:q} is not a valid integer.", "{value} 不是整数。"),
     ("{value:q} is not a valid float.", "{value} 不是数值。"),
+    ("{value:w} is not in the range {range:w}.", "{value} 不在范围 {range} 内。"),
     ("{value:q} is not NAME=VALUE, e.g. --set loss=8%", "{value} 不是 名称=值 的形式，例如 --set loss=8%"),
     ("{value:q} is not a month", "{value} 不是月份"),
     ("{value:q} is not a date", "{value} 不是日期"),
