@@ -112,10 +112,6 @@ def test_core_code_adds_to_the_runs_collector_and_strict_refuses(tmp_path: Path)
 # --- rules in a policy -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explanation renderer (cspolicy.explain) does not yet show why a figure is blank or a row's warnings: lost when the plain-words renderer and the formula work met; to do in issue 16",
-)
 def test_warnings_on_rows_and_groups(tmp_path: Path) -> None:
     rows = [{"agent": "E1", "item": "B1", "calls": "3"}, {"agent": "E1", "item": "B1", "calls": "0"}]
     results = evaluate(load(tmp_path), {"events": rows})
@@ -123,8 +119,12 @@ def test_warnings_on_rows_and_groups(tmp_path: Path) -> None:
         "events:3:calls: E1 took no calls; the rate blank is left blank",
         "output 'agents', E1: B1 given 2 times to E1; counted once [R-SC-2]",
     ]
-    assert "warning: E1 took no calls; the rate blank is left blank" in results.explain("E1")
-    assert "warning: B1 given 2 times to E1; counted once" in results.explain("E1")
+    explained = results.explain("E1")
+    row2, row3, group = explained.split("\n\n")
+    assert "warning" not in row2
+    assert "\n  warning: E1 took no calls; the rate blank is left blank\n" in row3
+    assert group.endswith("\n  warning: B1 given 2 times to E1; counted once")
+    assert "\n  警告：E1 took no calls; the rate blank is left blank\n" in results.explain("E1", lang="zh")
 
 
 def test_the_cli_shows_warnings_after_the_run(files: tuple[Path, Path], runner) -> None:

@@ -215,6 +215,7 @@ def attach(
         )
         if n.window is not None:
             traces[-1].windows = dict(n.window.current)
+        traces[-1].warnings = list(n.fired)
 
     node.on_row = on_row
 
@@ -251,7 +252,7 @@ def _attach_group(
         env = dict(values)
         env.update(zip(plan.group_by or (), key))
         group = GroupFacts(key, results, members.get(key, []), counts.get(key, 0))
-        traces.append(Trace(policy, plan.name, params, env, out, n.file, 0, group=group, bands=bands))
+        traces.append(Trace(policy, plan.name, params, env, out, n.file, 0, group=group, bands=bands, warnings=list(n.fired)))
 
     node.on_group_row = on_group_row
     node.explain_group = on_group

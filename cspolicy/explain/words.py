@@ -43,6 +43,8 @@ WORDS: dict[str, dict[Lang, str]] = {
     # figures
     "so": {"zh": "{r}，故取 {p}", "en": "{r}, so it is {p}"},
     "so_is": {"zh": "{r}，故为 {p}", "en": "{r}, so it is {p}"},
+    "so_blank": {"zh": "{r}，故留空", "en": "{r}, so it is left blank"},
+    "warning": {"zh": "警告：{m}", "en": "warning: {m}"},
     "where": {"zh": "其中 {x}{id}（中间步骤，表中未列出）", "en": "where {x} ({id}a step not in the table)"},
     "row_ref": {"zh": "第 {n} 行", "en": "row {n}"},
     "more": {"zh": "……另有 {n} 行", "en": "… and {n} more"},
@@ -65,6 +67,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "last": {"zh": "末行的 {x}", "en": "{x} of the last row"},
     "max_by": {"zh": "{y} 最大的行的 {x}", "en": "{x} of the row with the largest {y}"},
     "min_by": {"zh": "{y} 最小的行的 {x}", "en": "{x} of the row with the smallest {y}"},
+    "list": {"zh": "逐行列出的 {x}", "en": "{x} of each row, listed"},
     # band tables
     "no_band": {"zh": "{x} 不在任何分档内", "en": "{x} falls in no band"},
     # ladders
