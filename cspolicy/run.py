@@ -418,6 +418,7 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
+    check_tables(policy, tables)  # before set(tables): a list of rows given as the tables is refused, not a TypeError
     prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():

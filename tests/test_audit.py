@@ -199,7 +199,6 @@ ROW = {"station": "A", "material": "面单", "parcels": "10000"}
     ],
     ids=["a-list-of-rows", "one-row", "a-file-name", "none"],
 )
-@pytest.mark.xfail(strict=False, reason="a merge of the audit and the formula work changed this message; to reconcile")
 def test_evaluate_refuses_tables_of_the_wrong_shape(tables, message):
     # a dict of one row was iterated as its keys ("tables['stations'][0] is a str"), a file
     # name as its characters, and a list as the tables made a TypeError
