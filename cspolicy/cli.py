@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from cspolicy import __version__
-from cspolicy.cli_language import error_language, localized
+from cspolicy.cli_language import ARGS, LocalizedHelp, error_language, localized
 from cspolicy.console import BROKEN_PIPE, EXIT_CODES, failure, guard_streams, install_signal_handlers, printable, silence_stdout
 
 if TYPE_CHECKING:
@@ -47,11 +47,17 @@ def _report(exc: BaseException, debug: bool, lang: Lang = "en") -> int:
     return code
 
 
-#: Where the group keeps its raw arguments, for the language of an error.
-_ARGS = "cspolicy.args"
+#: Where the group keeps its raw arguments, for the language of an error or of the help.
+_ARGS = ARGS
 
 
-class _Group(click.Group):
+class _Command(LocalizedHelp):
+    """A command whose help is in the command's language."""
+
+
+class _Group(LocalizedHelp, click.Group):
+    command_class = _Command
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGS] = list(args)
         try:
@@ -83,8 +89,14 @@ def _lang_option(command: Any) -> Any:
 
 
 def _language(lang: str | None) -> Lang:
+    """The command's language: its ``--lang``, else the group's (``cspolicy --lang zh run …``),
+    else the environment."""
     from cspolicy.i18n import resolve_lang
 
+    if lang is None:
+        ctx = click.get_current_context(silent=True)
+        root = ctx.find_root() if ctx is not None else None
+        lang = (root.obj or {}).get("lang") if root is not None and isinstance(root.obj, dict) else None
     return resolve_lang(lang)
 
 
@@ -94,15 +106,16 @@ _EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="cspolicy")
 @click.option("--debug", is_flag=True, help="Print the traceback of an error too (the exit code stays the same).")
+@_lang_option
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Policy-as-code for customer-service departments.
 
     \b
     Example:
         cspolicy run materials-order examples/materials/stations.csv
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "lang": lang}
 
 
 @cli.command("list")

@@ -276,7 +276,7 @@ def test_an_invalid_lang_is_reported_in_the_environments_language(runner, monkey
 def test_no_arguments_still_shows_the_help(runner, monkeypatch):
     monkeypatch.setenv("CSPOLICY_LANG", "zh")
     result = runner.invoke(cli, [], prog_name="cspolicy")
-    assert "Commands:" in result.stdout + result.stderr
+    assert "命令：" in result.stdout + result.stderr  # the help, in the environment's language
 
 
 # --- the other lines on stderr ----------------------------------------------------------------
