@@ -148,6 +148,14 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("computing", "计算"),
     ("writing", "写入"),
     ("… and {n:w} more errors not shown", "……另有 {n} 个错误未显示"),
+    (
+        "… {n:w} more rows not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+        "……另有 {n} 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+    ),
+    (
+        "… {n:w} more row not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+        "……另有 {n} 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+    ),
     # --- the general shapes: a place or a subject, then the problem -------------------------
     ("did you mean {other:q}?", "是不是 {other}？"),
     ("did you mean one of {others}?", "是不是以下之一：{others}？"),
@@ -254,6 +262,49 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "{value} 不是百分数：不带 % 的数必须是小于 1 的小数",
     ),
     ("{value:q} is not {noun:m}: {char:q} ({name:m}) is not a digit", "{value} 不是{noun}：{char}（{name}）不是数字"),
+    ("{value:q} is not {noun:m}: it holds {what:m}", "{value} 不是{noun}：其中有{what}"),
+    ("a space", "空格"),
+    ("a month", "月份"),
+    ("{value:q} is not a month: there is no month {n:w}", "{value} 不是月份：没有 {n} 月"),
+    # date and time cells: why not, in parentheses (a reason with a "; " is written out whole)
+    ("{value:q} is not a date and time ({why:m})", "{value} 不是日期时间（{why}）"),
+    ("{value:q} is not a duration ({why:m})", "{value} 不是时长（{why}）"),
+    ("it has no time of day", "没有时刻"),
+    ("it is blank", "是空的"),
+    ("no such date or time", "没有这个日期或时刻"),
+    ("more than {n:w} decimals of a second", "秒的小数超过 {n} 位"),
+    ("the offset {offset:w} does not exist", "时区偏移 {offset} 不存在"),
+    ("minutes and seconds after a colon must be below {n:w}", "冒号后面的分钟和秒数必须小于 {n}"),
+    ("minutes after the hours are two digits", "小时后面的分钟要写两位数"),
+    (
+        "{value:q} is not a date and time (a two-digit year is ambiguous; write all four digits, year first)",
+        "{value} 不是日期时间（两位数的年份有歧义：请写出四位年份，年份在前）",
+    ),
+    (
+        "{value:q} is not a date and time (a 12-hour clock; write the 24-hour time, e.g. 15:00)",
+        "{value} 不是日期时间（这是 12 小时制：请写成 24 小时制，例如 15:00）",
+    ),
+    (
+        "{value:q} is not a date and time (a spreadsheet serial number; "
+        "format the column as yyyy-mm-dd hh:mm:ss in Excel and save again)",
+        "{value} 不是日期时间（这是电子表格的日期序号：请在 Excel 中把这一列设为 yyyy-mm-dd hh:mm:ss 格式后重新保存）",
+    ),
+    (
+        "{value:q} is not a date and time without a local time zone (it has the offset {offset:w}; say which zone to convert to)",
+        "{value} 不是不带时区的本地日期时间（它带有时区偏移 {offset}；请说明要换算到哪个时区）",
+    ),
+    ("{value:q} is above the maximum {n:w} seconds", "{value} 超过最大值 {n} 秒"),
+    ("{value:q} is below the minimum {n:w} seconds", "{value} 低于最小值 {n} 秒"),
+    ("a duration from {low:w} to {high:w} seconds", "{low} 到 {high} 秒之间的时长"),
+    ("a duration of at most {n:w} seconds", "不超过 {n} 秒的时长"),
+    ("a duration of at least {n:w} seconds", "不少于 {n} 秒的时长"),
+    ("a date and time such as 2025-03-01 09:15:02", "日期时间，例如 2025-03-01 09:15:02"),
+    (
+        "a duration such as 125 (seconds), 2:05 (m:ss), 0:02:05 or 2分5秒",
+        "时长，例如 125（秒）、2:05（分:秒）、0:02:05 或 2分5秒",
+    ),
+    ("{what:m}, without spaces inside", "{what}，中间不要有空格"),
+    ("{pct:w} for {n:w} percent", "{pct}（表示百分之 {n}）"),
     (
         "{value:q} is not a date (as an Excel day number it must be {low:w} to {high:w}, that is {first:w} to {last:w})",
         "{value} 不是日期（作为 Excel 日期序号，应在 {low} 到 {high} 之间，即 {first} 到 {last}）",
@@ -406,6 +457,14 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("unknown encoding {name:q}", "未知的编码 {name}"),
     ("an encoding such as utf-8 or gb18030", "编码名称，例如 utf-8 或 gb18030"),
+    (
+        "is a pipe or a device, not a file: cspolicy reads an input more than once",
+        "是管道或设备，不是文件：cspolicy 要多次读取输入",
+    ),
+    (
+        "expected the data saved to a file first (… > stations.csv), then that file",
+        "请先把数据存成文件（… > stations.csv），再给出这个文件",
+    ),
     ("input {name:q} given twice", "输入 {name} 给了两次"),
     ("no file given for input {names}", "输入 {names} 没有给出文件"),
     ("FILE arguments for: {names} (as NAME=FILE)", "为 {names} 给出文件参数（写作 名称=文件）"),

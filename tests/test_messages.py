@@ -436,6 +436,93 @@ def test_messages_beyond_the_catalogue(english, chinese):
     assert leftover_english(chinese) is None
 
 
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "'5 000' is not a whole number: it holds a space; expected a whole number such as 120, without spaces inside",
+            "'5 000' 不是整数：其中有空格；应为整数，例如 120，中间不要有空格",
+        ),
+        (
+            "'5\u2009000' is not an amount of money: it holds U+2009 THIN SPACE; "
+            "expected an amount such as 1234.50, without spaces inside",
+            "'5\u2009000' 不是金额：其中有 U+2009 THIN SPACE；应为金额，例如 1234.50，中间不要有空格",
+        ),
+        (
+            "'2024-13' is not a month: there is no month 13; expected a month such as 2024-05",
+            "'2024-13' 不是月份：没有 13 月；应为月份，例如 2024-05",
+        ),
+        (
+            "'25/3/1 9:15' is not a date and time (a two-digit year is ambiguous; write all four digits, year first); "
+            "expected a date and time such as 2025-03-01 09:15:02, 2025-03-01T09:15 or 2025/3/1 9:15",
+            "'25/3/1 9:15' 不是日期时间（两位数的年份有歧义：请写出四位年份，年份在前）；"
+            "应为日期时间，例如 2025-03-01 09:15:02、2025-03-01T09:15 或 2025/3/1 9:15",
+        ),
+        (
+            "'2025-03-01' is not a date and time (it has no time of day); "
+            "expected a date and time such as 2025-03-01 09:15:02, 2025-03-01T09:15 or 2025/3/1 9:15",
+            "'2025-03-01' 不是日期时间（没有时刻）；应为日期时间，例如 2025-03-01 09:15:02、2025-03-01T09:15 或 2025/3/1 9:15",
+        ),
+        (
+            "'2025-03-01T01:15:02Z' is not a date and time without a local time zone "
+            "(it has the offset Z; say which zone to convert to); expected a date and time such as 2025-03-01 09:15:02",
+            "'2025-03-01T01:15:02Z' 不是不带时区的本地日期时间（它带有时区偏移 Z；请说明要换算到哪个时区）；"
+            "应为日期时间，例如 2025-03-01 09:15:02",
+        ),
+        (
+            "'1:00:01' is above the maximum 3600 seconds; expected a duration from 0 to 3600 seconds",
+            "'1:00:01' 超过最大值 3600 秒；应为 0 到 3600 秒之间的时长",
+        ),
+        (
+            "'150' is not a percentage: a number without % must be a fraction below 1; expected 150% for 150 percent",
+            "'150' 不是百分数：不带 % 的数必须是小于 1 的小数；应为 150%（表示百分之 150）",
+        ),
+        (
+            "is a pipe or a device, not a file: cspolicy reads an input more than once; "
+            "expected the data saved to a file first (… > stations.csv), then that file",
+            "是管道或设备，不是文件：cspolicy 要多次读取输入；请先把数据存成文件（… > stations.csv），再给出这个文件",
+        ),
+        (
+            "… 5 more rows not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+            "……另有 5 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+        ),
+        (
+            "the cell '\"备货…' opens a quote mark (\") that is never closed, so it runs to the end of the file "
+            "(lines 3 to 9), swallowing the rows",
+            "单元格 '\"备货…' 以引号（\"）开头，但这个引号没有闭合，所以它一直延续到文件末尾（第 3 到第 9 行），把这些行都并了进去",
+        ),
+    ],
+    ids=[
+        "space",
+        "thin-space",
+        "month",
+        "two-digit-year",
+        "no-time",
+        "offset",
+        "duration-max",
+        "bare-percent",
+        "pipe",
+        "table-more",
+        "quote-runs",
+    ],
+)
+def test_cells_and_lines_a_clerk_meets_in_chinese(english, chinese):
+    assert translate(english, "zh") == chinese
+    assert leftover_english(chinese) is None
+
+
+def test_a_bad_duration_cell_in_chinese_through_the_cli(runner, tmp_path):
+    data = Path(__file__).resolve().parent / "data" / "month-review"
+    events = (data / "events.csv").read_text(encoding="utf-8").replace("0:01:00.5", "1:75")
+    (tmp_path / "events.csv").write_text(events, encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(data / "month-review.yaml"), f"events={tmp_path / 'events.csv'}", "--lang", "zh"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"错误：{tmp_path / 'events.csv'}:5:处理时长: 列 'handled'：'1:75' 不是时长（冒号后面的分钟和秒数必须小于 60）；"
+        "应为时长，例如 125 或 125.5（秒）、2:05（分:秒）、0:02:05（时:分:秒）或 2分5秒\n"
+    )
+
+
 # --- README.zh.md -------------------------------------------------------------------------------
 
 README_ZH = (Path(__file__).resolve().parent.parent / "README.zh.md").read_text(encoding="utf-8")
