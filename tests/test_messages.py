@@ -491,6 +491,25 @@ def test_messages_beyond_the_catalogue(english, chinese):
             "(lines 3 to 9), swallowing the rows",
             "单元格 '\"备货…' 以引号（\"）开头，但这个引号没有闭合，所以它一直延续到文件末尾（第 3 到第 9 行），把这些行都并了进去",
         ),
+        (
+            "no working-day calendar for 2026-01: the chinesecalendar package (1.11.0) covers 2004 to 2025; "
+            "a year's holidays and make-up working days cannot be guessed from its weekends",
+            "没有 2026-01 的工作日日历：chinesecalendar 包（1.11.0）涵盖 2004 到 2025 年；一年的节假日和调休上班日无法从周末推算出来",
+        ),
+        (
+            "2027-02-17 is a Wednesday, a working day anyway; expected make-up working days (调休上班) on a Saturday or a Sunday",
+            "2027-02-17 是星期三，本来就是工作日；调休上班日应在星期六或星期日",
+        ),
+        (
+            "2027-02-08 to 2027-12-12 is 308 days, longer than any holiday break; "
+            "expected at most 14 days per entry (check the month; write a longer closure as several entries)",
+            "2027-02-08 到 2027-12-12 共 308 天，比任何一次假期都长；每一项最多 14 天（请检查月份；更长的停工请分成几项写）",
+        ),
+        (
+            "an entry gives both date and from/to; "
+            "expected {date: 2027-01-01, name: 元旦} or {from: 2027-02-06, to: 2027-02-12, name: 春节}",
+            "有一项同时写了 date 和 from/to；应写成 {date: 2027-01-01, name: 元旦} 或 {from: 2027-02-06, to: 2027-02-12, name: 春节} 这样",
+        ),
     ],
     ids=[
         "space",
@@ -504,6 +523,10 @@ def test_messages_beyond_the_catalogue(english, chinese):
         "pipe",
         "table-more",
         "quote-runs",
+        "calendar-not-covered",
+        "calendar-workday-on-a-weekday",
+        "calendar-long-break",
+        "calendar-entry-form",
     ],
 )
 def test_cells_and_lines_a_clerk_meets_in_chinese(english, chinese):
