@@ -293,7 +293,7 @@ def run(
     """
     from cspolicy.files import bind_inputs, run_files
     from cspolicy.library import load_policy
-    from cspolicy.messages import translate
+    from cspolicy.messages import translate, warning_lines
     from cspolicy.progress import ProgressLine
     from cspolicy.run import RunSettings
 
@@ -330,8 +330,8 @@ def run(
     if not quiet:
         for done in report.summary():
             click.echo(translate(done, language), err=True)
-    for note in report.warnings.lines():  # even with -q: a warning is about the figures
-        click.echo(printable(translate(note, language)), err=True)
+    for note in warning_lines(report.warnings, language):  # even with -q: a warning is about the figures
+        click.echo(printable(note), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:

@@ -148,6 +148,10 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("computing", "计算"),
     ("writing", "写入"),
     ("… and {n:w} more errors not shown", "……另有 {n} 个错误未显示"),
+    ("warning: ", "警告："),
+    ("output {output:q}", "输出 {output}"),
+    (" ({n:w} times)", "（{n} 次）"),
+    ("… and {n:w} more warnings (all kept ones are in JSON output)", "……另有 {n} 条警告（保留的全部警告都在 JSON 输出中）"),
     (
         "… {n:w} more rows not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
         "……另有 {n} 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
