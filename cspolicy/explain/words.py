@@ -45,6 +45,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "so_is": {"zh": "{r}，故为 {p}", "en": "{r}, so it is {p}"},
     "so_blank": {"zh": "{r}，故留空", "en": "{r}, so it is left blank"},
     "warning": {"zh": "警告：{m}", "en": "warning: {m}"},
+    "given_input": {"zh": "是否给出了输入“{x}”", "en": "whether the input {x} was given"},
     "where": {"zh": "其中 {x}{id}（中间步骤，表中未列出）", "en": "where {x} ({id}a step not in the table)"},
     "row_ref": {"zh": "第 {n} 行", "en": "row {n}"},
     "more": {"zh": "……另有 {n} 行", "en": "… and {n} more"},

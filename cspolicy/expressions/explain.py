@@ -133,8 +133,12 @@ class _Speaker:
         return GRAMMAR[self.lang]["yes" if value else "no"]
 
     def named(self, name: str) -> str:
-        """``label value``: ``parcels 10000``, ``损耗率（未取整）8%``."""
-        return label_value(self.voc.name(name), self.voc.value(name, self.env[name]), self.lang)
+        """``label value``: ``parcels 10000``, ``损耗率（未取整）8%``; a yes/no value as
+        ``label: yes`` (``是否给出了输入“上月结果”：否``)."""
+        value = self.env[name]
+        if isinstance(value, bool):
+            return wording(self.lang, "flag", x=self.voc.name(name), v=self.yes_no(value))
+        return label_value(self.voc.name(name), self.voc.value(name, value), self.lang)
 
     def term(self, node: n.Node) -> tuple[str, list[Atom]]:
         """A side of a comparison: ``label value``, a literal, or a phrase (``= value``)."""
