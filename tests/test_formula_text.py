@@ -208,6 +208,9 @@ def test_the_explanation_says_why_a_ratio_is_blank(tmp_path: Path) -> None:
     assert "  answer_rate = （空）：calls 为 0，answered 无法除以 0，故留空\n" in results.explain("E2", lang="zh")
     # a ratio that has a value is the division: 9 ÷ 10 = 90%
     assert "  answer_rate = 90%: answered 9 ÷ calls 10 = 90%" in results.explain("E1")
+    # a separator of spaces is shown, not as blank space: item & ' ' & points
+    assert '  reason = B1 5: points was given (5), so it is item B1 & " " & points 5 = B1 5\n' in results.explain("E1")
+    assert "  reason = B1 5：points 已填写（5），故为 item B1 & “ ” & points 5 = B1 5\n" in results.explain("E1", lang="zh")
 
 
 def test_list_needs_text(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ from cspolicy.expressions.grammar import (
     exact_text,
     join_words,
     label_value,
+    quoted_space,
     reasons_text,
     wording,
 )
@@ -159,7 +160,7 @@ class _Speaker:
         if isinstance(node, n.Name):
             return self.named(node.name)
         if isinstance(node, n.Text):
-            return self.voc.value(None, node.value)
+            return quoted_space(node.value, self.lang) or self.voc.value(None, node.value)
         if isinstance(node, n.Boolean):
             return self.yes_no(node.value)
         if isinstance(node, n.Number):

@@ -28,6 +28,7 @@ __all__ = [
     "VERBS",
     "DATE_VERBS",
     "GRAMMAR",
+    "quoted_space",
     "NEGATE",
     "FLIP",
     "LOGIC_WORDS",
@@ -78,6 +79,14 @@ GRAMMAR: dict[str, dict[str, str]] = {
 }
 NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def quoted_space(text: str, lang: str) -> str | None:
+    """A text literal of only spaces (or none), made visible: ``“ ”``, ``" "`` (a
+    separator in ``item & ' ' & name``); None for any other text."""
+    if text.strip():
+        return None
+    return f"“{text}”" if lang == "zh" else f'"{text}"'
 
 
 def wording(lang: str, key: str, **parts: str) -> str:
