@@ -34,8 +34,9 @@ from dataclasses import dataclass
 
 from cspolicy.errors import CspolicyError, DataError, DataErrors, EnvironmentFailure, PolicyError
 from cspolicy.i18n import Lang
+from cspolicy.notes import SHOWN, Warnings
 
-__all__ = ["Catalogue", "catalogue", "translate", "error_text"]
+__all__ = ["Catalogue", "catalogue", "translate", "error_text", "warning_lines"]
 
 #: What each kind of placeholder matches.
 _ANY = r"(?:(?!; ).)+?"  # any text within one clause
@@ -214,3 +215,27 @@ def error_text(exc: CspolicyError, lang: Lang) -> str:
     if any(d is None for d in done):
         return english
     return english[: len(english) - len(tail)] + table.join([d for d in done if d is not None])
+
+
+def warning_lines(warnings: Warnings, lang: Lang, limit: int = SHOWN) -> list[str]:
+    """The run's warnings as the lines shown after it (:meth:`Warnings.lines`) in ``lang``:
+    the prefix, the place and the count translated, the message translated when the
+    catalogue has it, else as the policy wrote it (a policy's own words, like a label)."""
+    if catalogue(lang) is None:
+        return warnings.lines(limit)
+    notes = list(warnings)
+    shown = notes if not limit else notes[:limit]
+    prefix = translate("warning: ", lang)
+    out = []
+    for note in shown:
+        if note.file or note.output is None:  # file:row:column stays as it is
+            place = f"{note.place}: " if note.place else ""
+        else:
+            place = translate(f"output '{note.output}'", lang) + (f"，{note.key}" if note.key else "") + "："
+        text = place + translate(note.message, lang)
+        text += f" [{note.rule}]" if note.rule else ""
+        out.append(prefix + text + (translate(f" ({note.count} times)", lang) if note.count > 1 else ""))
+    more = sum(n.count for n in notes[len(shown) :]) + warnings.dropped
+    if more:
+        out.append(prefix + translate(f"… and {more:,} more warnings (all kept ones are in JSON output)", lang))
+    return out

@@ -38,6 +38,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("{value:q} is not {choice:q}.", "{value} 不是 {choice}。"),
     ("{value:q} is not a valid integer.", "{value} 不是整数。"),
     ("{value:q} is not a valid float.", "{value} 不是数值。"),
+    ("{value:w} is not in the range {range:w}.", "{value} 不在范围 {range} 内。"),
     ("{value:q} is not NAME=VALUE, e.g. --set loss=8%", "{value} 不是 名称=值 的形式，例如 --set loss=8%"),
     ("{value:q} is not a month", "{value} 不是月份"),
     ("{value:q} is not a date", "{value} 不是日期"),
@@ -147,6 +148,18 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("computing", "计算"),
     ("writing", "写入"),
     ("… and {n:w} more errors not shown", "……另有 {n} 个错误未显示"),
+    ("warning: ", "警告："),
+    ("output {output:q}", "输出 {output}"),
+    (" ({n:w} times)", "（{n} 次）"),
+    ("… and {n:w} more warnings (all kept ones are in JSON output)", "……另有 {n} 条警告（保留的全部警告都在 JSON 输出中）"),
+    (
+        "… {n:w} more rows not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+        "……另有 {n} 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+    ),
+    (
+        "… {n:w} more row not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+        "……另有 {n} 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+    ),
     # --- the general shapes: a place or a subject, then the problem -------------------------
     ("did you mean {other:q}?", "是不是 {other}？"),
     ("did you mean one of {others}?", "是不是以下之一：{others}？"),
@@ -187,6 +200,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("bands: {problem:m} (with this run's parameter values)", "分档：{problem}（按本次运行的参数值）"),
     ("bands {name:w}: {problem:m}", "分档 {name}：{problem}"),
     ("-o {target}: {problem:m}", "-o {target}：{problem}"),
+    ("-o: {problem:m}", "-o: {problem}"),  # (the place "-o" stays as it is)
     ("--{option:w} {value}: {problem:m}", "--{option} {value}：{problem}"),
     ("--{option:w}={value}: {problem:m}", "--{option}={value}：{problem}"),
     ("YAML syntax: {problem:m}", "YAML 语法错误：{problem}"),
@@ -247,6 +261,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "expected one of: {values} (letter case, width and spaces ignored), or no --region for the general values",
         "应为以下之一：{values}（不分大小写、全角半角和空格），或不加 --region 以使用通用值",
     ),
+    ("expected one of the codes {codes}", "应为以下代码之一：{codes}"),
     ("expected one of: {values} (and no cycles)", "应为以下之一：{values}（且不能循环引用）"),
     ("expected one of them only", "只应保留其中一个"),
     ("expected one of them", "只应保留其中一个"),
@@ -272,6 +287,49 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "{value} 不是百分数：不带 % 的数必须是小于 1 的小数",
     ),
     ("{value:q} is not {noun:m}: {char:q} ({name:m}) is not a digit", "{value} 不是{noun}：{char}（{name}）不是数字"),
+    ("{value:q} is not {noun:m}: it holds {what:m}", "{value} 不是{noun}：其中有{what}"),
+    ("a space", "空格"),
+    ("a month", "月份"),
+    ("{value:q} is not a month: there is no month {n:w}", "{value} 不是月份：没有 {n} 月"),
+    # date and time cells: why not, in parentheses (a reason with a "; " is written out whole)
+    ("{value:q} is not a date and time ({why:m})", "{value} 不是日期时间（{why}）"),
+    ("{value:q} is not a duration ({why:m})", "{value} 不是时长（{why}）"),
+    ("it has no time of day", "没有时刻"),
+    ("it is blank", "是空的"),
+    ("no such date or time", "没有这个日期或时刻"),
+    ("more than {n:w} decimals of a second", "秒的小数超过 {n} 位"),
+    ("the offset {offset:w} does not exist", "时区偏移 {offset} 不存在"),
+    ("minutes and seconds after a colon must be below {n:w}", "冒号后面的分钟和秒数必须小于 {n}"),
+    ("minutes after the hours are two digits", "小时后面的分钟要写两位数"),
+    (
+        "{value:q} is not a date and time (a two-digit year is ambiguous; write all four digits, year first)",
+        "{value} 不是日期时间（两位数的年份有歧义：请写出四位年份，年份在前）",
+    ),
+    (
+        "{value:q} is not a date and time (a 12-hour clock; write the 24-hour time, e.g. 15:00)",
+        "{value} 不是日期时间（这是 12 小时制：请写成 24 小时制，例如 15:00）",
+    ),
+    (
+        "{value:q} is not a date and time (a spreadsheet serial number; "
+        "format the column as yyyy-mm-dd hh:mm:ss in Excel and save again)",
+        "{value} 不是日期时间（这是电子表格的日期序号：请在 Excel 中把这一列设为 yyyy-mm-dd hh:mm:ss 格式后重新保存）",
+    ),
+    (
+        "{value:q} is not a date and time without a local time zone (it has the offset {offset:w}; say which zone to convert to)",
+        "{value} 不是不带时区的本地日期时间（它带有时区偏移 {offset}；请说明要换算到哪个时区）",
+    ),
+    ("{value:q} is above the maximum {n:w} seconds", "{value} 超过最大值 {n} 秒"),
+    ("{value:q} is below the minimum {n:w} seconds", "{value} 低于最小值 {n} 秒"),
+    ("a duration from {low:w} to {high:w} seconds", "{low} 到 {high} 秒之间的时长"),
+    ("a duration of at most {n:w} seconds", "不超过 {n} 秒的时长"),
+    ("a duration of at least {n:w} seconds", "不少于 {n} 秒的时长"),
+    ("a date and time such as 2025-03-01 09:15:02", "日期时间，例如 2025-03-01 09:15:02"),
+    (
+        "a duration such as 125 (seconds), 2:05 (m:ss), 0:02:05 or 2分5秒",
+        "时长，例如 125（秒）、2:05（分:秒）、0:02:05 或 2分5秒",
+    ),
+    ("{what:m}, without spaces inside", "{what}，中间不要有空格"),
+    ("{pct:w} for {n:w} percent", "{pct}（表示百分之 {n}）"),
     (
         "{value:q} is not a date (as an Excel day number it must be {low:w} to {high:w}, that is {first:w} to {last:w})",
         "{value} 不是日期（作为 Excel 日期序号，应在 {low} 到 {high} 之间，即 {first} 到 {last}）",
@@ -364,6 +422,32 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("a cell may hold an unquoted comma", "可能某个单元格里有未加引号的逗号"),
     (
         "the cell {value:q} holds a line break and runs from line {first:w} to line {last:w} of the file: "
+        "a line break typed into the cell (Alt+Enter in Excel), or "
+        'a quote mark (") opened in it and not closed, which swallows the rows after it into this one cell',
+        "单元格 {value} 含有换行，从文件第 {first} 行延续到第 {last} 行：可能是在单元格里打了换行（Excel 中的 Alt+Enter），"
+        '也可能是其中有一个没有闭合的引号（"），把后面的行都并进了这个单元格',
+    ),
+    ('the cell {value:q} opens a quote mark (") that is never closed', '单元格 {value} 以引号（"）开头，但这个引号没有闭合'),
+    (
+        'the cell {value:q} opens a quote mark (") that is never closed, '
+        "so it runs to the end of the file (lines {first:w} to {last:w}), swallowing the rows",
+        '单元格 {value} 以引号（"）开头，但这个引号没有闭合，'
+        "所以它一直延续到文件末尾（第 {first} 到第 {last} 行），把这些行都并了进去",
+    ),
+    (
+        'the header row opens a quote mark (") that is never closed, so it runs to the end of the file',
+        '表头行中有一个没有闭合的引号（"），所以表头一直延续到文件末尾',
+    ),
+    (
+        'expected the closing quote mark at the end of the cell ("…"), or no quote mark at its start',
+        '应在单元格末尾补上闭合的引号（"…"），或去掉开头的引号',
+    ),
+    (
+        'expected the closing quote mark at the end of the header ("…"), or no quote mark at its start',
+        '应在表头末尾补上闭合的引号（"…"），或去掉开头的引号',
+    ),
+    (
+        "the cell {value:q} holds a line break and runs from line {first:w} to line {last:w} of the file: "
         'a quote mark (") opened in it and not closed swallows the rows after it into this one cell',
         "单元格 {value} 含有换行，从文件第 {first} 行延续到第 {last} 行："
         '其中有一个没有闭合的引号（"），把后面的行都并进了这个单元格',
@@ -398,6 +482,14 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("unknown encoding {name:q}", "未知的编码 {name}"),
     ("an encoding such as utf-8 or gb18030", "编码名称，例如 utf-8 或 gb18030"),
+    (
+        "is a pipe or a device, not a file: cspolicy reads an input more than once",
+        "是管道或设备，不是文件：cspolicy 要多次读取输入",
+    ),
+    (
+        "expected the data saved to a file first (… > stations.csv), then that file",
+        "请先把数据存成文件（… > stations.csv），再给出这个文件",
+    ),
     ("input {name:q} given twice", "输入 {name} 给了两次"),
     ("no file given for input {names}", "输入 {names} 没有给出文件"),
     ("FILE arguments for: {names} (as NAME=FILE)", "为 {names} 给出文件参数（写作 名称=文件）"),
@@ -537,6 +629,65 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "政策应完整写出，不要用别名把大段内容复制多次",
     ),
     # --- policy files: values, parameters, labels, rules -------------------------------------------
+    ("a mapping where one value goes", "这里应是一个值，却写了映射"),
+    ("a list where one value goes", "这里应是一个值，却写了列表"),
+    ("an empty value (null) where one value goes", "这里应是一个值，却是空值（null）"),
+    ("{value} where one value goes", "这里应是一个值，却写了 {value}"),
+    ("one value, such as 7%, 120, 2024-03-01 or a name", "一个值，例如 7%、120、2024-03-01 或一个名称"),
+    ("{value} does not fit here", "{value} 不能写在这里"),
+    ("a mapping of key: value lines or {value:q}", "由“键: 值”行组成的映射，或 {value}"),
+    ("a mapping of key: value lines or {other:m}", "由“键: 值”行组成的映射，或{other}"),
+    ("a list of '- item' lines or {other:m}", "由“- 项”行组成的列表，或{other}"),
+    ("text or {other:m}", "文字，或{other}"),
+    ("{value:q} is not true or false", "{value} 不是 true 或 false"),
+    ("{value:q} is not a date written YYYY-MM-DD", "{value} 不是 YYYY-MM-DD 格式的日期"),
+    ("{value:q} is not a rule ID", "{value} 不是规则编号"),
+    (
+        "a rule ID such as {example:w} (R-, two capital letters, -, a number)",
+        "规则编号，例如 {example}（R-、两个大写字母、-、一个数字）",
+    ),
+    ("{value:q} is not a policy name", "{value} 不是政策名称"),
+    (
+        "lower-case letters, digits and dashes, such as {example:w}",
+        "小写字母、数字和连字符（-），例如 {example}",
+    ),
+    ("the value is blank", "值是空的"),
+    ("{value:q} is in exponent notation", "{value} 是科学计数法"),
+    ("write the number out in full", "请把数完整写出来"),
+    ("the number {value:w} is too large for a policy", "数 {value} 太大，不能写在政策中"),
+    ("{char:q} ({name:m}) is not a digit", "{char}（{name}）不是数字"),
+    ("expected the digits 0-9", "应只用数字 0-9"),
+    ("a blank region", "地区是空白的"),
+    ("expected a region's name, or no 'region' key for the general value", "应写地区名称；通用值则不写 'region' 键"),
+    (
+        "parameter {name:q} has two values from {day:w} for region {region:w} (also written {other:q})",
+        "参数 {name} 在地区 {region} 有两个从 {day} 起的值（另一个写作 {other}）",
+    ),
+    ("parameter {name:q} has two values from {day:w} for region {region}", "参数 {name} 在地区 {region} 有两个从 {day} 起的值"),
+    ("parameter {name:q} has two values from {day:w}", "参数 {name} 有两个从 {day} 起的值"),
+    ("expected one value per date and region", "每个日期、每个地区只应有一个值"),
+    (
+        "region names are compared ignoring case, width and spaces",
+        "比较地区名称时不分大小写、全角半角和空格",
+    ),
+    ("column {column:q} is named twice", "列 {column} 写了两次"),
+    ("expected each column once", "每列只应写一次"),
+    ("ladder {field:w}: column {column:q} holds {kind:m}", "处罚阶梯的 {field}：列 {column} 是{kind}"),
+    ("a text column", "文字列"),
+    ("a date column", "日期列"),
+    ("a number column (money)", "数值列（金额）"),
+    ("a date and time", "日期时间"),
+    (
+        "{op:q} compares the percentage {name:q} with the bare number {n:w}: a number without % is a fraction only below 1",
+        "{op} 把百分数 {name} 和不带 % 的数 {n} 相比：不带 % 的数只有小于 1 时才表示小数",
+    ),
+    ("unknown offence {code:q}", "未知的违规 {code}"),
+    ("unknown offence {code:q} (did you mean {title}?)", "未知的违规 {code}（是不是 {title}？）"),
+    ("unknown offence {code:q} ({char:q} ({name:m}) is not a digit)", "未知的违规 {code}（{char}（{name}）不是数字）"),
+    (
+        "unknown offence {code:q} (did you mean {title}?) ({char:q} ({name:m}) is not a digit)",
+        "未知的违规 {code}（是不是 {title}？{char}（{name}）不是数字）",
+    ),
     ("true is not {what:m}", "true 不是{what}"),
     ("false is not {what:m}", "false 不是{what}"),
     ("{what:m} (true/false only for yes/no values)", "{what}（true/false 只用于是/否）"),
@@ -862,6 +1013,86 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("{year:w} is declared but has no holidays", "{year} 年已声明，但没有节假日"),
     ("{year:w} is defined by two calendar files (also {other})", "{year} 年在两个日历文件中都有定义（另见 {other}）"),
     ("expected each year in one calendar file", "每一年只应在一个日历文件中定义"),
+    ("no working-day calendar for {month:w}: {covered:m}", "没有 {month} 的工作日日历：{covered}"),
+    ("the {package:w} package ({version:w}) covers {first:w} to {last:w}", "{package} 包（{version}）涵盖 {first} 到 {last} 年"),
+    ("no calendar source is configured", "没有配置任何日历来源"),
+    (
+        "a year's holidays and make-up working days cannot be guessed from its weekends",
+        "一年的节假日和调休上班日无法从周末推算出来",
+    ),
+    (
+        "expected {year:w}'s holidays and make-up working days in a calendar file (see docs/calendar.md)",
+        "请在日历文件中写出 {year} 年的节假日和调休上班日（见 docs/calendar.md）",
+    ),
+    (
+        "expected {year:w}'s holidays and make-up working days in a calendar file (see docs/calendar.md), "
+        "or a newer {package:w} package (pip install -U {package2:w}) once it carries {year2:w}",
+        "请在日历文件中写出 {year} 年的节假日和调休上班日（见 docs/calendar.md），"
+        "或等新版 {package} 包收录 {year2} 年后升级（pip install -U {package2}）",
+    ),
+    ("{file:w} covers {years}", "{file} 涵盖 {years} 年"),
+    ("the calendar file for {year:w} is a draft", "{year} 年的日历文件还是草稿"),
+    ("a calendar file is a mapping", "日历文件应是一个映射"),
+    (
+        "expected keys years, source, holidays and workdays (docs/calendar.md)",
+        "应有 years、source、holidays 和 workdays 这些键（见 docs/calendar.md）",
+    ),
+    ("the file does not say which years it defines", "文件没有写明它定义了哪些年份"),
+    ("years is empty", "years 是空的"),
+    ("expected years: [{years}]", "应写 years: [{years}]"),
+    ("{value:q} is not a year", "{value} 不是年份"),
+    ("expected years written like [{a}] or [{b}]", "年份应写成 [{a}] 或 [{b}] 这样"),
+    ("{year:w} is listed twice", "{year} 列出了两次"),
+    ("expected each year once", "每个年份只应列出一次"),
+    ("expected its holidays under holidays", "应在 holidays 下写出它的节假日"),
+    ("{day:w} does not exist", "{day} 这一天不存在"),
+    (
+        "{day:w} is in {year:w}, which this file does not define (years: {years})",
+        "{day} 属于 {year} 年，但这个文件没有定义该年（years：{years}）",
+    ),
+    ("expected add {year:w} to years", "请把 {year} 加到 years 中"),
+    ("{day:w} is listed twice (first at line {n:w})", "{day} 列出了两次（第一次在第 {n} 行）"),
+    ("expected each date once, as a holiday or a workday", "每个日期只应出现一次，作为节假日或调休上班日"),
+    ("{day:w} is a {weekday:m}, a working day anyway", "{day} 是{weekday}，本来就是工作日"),
+    ("Monday", "星期一"),
+    ("Tuesday", "星期二"),
+    ("Wednesday", "星期三"),
+    ("Thursday", "星期四"),
+    ("Friday", "星期五"),
+    ("Saturday", "星期六"),
+    ("Sunday", "星期日"),
+    ("expected make-up working days (调休上班) on a Saturday or a Sunday", "调休上班日应在星期六或星期日"),
+    ("the range ends ({last:w}) before it starts ({first:w})", "区间的结束日期（{last}）早于开始日期（{first}）"),
+    ("expected to on or after from", "to 应不早于 from"),
+    (
+        "{first:w} to {last:w} is {n:w} days, longer than any holiday break",
+        "{first} 到 {last} 共 {n} 天，比任何一次假期都长",
+    ),
+    (
+        "expected at most {n:w} days per entry (check the month; write a longer closure as several entries)",
+        "每一项最多 {n} 天（请检查月份；更长的停工请分成几项写）",
+    ),
+    ("a holiday has no name", "有一个节假日没有名称"),
+    ("expected name: 春节 (or another holiday name)", "应写 name: 春节（或其他节日名称）"),
+    ("name is not text", "name 不是文字"),
+    ("expected name: 春节", "应写 name: 春节"),
+    ("source is not text", "source 不是文字"),
+    ("expected the notice the dates come from", "应写这些日期出自哪份通知"),
+    ("an entry is not a mapping", "有一项不是映射"),
+    ("an entry has no date", "有一项没有日期"),
+    ("an entry gives both date and from/to", "有一项同时写了 date 和 from/to"),
+    ("an entry needs date, or both from and to", "每一项要写 date，或同时写 from 和 to"),
+    ("expected {date: 2027-02-20, name: 春节}", "应写成 {date: 2027-02-20, name: 春节} 这样"),
+    (
+        "expected {date: 2027-01-01, name: 元旦} or {from: 2027-02-06, to: 2027-02-12, name: 春节}",
+        "应写成 {date: 2027-01-01, name: 元旦} 或 {from: 2027-02-06, to: 2027-02-12, name: 春节} 这样",
+    ),
+    ("{key:w} is not a list of dates", "{key} 不是日期列表"),
+    (
+        "expected a list of entries such as - {date: 2027-01-01, name: 元旦}",
+        "应为由若干项组成的列表，例如 - {date: 2027-01-01, name: 元旦}",
+    ),
+    ("warning treated as an error (--strict): {message:m}", "警告按错误处理（--strict）：{message}"),
     # --- options and names on the command line ---------------------------------------------------
     ("policy {name:q} knows no region {region:q}", "政策 {name} 没有地区 {region}"),
     ("policy {name:q} has no regional values", "政策 {name} 没有分地区的参数值"),
@@ -887,6 +1118,22 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "会覆盖输入 {name} 的文件 {path}（{inner} 是该文件夹中的文件）",
     ),
     ("expected an output path that is none of the input files", "输出路径不应是任何一个输入文件"),
+    (
+        "would replace the policy file {path} ({inner} is a file of that directory)",
+        "会覆盖政策文件 {path}（{inner} 是该文件夹中的文件）",
+    ),
+    ("would replace the policy file {path}", "会覆盖政策文件 {path}"),
+    (
+        "expected an output path that is neither the policy nor one of the input files",
+        "输出路径既不应是政策文件，也不应是任何一个输入文件",
+    ),
+    ("the output path is empty", "输出路径是空的"),
+    ("a directory, or a .csv, .json or .xlsx file", "文件夹，或 .csv、.json、.xlsx 文件"),
+    (
+        "a directory holds one CSV file per output, not format {fmt:w}",
+        "文件夹里是每个输出各一个 CSV 文件，不能用 {fmt} 格式",
+    ),
+    ("expected -o FILE.{ext:w} for one file, or no --format", "应用 -o 文件.{ext} 写成一个文件，或不加 --format"),
     ("{source:w}={value} is not a language cspolicy speaks", "{source}={value} 不是 cspolicy 支持的语言"),
     ("zh (中文) or en (English)", "zh（中文）或 en（英文）"),
     # --- the machine: directories, disks, standard output -----------------------------------------
@@ -900,6 +1147,19 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("is a directory, where an output file should go", "是一个文件夹，而这里应是输出文件"),
     ("is a directory, not a file", "是文件夹，不是文件"),
     ("is a file, where the output directory should go", "是一个文件，而这里应是输出文件夹"),
+    (
+        "is a file, where the output directory should go (-o without .csv, .json or .xlsx names a directory)",
+        "是一个文件，而这里应是输出文件夹（-o 后面不是 .csv、.json 或 .xlsx 文件名时，指的是文件夹）",
+    ),
+    (
+        "is a device or other special file, where the output directory should go "
+        "(-o without .csv, .json or .xlsx names a directory)",
+        "是设备或其他特殊文件，而这里应是输出文件夹（-o 后面不是 .csv、.json 或 .xlsx 文件名时，指的是文件夹）",
+    ),
+    (
+        "write elsewhere, name a .csv, .json or .xlsx file, or leave out -o to print to the terminal",
+        "请写到别处，或指定一个 .csv、.json 或 .xlsx 文件，或不加 -o 直接显示在屏幕上",
+    ),
     ("write elsewhere, or name a .csv or .json file", "请写到别处，或指定一个 .csv 或 .json 文件"),
     ("cannot write into this directory (permission denied)", "不能写入这个文件夹（没有权限）"),
     ("cannot create the output directory: {reason}", "无法创建输出文件夹：{reason}"),
@@ -1037,10 +1297,6 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     (
         "no working-day calendar for {month:w}: the {package:w} package ({version}) covers {first:w} to {last:w}",
         "没有 {month} 的工作日日历：{package} 包（{version}）只涵盖 {first} 至 {last} 年",
-    ),
-    (
-        "a year's holidays and make-up working days cannot be guessed from its weekends",
-        "一年的节假日和调休上班日无法根据周末推算",
     ),
     (
         "expected {year:w}'s holidays and make-up working days in a calendar file (see docs/calendar.md), "

@@ -200,16 +200,17 @@ def test_blanks_are_written_as_empty_cells_on_the_fast_path_and_the_careful_one(
     assert lines[2] == "E2,,"  # 0 calls: no rate, no points: no reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explanation renderer (cspolicy.explain) does not yet show why a figure is blank or a row's warnings: lost when the plain-words renderer and the formula work met; to do in issue 16",
-)
 def test_the_explanation_says_why_a_ratio_is_blank(tmp_path: Path) -> None:
     results = evaluate(load_policy(_policy(tmp_path)), {"events": _rows()})
+    # said in plain words (issue 15), not as ratio(…) notation: the denominator is 0
     text = results.explain("E2")
-    assert (
-        "answer_rate = blank: ratio(answered 0, calls 0) = blank (ratio(answered, calls) is blank: its denominator is 0)" in text
-    )
+    assert "  answer_rate = (empty): calls is 0 and answered cannot be divided by 0, so it is left blank\n" in text
+    assert "  answer_rate = （空）：calls 为 0，answered 无法除以 0，故留空\n" in results.explain("E2", lang="zh")
+    # a ratio that has a value is the division: 9 ÷ 10 = 90%
+    assert "  answer_rate = 90%: answered 9 ÷ calls 10 = 90%" in results.explain("E1")
+    # a separator of spaces is shown, not as blank space: item & ' ' & points
+    assert '  reason = B1 5: points was given (5), so it is item B1 & " " & points 5 = B1 5\n' in results.explain("E1")
+    assert "  reason = B1 5：points 已填写（5），故为 item B1 & “ ” & points 5 = B1 5\n" in results.explain("E1", lang="zh")
 
 
 def test_list_needs_text(tmp_path: Path) -> None:

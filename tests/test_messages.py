@@ -71,65 +71,7 @@ def _args(case) -> list[str]:
     return args
 
 
-#: Catalogue cases whose messages (new in the issue-14 audit) have no Chinese template yet:
-#: they are shown in English, whole (the documented fallback). Strict: a template added
-#: for one makes its case pass, and then it must leave this list.
-NOT_YET_TRANSLATED = frozenset(
-    {
-        "carriage-return-in-a-number-cell",
-        "formula-circled-digit",
-        "formula-compares-a-percent-with-1",
-        "formula-compares-a-percent-with-a-bare-number",
-        "formula-number-too-large",
-        "formula-superscript-digit",
-        "group-by-a-column-twice",
-        "key-a-column-twice",
-        "ladder-amount-column-not-a-number",
-        "ladder-date-column-not-a-date",
-        "line-break-in-a-quoted-text-cell",
-        "loader-required-yes",
-        "offence-code-with-a-circled-digit",
-        "offence-code-with-a-subscript-digit",
-        "open-quote-after-text-after-a-closing-quote",
-        "open-quote-in-an-unread-column",
-        "open-quote-in-first-column",
-        "open-quote-in-last-column",
-        "open-quote-in-the-header",
-        "open-quote-in-the-last-row-of-a-gb18030-file",
-        "open-quote-in-the-last-row-without-a-line-break",
-        "output-a-device-not-a-directory",
-        "output-dir-is-a-file",
-        "output-directory-holding-the-policy-as-an-output-name",
-        "output-directory-with-a-slash-and-json",
-        "output-empty",
-        "output-onto-the-policy-file",
-        "policy-column-true",
-        "policy-date-not-iso",
-        "policy-percent-min-a-mapping",
-        "policy-region-blank",
-        "policy-round-a-word",
-        "policy-rule-id-not-an-id",
-        "policy-value-a-list",
-        "policy-value-blank-is-a-value-not-a-cell",
-        "policy-value-exponent-without-excel-advice",
-        "policy-value-null",
-        "region-spelt-two-ways-on-one-date",
-        "set-value-blank-is-a-value-not-a-cell",
-        "unbalanced-quote",
-    }
-)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="no Chinese template yet"))
-        if c.id in NOT_YET_TRANSLATED
-        else c
-        for c in CASES
-    ],
-    ids=[c.id for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_every_bad_input_is_reported_in_chinese(case, runner, tmp_path, monkeypatch):
     # The English text is what the choke point makes of the same error in English (what
     # test_bad_inputs.py pins), so each case runs once.
@@ -334,7 +276,7 @@ def test_an_invalid_lang_is_reported_in_the_environments_language(runner, monkey
 def test_no_arguments_still_shows_the_help(runner, monkeypatch):
     monkeypatch.setenv("CSPOLICY_LANG", "zh")
     result = runner.invoke(cli, [], prog_name="cspolicy")
-    assert "Commands:" in result.stdout + result.stderr
+    assert "命令：" in result.stdout + result.stderr  # the help, in the environment's language
 
 
 # --- the other lines on stderr ----------------------------------------------------------------
@@ -492,6 +434,116 @@ def test_a_space_between_chinese_and_latin():
 def test_messages_beyond_the_catalogue(english, chinese):
     assert translate(english, "zh") == chinese
     assert leftover_english(chinese) is None
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        (
+            "'5 000' is not a whole number: it holds a space; expected a whole number such as 120, without spaces inside",
+            "'5 000' 不是整数：其中有空格；应为整数，例如 120，中间不要有空格",
+        ),
+        (
+            "'5\u2009000' is not an amount of money: it holds U+2009 THIN SPACE; "
+            "expected an amount such as 1234.50, without spaces inside",
+            "'5\u2009000' 不是金额：其中有 U+2009 THIN SPACE；应为金额，例如 1234.50，中间不要有空格",
+        ),
+        (
+            "'2024-13' is not a month: there is no month 13; expected a month such as 2024-05",
+            "'2024-13' 不是月份：没有 13 月；应为月份，例如 2024-05",
+        ),
+        (
+            "'25/3/1 9:15' is not a date and time (a two-digit year is ambiguous; write all four digits, year first); "
+            "expected a date and time such as 2025-03-01 09:15:02, 2025-03-01T09:15 or 2025/3/1 9:15",
+            "'25/3/1 9:15' 不是日期时间（两位数的年份有歧义：请写出四位年份，年份在前）；"
+            "应为日期时间，例如 2025-03-01 09:15:02、2025-03-01T09:15 或 2025/3/1 9:15",
+        ),
+        (
+            "'2025-03-01' is not a date and time (it has no time of day); "
+            "expected a date and time such as 2025-03-01 09:15:02, 2025-03-01T09:15 or 2025/3/1 9:15",
+            "'2025-03-01' 不是日期时间（没有时刻）；应为日期时间，例如 2025-03-01 09:15:02、2025-03-01T09:15 或 2025/3/1 9:15",
+        ),
+        (
+            "'2025-03-01T01:15:02Z' is not a date and time without a local time zone "
+            "(it has the offset Z; say which zone to convert to); expected a date and time such as 2025-03-01 09:15:02",
+            "'2025-03-01T01:15:02Z' 不是不带时区的本地日期时间（它带有时区偏移 Z；请说明要换算到哪个时区）；"
+            "应为日期时间，例如 2025-03-01 09:15:02",
+        ),
+        (
+            "'1:00:01' is above the maximum 3600 seconds; expected a duration from 0 to 3600 seconds",
+            "'1:00:01' 超过最大值 3600 秒；应为 0 到 3600 秒之间的时长",
+        ),
+        (
+            "'150' is not a percentage: a number without % must be a fraction below 1; expected 150% for 150 percent",
+            "'150' 不是百分数：不带 % 的数必须是小于 1 的小数；应为 150%（表示百分之 150）",
+        ),
+        (
+            "is a pipe or a device, not a file: cspolicy reads an input more than once; "
+            "expected the data saved to a file first (… > stations.csv), then that file",
+            "是管道或设备，不是文件：cspolicy 要多次读取输入；请先把数据存成文件（… > stations.csv），再给出这个文件",
+        ),
+        (
+            "… 5 more rows not shown: --limit 0 shows them all; -o DIR, -o FILE.csv or -o FILE.json writes them all to files",
+            "……另有 5 行未显示：加 --limit 0 可全部显示；用 -o 文件夹、-o 文件.csv 或 -o 文件.json 可全部写入文件",
+        ),
+        (
+            "the cell '\"备货…' opens a quote mark (\") that is never closed, so it runs to the end of the file "
+            "(lines 3 to 9), swallowing the rows",
+            "单元格 '\"备货…' 以引号（\"）开头，但这个引号没有闭合，所以它一直延续到文件末尾（第 3 到第 9 行），把这些行都并了进去",
+        ),
+        (
+            "no working-day calendar for 2026-01: the chinesecalendar package (1.11.0) covers 2004 to 2025; "
+            "a year's holidays and make-up working days cannot be guessed from its weekends",
+            "没有 2026-01 的工作日日历：chinesecalendar 包（1.11.0）涵盖 2004 到 2025 年；一年的节假日和调休上班日无法从周末推算出来",
+        ),
+        (
+            "2027-02-17 is a Wednesday, a working day anyway; expected make-up working days (调休上班) on a Saturday or a Sunday",
+            "2027-02-17 是星期三，本来就是工作日；调休上班日应在星期六或星期日",
+        ),
+        (
+            "2027-02-08 to 2027-12-12 is 308 days, longer than any holiday break; "
+            "expected at most 14 days per entry (check the month; write a longer closure as several entries)",
+            "2027-02-08 到 2027-12-12 共 308 天，比任何一次假期都长；每一项最多 14 天（请检查月份；更长的停工请分成几项写）",
+        ),
+        (
+            "an entry gives both date and from/to; "
+            "expected {date: 2027-01-01, name: 元旦} or {from: 2027-02-06, to: 2027-02-12, name: 春节}",
+            "有一项同时写了 date 和 from/to；应写成 {date: 2027-01-01, name: 元旦} 或 {from: 2027-02-06, to: 2027-02-12, name: 春节} 这样",
+        ),
+    ],
+    ids=[
+        "space",
+        "thin-space",
+        "month",
+        "two-digit-year",
+        "no-time",
+        "offset",
+        "duration-max",
+        "bare-percent",
+        "pipe",
+        "table-more",
+        "quote-runs",
+        "calendar-not-covered",
+        "calendar-workday-on-a-weekday",
+        "calendar-long-break",
+        "calendar-entry-form",
+    ],
+)
+def test_cells_and_lines_a_clerk_meets_in_chinese(english, chinese):
+    assert translate(english, "zh") == chinese
+    assert leftover_english(chinese) is None
+
+
+def test_a_bad_duration_cell_in_chinese_through_the_cli(runner, tmp_path):
+    data = Path(__file__).resolve().parent / "data" / "month-review"
+    events = (data / "events.csv").read_text(encoding="utf-8").replace("0:01:00.5", "1:75")
+    (tmp_path / "events.csv").write_text(events, encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(data / "month-review.yaml"), f"events={tmp_path / 'events.csv'}", "--lang", "zh"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"错误：{tmp_path / 'events.csv'}:5:处理时长: 列 'handled'：'1:75' 不是时长（冒号后面的分钟和秒数必须小于 60）；"
+        "应为时长，例如 125 或 125.5（秒）、2:05（分:秒）、0:02:05（时:分:秒）或 2分5秒\n"
+    )
 
 
 # --- README.zh.md -------------------------------------------------------------------------------

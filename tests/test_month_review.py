@@ -85,22 +85,23 @@ def test_json_and_strict(runner, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explanation renderer (cspolicy.explain) does not yet show why a figure is blank or a row's warnings: lost when the plain-words renderer and the formula work met; to do in issue 16",
-)
 def test_the_explanation_of_an_agent(runner) -> None:
     result = runner.invoke(cli, ["run", POLICY, EVENTS, "--explain", "E003"])
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "month_of_employment = 17: month_index(hired 2023-01-01, month 2024-05) = 17, rounded half up [R-SC-13]" in text
-    assert (
-        "mean_handled = blank: ratio(handled 0, handled_events 0) = blank (ratio(handled, handled_events) is blank: its denominator is 0)"
-        in text
-    )
-    assert "reason = B3 主动顶班 5: item B3 & ' ' & lookup('items', item B3, 'name') & ' ' & points 5 = B3 主动顶班 5" in text
+    # the plain-words renderer (issue 15): the rule IDs after the value, a blank said in words
+    assert "  month_of_employment = 17 [R-SC-13]: month_index(hired 2023-01-01, month 2024-05)\n" in text
+    assert "  first_month = (empty): month_of_employment 17 is not 1, so it is left blank\n" in text
+    assert "  mean_handled = (empty): handled_events is 0 and handled cannot be divided by 0, so it is left blank\n" in text
+    # given('previous') in words, not as given:previous: the optional input was not given
+    assert "\n  compared = no: whether the input last month was given: no\n" in text
     explained_e1 = runner.invoke(cli, ["run", POLICY, EVENTS, "--explain", "E001"]).stdout
-    assert "  warning: B1 given 2 times to E001; counted once" in explained_e1
+    assert "\n  warning: B1 given 2 times to E001; counted once\n" in explained_e1
+    zh = runner.invoke(cli, ["run", POLICY, EVENTS, "--explain", "E001", "--lang", "zh"]).stdout
+    assert "\n  警告：B1 given 2 times to E001; counted once\n" in zh
+    assert "\n  compared = 否：是否给出了输入“上月结果”：否\n" in zh  # (a policy's message has one language)
+    # E001 handled 125 s in 1 event: 125 ÷ 1 = 125
+    assert "\n  mean_handled = 125.00：handled 125 ÷ handled_events 1 = 125，四舍五入到 2 位小数\n" in zh
 
 
 def test_chinese_headers_and_item_names(runner) -> None:

@@ -112,10 +112,6 @@ def test_core_code_adds_to_the_runs_collector_and_strict_refuses(tmp_path: Path)
 # --- rules in a policy -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explanation renderer (cspolicy.explain) does not yet show why a figure is blank or a row's warnings: lost when the plain-words renderer and the formula work met; to do in issue 16",
-)
 def test_warnings_on_rows_and_groups(tmp_path: Path) -> None:
     rows = [{"agent": "E1", "item": "B1", "calls": "3"}, {"agent": "E1", "item": "B1", "calls": "0"}]
     results = evaluate(load(tmp_path), {"events": rows})
@@ -123,8 +119,12 @@ def test_warnings_on_rows_and_groups(tmp_path: Path) -> None:
         "events:3:calls: E1 took no calls; the rate blank is left blank",
         "output 'agents', E1: B1 given 2 times to E1; counted once [R-SC-2]",
     ]
-    assert "warning: E1 took no calls; the rate blank is left blank" in results.explain("E1")
-    assert "warning: B1 given 2 times to E1; counted once" in results.explain("E1")
+    explained = results.explain("E1")
+    row2, row3, group = explained.split("\n\n")
+    assert "warning" not in row2
+    assert "\n  warning: E1 took no calls; the rate blank is left blank\n" in row3
+    assert group.endswith("\n  warning: B1 given 2 times to E1; counted once")
+    assert "\n  警告：E1 took no calls; the rate blank is left blank\n" in results.explain("E1", lang="zh")
 
 
 def test_the_cli_shows_warnings_after_the_run(files: tuple[Path, Path], runner) -> None:
@@ -194,3 +194,30 @@ def test_rule_mistakes_are_policy_errors(tmp_path: Path, old: str, new: str, mes
         load(tmp_path, POLICY.replace(old, new))
     assert message in str(info.value)
     assert info.value.line is not None
+
+
+def test_warning_lines_in_chinese_keep_the_policys_words():
+    # the frame (prefix, place, count, the line about more) is translated; the message is the
+    # policy's own text, shown as written (a policy has no Chinese label for it)
+    from cspolicy.messages import warning_lines
+    from cspolicy.notes import Warnings
+
+    w = Warnings()
+    w.add("E1 took no calls", file="events.csv", row=3, column="来电")
+    for _ in range(2):
+        w.add("B1 given 2 times to E1; counted once", output="agents", key="E1", rule="R-SC-2")
+    w.add("the calendar file for 2027 is a draft", file="calendar.yaml")
+    assert warning_lines(w, "zh", limit=3) == [
+        "警告：events.csv:3:来电: E1 took no calls",
+        "警告：输出 'agents'，E1：B1 given 2 times to E1; counted once [R-SC-2]（2 次）",
+        "警告：calendar.yaml: 2027 年的日历文件还是草稿",
+    ]
+    assert warning_lines(w, "zh", limit=1)[-1] == "警告：……另有 3 条警告（保留的全部警告都在 JSON 输出中）"  # 2 + 1
+    assert warning_lines(w, "en") == w.lines()
+
+
+def test_the_cli_shows_warnings_in_chinese(files: tuple[Path, Path], runner) -> None:
+    policy, data = files
+    result = runner.invoke(cli, ["run", str(policy), str(data), "--only", "events", "--format", "csv", "--lang", "zh"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"警告：{data}:3:来电: E1 took no calls; the rate blank is left blank"]

@@ -27,7 +27,7 @@ from cspolicy.cli.console import (
     printable,
     silence_stdout,
 )
-from cspolicy.cli.language import error_language, localized
+from cspolicy.cli.language import ARGS, LocalizedHelp, error_language, localized
 
 if TYPE_CHECKING:
     from cspolicy.i18n import Lang
@@ -55,11 +55,17 @@ def _report(exc: BaseException, debug: bool, lang: Lang = "en") -> int:
     return code
 
 
-#: Where the group keeps its raw arguments, for the language of an error.
-_ARGS = "cspolicy.args"
+#: Where the group keeps its raw arguments, for the language of an error or of the help.
+_ARGS = ARGS
 
 
-class _Group(click.Group):
+class _Command(LocalizedHelp):
+    """A command whose help is in the command's language."""
+
+
+class _Group(LocalizedHelp, click.Group):
+    command_class = _Command
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGS] = list(args)
         try:
@@ -91,8 +97,14 @@ def _lang_option(command: Any) -> Any:
 
 
 def _language(lang: str | None) -> Lang:
+    """The command's language: its ``--lang``, else the group's (``cspolicy --lang zh run …``),
+    else the environment."""
     from cspolicy.i18n import resolve_lang
 
+    if lang is None:
+        ctx = click.get_current_context(silent=True)
+        root = ctx.find_root() if ctx is not None else None
+        lang = (root.obj or {}).get("lang") if root is not None and isinstance(root.obj, dict) else None
     return resolve_lang(lang)
 
 
@@ -102,15 +114,16 @@ _EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="cspolicy")
 @click.option("--debug", is_flag=True, help="Print the traceback of an error too (the exit code stays the same).")
+@_lang_option
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Policy-as-code for customer-service departments.
 
     \b
     Example:
         cspolicy run materials-order examples/materials/stations.csv
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "lang": lang}
 
 
 @cli.command("list")
@@ -233,6 +246,14 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), help="Output format (default table on stdout).")
 @click.option("--only", multiple=True, metavar="OUTPUT", help="Write only this output (repeatable).")
 @click.option("--explain", metavar="KEY", help="Explain the rows with this key, in plain words.")
+@click.option(
+    "--explain-limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    metavar="N",
+    help="Rows of each output --explain explains (0 explains all); the rest are counted.",
+)
 @click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
 @click.option(
     "--bom/--no-bom",
@@ -269,6 +290,7 @@ def run(
     fmt: str | None,
     only: tuple[str, ...],
     explain: str | None,
+    explain_limit: int,
     encoding: str | None,
     bom: bool | None,
     limit: int | None,
@@ -290,7 +312,7 @@ def run(
     from cspolicy.cli.progress import ProgressLine
     from cspolicy.engine.files import bind_inputs, run_files
     from cspolicy.engine.run import RunSettings
-    from cspolicy.messages import translate
+    from cspolicy.messages import translate, warning_lines
 
     language = _language(lang)
     p = load_policy(policy)
@@ -314,6 +336,7 @@ def run(
             fmt=fmt,
             only=only,
             explain=explain,
+            explain_limit=explain_limit,
             encoding=encoding,
             bom=bom,
             progress=line,
@@ -324,8 +347,8 @@ def run(
     if not quiet:
         for done in report.summary():
             click.echo(translate(done, language), err=True)
-    for note in report.warnings.lines():  # even with -q: a warning is about the figures
-        click.echo(printable(translate(note, language)), err=True)
+    for note in warning_lines(report.warnings, language):  # even with -q: a warning is about the figures
+        click.echo(printable(note), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:

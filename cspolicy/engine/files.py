@@ -30,6 +30,8 @@ from cspolicy.engine.outputs import (
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
 from cspolicy.errors import EnvironmentFailure, ErrorCollector, UsageError
+from cspolicy.explain import explain_text
+from cspolicy.explain.collect import EXPLAIN_LIMIT
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 from cspolicy.notes import Warnings
@@ -113,6 +115,7 @@ def run_files(
     limit: int | None = None,
     on_wait: Callable[[str], None] | None = None,
     lang: Lang = "en",
+    explain_limit: int = EXPLAIN_LIMIT,
 ) -> RunReport:
     """Evaluate ``policy`` over CSV files and write its outputs, all or nothing.
 
@@ -122,7 +125,8 @@ def run_files(
     in ``fmt`` (``table`` by default). A terminal table shows the first ``limit`` rows of
     each output (default :data:`TABLE_LIMIT`; 0 shows all) and says how many more there are.
     With ``explain``, the explanations of the rows with that key are printed to ``stdout``
-    (instead of the tables when there is no ``output``). When ``stdout`` is a terminal,
+    (instead of the tables when there is no ``output``): the first ``explain_limit`` rows
+    of each output (0: all), then a line saying how many more. When ``stdout`` is a terminal,
     control characters are shown escaped. ``progress(phase, done, total)`` is called now
     and then (see :data:`Progress`); ``on_wait(message)`` when another run is writing into
     the same directory and this one waits for it. ``bom``: CSV files get a BOM (for Excel)
@@ -169,7 +173,14 @@ def run_files(
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
-        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=set(inputs))
+        prep = prepare(
+            policy,
+            settings,
+            explain=explain,
+            outputs=None if explain else selected,
+            given=set(inputs),
+            explain_limit=explain_limit,
+        )
         if period_note is not None:
             prep.warnings.add(period_note)
         phases.restart(prep, selected)
@@ -198,7 +209,8 @@ def run_files(
     report.traces = prep.traces
     report.warnings = prep.warnings
     if explain is not None:
-        stdout.write("\n\n".join(t.render(lang) for t in prep.traces) + "\n")
+        more = prep.matcher.unexplained if prep.matcher is not None else {}
+        stdout.write(explain_text(prep.traces, lang, more, explain_limit) + "\n")
     if isinstance(stdout, TerminalStream):
         stdout.flush()
     return report

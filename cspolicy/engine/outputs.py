@@ -22,6 +22,7 @@ from cspolicy.engine.run import Prepared, execute, no_row_error
 from cspolicy.errors import EnvironmentFailure
 from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
+from cspolicy.messages import translate
 from cspolicy.notes import JSON_KEY
 from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
@@ -355,10 +356,11 @@ def write_table(
             text = (f"{title}（{name}，{count}）" if title != name else f"{name}（{count}）") + "\n"
             text += render_table(cols, head.rows, headers=labels.headers(name, lang), cells=labels.cells(name, lang))
         if head.more:
-            text += (
-                f"\n… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
+            more = (
+                f"… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
                 "-o DIR, -o FILE.csv or -o FILE.json writes them all to files"
             )
+            text += "\n" + translate(more, lang)
         parts.append(text)
     stdout.write("\n\n".join(parts) + "\n")
     return prep

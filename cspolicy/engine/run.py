@@ -24,8 +24,8 @@ from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
 from cspolicy.engine.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.engine.usage import check_tables, did_you_mean, keyed_records, resolve_region
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
-from cspolicy.explain import Explanation
-from cspolicy.explain.collect import KeyMatcher, attach, norm_key, searchable_text
+from cspolicy.explain import Explanation, explain_text
+from cspolicy.explain.collect import EXPLAIN_LIMIT, KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.explain.trace import Trace
 from cspolicy.expressions import format_plain
 from cspolicy.i18n import Lang
@@ -88,15 +88,18 @@ class Results:
     defaulted: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
     #: The run's warnings (:class:`~cspolicy.notes.Warnings`: iterate for the notes).
     warnings: Warnings = field(default_factory=Warnings)
+    #: Rows named by :attr:`explained` beyond the first 50 of each output: counted, not traced.
+    unexplained: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, output: str) -> list[dict[str, Value]]:
         return self.tables[output]
 
-    def explain(self, key: str | None = None, *, lang: Lang = "en") -> str:
+    def explain(self, key: str | None = None, *, lang: Lang = "en", limit: int = EXPLAIN_LIMIT) -> str:
         """The explanations of every row whose key (or name) is ``key``, in ``lang``, as
         plain text; computed now if :func:`evaluate` was not asked for them. Without
         ``key``, the rows explained by ``evaluate(…, explain=KEY)``. A key that matches no
-        row is a :class:`~cspolicy.errors.UsageError` naming the closest keys.
+        row is a :class:`~cspolicy.errors.UsageError` naming the closest keys. At most
+        ``limit`` rows of each output are explained (0: all), then a line says how many more.
 
         >>> from cspolicy import load_policy
         >>> r = evaluate(load_policy("materials-order"),
@@ -104,26 +107,32 @@ class Results:
         >>> print(r.explain("A", lang="zh").splitlines()[2])
           一周申请数量 = 3050 [R-MT-1]：上月实际收件量 10000 × (1 + 本月预计业务增长率 15% + 物料损耗率 7%) ÷ 4 = 3050，向上取整
         """
-        return "\n\n".join(e.text() for e in self.explanations(key, lang=lang))
+        traces, more = self._traces(key, limit)
+        return explain_text(traces, lang, more, limit, how="limit=N")
 
-    def explanations(self, key: str | None = None, *, lang: Lang = "en") -> list[Explanation]:
+    def explanations(self, key: str | None = None, *, lang: Lang = "en", limit: int = EXPLAIN_LIMIT) -> list[Explanation]:
         """Like :meth:`explain`, as structured explanations (:class:`~cspolicy.explain.Explanation`:
         lines with their depth and kind, for a workbook sheet)."""
+        return [t.explanation(lang) for t in self._traces(key, limit)[0]]
+
+    def _traces(self, key: str | None, limit: int) -> tuple[list[Trace], dict[str, int]]:
+        """The traces of the rows ``key`` names (at most ``limit`` per output) and how many
+        more each output has: those :func:`evaluate` kept when they are the same rows."""
         if key is None:
             if not self.traces:
                 raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
-            traces = self.traces
-        elif self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key):
-            traces = self.traces
-        else:
-            prep = prepare(self.policy, self.settings, explain=key, given=set(self.inputs))
-            execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
-            _mark_defaults(prep.traces, self.defaulted)
-            traces = prep.traces
-            if not traces:
-                assert prep.matcher is not None
-                raise no_row_error(f"explain({key!r})", prep.matcher, self.policy)
-        return [t.explanation(lang) for t in traces]
+            key = self.explained
+        assert key is not None
+        same = self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key)
+        if same and (limit == EXPLAIN_LIMIT or (not self.unexplained and (limit == 0 or limit >= EXPLAIN_LIMIT))):
+            return self.traces, self.unexplained
+        prep = prepare(self.policy, self.settings, explain=key, given=set(self.inputs), explain_limit=limit)
+        execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
+        _mark_defaults(prep.traces, self.defaulted)
+        assert prep.matcher is not None
+        if not prep.traces:
+            raise no_row_error(f"explain({key!r})", prep.matcher, self.policy)
+        return prep.traces, prep.matcher.unexplained
 
 
 def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
@@ -215,12 +224,14 @@ def prepare(
     error_limit: int = 50,
     outputs: Sequence[str] | None = None,
     given: Collection[str] | None = None,
+    explain_limit: int = EXPLAIN_LIMIT,
 ) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
 
     ``outputs`` limits the run to those outputs and the ones they read from (default all);
     ``given`` names the inputs this run has (default all): an optional input not among them
-    has no rows, and ``given('name')`` is false in formulas.
+    has no rows, and ``given('name')`` is false in formulas. ``explain_limit``: the rows of
+    each output traced for ``explain`` (0: all); the rest are counted in ``matcher.unexplained``.
     """
     needed = _needed(policy, outputs)
     overrides = parse_overrides(policy, settings.overrides)
@@ -266,7 +277,7 @@ def prepare(
         if zh is not None:
             zh.extend(policy.messages_zh)
     traces: list[Trace] = []
-    matcher = KeyMatcher(explain) if explain is not None else None
+    matcher = KeyMatcher(explain, explain_limit) if explain is not None else None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -440,6 +451,7 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
+    check_tables(policy, tables)  # before set(tables): a list of rows given as the tables is refused, not a TypeError
     settings = settings or RunSettings()
     note = None
     if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
@@ -473,7 +485,8 @@ def evaluate(
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
         out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted, prep.warnings)
+    more = prep.matcher.unexplained if prep.matcher is not None else {}
+    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted, prep.warnings, more)
 
 
 __all__ += ["evaluate"]

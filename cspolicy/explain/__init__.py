@@ -22,12 +22,14 @@ What an explanation says (see :mod:`.figures`, :mod:`.ladder` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 
 from .model import LINE_KINDS, Explanation, Line
 
-__all__ = ["Explanation", "Line", "LINE_KINDS", "explain_trace"]
+__all__ = ["Explanation", "Line", "LINE_KINDS", "explain_trace", "explain_text"]
 
 
 def explain_trace(trace: Trace, lang: Lang = "en") -> Explanation:
@@ -45,3 +47,22 @@ def explain_trace(trace: Trace, lang: Lang = "en") -> Explanation:
             return Renderer(trace, lang).explanation()
     finally:
         BAND_TABLES.reset(token)
+
+
+def explain_text(
+    traces: Sequence[Trace], lang: Lang, unexplained: Mapping[str, int], limit: int, how: str = "--explain-limit N"
+) -> str:
+    """The explanations of ``traces`` as plain text, then one line per output whose rows
+    named by the key were more than ``limit`` (``unexplained``: how many more), saying how
+    to see them (``how``: the option or argument that raises the limit)."""
+    from .words import say
+
+    parts = [t.explanation(lang).text() for t in traces]
+    policy = traces[0].policy if traces else None
+    for output, count in unexplained.items():
+        name = output
+        if lang == "zh" and policy is not None:
+            name = policy.labels.outputs[output].text(lang)
+        rows = "row" if count == 1 else "rows"
+        parts.append(say("not_explained", lang, n=f"{count:,}", rows=rows, o=name, k=f"{limit:,}", how=how))
+    return "\n\n".join(parts)

@@ -5,13 +5,19 @@ only then, so the fast path and normal runs pay nothing.
 
 **Which rows a key names** (:func:`searchable`): a row is named by the value of any of its
 key columns (``key:``, or ``group_by`` for a grouped output), by all of them joined with
-``/`` (``A站/面单``; spaces, width and case ignored as in headers), ``total`` or ``合计``
+``/`` (``A站/面单``, ``Ａ站／面单``; spaces, width and case ignored as in key cells, never
+NFKC: ``E¹`` is not ``E1``), ``total`` or ``合计``
 for the one row of an output totalled over all rows (``group_by: []``), or by the value of a
 *name column*: a text column of the output or of its source row whose identifier is
 ``name`` or ends in ``_name``, or whose label says it is a name (English ``… name``,
 Chinese ``姓名`` or ``名称``). So ``--explain 王芳`` finds the rows of employee E001 as
 ``--explain E001`` does. A key that names no row is an error listing the closest keys and
 names seen (:meth:`KeyMatcher.close`).
+
+**How many**: at most :data:`EXPLAIN_LIMIT` rows of each output are explained (a key
+naming every row of a large file kept an explanation per row in memory: about 1 GB for
+100,000 rows); the rest are counted (:attr:`KeyMatcher.unexplained`) and the explanation
+ends with a line saying how many and how to see them (:func:`cspolicy.explain.explain_text`).
 
 **What is kept** for a named row: the values its formulas read and its cells' file and row
 (:class:`~cspolicy.explain.trace.Trace`); for a group, the first
@@ -28,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspolicy.explain.trace import MEMBERS_SHOWN, GroupFacts, LadderFacts, Occurrence, RankFacts, Trace
 from cspolicy.planner.plan import OutputPlan
-from cspolicy.tables.convert import fold
+from cspolicy.tables.cells import cell_fold
 from cspolicy.text import format_plain
 from cspolicy.values import ColumnType, Value
 
@@ -38,7 +44,7 @@ if TYPE_CHECKING:
     from cspolicy.planner.policy import Policy
     from cspolicy.tables import Table
 
-__all__ = ["KeyMatcher", "attach", "searchable", "norm_key", "fill_cells", "searchable_text"]
+__all__ = ["KeyMatcher", "attach", "searchable", "norm_key", "fill_cells", "searchable_text", "EXPLAIN_LIMIT"]
 
 Row = tuple[Value, ...]
 #: At most this many distinct keys are remembered for "did you mean".
@@ -47,21 +53,38 @@ _CANDIDATES = 10_000
 _FOLDED = 100_000
 #: The key of the one row of an output totalled over every row (``group_by: []``).
 TOTAL = ("total", "合计")
+#: The rows of each output explained for one key unless more are asked for; more are counted.
+EXPLAIN_LIMIT = 50
 
 
 def norm_key(text: str) -> str:
-    """A key as compared: like a header (width, spaces, case), ``A站/面单`` = ``a站 / 面单``."""
-    return fold(text.replace("/", " / "))
+    """A key as compared: like a key cell (width, spaces, case; never NFKC, which reads
+    ``E¹`` as ``E1``), ``A站/面单`` = ``ａ站 ／ 面单``."""
+    return cell_fold(cell_fold(text).replace("/", " / "))
 
 
 class KeyMatcher:
-    """Tests rows against ``--explain KEY`` and remembers the keys seen, for suggestions."""
+    """Tests rows against ``--explain KEY``, remembers the keys seen (for suggestions) and
+    counts the rows of each output it names: the first ``limit`` are explained (0: all)."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, limit: int = EXPLAIN_LIMIT) -> None:
         self.key = key
         self.norm = norm_key(key)
         self.seen: dict[str, str] = {}
         self.folded: dict[str, str] = {}
+        self.limit = limit
+        self.explained: dict[str, int] = {}
+        #: Rows named by the key beyond the limit, per output: counted, not explained.
+        self.unexplained: dict[str, int] = {}
+
+    def room(self, output: str) -> bool:
+        """Whether one more row of ``output`` named by the key is explained (else counted)."""
+        done = self.explained.get(output, 0)
+        if self.limit and done >= self.limit:
+            self.unexplained[output] = self.unexplained.get(output, 0) + 1
+            return False
+        self.explained[output] = done + 1
+        return True
 
     def fold(self, text: str) -> str:
         folded = self.folded.get(text)
@@ -180,7 +203,7 @@ def attach(
             rank = RankFacts(plan.rank.by.evaluate(env), int(x[0]), x[1], field, len(field))  # type: ignore[arg-type]
             field.append((tuple(out[i] for i in keys), rank.value, rank.rank))
         names = [out[i] for i in out_names] + [row[i] for i in src_names]
-        if not matcher.test([out[i] for i in keys], names):
+        if not matcher.test([out[i] for i in keys], names) or not matcher.room(plan.name):
             return
         env = dict(values)
         env.update(zip(source, row))
@@ -192,6 +215,7 @@ def attach(
         )
         if n.window is not None:
             traces[-1].windows = dict(n.window.current)
+        traces[-1].warnings = list(n.fired)
 
     node.on_row = on_row
 
@@ -223,12 +247,12 @@ def _attach_group(
     def on_group(n: Node, key: Row, out: Row, results: Row) -> None:
         parts: list[Value] = [out[i] for i in keys] if plan.group_by else list(TOTAL[:1])
         names = [out[i] for i in out_names] + ([] if plan.group_by else list(TOTAL[1:]))
-        if not matcher.test(parts, names):
+        if not matcher.test(parts, names) or not matcher.room(plan.name):
             return
         env = dict(values)
         env.update(zip(plan.group_by or (), key))
         group = GroupFacts(key, results, members.get(key, []), counts.get(key, 0))
-        traces.append(Trace(policy, plan.name, params, env, out, n.file, 0, group=group, bands=bands))
+        traces.append(Trace(policy, plan.name, params, env, out, n.file, 0, group=group, bands=bands, warnings=list(n.fired)))
 
     node.on_group_row = on_group_row
     node.explain_group = on_group

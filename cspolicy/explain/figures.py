@@ -16,6 +16,7 @@ from cspolicy.expressions import Expression
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.explain import exact_text, join_words, label_value, reasons_text
 from cspolicy.i18n import Lang
+from cspolicy.messages import translate
 from cspolicy.planner.plan import ColumnPlan, JoinPlan, OutputPlan
 from cspolicy.text import format_plain, percent_text
 from cspolicy.values import ColumnType, Kind, Value
@@ -75,6 +76,8 @@ class Renderer:
             from .windows import window_lines
 
             self.lines += window_lines(self)
+        for message in trace.warnings:
+            self.lines.append(Line(say("warning", self.lang, m=translate(message, self.lang)), 1, "warning"))
         if trace.group is None:
             self.inputs()
         self.parameters()
@@ -162,6 +165,8 @@ class Renderer:
         if isinstance(expr.tree, _CONDITION_NODES) or (isinstance(expr.tree, n.Call) and expr.tree.func == "present"):
             return reasons_text(worded.reasons, self.lang), worded.names
         exact = expr.evaluate(env)
+        if exact is None and worded.reasons:  # a blank figure: why, and nothing to compute
+            return say("so_blank", self.lang, r=reasons_text(worded.reasons, self.lang)), worded.names
         text = worded.phrase
         if not worded.single:
             text += f" = {self.exact(exact, c.ctype)}"

@@ -10,8 +10,8 @@ __all__ = ["Line", "Explanation", "LINE_KINDS"]
 
 #: What a line is, so that a workbook can style it: the title, a figure, an intermediate
 #: step (a hidden column), the source row's cells, a ladder's or a rank's reasons, a
-#: heading, a parameter, a rule.
-LINE_KINDS = ("title", "figure", "step", "inputs", "ladder", "rank", "heading", "parameter", "rule")
+#: heading, a parameter, a rule, a warning the row or group gave.
+LINE_KINDS = ("title", "figure", "step", "inputs", "ladder", "rank", "heading", "parameter", "rule", "warning")
 
 
 @dataclass(frozen=True)

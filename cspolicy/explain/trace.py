@@ -123,6 +123,8 @@ class Trace:
     defaulted: frozenset[str] = frozenset()
     #: The run's band tables (formulas that call them are evaluated again to explain them).
     bands: Mapping[str, Any] = field(default_factory=dict)
+    #: The warnings this row or group gave (their messages, as on stderr).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:

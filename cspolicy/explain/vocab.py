@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
+from cspolicy.expressions.check import GIVEN_PREFIX
 from cspolicy.expressions.explain import Atom, Worded, comparison, exact_text, join_words
 from cspolicy.i18n import Label, Lang, yes_no
 from cspolicy.planner.plan import LADDER_NAMES, RANK_NAMES, BandBound, BandPlan, OutputPlan
@@ -73,6 +74,9 @@ class PolicyVocabulary:
             return self.labels.column(table, name)
         if kind == "parameter":
             return self.labels.parameter(name)
+        if name.startswith(GIVEN_PREFIX) and name[len(GIVEN_PREFIX) :] in self.labels.inputs:  # given('previous')
+            given = self.labels.inputs[name[len(GIVEN_PREFIX) :]]
+            return Label(name, say("given_input", "zh", x=given.text("zh")), say("given_input", "en", x=given.text("en")))
         words = STEP_LABELS.get(name)
         return Label(name, words["zh"], words["en"]) if words else Label(name)
 

@@ -47,10 +47,19 @@ WORDS: dict[str, dict[Lang, str]] = {
     # figures
     "so": {"zh": "{r}，故取 {p}", "en": "{r}, so it is {p}"},
     "so_is": {"zh": "{r}，故为 {p}", "en": "{r}, so it is {p}"},
+    "so_blank": {"zh": "{r}，故留空", "en": "{r}, so it is left blank"},
+    "warning": {"zh": "警告：{m}", "en": "warning: {m}"},
+    "given_input": {"zh": "是否给出了输入“{x}”", "en": "whether the input {x} was given"},
     "where": {"zh": "其中 {x}{id}（中间步骤，表中未列出）", "en": "where {x} ({id}a step not in the table)"},
     "row_ref": {"zh": "第 {n} 行", "en": "row {n}"},
     "more": {"zh": "……另有 {n} 行", "en": "… and {n} more"},
     "more_sum": {"zh": "……（另有 {n} 行）", "en": "… ({n} more)"},
+    "not_explained": {
+        "zh": "……{o}中另有 {n} 行也是这个键，未作说明（只说明了前 {k} 行）："
+        "请给出更完整的键，或用 {how} 说明更多行（0 表示全部）",
+        "en": "… {n} more {rows} of {o} with this key not explained (the first {k} are): "
+        "give a fuller key, or ask for more with {how} (0 for all)",
+    },
     # aggregates
     "count": {"zh": "行数", "en": "count of rows"},
     "count_true": {"zh": "满足“{x}”的行数", "en": "count of rows where {x}"},

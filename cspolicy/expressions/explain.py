@@ -16,7 +16,8 @@ How a condition is put into words, for any policy:
   is pushed into its operand and no "not (…)" remains (De Morgan);
 * only the parts that decided it are told: the operand that made an ``and`` false, the one
   that made an ``or`` true; all operands of an ``and`` that held or an ``or`` that failed;
-* ``present(x)`` reads ``x was given (value)`` / ``no x was given``; a text compared with a
+* ``present(x)`` reads ``x was given (value)`` / ``no x was given``; ``ratio(a, b)`` reads
+  ``a ÷ b``, and with ``b`` 0 (a blank ratio) ``b is 0 and a cannot be divided by 0``; a text compared with a
   literal reads ``level is station`` / ``level is courier (not station)``; a yes/no name
   reads ``all eligible: no``; ``x if c else y`` is the branch taken, with ``c`` as a reason;
   ``coalesce(a, b)`` is the value used, with ``no a was given`` as a reason when it fell back;
@@ -50,6 +51,7 @@ from cspolicy.expressions.grammar import (
     exact_text,
     join_words,
     label_value,
+    quoted_space,
     reasons_text,
     wording,
 )
@@ -132,8 +134,12 @@ class _Speaker:
         return GRAMMAR[self.lang]["yes" if value else "no"]
 
     def named(self, name: str) -> str:
-        """``label value``: ``parcels 10000``, ``损耗率（未取整）8%``."""
-        return label_value(self.voc.name(name), self.voc.value(name, self.env[name]), self.lang)
+        """``label value``: ``parcels 10000``, ``损耗率（未取整）8%``; a yes/no value as
+        ``label: yes`` (``是否给出了输入“上月结果”：否``)."""
+        value = self.env[name]
+        if isinstance(value, bool):
+            return wording(self.lang, "flag", x=self.voc.name(name), v=self.yes_no(value))
+        return label_value(self.voc.name(name), self.voc.value(name, value), self.lang)
 
     def term(self, node: n.Node) -> tuple[str, list[Atom]]:
         """A side of a comparison: ``label value``, a literal, or a phrase (``= value``)."""
@@ -154,7 +160,7 @@ class _Speaker:
         if isinstance(node, n.Name):
             return self.named(node.name)
         if isinstance(node, n.Text):
-            return self.voc.value(None, node.value)
+            return quoted_space(node.value, self.lang) or self.voc.value(None, node.value)
         if isinstance(node, n.Boolean):
             return self.yes_no(node.value)
         if isinstance(node, n.Number):
@@ -177,6 +183,8 @@ class _Speaker:
                 return _Said(node.col, self.yes_no(value), _names([node]))
             if isinstance(node, n.Call) and node.func == "coalesce":
                 return coalesce(node)
+            if isinstance(node, n.Call) and node.func == "ratio" and len(node.args) == 2:
+                return ratio(node)
             if isinstance(node, n.Call) and node.func in self.impls and node.func not in _BUILTIN_NAMES:
                 args = [self.eval(a) for a in node.args]
                 parts = [self.value(a) for a in node.args]
@@ -210,6 +218,15 @@ class _Speaker:
                 text = wording(self.lang, "default", v=self.leaf(sub))
                 return _Said(sub.col, text, _names([sub]))
             return sub
+
+        def ratio(node: n.Call) -> n.Node:
+            """``a ÷ b``; with ``b`` 0 the ratio is blank, and that is the reason said."""
+            num, den = node.args
+            if self.eval(den) == 0:
+                said = [self.voc.name(a.name) if isinstance(a, n.Name) else self.value(a).phrase for a in (num, den)]
+                reasons.append(Atom(wording(self.lang, "zero_divisor", n=said[0], d=said[1]), _names([num, den])))
+                return _Said(node.col, GRAMMAR[self.lang]["empty"], _names([num, den]))
+            return n.Binary(node.col, "/", resolve(num), resolve(den), node.col)
 
         tree = resolve(node)
 

@@ -28,6 +28,7 @@ __all__ = [
     "VERBS",
     "DATE_VERBS",
     "GRAMMAR",
+    "quoted_space",
     "NEGATE",
     "FLIP",
     "LOGIC_WORDS",
@@ -53,6 +54,7 @@ GRAMMAR: dict[str, dict[str, str]] = {
         "flag": "{x}: {v}",
         "empty": "(empty)",
         "default": "the default {v}",
+        "zero_divisor": "{d} is 0 and {n} cannot be divided by 0",
         "yes": "yes",
         "no": "no",
         "always": "always",
@@ -67,6 +69,7 @@ GRAMMAR: dict[str, dict[str, str]] = {
         "flag": "{x}：{v}",
         "empty": "（空）",
         "default": "默认值 {v}",
+        "zero_divisor": "{d} 为 0，{n} 无法除以 0",
         "yes": "是",
         "no": "否",
         "always": "总是成立",
@@ -76,6 +79,14 @@ GRAMMAR: dict[str, dict[str, str]] = {
 }
 NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def quoted_space(text: str, lang: str) -> str | None:
+    """A text literal of only spaces (or none), made visible: ``“ ”``, ``" "`` (a
+    separator in ``item & ' ' & name``); None for any other text."""
+    if text.strip():
+        return None
+    return f"“{text}”" if lang == "zh" else f'"{text}"'
 
 
 def wording(lang: str, key: str, **parts: str) -> str:

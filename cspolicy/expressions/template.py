@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.explain import _CONDITIONS, _SPELL, _SYMBOLS, _rebuild, _Said
-from cspolicy.expressions.grammar import GRAMMAR, LOGIC_WORDS, NEGATE, Vocabulary, join_words, wording
+from cspolicy.expressions.grammar import GRAMMAR, LOGIC_WORDS, NEGATE, Vocabulary, join_words, quoted_space, wording
 
 __all__ = ["word_template"]
 
@@ -44,7 +44,7 @@ def word_template(node: n.Node, voc: Vocabulary, *, negate: bool = False) -> str
             if isinstance(node, n.Name):
                 return voc.name(node.name)
             if isinstance(node, n.Text):
-                return voc.value(other.name if isinstance(other, n.Name) else None, node.value)
+                return quoted_space(node.value, lang) or voc.value(other.name if isinstance(other, n.Name) else None, node.value)
             if isinstance(node, n.Boolean):
                 return GRAMMAR[lang]["yes" if node.value else "no"]
             if isinstance(node, n.Number):
