@@ -35,7 +35,9 @@ HELP: Final[dict[str, str]] = {
     "Show this message and exit.": "显示本帮助后退出。",
     "Print the traceback of an error too (the exit code stays the same).": "出错时同时显示详细信息（traceback）；退出码不变。",
     _LANG: "表头、状态和文字的语言：zh（中文）或 en（英文）；默认取 CSPOLICY_LANG，否则取系统区域设置。",
-    "A working-day calendar file for a year the chinesecalendar package lacks (docs/calendar.md; repeatable).": "工作日日历文件，用于 chinesecalendar 包尚未收录的年份（见 docs/calendar.md；可多次给出）。",
+    "A working-day calendar file for a year the chinesecalendar package lacks (docs/calendar.md; repeatable).": (
+        "工作日日历文件，用于 chinesecalendar 包尚未收录的年份（见 docs/calendar.md；可多次给出）。"
+    ),
     # exit codes
     "ok: every figure was computed and written": "成功：所有数字都已算出并写好",
     "input data rejected (each bad cell as file:row:column)": "输入数据有误，已拒绝（每个错误单元格写作 文件:行:列）",
