@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from cspolicy.blocks.joins import input_order
+from cspolicy.engine.collect import fill_cells
 from cspolicy.engine.run import Prepared, execute, no_row_error
 from cspolicy.errors import EnvironmentFailure
-from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
 from cspolicy.notes import JSON_KEY
 from cspolicy.planner.plan import OutputPlan

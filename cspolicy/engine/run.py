@@ -18,20 +18,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks.joins import Held, input_order
+from cspolicy.engine.collect import KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
 from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
-from cspolicy.engine.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
+from cspolicy.engine.steps import make_ladder_step, make_rank_batch, run_band_tables
 from cspolicy.engine.usage import check_tables, did_you_mean, keyed_records, resolve_region
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.explain import Explanation
-from cspolicy.explain.collect import KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.explain.trace import Trace
 from cspolicy.expressions import format_plain
 from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
 from cspolicy.notes import Warnings
 from cspolicy.periods import Period
+from cspolicy.planner.band_tables import BAND_TABLES
 from cspolicy.planner.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.planner.policy import Policy
 from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
@@ -196,7 +197,7 @@ class Prepared:
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
         """The conditions every formula of this run is evaluated under: the exact decimal
-        context, and this run's band tables (see :data:`cspolicy.engine.steps.BAND_TABLES`)."""
+        context, and this run's band tables (see :data:`cspolicy.planner.band_tables.BAND_TABLES`)."""
         token = BAND_TABLES.set(self.bands)
         try:
             with decimal.localcontext(CONTEXT):

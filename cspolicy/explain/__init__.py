@@ -22,10 +22,14 @@ What an explanation says (see :mod:`.figures`, :mod:`.ladder` and
 
 from __future__ import annotations
 
-from cspolicy.explain.trace import Trace
+from typing import TYPE_CHECKING
+
 from cspolicy.i18n import Lang
 
 from .model import LINE_KINDS, Explanation, Line
+
+if TYPE_CHECKING:
+    from cspolicy.explain.trace import Trace
 
 __all__ = ["Explanation", "Line", "LINE_KINDS", "explain_trace"]
 
@@ -34,8 +38,8 @@ def explain_trace(trace: Trace, lang: Lang = "en") -> Explanation:
     """The explanation of one traced row in ``lang``."""
     import decimal
 
-    from cspolicy.engine.steps import BAND_TABLES
     from cspolicy.money import CONTEXT
+    from cspolicy.planner.band_tables import BAND_TABLES
 
     from .figures import Renderer
 

@@ -16,20 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspolicy.explain import Explanation, explain_trace
+from cspolicy.explain.model import MEMBERS_SHOWN
 from cspolicy.i18n import Lang
 from cspolicy.planner.parameters import ResolvedParameter
 from cspolicy.values import Value
 
 if TYPE_CHECKING:
-    from cspolicy.explain import Explanation
     from cspolicy.planner.policy import Policy
 
 __all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "WindowFacts", "MEMBERS_SHOWN"]
 
 Row = tuple[Value, ...]
-
-#: How many of a group's rows an explanation lists before "and N more".
-MEMBERS_SHOWN = 10
 
 
 @dataclass
@@ -131,8 +129,6 @@ class Trace:
 
     def explanation(self, lang: Lang = "en") -> Explanation:
         """The explanation in ``lang``: structured lines (for a terminal, a workbook sheet)."""
-        from cspolicy.explain import explain_trace
-
         return explain_trace(self, lang)
 
     def render(self, lang: Lang = "en") -> str:

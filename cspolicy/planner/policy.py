@@ -153,7 +153,8 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     tables = b.lookup_tables() if model.tables else {}
     inputs = b.inputs()
     bands = b.bands(params)
-    from cspolicy.engine.steps import band_specs, check_band_tables
+    from cspolicy.planner.band_tables import band_specs
+    from cspolicy.planner.build_bands import check_band_tables
     from cspolicy.planner.build_schedules import build_schedules
 
     check_band_tables(bands, params, doc)
