@@ -25,6 +25,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("Missing argument {name:q}.", "缺少参数 {name}。"),
     ("Missing option {name:q}.", "缺少选项 {name}。"),
     ("Missing command.", "缺少命令。"),
+    ("--json goes with --plan", "--json 只能与 --plan 一起使用"),
     ("No such option {name:q}.", "没有选项 {name}。"),
     ("No such option {name:q}. Did you mean {other:q}?", "没有选项 {name}。是不是 {other}？"),
     ("No such option {name:q}. (Did you mean one of: {others}?)", "没有选项 {name}。（是不是以下之一：{others}？）"),

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order
+from cspolicy.blocks.joins import Held
 from cspolicy.engine.collect import KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
@@ -36,6 +36,7 @@ from cspolicy.planner.band_tables import BAND_TABLES
 from cspolicy.planner.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.planner.policy import Policy
 from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
+from cspolicy.planner.step_plan import plan_policy
 from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold
 from cspolicy.tables.records import read_records
@@ -332,10 +333,10 @@ def execute(
             node = todo.pop()
             node.file = names.get(table, table)
             todo.extend(node.children)
-    # Each input is read to its end and its outputs finished before the next, in an order
-    # that completes every join's held side before the rows that look it up.
+    # Each input is read to its end and its outputs finished before the next, in the order of
+    # the plan's read steps: every join's held side before the rows that look it up.
     with prep.evaluating():
-        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
+        for table in [s.table for s in plan_policy(prep.policy).steps if s.kind == "read" and s.table in sources]:
             targets = prep.roots.get(table, [])
             rows = checked_keys(prep, table, sources[table], names, headers or {})
             if table in prep.held_inputs:
