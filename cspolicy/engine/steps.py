@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cspolicy.blocks import Bands, LadderCounter, award, sanction
 from cspolicy.blocks.bands import BandsError
 from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
+from cspolicy.engine.row_errors import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
 from cspolicy.planner.band_tables import bind_bands
 from cspolicy.planner.plan import OutputPlan
@@ -130,8 +131,6 @@ def make_rank_batch(
     column = read[0] if len(read) == 1 else None
 
     def batch(rows: list[Any], file: str, headers: dict[str, str]) -> list[tuple[Value, ...]]:
-        from cspolicy.engine.node import ROW_ERRORS, why
-
         keys = []
         failed = False
         for row, origin in rows:

@@ -1,5 +1,5 @@
 """Explanations in plain words, in Chinese or English: one renderer for the CLI
-(``--explain``), the library (:meth:`~cspolicy.engine.run.Results.explain`) and workbooks.
+(``--explain``), the library (:meth:`~cspolicy.engine.in_memory.Results.explain`) and workbooks.
 
 A run that explains keeps the facts behind the rows a key names (:mod:`.collect`,
 :class:`~cspolicy.explain.trace.Trace`); :func:`explain_trace` puts them into words as an
