@@ -25,10 +25,10 @@ from cspolicy.engine.outputs import (
     rows_text,
     write_csv_outputs,
     write_json_outputs,
-    write_table,
     write_workbook_outputs,
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
+from cspolicy.engine.table_output import write_table
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
