@@ -201,8 +201,6 @@ def _output_steps(policy: Policy, plan: OutputPlan, current: int, last: dict[str
             ),
             rules=_unique(r for c in formulas if c.name not in windowed for r in c.rules),
         )
-    if plan.grouped and plan.sort_by:
-        current = add("sort", name, (current,), keys=plan.sort_by)
     if plan.warnings:
         current = add(
             "check",
@@ -213,6 +211,8 @@ def _output_steps(policy: Policy, plan: OutputPlan, current: int, last: dict[str
             rules=_unique(w.rule for w in plan.warnings),
             line=plan.warnings[0].line,
         )
+    if plan.grouped and plan.sort_by:  # the groups, once computed and noted
+        current = add("sort", name, (current,), keys=plan.sort_by)
     return add("write", name, (current,), produces=tuple(c.name for c in plan.visible), keys=plan.key)
 
 
