@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported on first use (below), so that starting the CLI stays quick
     from cspolicy.engine.files import RunReport as RunReport
     from cspolicy.engine.files import run_files as run_files
-    from cspolicy.engine.run import Results as Results
+    from cspolicy.engine.in_memory import Results as Results
+    from cspolicy.engine.in_memory import evaluate as evaluate
     from cspolicy.engine.run import RunSettings as RunSettings
-    from cspolicy.engine.run import evaluate as evaluate
     from cspolicy.errors import CspolicyError as CspolicyError
     from cspolicy.errors import DataError as DataError
     from cspolicy.errors import EnvironmentFailure as EnvironmentFailure
@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # imported on first use (below), so that starting the CLI sta
 _EXPORTS = {
     "load_policy": "cspolicy.planner.policy",
     "Policy": "cspolicy.planner.policy",
-    "evaluate": "cspolicy.engine.run",
-    "Results": "cspolicy.engine.run",
+    "evaluate": "cspolicy.engine.in_memory",
+    "Results": "cspolicy.engine.in_memory",
     "RunSettings": "cspolicy.engine.run",
     "run_files": "cspolicy.engine.files",
     "RunReport": "cspolicy.engine.files",

@@ -25,6 +25,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("Missing argument {name:q}.", "缺少参数 {name}。"),
     ("Missing option {name:q}.", "缺少选项 {name}。"),
     ("Missing command.", "缺少命令。"),
+    ("--json goes with --plan", "--json 只能与 --plan 一起使用"),
     ("No such option {name:q}.", "没有选项 {name}。"),
     ("No such option {name:q}. Did you mean {other:q}?", "没有选项 {name}。是不是 {other}？"),
     ("No such option {name:q}. (Did you mean one of: {others}?)", "没有选项 {name}。（是不是以下之一：{others}？）"),
@@ -181,7 +182,7 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("warning: … and 1 more warning (all kept ones are in JSON output)", "警告：另有 1 条警告（JSON 输出中有全部保留的警告）"),
     ("warning: {message:m}", "警告：{message}"),
-    # the run's period from the data (cspolicy.run_period)
+    # the run's period from the data (cspolicy.engine.run_period)
     (
         "no --period given: evaluating {period:w}, the month of the latest {column:w} in {table:w} (give --period to choose)",
         "未给出 --period：计算 {period}，即 {table} 中最晚的 {column} 所在的月份（可用 --period 指定）",

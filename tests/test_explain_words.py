@@ -286,7 +286,7 @@ def test_an_ordinary_run_hangs_no_explaining_hooks():
             assert node.on_row is None and node.on_group_row is None and node.explain_group is None
 
 
-@pytest.mark.parametrize("name", ["cspolicy.expressions.grammar", "cspolicy.explain.words", "cspolicy.engine.run"])
+@pytest.mark.parametrize("name", ["cspolicy.expressions.grammar", "cspolicy.explain.words", "cspolicy.engine.in_memory"])
 def test_doctests(name: str) -> None:
     import doctest
     import importlib

@@ -248,7 +248,18 @@ def _typed_formulas() -> dict[str, st.SearchStrategy[str]]:
         fn(lambda a, b: f"({a} - {b})", per, per),
         fn(lambda a, b: f"({a} - {b})", mom, mom),
         fn(lambda a, b: f"seconds_between({a}, {b})", mom, mom),
-        fn(lambda f_, a: f"{f_}({a})", st.sampled_from(["seconds", "minutes", "hours", "abs", "ceil"]), n),
+        fn(lambda f_, a: f"{f_}({a})", st.sampled_from(["seconds", "minutes", "hours", "abs", "ceil", "floor", "round"]), n),
+        fn(
+            lambda a, p_, m_: f"round({a}, {p_}, '{m_}')",
+            n,
+            st.sampled_from(["0", "2", "10"]),
+            st.sampled_from(sorted(ROUNDING_MODES)),
+        ),
+        fn(lambda f_, args: f"{f_}({', '.join(args)})", st.sampled_from(["min", "max"]), st.lists(n, min_size=2, max_size=3)),
+        fn(lambda a, lo, hi: f"clamp({a}, {lo}, {hi})", n, n, n),
+        fn(lambda a, k_: f"({a} ** {k_})", n, st.sampled_from(["0", "2", "3"])),
+        fn(lambda op, a: f"({op}{a})", st.sampled_from(["-", "+", "\u2212"]), n),
+        fn(lambda a, op, b: f"({a} {op} {b})", n, st.sampled_from(["×", "÷"]), n),
         fn(lambda a: f"working_days({a})", per),
         fn(lambda a, b: f"working_days_between({a}, {b})", anyday, anyday),
         fn(lambda a: f"coalesce({a}, blank)", n),
@@ -266,7 +277,17 @@ def _typed_formulas() -> dict[str, st.SearchStrategy[str]]:
         fn(lambda a, cond, b: f"({a} if {cond} else {b})", x, c, st.one_of(x, st.just("blank"))),
     )
     bool_node = st.one_of(
-        fn(lambda a, op, b: f"({a} {op} {b})", n, st.sampled_from(["<", "<=", "==", "!="]), n),
+        fn(lambda a, op, b: f"({a} {op} {b})", n, st.sampled_from(["<", "<=", ">", ">=", "==", "!=", "≤", "≥", "≠"]), n),
+        # a percent against a number or a percent: 7% is 0.07 on both paths
+        fn(
+            lambda a, op, b: f"({a} {op} {b})",
+            n,
+            st.sampled_from(["<", ">=", "=="]),
+            st.sampled_from(["7%", "50%", "0%", "100%", "b"]),
+        ),
+        fn(lambda a, b, c_: f"({a} < {b} <= {c_})", n, n, n),
+        fn(lambda a, b: f"({a} != {b})", x, x),
+        fn(lambda a: f"present({a})", mom),
         *(fn(lambda a, op, b: f"({a} {op} {b})", kind, st.sampled_from(["<", ">=", "=="]), kind) for kind in (day, mom, per)),
         fn(lambda a, b: f"({a} == {b})", x, x),
         fn(lambda a: f"is_working_day({a})", anyday),

@@ -10,9 +10,9 @@ import click
 import pytest
 from test_messages import _CHINESE, leftover_english
 
+from cspolicy.cli.help_zh import HELP
 from cspolicy.cli.language import help_zh
 from cspolicy.cli.main import cli
-from cspolicy.help_zh import HELP
 
 COMMANDS = sorted(cli.commands)
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cspolicy import DataError, Period, PolicyError, RunSettings, evaluate, load_policy
 from cspolicy.cli.main import cli
-from cspolicy.run_period import latest_period
+from cspolicy.engine.run_period import latest_period
 
 POLICY = """\
 name: filter-demo

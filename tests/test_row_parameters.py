@@ -18,7 +18,7 @@ from cspolicy import PolicyError, evaluate, load_policy
 from cspolicy.cli.main import cli
 from cspolicy.engine.run import RunSettings
 from cspolicy.planner.parameters import DatedValue, ParameterDef
-from cspolicy.row_parameters import RowParameterError, RowParameters
+from cspolicy.planner.row_parameters import RowParameterError, RowParameters
 from cspolicy.values import ColumnType
 
 POLICY = Path(__file__).parent / "policies" / "row-parameters.yaml"

@@ -12,7 +12,8 @@ import pytest
 
 from cspolicy import DataError, PolicyError, RunSettings, evaluate, load_policy
 from cspolicy.cli.main import cli
-from cspolicy.engine.run import execute, memory_sources, prepare
+from cspolicy.engine.in_memory import memory_sources
+from cspolicy.engine.run import execute, prepare
 from cspolicy.notes import Warnings
 from cspolicy.planner.policy import Policy
 

@@ -13,11 +13,14 @@ an error when the second arrives.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from cspolicy.errors import DataError, ErrorCollector
-from cspolicy.planner.plan import JoinPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.values import ColumnType, Value
+
+if TYPE_CHECKING:  # annotations only: the blocks run on plain values, below the planner
+    from cspolicy.planner.plan import JoinPlan, OutputPlan
 
 __all__ = ["Held", "unique_rows", "make_join", "input_order", "early_inputs", "root_input"]
 

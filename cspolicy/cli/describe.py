@@ -112,7 +112,7 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
         lines += ["", _w("parameters", lang)]
         for name, p in policy.parameters.items():
             rule = f" [{p.rule}]" if p.rule else ""
-            if p.per_row:  # read for each row's own date and region (cspolicy.row_parameters)
+            if p.per_row:  # read for each row's own date and region (cspolicy.planner.row_parameters)
                 rule += f"，逐行取值：param_at('{name}', …)" if lang == "zh" else f", per row: param_at('{name}', …)"
             head = f"  {_named(name, labels.parameter(name), lang)}{_colon(lang)}{_type(p.type, lang)}{rule}"
             lines.append(f"{head} — {p.description}")

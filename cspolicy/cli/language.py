@@ -5,7 +5,7 @@ A command's ``--lang`` is parsed with its other options, so when parsing is what
 arguments, else in the environment (:func:`cspolicy.i18n.resolve_lang`). Click writes its
 usage errors itself, in English; :func:`localized` gives one that writes the same lines
 through the message catalogue (:mod:`cspolicy.messages`). :class:`LocalizedHelp` writes a
-command's ``--help`` in the same language, through :mod:`cspolicy.help_zh`.
+command's ``--help`` in the same language, through :mod:`cspolicy.cli.help_zh`.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def localized(exc: click.ClickException, args: Sequence[str]) -> click.ClickExce
 def _zh_line(line: str) -> str | None:
     """One line of help in Chinese: a known sentence, an example command (as it is), an
     exit code's line (``  2  bad policy …``); None when the table lacks it."""
-    from cspolicy.help_zh import HELP, WORDS
+    from cspolicy.cli.help_zh import HELP, WORDS
 
     bare = line.strip()
     if not bare or bare == "\b" or bare.startswith("cspolicy "):
@@ -113,7 +113,7 @@ class LocalizedHelp(click.Command):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self._lang(ctx) == "en":
             return super().format_usage(ctx, formatter)
-        from cspolicy.help_zh import WORDS
+        from cspolicy.cli.help_zh import WORDS
 
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=WORDS["Usage: "])
 
@@ -137,7 +137,7 @@ class LocalizedHelp(click.Command):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self._lang(ctx) == "en":
             return super().format_options(ctx, formatter)
-        from cspolicy.help_zh import WORDS
+        from cspolicy.cli.help_zh import WORDS
 
         rows = []
         for param in self.get_params(ctx):

@@ -138,17 +138,35 @@ def list_cmd(lang: str | None) -> None:
 
 @cli.command()
 @click.argument("policy")
+@click.option("--plan", "plan", is_flag=True, help="Show the plan: the steps a run executes, in dependency order.")
+@click.option("--json", "as_json", is_flag=True, help="With --plan: the plan as JSON.")
 @_lang_option
-def show(policy: str, lang: str | None) -> None:
+def show(policy: str, plan: bool, as_json: bool, lang: str | None) -> None:
     """Show a policy: parameters with all dated values, inputs with aliases, outputs.
 
     \b
     Example:
         cspolicy show materials-order
+        cspolicy show --plan materials-order
     """
     from cspolicy.cli.library import describe_policy, load_policy
 
-    click.echo(describe_policy(load_policy(policy), _language(lang)))
+    if as_json and not plan:
+        raise click.UsageError("--json goes with --plan")
+    loaded = load_policy(policy)
+    if plan:
+        from cspolicy.cli.describe_plan import describe_plan
+        from cspolicy.planner.step_plan import plan_policy
+
+        steps = plan_policy(loaded)
+        if as_json:
+            import json
+
+            click.echo(json.dumps({**steps.as_json(), "policy": loaded.name}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(describe_plan(steps, loaded.name, _language(lang)))
+        return
+    click.echo(describe_policy(loaded, _language(lang)))
 
 
 @cli.command()

@@ -24,10 +24,10 @@ import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from cspolicy.engine.generated import define
 from cspolicy.engine.node import Node
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared
+from cspolicy.generated import define
 from cspolicy.money import quantize_exp
 from cspolicy.planner.plan import ColumnPlan
 from cspolicy.tables import CsvSink, Table

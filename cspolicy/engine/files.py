@@ -19,19 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO, cast
 
+from cspolicy.engine.collect import EXPLAIN_LIMIT
 from cspolicy.engine.outputs import (
     Phases,
     Progress,
     rows_text,
     write_csv_outputs,
     write_json_outputs,
-    write_table,
     write_workbook_outputs,
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
+from cspolicy.engine.table_output import write_table
 from cspolicy.errors import EnvironmentFailure, ErrorCollector, UsageError
 from cspolicy.explain import explain_text
-from cspolicy.explain.collect import EXPLAIN_LIMIT
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 from cspolicy.notes import Warnings
@@ -164,7 +164,7 @@ def run_files(
     phases = Phases(progress, inputs)
     period_note = None
     if settings.period is None and policy.default_period is not None and policy.default_period[0] in inputs:
-        from cspolicy.run_period import defaulted
+        from cspolicy.engine.run_period import defaulted
 
         table = policy.default_period[0]
         scan = read_table(inputs[table], policy.inputs[table], encoding=encoding, errors=ErrorCollector(0))

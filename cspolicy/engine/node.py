@@ -9,26 +9,21 @@ sorting spills to temporary files beyond a fixed number of rows.
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks import ExternalSorter, Grouper, ListOf, sort_key
+from cspolicy.engine.row_errors import ROW_ERRORS, Lenient, formula_text, locate, locate_aggregate, locate_check, why
 from cspolicy.engine.rowfunctions import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
-from cspolicy.expressions import RUNTIME_ERRORS, Expression
-from cspolicy.money import CONTEXT, round_to
 from cspolicy.notes import Warnings
-from cspolicy.planner.plan import ColumnPlan, OutputPlan
+from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.text import format_plain
 from cspolicy.values import ColumnType, Value
 
-#: What evaluating a row can raise because of the row's data (band lookups raise ValueError).
-ROW_ERRORS: tuple[type[BaseException], ...] = (*RUNTIME_ERRORS, ValueError, LookupError)
-
-__all__ = ["Writer", "Node", "Origin"]
+__all__ = ["Writer", "Node", "Origin", "ROW_ERRORS", "why", "make_sort_key"]
 
 Row = tuple[Value, ...]
 
@@ -177,7 +172,7 @@ class Node:
         try:
             vals, bys = self.fns.agg(row)
         except ROW_ERRORS as exc:
-            where, why = _locate_aggregate(self.plan, self.values, row, exc)
+            where, why = locate_aggregate(self.plan, self.values, row, exc)
             self.errors.add(DataError(f"{where}: cannot aggregate this row: {why}", file=self.file, row=origin or None))
             return
         self._grouper.add(key, vals, bys)
@@ -216,7 +211,7 @@ class Node:
                 except ROW_ERRORS as exc:
                     label = " / ".join("" if k is None else str(k) for k in key) or "the total"
                     env = {**self.values, **dict(zip(self.plan.group_by or (), key))}
-                    where, why = _locate(self.plan, env, self.plan.columns, exc, results)
+                    where, why = locate(self.plan, env, self.plan.columns, exc, results)
                     self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {where}: {why}", file=self.file))
                     continue
                 if self.fns.warn is not None and not self._warn_group(key, out):
@@ -293,19 +288,19 @@ class Node:
 
     def _undecided(self, env: Mapping[str, Value], exc: BaseException) -> str:
         """Why no warning rule could be decided: the first that fails, and why."""
-        scope = _Lenient(env)
+        scope = Lenient(env)
         for rule in self.plan.warnings:
             try:
                 rule.expression.evaluate(scope)
             except ROW_ERRORS as failed:
-                return f"{_formula(f'warning {rule.message!r}', rule.expression, scope, condition=True)}: {why(failed)}"
+                return f"{formula_text(f'warning {rule.message!r}', rule.expression, scope, condition=True)}: {why(failed)}"
         return f"output '{self.plan.name}': {why(exc)}"
 
     # -- errors ---------------------------------------------------------------------------
     def _where_error(self, exc: BaseException, row: Row, origin: Origin) -> DataError:
         assert self.plan.where is not None
-        env = _Lenient({**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row))})
-        where = _formula(f"output '{self.plan.name}' where", self.plan.where, env, condition=True)
+        env = Lenient({**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row))})
+        where = formula_text(f"output '{self.plan.name}' where", self.plan.where, env, condition=True)
         return DataError(f"{where}: {why(exc)}", file=self.file, row=origin or None, column=self._column_of(exc, row))
 
     def _check_error(self, i: int, row: Row, origin: Origin) -> DataError:
@@ -325,9 +320,9 @@ class Node:
     def _runtime_error(self, exc: BaseException, origin: Origin, row: Row, x: Row, in_checks: bool = False) -> DataError:
         env = {**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row)), **dict(zip(self.plan.step_names, x))}
         if in_checks:
-            where, why = _locate_check(self.plan, env, exc)
+            where, why = locate_check(self.plan, env, exc)
         else:
-            where, why = _locate(self.plan, env, self.plan.columns, exc)
+            where, why = locate(self.plan, env, self.plan.columns, exc)
         return DataError(f"{where}: {why}", file=self.file, row=origin or None, column=self._column_of(exc, row))
 
     def _column_of(self, exc: BaseException, row: Row) -> str | None:
@@ -347,112 +342,6 @@ def _fill(message: str, values: dict[str, str]) -> str:
     import re
 
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), message)
-
-
-# -- naming the formula that failed ---------------------------------------------------------
-#
-# The generated code computes a whole row in one function, so an exception does not say
-# which column raised it. A failed row is rare: it is replayed column by column with the
-# formula interpreter (the reference semantics the generated code agrees with), with the
-# run's parameter values and each earlier column's rounded value, exactly as computed.
-
-
-class _Lenient(dict[str, Value]):
-    def __missing__(self, key: str) -> Value:
-        return None
-
-
-def _formula(label: str, expr: Expression, env: Mapping[str, Value], *, condition: bool = False) -> str:
-    blank = sorted(n for n in expr.names if n in env and env[n] is None)
-    text = " ".join(expr.text.split())
-    return (f"{label} ({text})" if condition else f"{label} = {text}") + (f" (blank: {', '.join(blank)})" if blank else "")
-
-
-def _locate(
-    plan: OutputPlan,
-    env: Mapping[str, Value],
-    columns: Sequence[ColumnPlan],
-    exc: BaseException,
-    aggregates: Sequence[Value] = (),
-) -> tuple[str, str]:
-    """(the failing column and formula, why) for a row or group whose columns failed."""
-    scope = _Lenient(env)
-    slot = 0
-    for c in columns:
-        label = f"column '{c.name}'"
-        if c.agg is not None:
-            value = aggregates[slot] if slot < len(aggregates) else None
-            slot += 1
-        else:
-            assert c.expression is not None
-            try:
-                value = c.expression.evaluate(scope)
-            except ROW_ERRORS as failed:
-                return _formula(label, c.expression, scope), why(failed)
-        if c.rounding is not None and c.ctype.kind.value == "number" and value is not None:
-            try:
-                value = round_to(value, *c.rounding)  # type: ignore[arg-type]
-            except ROW_ERRORS as failed:
-                return label, why(failed, rounding=c.rounding[0])
-        scope[c.name] = value
-    return f"output '{plan.name}'", why(exc)
-
-
-def _locate_check(plan: OutputPlan, env: Mapping[str, Value], exc: BaseException) -> tuple[str, str]:
-    scope = _Lenient(env)
-    for chk in plan.checks:
-        try:
-            chk.expression.evaluate(scope)
-        except ROW_ERRORS as failed:
-            return _formula(f"check '{chk.message}'", chk.expression, scope, condition=True), why(failed)
-    return f"output '{plan.name}'", why(exc)
-
-
-def _locate_aggregate(plan: OutputPlan, env: Mapping[str, Value], row: Row, exc: BaseException) -> tuple[str, str]:
-    scope = _Lenient(env)
-    scope.update(zip((n for n, _ in plan.source_columns), row))
-    for c in plan.columns:
-        for part, expr in (("of", c.of), ("by", c.by)):
-            if expr is None:
-                continue
-            try:
-                expr.evaluate(scope)
-            except ROW_ERRORS as failed:
-                return _formula(f"column '{c.name}' ({c.agg} {part})", expr, scope), why(failed)
-    return f"output '{plan.name}'", why(exc)
-
-
-def why(exc: BaseException, *, rounding: int | None = None) -> str:
-    """What went wrong on a row, in words: every decimal signal, a blank in arithmetic, a band
-    or ladder lookup. ``rounding`` is set when rounding to that many places failed.
-
-    >>> why(decimal.Overflow([decimal.Overflow]))
-    'a number too large (above 10^999999)'
-    """
-    if isinstance(exc, DataError):
-        return exc.message
-    if isinstance(exc, TypeError):
-        return "a blank value was used in arithmetic or a comparison (give a value, or guard it with present()/coalesce())"
-    if isinstance(exc, decimal.DecimalException):
-        conditions = exc.args[0] if exc.args and isinstance(exc.args[0], list) else [type(exc)]
-        for condition, words in _DECIMAL_WORDS:
-            if any(isinstance(c, type) and issubclass(c, condition) for c in conditions) or isinstance(exc, condition):
-                if condition is decimal.InvalidOperation and rounding is not None:
-                    return f"a number too large to round to {rounding} decimal places ({CONTEXT.prec} digits at most)"
-                return words
-        return "an arithmetic error"  # pragma: no cover - every trapped signal is listed
-    return str(exc) or type(exc).__name__
-
-
-#: Each decimal signal the policy context traps (and its conditions), most specific first.
-_DECIMAL_WORDS: tuple[tuple[type[decimal.DecimalException], str], ...] = (
-    (decimal.DivisionUndefined, "division by zero (0 ÷ 0)"),
-    (decimal.DivisionByZero, "division by zero"),
-    (decimal.DivisionImpossible, f"a number too large (a whole-number quotient of more than {CONTEXT.prec} digits)"),
-    (decimal.Overflow, f"a number too large (above 10^{CONTEXT.Emax})"),
-    (decimal.ConversionSyntax, "not a number"),
-    (decimal.InvalidOperation, f"a number too large to round ({CONTEXT.prec} digits at most), or an undefined result"),
-)
 
 
 def make_sort_key(plan: OutputPlan, names: Sequence[str]) -> Callable[[Row], Any]:

@@ -1,4 +1,5 @@
-"""Where a run's rows go: CSV files, a JSON document, a terminal table (for :func:`~cspolicy.engine.files.run_files`).
+"""Where a run's rows go: CSV files, a JSON document, a workbook (for :func:`~cspolicy.engine.files.run_files`;
+the terminal table is :mod:`cspolicy.engine.table_output`).
 
 Memory stays flat whatever the size: CSV rows stream into the temporary files that will
 replace the targets (:class:`~cspolicy.tables.AtomicFiles`), JSON items stream into one spool
@@ -8,7 +9,6 @@ first ``limit`` rows per output and counts the rest.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import os
 import shutil
@@ -17,16 +17,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cspolicy.blocks.joins import early_inputs, input_order
+from cspolicy.blocks.joins import early_inputs
+from cspolicy.engine.collect import fill_cells
 from cspolicy.engine.run import Prepared, execute, no_row_error
+from cspolicy.engine.stdout import fits_stdout, write_bom_and_utf8
 from cspolicy.errors import EnvironmentFailure
-from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
-from cspolicy.messages import translate
 from cspolicy.notes import JSON_KEY
 from cspolicy.planner.plan import OutputPlan
-from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
-from cspolicy.tables.chars import describe, escaped
+from cspolicy.planner.step_plan import plan_policy
+from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding
 from cspolicy.tables.writer import JsonSink, json_document
 from cspolicy.values import ColumnType, Value
 
@@ -36,8 +36,9 @@ __all__ = [
     "write_csv_outputs",
     "write_json_outputs",
     "write_workbook_outputs",
-    "write_table",
     "rows_text",
+    "projection",
+    "execute_outputs",
 ]
 
 #: ``progress(phase, done, total)``: phase is ``reading`` (bytes of all inputs), ``sorting``,
@@ -56,7 +57,7 @@ def _visible(plan: OutputPlan) -> tuple[list[int], list[tuple[str, ColumnType]]]
     return idx, [(plan.columns[i].name, plan.columns[i].ctype) for i in idx]
 
 
-def _projection(plan: OutputPlan) -> tuple[Callable[[Sequence[Value]], tuple[Value, ...]], list[tuple[str, ColumnType]]]:
+def projection(plan: OutputPlan) -> tuple[Callable[[Sequence[Value]], tuple[Value, ...]], list[tuple[str, ColumnType]]]:
     """A function taking an output row to its visible cells, and the visible columns."""
     idx, cols = _visible(plan)
     if idx == list(range(len(plan.columns))):
@@ -166,7 +167,7 @@ def write_csv_outputs(
                     prep.raise_if_strict()  # (a grouped output read by the loop may have warned)
                     return prep
                 continue
-            _execute(prep, tables, phases)
+            execute_outputs(prep, tables, phases)
         return prep
 
     if kind == "csvout":
@@ -176,9 +177,9 @@ def write_csv_outputs(
                 phases.phase("writing")
                 spool.seek(0)
                 if bom:
-                    _write_bom_and_utf8(spool, stdout)
+                    write_bom_and_utf8(spool, stdout)
                 else:
-                    _fits_stdout([spool], stdout, "-o FILE.csv, or --bom for UTF-8")
+                    fits_stdout([spool], stdout, "-o FILE.csv, or --bom for UTF-8")
                     spool.seek(0)
                     shutil.copyfileobj(spool, stdout)
         return prep
@@ -251,11 +252,11 @@ def write_json_outputs(
         spools: dict[str, tuple[TextIO, JsonSink]] = {}
         for name in selected:
             spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=spool_dir))
-            project, cols = _projection(prep.policy.outputs[name])
+            project, cols = projection(prep.policy.outputs[name])
             sink = JsonSink(spool, cols, name)
             prep.nodes[name].writers.append(_projected(sink.write, project))
             spools[name] = (spool, sink)
-        _execute(prep, tables, phases)
+        execute_outputs(prep, tables, phases)
         if document is None:
             return prep
         phases.phase("writing")
@@ -270,7 +271,7 @@ def write_json_outputs(
 
         notes = prep.warnings.as_json() if prep.warnings else None
         if files is None:
-            _fits_stdout([spool for spool, _ in spools.values()], document, "-o FILE.json", "".join(selected))
+            fits_stdout([spool for spool, _ in spools.values()], document, "-o FILE.json", "".join(selected))
         json_document(document, {name: items(*spools[name]) for name in selected}, {JSON_KEY: notes} if notes else None)
     return prep
 
@@ -301,122 +302,16 @@ def write_workbook_outputs(
                     cells=labels.cells(name, lang) if labels else None,
                 )
                 prep.nodes[name].writers.append(sheet.row_writer(idx))
-            _execute(prep, tables, phases)
+            execute_outputs(prep, tables, phases)
             phases.phase("writing")
     return prep
 
 
-class _Head:
-    """The first ``limit`` rows of an output (all when 0), and how many more there were."""
-
-    def __init__(self, limit: int, project: Callable[[Sequence[Value]], tuple[Value, ...]]) -> None:
-        self.limit = limit
-        self.project = project
-        self.rows: list[tuple[Value, ...]] = []
-        self.more = 0
-
-    def add(self, row: Sequence[Value]) -> None:
-        if not self.limit or len(self.rows) < self.limit:
-            self.rows.append(self.project(row))
-        else:
-            self.more += 1
-
-
-def write_table(
-    start: Callable[[], tuple[Prepared, dict[str, Table]]],
-    selected: list[str],
-    stdout: TextIO | None,
-    phases: Phases,
-    limit: int,
-    lang: Lang = "en",
-) -> Prepared:
-    """The terminal table: the first ``limit`` rows of each output, then a line saying how
-    many more there are and how to write them all (memory stays flat: the rest are counted)."""
-    prep, tables = start()
-    heads: dict[str, tuple[list[tuple[str, ColumnType]], _Head]] = {}
-    if stdout is not None:
-        for name in selected:
-            project, cols = _projection(prep.policy.outputs[name])
-            head = _Head(limit, project)
-            prep.nodes[name].writers.append(head.add)
-            heads[name] = (cols, head)
-    _execute(prep, tables, phases)
-    if stdout is None:
-        return prep
-    phases.phase("writing")
-    parts = []
-    for name, (cols, head) in heads.items():
-        if lang == "en":
-            shown = f", the first {len(head.rows):,} shown" if head.more else ""
-            text = f"{name} ({rows_text(prep.nodes[name].count)}{shown})\n" + render_table(cols, head.rows)
-        else:
-            labels = prep.policy.labels
-            title = labels.outputs[name].text(lang)
-            count = f"{prep.nodes[name].count:,} 行" + (f"，显示前 {len(head.rows):,} 行" if head.more else "")
-            text = (f"{title}（{name}，{count}）" if title != name else f"{name}（{count}）") + "\n"
-            text += render_table(cols, head.rows, headers=labels.headers(name, lang), cells=labels.cells(name, lang))
-        if head.more:
-            more = (
-                f"… {head.more:,} more row{'' if head.more == 1 else 's'} not shown: --limit 0 shows them all; "
-                "-o DIR, -o FILE.csv or -o FILE.json writes them all to files"
-            )
-            text += "\n" + translate(more, lang)
-        parts.append(text)
-    stdout.write("\n\n".join(parts) + "\n")
-    return prep
-
-
-def _fits_stdout(spools: Sequence[TextIO], stdout: TextIO, fix: str, names: str = "") -> None:
-    """Refuse (exit 3) CSV or JSON that standard output's encoding cannot hold (an ASCII, a
-    Latin-1 or a GBK console, ``PYTHONIOENCODING``): it would write ``?`` in place of those
-    characters, and data redirected to a file must be what the run computed."""
-    encoding = getattr(stdout, "encoding", None) or "utf-8"
-    try:
-        if codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "gb18030"):
-            return  # every character
-    except LookupError:
-        return
-    for text in [names, *(_chunks(spool) for spool in spools)]:
-        for chunk in [text] if isinstance(text, str) else text:
-            try:
-                chunk.encode(encoding)
-            except UnicodeEncodeError as exc:
-                bad = chunk[exc.start]
-                raise EnvironmentFailure(
-                    f"its encoding {encoding} cannot write '{escaped(bad)}' ({describe(bad)}) of the output, "
-                    f"which would become '?'; write it with {fix}, or set PYTHONIOENCODING=utf-8",
-                    path="standard output",
-                ) from None
-
-
-def _chunks(spool: TextIO) -> Iterator[str]:
-    spool.seek(0)
-    while chunk := spool.read(1 << 16):
-        yield chunk
-
-
-def _write_bom_and_utf8(spool: TextIO, stdout: TextIO) -> None:
-    """CSV on stdout for Excel (``--bom``): a BOM and UTF-8 bytes, whatever the terminal's
-    encoding (a BOM announces UTF-8, so on a Chinese Windows console, whose text encoding is
-    GBK, the bytes go to the binary stream beneath it)."""
-    buffer = getattr(stdout, "buffer", None)
-    if buffer is None:  # a text-only stream (io.StringIO): the BOM as a character
-        stdout.write("\ufeff")
-        shutil.copyfileobj(spool, stdout)
-        return
-    stdout.flush()
-    buffer.write(codecs.BOM_UTF8)
-    while chunk := spool.read(1 << 16):
-        buffer.write(chunk.encode("utf-8"))
-    buffer.flush()
-
-
-def _execute(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
+def execute_outputs(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
     """Run, and refuse an --explain key that matched nothing before any output is committed."""
     headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
-    plans = {n: node.plan for n, node in prep.nodes.items()}
-    order = input_order(plans, list(tables))  # joins: held sides first
-    early = early_inputs(plans, order)  # read before the others (cspolicy.run.execute)
+    order = [s.table for s in plan_policy(prep.policy).steps if s.kind == "read" and s.table in tables]  # as execute() reads
+    early = early_inputs({n: node.plan for n, node in prep.nodes.items()}, order)  # read ahead (execute())
     read = [*early, *(t for t in order if t not in early)]
     last = read[-1] if read else None
     sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cspolicy.engine.generated import define
 from cspolicy.expressions import ConstPool
+from cspolicy.generated import define
 from cspolicy.money import ROUNDING_MODES, quantize_exp
 from cspolicy.planner.plan import ColumnPlan, OutputPlan
 from cspolicy.values import Value

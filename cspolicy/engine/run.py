@@ -1,11 +1,10 @@
-"""Running a policy: resolve parameters, wire outputs, stream rows, collect results.
+"""Running a policy: resolve parameters, wire outputs, stream rows through them.
 
-Two public entry points share one engine:
-
-* :func:`run_files` reads CSV files and writes CSV/JSON files or a rendered table, all or
-  nothing (what the CLI's ``cspolicy run`` calls);
-* :func:`evaluate` takes rows already in memory and returns :class:`Results` (for
-  developers and tests).
+Two public entry points share this engine: :func:`~cspolicy.engine.files.run_files` reads
+files and writes outputs, all or nothing (what the CLI's ``cspolicy run`` calls);
+:func:`~cspolicy.engine.in_memory.evaluate` takes rows already in memory and returns
+:class:`~cspolicy.engine.in_memory.Results` (for developers and tests). Both :func:`prepare`
+a run, then :func:`execute` it.
 """
 
 from __future__ import annotations
@@ -17,30 +16,29 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, early_inputs, input_order
+from cspolicy.blocks.joins import Held, early_inputs
+from cspolicy.engine.collect import EXPLAIN_LIMIT, KeyMatcher, attach, searchable_text
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
 from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
-from cspolicy.engine.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
-from cspolicy.engine.usage import check_tables, did_you_mean, keyed_records, resolve_region
+from cspolicy.engine.steps import make_ladder_step, make_rank_batch, run_band_tables
+from cspolicy.engine.usage import did_you_mean, resolve_region
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
-from cspolicy.explain import Explanation, explain_text
-from cspolicy.explain.collect import EXPLAIN_LIMIT, KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.explain.trace import Trace
 from cspolicy.expressions import format_plain
-from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
 from cspolicy.notes import Warnings
 from cspolicy.periods import Period
+from cspolicy.planner.band_tables import BAND_TABLES
 from cspolicy.planner.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.planner.policy import Policy
 from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
+from cspolicy.planner.step_plan import plan_policy
 from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold
-from cspolicy.tables.records import read_records
 from cspolicy.values import Value
 
-__all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides", "no_row_error"]
+__all__ = ["RunSettings", "Prepared", "prepare", "execute", "parse_overrides", "no_row_error"]
 
 Row = tuple[Value, ...]
 
@@ -68,73 +66,6 @@ class RunSettings:
         return dt.date.today()
 
 
-@dataclass
-class Results:
-    """The outputs of an in-memory run: rows per output, plus explanations asked for.
-
-    It keeps the run's input rows, so that :meth:`explain` can explain any row afterwards.
-    """
-
-    policy: Policy
-    parameters: dict[str, ResolvedParameter]
-    tables: dict[str, list[dict[str, Value]]]
-    traces: list[Trace] = field(default_factory=list)
-    settings: RunSettings = field(default_factory=RunSettings)
-    #: Each input's typed rows as read (row number, values), for explaining on demand.
-    inputs: dict[str, list[tuple[int, Row]]] = field(default_factory=dict)
-    #: The key given to :func:`evaluate` as ``explain``, whose rows :attr:`traces` hold.
-    explained: str | None = None
-    #: (input, row number) → the columns whose cell was blank and took the column's default.
-    defaulted: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
-    #: The run's warnings (:class:`~cspolicy.notes.Warnings`: iterate for the notes).
-    warnings: Warnings = field(default_factory=Warnings)
-    #: Rows named by :attr:`explained` beyond the first 50 of each output: counted, not traced.
-    unexplained: dict[str, int] = field(default_factory=dict)
-
-    def __getitem__(self, output: str) -> list[dict[str, Value]]:
-        return self.tables[output]
-
-    def explain(self, key: str | None = None, *, lang: Lang = "en", limit: int = EXPLAIN_LIMIT) -> str:
-        """The explanations of every row whose key (or name) is ``key``, in ``lang``, as
-        plain text; computed now if :func:`evaluate` was not asked for them. Without
-        ``key``, the rows explained by ``evaluate(…, explain=KEY)``. A key that matches no
-        row is a :class:`~cspolicy.errors.UsageError` naming the closest keys. At most
-        ``limit`` rows of each output are explained (0: all), then a line says how many more.
-
-        >>> from cspolicy import load_policy
-        >>> r = evaluate(load_policy("materials-order"),
-        ...              {"stations": [{"station": "A", "material": "box", "parcels": "10000", "growth": "15%"}]})
-        >>> print(r.explain("A", lang="zh").splitlines()[2])
-          一周申请数量 = 3050 [R-MT-1]：上月实际收件量 10000 × (1 + 本月预计业务增长率 15% + 物料损耗率 7%) ÷ 4 = 3050，向上取整
-        """
-        traces, more = self._traces(key, limit)
-        return explain_text(traces, lang, more, limit, how="limit=N")
-
-    def explanations(self, key: str | None = None, *, lang: Lang = "en", limit: int = EXPLAIN_LIMIT) -> list[Explanation]:
-        """Like :meth:`explain`, as structured explanations (:class:`~cspolicy.explain.Explanation`:
-        lines with their depth and kind, for a workbook sheet)."""
-        return [t.explanation(lang) for t in self._traces(key, limit)[0]]
-
-    def _traces(self, key: str | None, limit: int) -> tuple[list[Trace], dict[str, int]]:
-        """The traces of the rows ``key`` names (at most ``limit`` per output) and how many
-        more each output has: those :func:`evaluate` kept when they are the same rows."""
-        if key is None:
-            if not self.traces:
-                raise UsageError("explain(): no row was explained", expected="a key, e.g. results.explain('A站')")
-            key = self.explained
-        assert key is not None
-        same = self.explained is not None and self.traces and norm_key(self.explained) == norm_key(key)
-        if same and (limit == EXPLAIN_LIMIT or (not self.unexplained and (limit == 0 or limit >= EXPLAIN_LIMIT))):
-            return self.traces, self.unexplained
-        prep = prepare(self.policy, self.settings, explain=key, given=set(self.inputs), explain_limit=limit)
-        execute(prep, {name: iter(rows) for name, rows in self.inputs.items()}, {})
-        _mark_defaults(prep.traces, self.defaulted)
-        assert prep.matcher is not None
-        if not prep.traces:
-            raise no_row_error(f"explain({key!r})", prep.matcher, self.policy)
-        return prep.traces, prep.matcher.unexplained
-
-
 def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
     """The error for a key that names no row: the closest keys and names seen, and which
     columns are searched."""
@@ -144,17 +75,6 @@ def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
     else:
         hint = f"; did you mean '{close[0]}'?" if close else ""
     return UsageError(f"{what}: no row has that key{hint}", expected=searchable_text(policy))
-
-
-def _mark_defaults(traces: Sequence[Trace], defaulted: Mapping[tuple[str, int], frozenset[str]]) -> None:
-    """Tell the traces of rows given in memory which of their cells were blank and took
-    their column's default."""
-    if not defaulted:
-        return
-    for trace in traces:
-        plan = trace.policy.outputs[trace.output]
-        if trace.group is None and plan.source_is_input:
-            trace.defaulted = defaulted.get((plan.source, trace.row), frozenset())
 
 
 def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
@@ -207,7 +127,7 @@ class Prepared:
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
         """The conditions every formula of this run is evaluated under: the exact decimal
-        context, and this run's band tables (see :data:`cspolicy.engine.steps.BAND_TABLES`)."""
+        context, and this run's band tables (see :data:`cspolicy.planner.band_tables.BAND_TABLES`)."""
         token = BAND_TABLES.set(self.bands)
         try:
             with decimal.localcontext(CONTEXT):
@@ -260,8 +180,8 @@ def prepare(
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
     run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
-    if any(d.per_row for d in definitions.values()):  # travels with the band tables (cspolicy.row_parameters)
-        from cspolicy.row_parameters import RESOLVER, RowParameters
+    if any(d.per_row for d in definitions.values()):  # travels with the band tables (cspolicy.planner.row_parameters)
+        from cspolicy.planner.row_parameters import RESOLVER, RowParameters
 
         bands[RESOLVER] = RowParameters(definitions, overrides, region)  # type: ignore[assignment]
     if settings.calendars:  # the working-day functions ask it (cspolicy.expressions.timefns)
@@ -375,7 +295,7 @@ def execute(
                     target.push(row, rowno)
                 if keep:
                     kept.append((rowno, row))
-        for table in input_order(plans, list(sources)):
+        for table in [s.table for s in plan_policy(prep.policy).steps if s.kind == "read" and s.table in sources]:
             targets = prep.roots.get(table, [])
             if table in ahead:
                 rows: Iterable[tuple[int, Row]] = ahead.pop(table)
@@ -394,99 +314,3 @@ def execute(
                 node.finish()
     prep.errors.raise_if_any()
     prep.raise_if_strict()
-
-
-def memory_sources(
-    prep: Prepared,
-    tables: Mapping[str, Iterable[Mapping[str, Any]]],
-    defaulted: dict[tuple[str, int], frozenset[str]] | None = None,
-) -> dict[str, Iterable[tuple[int, Row]]]:
-    """Rows given as dicts keyed by column name or header, read like CSV rows (see
-    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.engine.usage.keyed_records`).
-    ``defaulted`` receives, for explanations, the cells left blank that take their
-    column's default."""
-    check_tables(prep.policy, tables)
-    out: dict[str, Iterable[tuple[int, Row]]] = {}
-    for name, spec in prep.policy.inputs.items():
-        if name not in tables:  # an optional input not given has no rows
-            continue
-        records: Iterable[dict[str, Any]] = keyed_records(tables[name], spec)
-        defaults = [c.name for c in spec.columns if c.default is not None]
-        if defaulted is not None and defaults:
-            records = _note_defaults(name, defaults, records, defaulted)
-        out[name] = read_records(records, spec, name=name, errors=prep.errors)
-    return out
-
-
-def _note_defaults(
-    table: str, columns: Sequence[str], records: Iterable[dict[str, Any]], defaulted: dict[tuple[str, int], frozenset[str]]
-) -> Iterator[dict[str, Any]]:
-    for number, record in enumerate(records, start=2):
-        blank = frozenset(c for c in columns if record.get(c) is None or (isinstance(record[c], str) and not record[c].strip()))
-        if blank:
-            defaulted[(table, number)] = blank
-        yield record
-
-
-__all__ += ["memory_sources"]
-
-
-def evaluate(
-    policy: Policy,
-    tables: Mapping[str, Iterable[Mapping[str, Any]]],
-    *,
-    settings: RunSettings | None = None,
-    explain: str | None = None,
-) -> Results:
-    """Evaluate ``policy`` over rows held in memory and return every output's rows.
-
-    ``tables`` maps each input name to rows given as dicts keyed by column name, with text
-    cells (``"15%"``, converted exactly like CSV cells) or typed values (``Decimal``). A key
-    may be any header the CSV reader accepts for the column (``上月实际票数``); an unknown key
-    or table is a :class:`~cspolicy.errors.UsageError`; ``None`` and float NaN are blank.
-
-    >>> from cspolicy import load_policy
-    >>> r = evaluate(load_policy("materials-order"),
-    ...              {"stations": [{"station": "A", "material": "box", "parcels": "10000", "growth": "15%"}]})
-    >>> r["orders"][0]["weekly_qty"]
-    Decimal('3050')
-    """
-    check_tables(policy, tables)  # before set(tables): a list of rows given as the tables is refused, not a TypeError
-    settings = settings or RunSettings()
-    note = None
-    if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
-        from cspolicy.run_period import defaulted as with_default_period
-
-        table = policy.default_period[0]
-        tables = {**tables, table: list(tables[table])}  # read twice: first for its latest date
-        spec = policy.inputs[table]
-        scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
-        settings, note = with_default_period(policy, settings, scan)
-    prep = prepare(policy, settings, explain=explain, given=set(tables))
-    if note is not None:
-        prep.warnings.add(note)
-    sinks: dict[str, list[tuple[Value, ...]]] = {}
-    for name, node in prep.nodes.items():
-        rows: list[tuple[Value, ...]] = []
-        sinks[name] = rows
-        node.writers.append(rows.append)
-    kept: dict[str, list[tuple[int, Row]]] = {}
-
-    def keep(name: str, rows: Iterable[tuple[int, Row]]) -> Iterator[tuple[int, Row]]:
-        store = kept.setdefault(name, [])
-        for item in rows:
-            store.append(item)
-            yield item
-
-    defaulted: dict[tuple[str, int], frozenset[str]] = {}
-    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables, defaulted).items()}, {})
-    _mark_defaults(prep.traces, defaulted)
-    out = {}
-    for name, rows in sinks.items():
-        cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]
-        out[name] = [{n: r[i] for i, n in cols} for r in rows]
-    more = prep.matcher.unexplained if prep.matcher is not None else {}
-    return Results(policy, prep.parameters, out, prep.traces, prep.settings, kept, explain, defaulted, prep.warnings, more)
-
-
-__all__ += ["evaluate"]

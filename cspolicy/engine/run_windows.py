@@ -21,11 +21,11 @@ from typing import Any
 
 from cspolicy.blocks.sorting import ExternalSorter, sort_key
 from cspolicy.blocks.windows import DuplicatePeriod, last_flags, previous_values, ranks, total
-from cspolicy.engine.generated import define
 from cspolicy.engine.node import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.explain.trace import WindowFacts
 from cspolicy.expressions import ConstPool
+from cspolicy.generated import define
 from cspolicy.periods import Period
 from cspolicy.planner.plan import OutputPlan, WindowPlan
 from cspolicy.values import Value

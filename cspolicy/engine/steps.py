@@ -1,117 +1,30 @@
 """Bind the core building blocks (bands, ladders, ranking) to a policy's run.
 
-Band tables may use parameters as bounds, so they become concrete :class:`Bands` per run;
-formulas call them through a context variable set while the run executes, which keeps
-compiled formulas reusable and runs independent of each other.
+Band tables become concrete :class:`Bands` with this run's parameter values (see
+:mod:`cspolicy.planner.band_tables`); a ladder and a rank become steps of the output's node.
 """
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from cspolicy.blocks import NO_DEFAULT, Band, Bands, LadderCounter, award, sanction
+from cspolicy.blocks import Bands, LadderCounter, award, sanction
 from cspolicy.blocks.bands import BandsError
 from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
+from cspolicy.engine.row_errors import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
-from cspolicy.expressions import FunctionSpec
-from cspolicy.planner.plan import BandBound, BandsPlan, OutputPlan
-from cspolicy.text import percent_text
-from cspolicy.values import Kind, Value
+from cspolicy.planner.band_tables import bind_bands
+from cspolicy.planner.plan import OutputPlan
+from cspolicy.values import Value
 
 if TYPE_CHECKING:
     from cspolicy.engine.node import Node, Origin
     from cspolicy.planner.policy import Policy
-    from cspolicy.schema.yamlsource import Document
 
-__all__ = [
-    "BAND_TABLES",
-    "band_function",
-    "bind_bands",
-    "check_band_tables",
-    "run_band_tables",
-    "make_ladder_step",
-    "make_rank_batch",
-]
-
-#: The band tables of the run executing in this context.
-BAND_TABLES: contextvars.ContextVar[Mapping[str, Bands]] = contextvars.ContextVar("cspolicy_band_tables")
-
-
-def band_function(name: str) -> Callable[[Value], Value]:
-    """The formula function ``name(x)``: the outcome of the band containing ``x`` (a partial
-    of a module function, not a closure, so that a compiled policy can be pickled)."""
-    return functools.partial(_band_lookup, name)
-
-
-def _band_lookup(name: str, x: Value) -> Value:
-    if x is None:
-        raise TypeError(f"{name}() of a blank value")
-    assert isinstance(x, Decimal)
-    return BAND_TABLES.get()[name].lookup(x)[1]
-
-
-def _bound(b: BandBound | None, params: Mapping[str, Value]) -> Decimal | None:
-    if b is None:
-        return None
-    value = b.number if b.parameter is None else params[b.parameter]
-    assert isinstance(value, Decimal)
-    return value
-
-
-def bind_bands(plan: BandsPlan, params: Mapping[str, Value]) -> Bands:
-    """A concrete band table with this run's parameter values (raises BandsError)."""
-    bands = tuple(
-        Band(
-            outcome=bp.outcome,  # type: ignore[arg-type]
-            above=_bound(bp.above, params),
-            at_least=_bound(bp.at_least, params),
-            below=_bound(bp.below, params),
-            at_most=_bound(bp.at_most, params),
-            label=bp.label,
-        )
-        for bp in plan.bands
-    )
-    fmt = percent_text if _percent_bounds(plan) else _fmt_any
-    return Bands(plan.name, bands, plan.otherwise if plan.has_otherwise else NO_DEFAULT, fmt=fmt)  # type: ignore[arg-type]
-
-
-def _percent_bounds(plan: BandsPlan) -> bool:
-    """Whether band bounds read best as percents (rates compared against percent parameters)."""
-    return bool(plan.parameters) or any(
-        b is not None and b.number is not None and abs(b.number) < 1
-        for bp in plan.bands
-        for b in (bp.above, bp.at_least, bp.below, bp.at_most)
-    )
-
-
-def _fmt_any(x: Decimal) -> str:
-    return format(x, "f")
-
-
-def check_band_tables(bands: Mapping[str, BandsPlan], params: Mapping[str, Any], doc: Document) -> None:
-    """Check every band table with each parameter's values as of each of their dates."""
-    dates = sorted({v.since for p in params.values() for v in p.values} or {dt.date.min})
-    for plan in bands.values():
-        for day in dates:
-            values: dict[str, Value] = {}
-            for n in plan.parameters:
-                v = params[n].at(day)
-                if v is None:
-                    break
-                values[n] = v.value
-            else:
-                try:
-                    bind_bands(plan, values)
-                except BandsError as exc:
-                    when = f" (with the parameters in force on {day})" if plan.parameters else ""
-                    raise PolicyError(
-                        f"bands.{plan.name}: {exc.message}{when}", file=doc.file, line=plan.line, expected=exc.expected
-                    ) from None
+__all__ = ["run_band_tables", "make_ladder_step", "make_rank_batch"]
 
 
 def run_band_tables(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
@@ -120,19 +33,6 @@ def run_band_tables(policy: Policy, params: Mapping[str, Value]) -> dict[str, Ba
         return {name: bind_bands(plan, params) for name, plan in policy.bands.items()}
     except BandsError as exc:
         raise PolicyError(f"bands: {exc.message} (with this run's parameter values)", file=policy.file) from None
-
-
-def band_specs(bands: Mapping[str, BandsPlan]) -> dict[str, FunctionSpec]:
-    """Each band table as a one-argument formula function."""
-    out = {}
-    for name, b in bands.items():
-        values = (
-            frozenset(str(x.outcome) for x in b.bands) | ({str(b.otherwise)} if b.has_otherwise else set())
-            if b.outcome_type.kind is Kind.TEXT
-            else None
-        )
-        out[name] = FunctionSpec(name, (Kind.NUMBER,), b.outcome_type.kind, band_function(name), values)
-    return out
 
 
 def make_ladder_step(
@@ -231,8 +131,6 @@ def make_rank_batch(
     column = read[0] if len(read) == 1 else None
 
     def batch(rows: list[Any], file: str, headers: dict[str, str]) -> list[tuple[Value, ...]]:
-        from cspolicy.engine.node import ROW_ERRORS, why
-
         keys = []
         failed = False
         for row, origin in rows:

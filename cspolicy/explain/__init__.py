@@ -1,5 +1,5 @@
 """Explanations in plain words, in Chinese or English: one renderer for the CLI
-(``--explain``), the library (:meth:`~cspolicy.engine.run.Results.explain`) and workbooks.
+(``--explain``), the library (:meth:`~cspolicy.engine.in_memory.Results.explain`) and workbooks.
 
 A run that explains keeps the facts behind the rows a key names (:mod:`.collect`,
 :class:`~cspolicy.explain.trace.Trace`); :func:`explain_trace` puts them into words as an
@@ -23,11 +23,14 @@ What an explanation says (see :mod:`.figures`, :mod:`.ladder` and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 
 from .model import LINE_KINDS, Explanation, Line
+
+if TYPE_CHECKING:
+    from cspolicy.explain.trace import Trace
 
 __all__ = ["Explanation", "Line", "LINE_KINDS", "explain_trace", "explain_text"]
 
@@ -36,8 +39,8 @@ def explain_trace(trace: Trace, lang: Lang = "en") -> Explanation:
     """The explanation of one traced row in ``lang``."""
     import decimal
 
-    from cspolicy.engine.steps import BAND_TABLES
     from cspolicy.money import CONTEXT
+    from cspolicy.planner.band_tables import BAND_TABLES
 
     from .figures import Renderer
 

@@ -3,15 +3,15 @@ put in, the exact result and the one rounding step; the branch taken and why; th
 columns it rests on; then the source row as the file held it, the parameters and the rules.
 
 A row of a grouped output names the rows behind each aggregate (the first
-:data:`~cspolicy.explain.trace.MEMBERS_SHOWN`, then "and N more") with their values.
+:data:`~cspolicy.explain.model.MEMBERS_SHOWN`, then "and N more") with their values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from cspolicy.explain.trace import GroupFacts, Trace
 from cspolicy.expressions import Expression
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.explain import exact_text, join_words, label_value, reasons_text
@@ -21,9 +21,14 @@ from cspolicy.planner.plan import ColumnPlan, JoinPlan, OutputPlan
 from cspolicy.text import format_plain, percent_text
 from cspolicy.values import ColumnType, Kind, Value
 
+from .ladder import ladder_lines, rank_lines
 from .model import Explanation, Line
 from .vocab import PolicyVocabulary
+from .window_lines import window_lines
 from .words import listing, rounding_words, say
+
+if TYPE_CHECKING:
+    from cspolicy.explain.trace import GroupFacts, Trace
 
 __all__ = ["Renderer"]
 
@@ -66,15 +71,11 @@ class Renderer:
             if not c.hidden and not self.copies_source(i):
                 self.column(i, 1)
         if trace.ladder is not None or trace.rank is not None:
-            from .ladder import ladder_lines, rank_lines
-
             if trace.ladder is not None:
                 self.lines += ladder_lines(self)
             if trace.rank is not None:
                 self.lines += rank_lines(self)
         if trace.windows:
-            from .windows import window_lines
-
             self.lines += window_lines(self)
         for message in trace.warnings:
             self.lines.append(Line(say("warning", self.lang, m=translate(message, self.lang)), 1, "warning"))

@@ -12,16 +12,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cspolicy.explain.trace import MEMBERS_SHOWN, Occurrence
 from cspolicy.expressions.explain import exact_text
 from cspolicy.text import format_plain, plain_number
 from cspolicy.values import Value
 
-from .model import Line
+from .model import MEMBERS_SHOWN, Line
 from .words import listing, nth, say
 
 if TYPE_CHECKING:
     from cspolicy.blocks.ladders import Action, Rung
+    from cspolicy.explain.trace import Occurrence
 
     from .figures import Renderer
 

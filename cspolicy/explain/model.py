@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from cspolicy.i18n import Lang
 
-__all__ = ["Line", "Explanation", "LINE_KINDS"]
+__all__ = ["Line", "Explanation", "LINE_KINDS", "MEMBERS_SHOWN"]
+
+#: How many of a group's rows an explanation lists before "and N more".
+MEMBERS_SHOWN = 10
 
 #: What a line is, so that a workbook can style it: the title, a figure, an intermediate
 #: step (a hidden column), the source row's cells, a ladder's or a rank's reasons, a

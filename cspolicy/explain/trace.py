@@ -1,7 +1,7 @@
 """What an explained row was made of: the facts a run keeps for ``--explain``.
 
 The fast path never traces (no cost per row). When ``--explain KEY`` (or
-:meth:`~cspolicy.engine.run.Results.explain`) names rows, the run keeps, for those rows only, the
+:meth:`~cspolicy.engine.in_memory.Results.explain`) names rows, the run keeps, for those rows only, the
 values their formulas saw, the cells of their source row, the rows behind a group, the
 earlier occurrences behind a ladder's rung and the field a rank was taken among. A
 :class:`Trace` holds these facts in no language; :meth:`Trace.explanation` puts them into
@@ -16,20 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cspolicy.explain import Explanation, explain_trace
+from cspolicy.explain.model import MEMBERS_SHOWN
 from cspolicy.i18n import Lang
 from cspolicy.planner.parameters import ResolvedParameter
 from cspolicy.values import Value
 
 if TYPE_CHECKING:
-    from cspolicy.explain import Explanation
     from cspolicy.planner.policy import Policy
 
 __all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "WindowFacts", "MEMBERS_SHOWN"]
 
 Row = tuple[Value, ...]
-
-#: How many of a group's rows an explanation lists before "and N more".
-MEMBERS_SHOWN = 10
 
 
 @dataclass
@@ -133,8 +131,6 @@ class Trace:
 
     def explanation(self, lang: Lang = "en") -> Explanation:
         """The explanation in ``lang``: structured lines (for a terminal, a workbook sheet)."""
-        from cspolicy.explain import explain_trace
-
         return explain_trace(self, lang)
 
     def render(self, lang: Lang = "en") -> str:

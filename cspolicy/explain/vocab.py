@@ -163,7 +163,7 @@ class PolicyVocabulary:
 
     def _row_parameter(self, args: Sequence[Value]) -> Worded:
         """``param_at('min_wage', day, region)``: the value, and the date it took effect."""
-        from cspolicy.row_parameters import day_of, resolver
+        from cspolicy.planner.row_parameters import day_of, resolver
 
         lang = self._lang
         name = str(args[0])

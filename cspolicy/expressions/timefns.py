@@ -232,7 +232,7 @@ def _calendar(call: str, *args: object) -> object:
     """Ask the run's working-day calendar (``--calendar``), else the default one (imported
     only now: most policies never ask)."""
     from cspolicy import workdays
-    from cspolicy.engine.steps import BAND_TABLES
+    from cspolicy.expressions.run_context import BAND_TABLES
 
     own = BAND_TABLES.get({}).get(workdays.RUN_CALENDAR)
     try:

@@ -9,142 +9,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import (
     EVALUATION_ERRORS,
     Expression,
-    ExpressionError,
     FunctionSpec,
     Symbol,
-    compile_expression,
     why_not_evaluated,
 )
-from cspolicy.expressions.check import GIVEN_PREFIX
-from cspolicy.expressions.lexer import one_line, prepare
-from cspolicy.money import MAX_POLICY_NUMBER
+from cspolicy.planner.build_bands import build_bands
+from cspolicy.planner.build_outputs import OutputBuilder
+from cspolicy.planner.formulas import compile_formula, param_symbols
+from cspolicy.planner.lookups import LookupPlan, build_tables, enum_values
 from cspolicy.planner.parameters import DatedValue, ParameterDef, value_reader
-from cspolicy.planner.plan import BandBound, BandPlan, BandsPlan, OutputPlan
-from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
-from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
+from cspolicy.planner.plan import BandsPlan, OutputPlan
+from cspolicy.planner.scalars import bounds_of, convert_scalar
+from cspolicy.schema.models import Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
-from cspolicy.tables.cells import as_value
-from cspolicy.tables.convert import CellError, fold, make_converter
+from cspolicy.tables.convert import fold, make_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
-if TYPE_CHECKING:
-    from cspolicy.planner.lookups import LookupPlan
-
-__all__ = [
-    "Builder",
-    "DEFAULT_ROUNDING",
-    "RUN_SYMBOLS",
-    "param_symbols",
-    "given_values",
-    "column_symbol",
-    "convert_scalar",
-    "constraint_failure",
-    "MAX_POLICY_NUMBER",
-    "IS_FALSE",
-    "key_columns",
-]
-
-#: How each output type rounds unless the column says otherwise (RULEBOOK conventions:
-#: money 0.01 half-up; quantities whole units, up). Types not listed are not rounded.
-DEFAULT_ROUNDING: dict[ColumnType, tuple[int, str] | None] = {
-    ColumnType.MONEY: (2, "half_up"),
-    ColumnType.QUANTITY: (0, "ceiling"),
-    ColumnType.INTEGER: (0, "half_up"),
-    ColumnType.DECIMAL: (2, "half_up"),
-}
-# Percents (rates) are not rounded by default: a rate is an input to money, never paid itself.
-#: Names every formula may use that describe the run itself.
-
-
-def convert_scalar(
-    doc: Document,
-    path: tuple[str | int, ...],
-    value: Any,
-    ctype: ColumnType,
-    what: str,
-    convert: Callable[[str], Value] | None = None,
-) -> Value:
-    """Convert a YAML scalar exactly like a CSV cell of ``ctype`` (so 7% means the same),
-    with ``convert`` if given (a column's or parameter's own reader, with its bounds).
-
-    A YAML ``true``/``false`` is a value only of a boolean: for any other type it is an
-    error (it is never 1, 100 % or the text "True"), so a wrong type cannot slip past the
-    bounds that the reader checks.
-    """
-    if isinstance(value, bool):
-        if ctype is ColumnType.BOOLEAN:
-            return value
-        word = str(value).lower()
-        if ctype.kind is Kind.TEXT:
-            raise doc.error(path, f"{what}: {word} is a yes/no value, not text", f"the word in quotes ('{word}') if you mean it")
-        noun, example = _NOUN[ctype]
-        raise doc.error(path, f"{what}: {word} is not {noun}", f"{noun} such as {example} (true/false only for yes/no values)")
-    if not isinstance(value, str):
-        raise doc.error(path, f"{what}: a {ctype.value} value is one scalar", "one value such as 7% or 20.92")
-    try:
-        result = (convert or make_converter(ColumnSpec(name=what, type=ctype)))(value)
-    except CellError as exc:
-        raise doc.error(path, f"{what}: {as_value(exc)}") from None
-    if isinstance(result, Decimal) and abs(result) >= MAX_POLICY_NUMBER:
-        raise doc.error(
-            path,
-            f"{what}: '{value.strip()}' is too large for a policy value",
-            f"a number below {MAX_POLICY_NUMBER:,} (results must still round to the cent)",
-        )
-    return result
-
-
-_NOUN = {
-    ColumnType.INTEGER: ("a whole number", "120"),
-    ColumnType.DECIMAL: ("a number", "99.5"),
-    ColumnType.PERCENT: ("a percentage", "7%"),
-    ColumnType.MONEY: ("an amount of money", "20.92"),
-    ColumnType.QUANTITY: ("a quantity", "12"),
-    ColumnType.DATE: ("a date", "2024-03-15"),
-    ColumnType.DATETIME: ("a date and time", "2025-03-01 09:15"),
-    ColumnType.DURATION: ("a duration", "125 or 2:05"),
-    ColumnType.PERIOD: ("a month", "2024-05"),
-}
-_ORDERED = (
-    ColumnType.INTEGER,
-    ColumnType.DECIMAL,
-    ColumnType.PERCENT,
-    ColumnType.MONEY,
-    ColumnType.QUANTITY,
-    ColumnType.DURATION,
-)
-
-
-def _bounds(
-    doc: Document, path: tuple[str | int, ...], lo_raw: Any, hi_raw: Any, ctype: ColumnType, what: str
-) -> tuple[Decimal | None, Decimal | None]:
-    """A column's or parameter's ``min``/``max``: numbers of its type, min ≤ max, and only
-    for numeric types (a ``min`` on a date or text would otherwise be silently ignored)."""
-    if ctype not in _ORDERED:
-        for key, raw in (("min", lo_raw), ("max", hi_raw)):
-            if raw is not None:
-                raise doc.error(
-                    (*path, key),
-                    f"{what}: '{key}' applies only to numbers, not to type {ctype.value}",
-                    f"no '{key}', or a numeric type ({', '.join(t.value for t in _ORDERED)})",
-                )
-        return None, None
-    lo = None if lo_raw is None else convert_scalar(doc, (*path, "min"), lo_raw, ctype, f"{what}.min")
-    hi = None if hi_raw is None else convert_scalar(doc, (*path, "max"), hi_raw, ctype, f"{what}.max")
-    assert (lo is None or isinstance(lo, Decimal)) and (hi is None or isinstance(hi, Decimal))
-    if lo is not None and hi is not None and lo > hi:
-        raise doc.error((*path, "max"), f"{what}: min {lo_raw} is above max {hi_raw}", "min ≤ max")
-    return lo, hi
-
+__all__ = ["Builder", "constraint_failure", "IS_FALSE", "key_columns"]
 
 #: What :func:`constraint_failure` says of a constraint that evaluates to false.
 IS_FALSE = "is false"
@@ -174,7 +62,7 @@ class Builder:
         out: dict[str, ParameterDef] = {}
         for name, p in self.model.parameters.items():
             base = ("parameters", name)
-            lo, hi = _bounds(self.doc, base, p.min, p.max, p.type, name)
+            lo, hi = bounds_of(self.doc, base, p.min, p.max, p.type, name)
             if (p.type is ColumnType.ENUM) != bool(p.choices):
                 raise self.doc.error(
                     base,
@@ -212,7 +100,7 @@ class Builder:
             out[name] = ParameterDef(
                 name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
             )
-            if p.per_row:  # read row by row with param_at() (cspolicy.row_parameters)
+            if p.per_row:  # read row by row with param_at() (cspolicy.planner.row_parameters)
                 out[name] = dataclasses.replace(out[name], per_row=True)
         return out
 
@@ -293,8 +181,6 @@ class Builder:
     def lookup_tables(self) -> dict[str, LookupPlan]:
         """The policy's static lookup tables (``tables:``), read and checked; needed before
         :meth:`inputs`, whose columns may take their values from them."""
-        from cspolicy.planner.lookups import build_tables
-
         self.tables = build_tables(self.model, self.doc, self.column_spec)
         return self.tables
 
@@ -325,7 +211,7 @@ class Builder:
         elif c.values:
             raise self.doc.error((*path, "values"), "'values' is only for enum columns")
 
-        lo, hi = _bounds(self.doc, path, c.min, c.max, c.type, name)
+        lo, hi = bounds_of(self.doc, path, c.min, c.max, c.type, name)
         spec = ColumnSpec(
             name=name,
             type=c.type,
@@ -349,8 +235,6 @@ class Builder:
 
     def _values_from(self, path: tuple[str | int, ...], name: str, c: Column) -> dict[str, tuple[str, ...]]:
         """An enum column's values from a lookup table's keys, with its labels as spellings."""
-        from cspolicy.planner.lookups import enum_values
-
         table = self.tables.get(c.values_from or "")
         if c.type is not ColumnType.ENUM or c.values or table is None:
             known = ", ".join(self.tables) or "(no tables: declare them under tables:)"
@@ -366,121 +250,19 @@ class Builder:
 
     # -- bands ---------------------------------------------------------------------------
     def bands(self, params: Mapping[str, ParameterDef]) -> dict[str, BandsPlan]:
-        return {name: self._bands(name, b, params) for name, b in self.model.bands.items()}
-
-    def _bands(self, name: str, b: BandsSpec, params: Mapping[str, ParameterDef]) -> BandsPlan:
-        path: tuple[str | int, ...] = ("bands", name)
-        used: list[str] = []
-        plans = []
-        # A table with a percent bound (7% or a percent parameter) compares percents: its
-        # bare numbers follow the percent rule, so `above: 7` is refused, not read as 700 %.
-        raws = [r.strip() if isinstance(r, str) else r for x in b.bands for r in (x.above, x.at_least, x.below, x.at_most)]
-        percents = any(
-            isinstance(r, str) and (r.endswith(("%", "％")) or (r in params and params[r].type is ColumnType.PERCENT))
-            for r in raws
-        )
-        for i, band in enumerate(b.bands):
-            bp = (*path, "bands", i)
-
-            def bound(key: str, raw: Any, bp: tuple[str | int, ...] = bp) -> BandBound | None:
-                if raw is None:
-                    return None
-                text = raw.strip() if isinstance(raw, str) else raw
-                if isinstance(text, str) and text in params:
-                    if params[text].type.kind is not Kind.NUMBER:
-                        raise self.doc.error(
-                            (*bp, key),
-                            f"band bound '{text}' is a {params[text].type.value} parameter",
-                            "a number, a percent or a numeric parameter",
-                        )
-                    used.append(text)
-                    return BandBound(parameter=text)
-                value = convert_scalar(
-                    self.doc,
-                    (*bp, key),
-                    text,
-                    ColumnType.PERCENT if percents else ColumnType.DECIMAL,
-                    f"{name} band {key}",
-                )
-                assert isinstance(value, Decimal)
-                return BandBound(number=value)
-
-            outcome = convert_scalar(self.doc, (*bp, "outcome"), band.outcome, b.outcome_type, f"{name} outcome")
-            plans.append(
-                BandPlan(
-                    outcome,
-                    bound("above", band.above),
-                    bound("at_least", band.at_least),
-                    bound("below", band.below),
-                    bound("at_most", band.at_most),
-                    _en(band.label, ""),
-                )
-            )
-        other = (
-            None
-            if b.otherwise is None
-            else convert_scalar(self.doc, (*path, "otherwise"), b.otherwise, b.outcome_type, f"{name} otherwise")
-        )
-        return BandsPlan(
-            name,
-            b.outcome_type,
-            tuple(plans),
-            other,
-            b.otherwise is not None,
-            b.rule,
-            self.doc.line_of(path),
-            tuple(dict.fromkeys(used)),
-        )
+        return build_bands(self.model, self.doc, params)
 
     # -- outputs ------------------------------------------------------------------------
     def outputs(
         self, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef], functions: Mapping[str, FunctionSpec]
     ) -> dict[str, OutputPlan]:
-        from cspolicy.planner.build_outputs import OutputBuilder
-
         return OutputBuilder(self, inputs, params, functions).build_all()
 
     def compile(
         self, path: tuple[str | int, ...], text: str, symbols: Mapping[str, Symbol], functions: Mapping[str, FunctionSpec]
     ) -> Expression:
-        """Compile one formula, placing any error at its YAML line and column.
-
-        A formula folded by YAML (``>``) is compiled with its line breaks, so that a ``#``
-        comment ends at its line; one written in quotes or plain over several lines has
-        lost them, so a comment in it is refused rather than left to swallow the rest.
-        """
-        doc = self.doc
-        key = path if path in doc.lines or path[-1] != "expr" else path[:-1]  # `name: formula` has no 'expr' key
-        text = doc.unfolded.get(key, text)
-        try:
-            comments = prepare(text).comments if key in doc.folded and "#" in text else ()
-            if comments:
-                raise ExpressionError(
-                    "a # comment in a formula written over several lines without a block marker would run to its end",
-                    column=comments[0] + 1,
-                    expected="the formula as a block (expr: >- or expr: |, then its lines) so that a comment ends at its line",
-                )
-            expr = compile_expression(text, symbols, functions)
-            expr.text = one_line(text)
-            return expr
-        except ExpressionError as exc:
-            where = ".".join(str(p) for p in path)
-            start = doc.scalars.get(key)
-            line: int | None
-            column: int | None
-            pos = doc.position_of(path)
-            if start is not None and exc.column is not None:  # a one-line formula: the exact column
-                line, column = start[0], start[1] + exc.column - 1
-                message = f"{where}: {exc.message}"
-            elif key in doc.unfolded and exc.column is not None and pos is not None:  # a block: the line in it
-                before = text[: exc.column - 1]
-                line, column = pos[0] + 1 + before.count("\n"), None
-                message = f"{where}: {exc.message} (at character {len(before) - before.rfind(chr(10))} of that line)"
-            else:  # a folded or multi-line formula: its line, and the place within the formula
-                line, column = (pos[0] if pos else None), None
-                at = f" (at character {exc.column} of the formula)" if exc.column else ""
-                message = f"{where}: {exc.message}{at}"
-            raise PolicyError(message, file=doc.file, line=line, column=column, expected=exc.expected) from None
+        """Compile one formula, placing any error at its YAML line and column (:func:`compile_formula`)."""
+        return compile_formula(self.doc, path, text, symbols, functions)
 
 
 def _en(label: LabelText | None, default: str) -> str:
@@ -538,21 +320,3 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
     for table, spec in model.inputs.items():
         found.update((table, column) for column in spec.key)
     return found
-
-
-def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
-    """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
-    and, for each optional input, whether it was given (``given('previous')``)."""
-    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items() if not p.per_row}
-    for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
-        syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
-    for name in optional_inputs:
-        syms[GIVEN_PREFIX + name] = Symbol(GIVEN_PREFIX + name, Kind.BOOLEAN, f"given('{name}')", ColumnType.BOOLEAN)
-    return syms
-
-
-def column_symbol(spec: ColumnSpec) -> Symbol:
-    values = frozenset(spec.values) if spec.values else None
-    return Symbol(
-        spec.name, spec.type.kind, spec.label or spec.name, spec.type, values, nullable=not spec.required and spec.default is None
-    )

@@ -12,6 +12,7 @@ from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.expressions.symbols import describe_kind
 from cspolicy.planner.build_joins import build_joins, check_order, waiting_for
+from cspolicy.planner.formulas import DEFAULT_ROUNDING, column_symbol, param_symbols
 from cspolicy.planner.parameters import ParameterDef
 from cspolicy.planner.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
 from cspolicy.schema.models import LabelText, Output, OutputColumn, WarningRule
@@ -64,8 +65,6 @@ class OutputBuilder:
         params: Mapping[str, ParameterDef],
         functions: Mapping[str, FunctionSpec],
     ) -> None:
-        from cspolicy.planner.build import column_symbol, param_symbols
-
         self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
         self.params = params
         self.param_syms = param_symbols(params, [n for n, spec in inputs.items() if spec.optional])
@@ -418,8 +417,6 @@ class OutputBuilder:
 
     @staticmethod
     def _rounding(col: OutputColumn, ctype: ColumnType) -> tuple[int, str] | None:
-        from cspolicy.planner.build import DEFAULT_ROUNDING
-
         if col.round == "none":
             return None
         if col.round is not None:

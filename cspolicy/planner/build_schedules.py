@@ -9,6 +9,7 @@ from typing import Any
 from cspolicy.blocks import Action, Ladder, Offence, Rung, Schedule, Window
 from cspolicy.blocks.ladders import ScheduleError
 from cspolicy.errors import PolicyError
+from cspolicy.planner.scalars import convert_scalar
 from cspolicy.schema.models import PolicyModel
 from cspolicy.schema.yamlsource import Document
 from cspolicy.values import ColumnType
@@ -20,7 +21,6 @@ _SIMPLE = ("warning", "written_warning", "suspension", "dismissal", "resignation
 
 
 def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
-    from cspolicy.planner.build import convert_scalar
 
     out: dict[str, Schedule] = {}
     for sname, spec in model.schedules.items():

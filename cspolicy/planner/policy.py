@@ -158,7 +158,8 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     tables = b.lookup_tables() if model.tables else {}
     inputs = b.inputs()
     bands = b.bands(params)
-    from cspolicy.engine.steps import band_specs, check_band_tables
+    from cspolicy.planner.band_tables import band_specs
+    from cspolicy.planner.build_bands import check_band_tables
     from cspolicy.planner.build_schedules import build_schedules
 
     check_band_tables(bands, params, doc)
@@ -173,7 +174,7 @@ def compile_policy(raw: bytes, display: str) -> Policy:
             )
         functions[LOOKUP] = lookup_spec(tables)
     if any(p.per_row for p in params.values()):
-        from cspolicy.row_parameters import PARAM_AT, param_at_spec
+        from cspolicy.planner.row_parameters import PARAM_AT, param_at_spec
 
         if PARAM_AT in functions:
             raise doc.error(("bands", PARAM_AT), f"a band table named '{PARAM_AT}' hides a formula function", "another name")

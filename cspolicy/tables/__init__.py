@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from cspolicy.tables.convert import CellError as CellError
 from cspolicy.tables.convert import make_converter as make_converter
+from cspolicy.tables.open_table import read_table as read_table
 from cspolicy.tables.reader import Table as Table
-from cspolicy.tables.reader import read_table as read_table
 from cspolicy.tables.render import render_table as render_table
 from cspolicy.tables.writer import AtomicFiles as AtomicFiles
 from cspolicy.tables.writer import CsvSink as CsvSink

@@ -44,7 +44,7 @@ from typing import Any
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.excel_scan import sheet_member, unreadable_cells
-from cspolicy.tables.reader import RawRows, Row, Table, _match_headers
+from cspolicy.tables.reader import RawRows, Row, Table, match_headers
 from cspolicy.tables.spec import TableSpec
 
 __all__ = ["read_workbook", "WorkbookTable", "cell_text", "split_sheet", "workbook_file"]
@@ -294,7 +294,7 @@ def read_workbook(
     """Open a sheet of an .xlsx/.xlsm workbook (``FILE.xlsx`` or ``FILE.xlsx#Sheet``) as a table.
 
     Messages name the place as ``FILE.xlsx#Sheet``. Called by
-    :func:`~cspolicy.tables.reader.read_table` for a file that starts like a workbook, and
+    :func:`~cspolicy.tables.open_table.read_table` for a file that starts like a workbook, and
     for ``FILE#SHEET``.
     """
     file, wanted = split_sheet(os.fspath(path))
@@ -323,7 +323,7 @@ def read_workbook(
     header = [""] * first_column + [cell_text(c) for c in header_cells]
     if not "".join(header).strip():
         raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
-    header_map, ignored = _match_headers(spec, header, name)
+    header_map, ignored = match_headers(spec, header, name)
     unreadable: dict[int, list[tuple[int, str]]] = {}
     for row, column, value in found:
         unreadable.setdefault(row + 1, []).append((column, value))

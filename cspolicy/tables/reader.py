@@ -1,4 +1,5 @@
-"""The one CSV reader (STYLE.md #2): every table cspolicy reads goes through :func:`read_table`.
+"""The one CSV reader (STYLE.md #2): every table cspolicy reads goes through
+:func:`~cspolicy.tables.open_table.read_table`, which opens a CSV file as a :class:`Table`.
 
 It streams: ``csv.reader`` over an open text file, a header → index map and one converter
 per column built once, so memory stays flat however long the file (no ``DictReader``, no
@@ -35,26 +36,23 @@ Decisions:
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import difflib
 import io
-import os
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError
 from cspolicy.tables.chars import escaped
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
-from cspolicy.tables.encoding import decode_error, detect_encoding, explicit_encoding
-from cspolicy.tables.quoting import LenientRecords, read_header
+from cspolicy.tables.encoding import decode_error, detect_encoding
+from cspolicy.tables.quoting import LenientRecords
 from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import Value
 
-__all__ = ["read_table", "Table", "detect_encoding", "Row", "RawRows"]
+__all__ = ["Table", "detect_encoding", "Row", "RawRows", "SAMPLE", "match_headers"]
 
 #: One data row: its spreadsheet row number and its values in ``spec.columns`` order.
 Row = tuple[int, tuple[Value, ...]]
@@ -71,7 +69,7 @@ class RawRows(Protocol):
     def __next__(self) -> list[str]: ...
 
 
-_SAMPLE = 64 * 1024
+SAMPLE = 64 * 1024
 _PROGRESS_EVERY = 8192
 
 
@@ -312,7 +310,7 @@ class Table:
             )
 
 
-def _match_headers(spec: TableSpec, headers: Sequence[str], name: str) -> tuple[dict[str, int], list[str]]:
+def match_headers(spec: TableSpec, headers: Sequence[str], name: str) -> tuple[dict[str, int], list[str]]:
     """Map spec columns to file columns; raise every header problem together."""
     lookup: dict[str, ColumnSpec] = {}
     for col in spec.columns:
@@ -363,64 +361,3 @@ def _match_headers(spec: TableSpec, headers: Sequence[str], name: str) -> tuple[
     if problems:
         raise DataErrors(problems)
     return found, ignored
-
-
-def read_table(
-    path: str | os.PathLike[str],
-    spec: TableSpec,
-    *,
-    encoding: str | None = None,
-    errors: ErrorCollector | None = None,
-    display_name: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Table:
-    """Open a CSV table described by ``spec``: detect the encoding, match the header.
-
-    Header and encoding problems raise :class:`~cspolicy.errors.DataError` here; cell
-    problems are found while iterating :meth:`Table.rows`, and go to ``errors`` if given.
-    ``progress`` is called about every 8192 rows with the bytes read so far.
-
-    >>> table = read_table("stations.csv", spec)  # doctest: +SKIP
-    >>> for row_number, (station, parcels) in table.rows(): ...  # doctest: +SKIP
-    """
-    path_text = os.fspath(path)
-    if "#" in path_text and not os.path.exists(path_text):  # FILE.xlsx#Sheet
-        from cspolicy.tables.excel_read import read_workbook
-
-        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
-    name = display_name if display_name is not None else path_text
-    chosen = explicit_encoding(encoding) if encoding is not None else None
-    try:
-        info = os.stat(path_text)
-        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            # a pipe (`<(…)`, /dev/stdin) gives its bytes once; the reader opens a file again
-            raise DataError(
-                "is a pipe or a device, not a file: cspolicy reads an input more than once",
-                file=name,
-                expected="the data saved to a file first (… > stations.csv), then that file",
-            )
-        size = info.st_size
-        with open(path_text, "rb") as f:
-            head = f.read(_SAMPLE)
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
-    if not head.removeprefix(codecs.BOM_UTF8).strip():
-        raise DataError("the file is empty", file=name, expected="a header row naming the columns")
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # an Excel workbook (.xlsx, .xls)
-        from cspolicy.tables.excel_read import read_workbook
-
-        return read_workbook(path_text, spec, display_name=display_name, errors=errors, progress=progress)
-    if chosen is None:
-        chosen = detect_encoding(head, complete=size <= len(head), name=name)
-    try:
-        with open(path_text, "rb") as binary, io.TextIOWrapper(binary, encoding=chosen, newline="") as text:
-            header = read_header(text, name)
-    except UnicodeError:
-        raise decode_error(path_text, chosen, name, 1) from None
-    except csv.Error as exc:
-        raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
-    if not "".join(header).strip():
-        raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
-    header_map, ignored = _match_headers(spec, header, name)
-    headers = [h.strip() for h in header]
-    return Table(spec, path_text, name, chosen, size, headers, header_map, ignored, errors, progress)

@@ -21,7 +21,7 @@ ends with a line saying how many and how to see them (:func:`cspolicy.explain.ex
 
 **What is kept** for a named row: the values its formulas read and its cells' file and row
 (:class:`~cspolicy.explain.trace.Trace`); for a group, the first
-:data:`~cspolicy.explain.trace.MEMBERS_SHOWN` rows of every group (the key is matched against
+:data:`~cspolicy.explain.model.MEMBERS_SHOWN` rows of every group (the key is matched against
 the group's output row, known only at its end) and how many there were; for a ladder, the
 last occurrences of the current entity's offences; for a rank, every row's value.
 """

@@ -144,7 +144,7 @@ def _at(values: Sequence[DatedValue], day: dt.date, region: str | None) -> Dated
 
 def resolver() -> RowParameters:
     """The resolver of the run (or explanation) under way."""
-    from cspolicy.engine.steps import BAND_TABLES
+    from cspolicy.planner.band_tables import BAND_TABLES
 
     return BAND_TABLES.get()[RESOLVER]  # type: ignore[return-value]
 
