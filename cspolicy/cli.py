@@ -167,6 +167,29 @@ def schema(lang: str | None) -> None:
     click.echo(json.dumps(policy_json_schema(), ensure_ascii=False, indent=2))
 
 
+@cli.command("test")
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--coverage", "show_coverage", is_flag=True, help="Also list, per policy, rules, columns, bands and rungs no case exercised.")
+@_lang_option
+def test_cmd(paths: tuple[str, ...], show_coverage: bool, lang: str | None) -> None:
+    """Run YAML test cases (tests/<policy>/*.yaml beside policies; none: the shipped ones).
+
+    Exit 1 when a case fails; the last line is `N passed, N failed`.
+
+    \b
+    Example:
+        cspolicy test policies/ --coverage
+    """
+    from cspolicy.authoring.cli_text import test_lines
+
+    _language(lang)
+    lines, ok = test_lines(paths, show_coverage)
+    for line in lines:
+        click.echo(printable(line))
+    if not ok:
+        sys.exit(1)
+
+
 def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
