@@ -169,7 +169,9 @@ def schema(lang: str | None) -> None:
 
 @cli.command("test")
 @click.argument("paths", nargs=-1, metavar="[PATH...]")
-@click.option("--coverage", "show_coverage", is_flag=True, help="Also list, per policy, rules, columns, bands and rungs no case exercised.")
+@click.option(
+    "--coverage", "show_coverage", is_flag=True, help="Also list, per policy, rules, columns, bands and rungs no case exercised."
+)
 @_lang_option
 def test_cmd(paths: tuple[str, ...], show_coverage: bool, lang: str | None) -> None:
     """Run YAML test cases (tests/<policy>/*.yaml beside policies; none: the shipped ones).
@@ -221,8 +223,8 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 
 
 @cli.command()
-@click.argument("policy")
-@click.argument("files", nargs=-1, required=True, metavar="[NAME=]FILE...")
+@click.argument("policy", required=False, metavar="POLICY")
+@click.argument("files", nargs=-1, metavar="[NAME=]FILE...")
 @click.option("--period", callback=_period, metavar="YYYY-MM", help="The month being evaluated.")
 @click.option(
     "--as-of",
@@ -264,9 +266,16 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     "-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors and warnings: no progress, no list of files written."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing when there are any.")
+@click.option(
+    "--replay",
+    metavar="RECORD",
+    help="Recompute the run a record (cspolicy-run.json, FILE.run.json) describes; exit 1 if anything differs.",
+)
 @_lang_option
+@click.pass_context
 def run(
-    policy: str,
+    ctx: click.Context,
+    policy: str | None,
     files: tuple[str, ...],
     period: Any,
     as_of: dt.date | None,
@@ -281,9 +290,13 @@ def run(
     limit: int | None,
     quiet: bool,
     strict: bool,
+    replay: str | None,
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
+
+    With -o, a run record (cspolicy-run.json in the folder, or FILE.run.json) is written
+    with the outputs; `cspolicy run --replay RECORD` recomputes it and compares.
 
     \b
     Examples:
@@ -299,6 +312,21 @@ def run(
     from cspolicy.run import RunSettings
 
     language = _language(lang)
+    if replay is not None:
+        from cspolicy.authoring.record import replay as replay_run
+
+        if policy is not None or files:
+            raise click.UsageError("--replay takes the record only: the policy and files are the ones it names")
+        replayed = replay_run(replay)
+        for text in replayed.lines():
+            click.echo(printable(text))
+        if not replayed.ok:
+            sys.exit(1)
+        return
+    for param in ctx.command.params:  # what click would require without --replay
+        if (param.name == "policy" and policy is None) or (param.name == "files" and not files):
+            raise click.MissingParameter(ctx=ctx, param=param)
+    assert policy is not None
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict)
@@ -311,7 +339,15 @@ def run(
         elif not quiet:
             click.echo(message, err=True)
 
-    with line or contextlib.nullcontext():
+    recorded: list[Any] = []  # the record's path (not listed on stderr: it goes with the outputs)
+    if output is not None:
+        from cspolicy.authoring.record import recording
+
+        options = {"format": fmt, "only": list(only), "encoding": encoding, "bom": bom, "lang": language, "strict": strict}
+        keeping: Any = recording(p, policy, inputs, settings, output, options, recorded)
+    else:
+        keeping = contextlib.nullcontext()
+    with line or contextlib.nullcontext(), keeping:
         report = run_files(
             p,
             inputs,

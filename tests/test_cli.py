@@ -155,7 +155,7 @@ def test_run_output_dir(runner, stations, tmp_path):
     result = run(runner, stations, "-o", str(out))
     ok(result, f"wrote {out / 'orders.csv'} (7 rows)\nwrote {out / 'materials.csv'} (3 rows)\n")
     assert result.stdout == ""
-    assert sorted(p.name for p in out.iterdir()) == ["materials.csv", "orders.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["cspolicy-run.json", "materials.csv", "orders.csv"]  # + the run record
     for name in ("orders.csv", "materials.csv"):
         data = (out / name).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")

@@ -199,7 +199,9 @@ def _case(raw: Any, file: str, folder: Path) -> Case:
     if not isinstance(sets, dict):
         raise PolicyError("'set' must be a mapping", file=file, line=line, expected='set: {loss: "8%"}')
     case.sets = {k: _text(v, f"set {k}", file, line) for k, v in sets.items()}
-    case.expect_warnings = [_text(w, "a warning", file, line) for w in _list(raw.get("expect_warnings", []), "expect_warnings", file, line)]
+    case.expect_warnings = [
+        _text(w, "a warning", file, line) for w in _list(raw.get("expect_warnings", []), "expect_warnings", file, line)
+    ]
     inputs = raw["inputs"]
     if not isinstance(inputs, dict):
         raise PolicyError("'inputs' must map input names to rows or CSV paths", file=file, line=line)
@@ -232,7 +234,10 @@ def _list(value: Any, what: str, file: str, line: int) -> list[Any]:
 def _row(value: Any, file: str, line: int) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise PolicyError(
-            "a row is a mapping of column names to cell texts", file=file, line=_line(value, line), expected='{employee_id: E001, pay: "5000"}'
+            "a row is a mapping of column names to cell texts",
+            file=file,
+            line=_line(value, line),
+            expected='{employee_id: E001, pay: "5000"}',
         )
     return dict(value)
 
@@ -265,4 +270,6 @@ def find_case_files(paths: list[str]) -> Iterator[Path]:
             else:
                 yield from sorted(p.glob("*.yaml"))
         else:
-            raise UsageError(f"{text}: no such file or directory", expected="a test file or a folder holding tests/<policy>/*.yaml")
+            raise UsageError(
+                f"{text}: no such file or directory", expected="a test file or a folder holding tests/<policy>/*.yaml"
+            )

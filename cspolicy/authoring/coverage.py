@@ -89,7 +89,10 @@ def coverage(policy: Policy, results: Sequence[CaseResult]) -> Coverage:
     cov = Coverage(policy.name, len(results))
     cov.rules = [r for r in policy.model.rules if r not in rules]
     cov.columns = [
-        f"{name}.{col.name}" for name, plan in policy.outputs.items() for col in plan.columns if not col.hidden and (name, col.name) not in compared
+        f"{name}.{col.name}"
+        for name, plan in policy.outputs.items()
+        for col in plan.columns
+        if not col.hidden and (name, col.name) not in compared
     ]
     for bname, bplan in policy.bands.items():
         for i, band in enumerate(bplan.bands):

@@ -135,7 +135,5 @@ def run_watched(
             sources[name] = read_records(keyed_records(given, spec), spec, name=name, errors=prep.errors)
             shown[name] = (names or {}).get(name, name)
     execute(prep, sources, shown, headers)
-    columns = {
-        name: [(c.name, c.ctype, c.hidden) for c in policy.outputs[name].columns] for name in prep.nodes
-    }
+    columns = {name: [(c.name, c.ctype, c.hidden) for c in policy.outputs[name].columns] for name in prep.nodes}
     return Watched(policy, sinks, columns, prep.warnings, exercised)

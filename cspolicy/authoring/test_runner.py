@@ -165,8 +165,10 @@ def run_case(policy: Policy, case: Case, policy_name: str = "") -> CaseResult:
             bad(Mismatch(case.place, problem=f"the run failed (exit {code}): {text}"))
         else:
             if case.expect_error not in text:
-                bad(Mismatch(case.place, problem=f"expected an error containing {case.expect_error!r}; got (exit {code}): {text}"))
-            if code not in (case.expect_exit or code, ) or code not in (1, 2):
+                bad(
+                    Mismatch(case.place, problem=f"expected an error containing {case.expect_error!r}; got (exit {code}): {text}")
+                )
+            if code not in (case.expect_exit or code,) or code not in (1, 2):
                 bad(Mismatch(case.place, problem=f"expected exit {case.expect_exit or '1 or 2'}, got {code}: {text}"))
         return result
     result.exercised = watched.exercised
@@ -209,8 +211,9 @@ def _compare(watched: Watched, output: str, expected: list[tuple[int, dict[str, 
         place = f"{case.file}:{line}"
         unknown = [c for c in want if c not in columns]
         if unknown:
+            names = ", ".join(repr(c) for c in unknown)
             result.mismatches.append(
-                Mismatch(place, problem=f"output '{output}' has no column {', '.join(repr(c) for c in unknown)}; columns: {', '.join(columns)}")
+                Mismatch(place, problem=f"output '{output}' has no column {names}; columns: {', '.join(columns)}")
             )
             continue
         keyed = bool(key) and all(k in want for k in key)
