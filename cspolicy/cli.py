@@ -134,22 +134,44 @@ def show(policy: str, lang: str | None) -> None:
 @click.argument("policies", nargs=-1, required=True)
 @_lang_option
 def check(policies: tuple[str, ...], lang: str | None) -> None:
-    """Validate policy files (exit 2 on the first error, with file:line).
+    """Validate policy files: every one is checked and every error reported (exit 2 if any).
 
-    Labels a policy lacks in Chinese or English are warnings on stderr (exit stays 0).
+    Labels a policy lacks in Chinese or English, and what `cspolicy lint` finds, are
+    warnings on stderr (exit stays 0).
     """
-    from cspolicy.labels import missing_labels
-    from cspolicy.library import load_policy
+    from cspolicy.authoring.cli_text import check_policies
 
     language = _language(lang)
-    for ref in policies:
-        p = load_policy(ref)
-        for finding in missing_labels(p):
-            click.echo(("警告：" if language == "zh" else "warning: ") + finding.message(language), err=True)
-        if language == "zh":
-            click.echo(f"通过  {p.file}  （{p.name}：{len(p.outputs)} 个输出，{len(p.parameters)} 个参数）")
-        else:
-            click.echo(f"ok  {p.file}  ({p.name}: {len(p.outputs)} outputs, {len(p.parameters)} parameters)")
+    ok = check_policies(policies, language, lambda text, err: click.echo(printable(text), err=err))
+    if not ok:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("policies", nargs=-1, required=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=lambda ctx, param, value: _date(ctx, param, value),
+    metavar="YYYY-MM-DD",
+    help="The day the review age is counted back from (default today).",
+)
+@_lang_option
+def lint(policies: tuple[str, ...], as_of: dt.date | None, lang: str | None) -> None:
+    """Find what a valid policy may still get wrong: open band ends, unreachable ladder
+    rungs, unused parameters and input columns, missing labels, parameters older than the
+    policy's review age. Exit 1 when there are findings, 2 when a policy does not load.
+
+    \b
+    Example:
+        cspolicy lint materials-order my-policy.yaml
+    """
+    from cspolicy.authoring.cli_text import lint_policies
+
+    _language(lang)
+    code = lint_policies(policies, as_of, lambda text, err: click.echo(printable(text), err=err))
+    if code:
+        sys.exit(code)
 
 
 @cli.command()

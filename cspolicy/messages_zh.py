@@ -439,6 +439,8 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("did you mean {other:q}? (allowed: {keys})", "是不是 {other}？（可用的键：{keys}）"),
     ("missing key {key:q}", "缺少键 {key}"),
     ("this key to be present", "有这个键"),
+    ("missing keys {keys}", "缺少键 {keys}"),
+    ("these keys to be present", "有这些键"),
     ("{problem:m} (and {n:w} more problem)", "{problem}（另有 {n} 个问题）"),
     ("{problem:m} (and {n:w} more problems)", "{problem}（另有 {n} 个问题）"),
     ("Input should be a valid integer", "不是整数"),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 
-__all__ = ["test_lines"]
+from cspolicy.errors import CspolicyError
+from cspolicy.i18n import Lang
+
+__all__ = ["test_lines", "check_policies", "lint_policies"]
 
 
 def test_lines(paths: Sequence[str], show_coverage: bool) -> tuple[list[str], bool]:
@@ -19,3 +23,66 @@ def test_lines(paths: Sequence[str], show_coverage: bool) -> tuple[list[str], bo
         cov = [line for c in report_coverage(report) for line in c.lines()]
         lines[-1:-1] = ["coverage:", *cov] if cov else []
     return lines, report.failed == 0 and bool(report.results)
+
+
+Echo = Callable[[str, bool], None]
+
+
+def _failed(exc: CspolicyError, lang: Lang, echo: Echo) -> int:
+    from cspolicy.console import failure
+    from cspolicy.messages import translate
+
+    code, message = failure(exc, lang)
+    echo(translate("Error: ", lang) + (message or str(exc)), True)
+    return code
+
+
+def check_policies(refs: Sequence[str], lang: Lang, echo: Echo) -> bool:
+    """``cspolicy check``: load every policy (not stopping at the first bad one), say what
+    is wrong with each, warn about missing labels and lint findings; False if any failed."""
+    from cspolicy.authoring.lint import lint_policy
+    from cspolicy.labels import missing_labels
+    from cspolicy.library import load_policy
+
+    ok = True
+    warn = "警告：" if lang == "zh" else "warning: "
+    for ref in refs:
+        try:
+            p = load_policy(ref)
+        except CspolicyError as exc:
+            _failed(exc, lang, echo)
+            ok = False
+            continue
+        for finding in missing_labels(p):
+            echo(warn + finding.message(lang), True)
+        for other in lint_policy(p):
+            if other.kind != "missing-label":
+                echo(warn + other.text(), True)
+        if lang == "zh":
+            echo(f"通过  {p.file}  （{p.name}：{len(p.outputs)} 个输出，{len(p.parameters)} 个参数）", False)
+        else:
+            echo(f"ok  {p.file}  ({p.name}: {len(p.outputs)} outputs, {len(p.parameters)} parameters)", False)
+    return ok
+
+
+def lint_policies(refs: Sequence[str], as_of: dt.date | None, echo: Echo) -> int:
+    """``cspolicy lint``: every finding on stdout, one per line, then a count; the exit
+    code: 2 if a policy does not load, else 1 if anything was found, else 0."""
+    from cspolicy.authoring.lint import lint_policy
+    from cspolicy.library import load_policy
+
+    code = 0
+    total = 0
+    for ref in refs:
+        try:
+            p = load_policy(ref)
+        except CspolicyError as exc:
+            _failed(exc, "en", echo)
+            code = 2
+            continue
+        findings = lint_policy(p, today=as_of)
+        total += len(findings)
+        for f in findings:
+            echo(f.text(), False)
+    echo(f"{total} finding{'s' if total != 1 else ''} in {len(refs)} polic{'ies' if len(refs) != 1 else 'y'}", False)
+    return code or (1 if total else 0)

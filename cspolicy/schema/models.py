@@ -78,6 +78,10 @@ def _not_a_bool(value: Any) -> Any:
 WholeNumber = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
+#: An age for ``review_age``: whole years, months or days (``2y``, ``18m``, ``90d``).
+AGE_PATTERN = r"^[1-9][0-9]{0,3}[ymd]$"
+
+
 class Strict(BaseModel):
     """Base of every policy model: unknown keys are errors, with a suggestion."""
 
@@ -199,6 +203,11 @@ class Parameter(Strict):
     max: Scalar | None = None
     choices: list[str] | None = Field(None, description="For enum parameters: the allowed values.")
     values: list[ParamValue] = Field(min_length=1)
+    review_age: str | None = Field(
+        None,
+        pattern=AGE_PATTERN,
+        description="cspolicy lint: the newest value may be at most this old (2y, 18m, 90d); overrides lint.review_age.",
+    )
 
 
 class Column(Strict):
@@ -495,6 +504,16 @@ class ScheduleSpec(Strict):
     offences: dict[str, OffenceSpec] = Field(min_length=1)
 
 
+class LintSettings(Strict):
+    """What ``cspolicy lint`` checks beyond its defaults."""
+
+    review_age: str | None = Field(
+        None,
+        pattern=AGE_PATTERN,
+        description="Every parameter's newest value may be at most this old (2y, 18m, 90d), e.g. a minimum wage.",
+    )
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -513,6 +532,7 @@ class PolicyModel(Strict):
     tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
     inputs: dict[str, Input] = Field(min_length=1)
     outputs: dict[str, Output] = Field(min_length=1)
+    lint: LintSettings | None = Field(None, description="Settings of cspolicy lint (review_age).")
 
     @field_validator("rules")
     @classmethod
