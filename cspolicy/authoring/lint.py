@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cspolicy.plan import CheckPlan, WarningPlan
 from cspolicy.policy import Policy
 
 __all__ = ["LintFinding", "lint_policy", "KINDS"]
@@ -76,7 +77,8 @@ def used_names(policy: Policy) -> set[str]:
             add(col.expression)
             add(col.of)
             add(col.by)
-        for rule in [*plan.checks, *plan.warnings]:
+        rules: list[CheckPlan | WarningPlan] = [*plan.checks, *plan.warnings]
+        for rule in rules:
             add(rule.expression)
             placeholders(rule.message)
             if rule.column:
