@@ -392,6 +392,55 @@ def run(
         click.echo(printable(translate(note, language)), err=True)
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("args", nargs=-1, required=True, metavar="[NEW] [NAME=]FILE...")
+@click.option("--period", callback=_period, metavar="YYYY-MM", help="The month being evaluated (both sides).")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD", help="Date whose parameter values apply (both sides).")
+@click.option("--region", metavar="REGION", help="Region whose parameter values apply (both sides).")
+@click.option("--set", "sets", multiple=True, callback=_sets, metavar="NAME=VALUE", help="Override a parameter on the NEW side.")
+@click.option("--only", multiple=True, metavar="OUTPUT", help="Compare only this output (repeatable).")
+@click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
+@click.option("-o", "--output", type=click.Path(), help="Also write the comparison to a .csv or .xlsx file.")
+@_lang_option
+def diff(
+    old: str,
+    args: tuple[str, ...],
+    period: Any,
+    as_of: dt.date | None,
+    region: str | None,
+    sets: dict[str, str],
+    only: tuple[str, ...],
+    encoding: str | None,
+    output: str | None,
+    lang: str | None,
+) -> None:
+    """Run two versions of a policy on the same files and say what changes, per output,
+    row and column, with totals. NEW is a second policy (a shipped name or a .yaml file);
+    without it, NEW is OLD with the --set values.
+
+    \b
+    Examples:
+        cspolicy diff materials-order --set loss=8% examples/materials/stations.csv
+        cspolicy diff old.yaml new.yaml stations=stations.csv -o changes.xlsx
+    """
+    from cspolicy.authoring.diff import diff_policies, write_diff
+    from cspolicy.authoring.execute import bind_diff_arguments
+    from cspolicy.run import RunSettings
+
+    language = _language(lang)
+    before, after, inputs = bind_diff_arguments(old, args, bool(sets))
+    settings = RunSettings(period=period, as_of=as_of, region=region)
+    result = diff_policies(before, after, inputs, settings, new_overrides=sets, only=only, encoding=encoding)
+    for text in result.lines(language):
+        click.echo(printable(text))
+    if output is not None:
+        from cspolicy.messages import translate
+
+        rows = write_diff(result, output, language)
+        click.echo(translate(f"wrote {output} ({rows} rows)", language), err=True)
+
+
 def main(args: Sequence[str] | None = None) -> NoReturn:
     """Console entry point: run one command and exit with its code (see ``cspolicy --help``).
 

@@ -10,7 +10,7 @@ band tables and ladder steps (the engine itself is unchanged).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from cspolicy.tables.spec import TableSpec
 from cspolicy.usage import check_tables, keyed_records
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["Watched", "run_watched", "Exercised"]
+__all__ = ["Watched", "run_watched", "Exercised", "bind_diff_arguments"]
 
 Row = tuple[Value, ...]
 
@@ -137,3 +137,30 @@ def run_watched(
     execute(prep, sources, shown, headers)
     columns = {name: [(c.name, c.ctype, c.hidden) for c in policy.outputs[name].columns] for name in prep.nodes}
     return Watched(policy, sinks, columns, prep.warnings, exercised)
+
+
+def bind_diff_arguments(old: str, args: Sequence[str], has_sets: bool) -> tuple[Policy, Policy, dict[str, str]]:
+    """``cspolicy diff OLD [NEW] [NAME=]FILE...``: the two policies and the input files.
+
+    The argument after OLD is NEW when it names a policy (a shipped name, or a path ending in
+    ``.yaml``/``.yml``); otherwise it is the first file and NEW is OLD itself, which then
+    needs ``--set`` (else the two sides could not differ)."""
+    from cspolicy.errors import UsageError
+    from cspolicy.files import bind_inputs
+    from cspolicy.library import load_policy
+    from cspolicy.policy import shipped_policies
+
+    first = args[0]
+    if first.lower().endswith((".yaml", ".yml")) or first in shipped_policies():
+        before, after, files = load_policy(old), load_policy(first), list(args[1:])
+    else:
+        if not has_sets:
+            raise UsageError(
+                "diff: give a second policy (NEW) or --set values for the new side",
+                expected="cspolicy diff OLD NEW FILE..., or cspolicy diff POLICY --set NAME=VALUE FILE...",
+            )
+        before = load_policy(old)
+        after, files = before, list(args)
+    if not files:
+        raise UsageError("diff: no input files given", expected=f"[NAME=]FILE arguments for: {', '.join(before.inputs)}")
+    return before, after, bind_inputs(after, files)
