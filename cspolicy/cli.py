@@ -117,16 +117,23 @@ def list_cmd(lang: str | None) -> None:
 
 @cli.command()
 @click.argument("policy")
+@click.option("--yaml", "as_yaml", is_flag=True, help="Print the policy file itself (a shipped one to copy from: > my-policy.yaml).")
 @_lang_option
-def show(policy: str, lang: str | None) -> None:
+def show(policy: str, as_yaml: bool, lang: str | None) -> None:
     """Show a policy: parameters with all dated values, inputs with aliases, outputs.
 
     \b
-    Example:
+    Examples:
         cspolicy show materials-order
+        cspolicy show --yaml penalties-club > my-penalties.yaml
     """
     from cspolicy.library import describe_policy, load_policy
 
+    if as_yaml:
+        from cspolicy.authoring.cli_text import policy_text
+
+        click.echo(policy_text(policy), nl=False)
+        return
     click.echo(describe_policy(load_policy(policy), _language(lang)))
 
 

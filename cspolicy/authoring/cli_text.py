@@ -86,3 +86,14 @@ def lint_policies(refs: Sequence[str], as_of: dt.date | None, echo: Echo) -> int
             echo(f.text(), False)
     echo(f"{total} finding{'s' if total != 1 else ''} in {len(refs)} polic{'ies' if len(refs) != 1 else 'y'}", False)
     return code or (1 if total else 0)
+
+
+def policy_text(ref: str) -> str:
+    """``cspolicy show --yaml``: the policy file as it is (after checking that it loads),
+    to copy from."""
+    from cspolicy.library import load_policy
+    from cspolicy.policy import resolve_policy_path
+
+    load_policy(ref)  # a policy that does not load is reported, not printed
+    path, _ = resolve_policy_path(ref)
+    return path.read_bytes().decode("utf-8-sig")

@@ -392,7 +392,10 @@ class LadderStep(Strict):
 
     schedule: str
     entity: list[str] = Field(min_length=1)
-    offence: str
+    offence: str | None = Field(None, description="The column naming each row's offence (its code or name).")
+    offence_code: str | None = Field(
+        None, description="Instead of offence: every row is this one offence of the schedule (a lateness file: L1)."
+    )
     date: str
     amount: str | None = None
 
