@@ -117,7 +117,9 @@ def list_cmd(lang: str | None) -> None:
 
 @cli.command()
 @click.argument("policy")
-@click.option("--yaml", "as_yaml", is_flag=True, help="Print the policy file itself (a shipped one to copy from: > my-policy.yaml).")
+@click.option(
+    "--yaml", "as_yaml", is_flag=True, help="Print the policy file itself (a shipped one to copy from: > my-policy.yaml)."
+)
 @_lang_option
 def show(policy: str, as_yaml: bool, lang: str | None) -> None:
     """Show a policy: parameters with all dated values, inputs with aliases, outputs.
@@ -431,11 +433,13 @@ def diff(
         cspolicy diff materials-order --set loss=8% examples/materials/stations.csv
         cspolicy diff old.yaml new.yaml stations=stations.csv -o changes.xlsx
     """
-    from cspolicy.authoring.diff import diff_policies, write_diff
+    from cspolicy.authoring.diff import check_diff_target, diff_policies, write_diff
     from cspolicy.authoring.execute import bind_diff_arguments
     from cspolicy.run import RunSettings
 
     language = _language(lang)
+    if output is not None:
+        check_diff_target(output)
     before, after, inputs = bind_diff_arguments(old, args, bool(sets))
     settings = RunSettings(period=period, as_of=as_of, region=region)
     result = diff_policies(before, after, inputs, settings, new_overrides=sets, only=only, encoding=encoding)

@@ -985,4 +985,45 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ),
     ("one row per entity and period", "每个对象每个期间一行"),
     ("did you mean {other}?", "是不是 {other}？"),
+    # --- authoring tools: test, lint, diff, run records, ladders (issue 20) -------------------
+    (
+        "offence_code: {code:q} is not an offence of schedule {schedule:q}",
+        "offence_code：{code} 不是处罚表 {schedule} 中的违规项目",
+    ),
+    (
+        "a ladder needs either offence (a column) or offence_code (one fixed offence), not both",
+        "阶梯处罚只能二选一：offence（违规列）或 offence_code（固定的违规项目）",
+    ),
+    (
+        "a ladder needs offence (the column naming each row's offence) or offence_code (one fixed offence)",
+        "阶梯处罚需要 offence（写明每行违规项目的列）或 offence_code（固定的违规项目）",
+    ),
+    ("expected offence: COLUMN, or offence_code: CODE", "应为 offence: 列名，或 offence_code: 违规代码"),
+    ("case {name:q} is also the name of the case at line {line:w}", "用例名 {name} 与第 {line} 行的用例重名"),
+    ("expected a name unique in the file", "应为文件内唯一的名称"),
+    (
+        "expected a test file or a folder holding tests/<policy>/*.yaml",
+        "应为测试用例文件，或包含 tests/<规则名>/*.yaml 的文件夹",
+    ),
+    ("--replay {path}: not a run record of this cspolicy", "--replay {path}：不是本版本 cspolicy 的运行记录"),
+    ("--replay {path}: cannot read the record: {why}", "--replay {path}：无法读取运行记录：{why}"),
+    ("expected a JSON file with cspolicy_run_record: {n:w}", "应为含 cspolicy_run_record: {n} 的 JSON 文件"),
+    (
+        "--replay takes the record only: the policy and files are the ones it names",
+        "--replay 只需要运行记录：规则和文件以记录为准",
+    ),
+    (
+        "cspolicy diff needs a second policy (NEW) or --set values for the new side",
+        "cspolicy diff 需要第二个规则文件（NEW），或用 --set 指定新版本的参数",
+    ),
+    (
+        "expected cspolicy diff OLD NEW FILE..., or cspolicy diff POLICY --set NAME=VALUE FILE...",
+        "应为 cspolicy diff 旧规则 新规则 文件…，或 cspolicy diff 规则 --set 名称=值 文件…",
+    ),
+    ("cspolicy diff needs input files", "cspolicy diff 需要输入文件"),
+    ("no test file or folder named {path}", "没有名为 {path} 的测试用例文件或文件夹"),
+    ("-o {path}: the comparison is written as a .csv or .xlsx file", "-o {path}：对比结果只能写成 .csv 或 .xlsx 文件"),
+    ("expected -o changes.csv or -o changes.xlsx", "应为 -o changes.csv 或 -o changes.xlsx"),
+    ("wrote {path} ({rows:w} rows)", "已写入 {path}（{rows} 行）"),
+    ("a test file must be UTF-8", "测试用例文件必须是 UTF-8 编码"),
 )

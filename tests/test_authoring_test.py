@@ -135,7 +135,7 @@ def test_a_malformed_case_file_is_a_policy_error(runner, tmp_path):
 def test_no_such_path(runner):
     result = runner.invoke(cli, ["test", "no/such/dir"])
     assert result.exit_code == 2
-    assert "no/such/dir: no such file or directory" in result.stderr
+    assert "no test file or folder named no/such/dir" in result.stderr
 
 
 def test_coverage_lists_what_no_case_exercised(tmp_path):

@@ -79,11 +79,11 @@ def test_two_policy_files_in_chinese_and_the_comparison_file(stations, tmp_path)
 def test_usage_errors(stations, tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["diff", "materials-order", str(stations)])
-    assert result.exit_code == 2 and "give a second policy (NEW) or --set" in result.stderr
+    assert result.exit_code == 2 and "needs a second policy (NEW) or --set" in result.stderr
     result = runner.invoke(cli, ["diff", "materials-order", "--set", "loss=8%", str(stations), "-o", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "written as a .csv or .xlsx file" in result.stderr
     result = runner.invoke(cli, ["diff", "materials-order", "materials-order"])
-    assert result.exit_code == 2 and "no input files given" in result.stderr
+    assert result.exit_code == 2 and "cspolicy diff needs input files" in result.stderr
     shutil.copy(stations, tmp_path / "bad.csv")
     (tmp_path / "bad.csv").write_text("站点,物料,上月实际票数,增长率\nA,面单,x,1%\n", encoding="utf-8")
     result = runner.invoke(cli, ["diff", "materials-order", "--set", "loss=8%", str(tmp_path / "bad.csv")])

@@ -271,5 +271,5 @@ def find_case_files(paths: list[str]) -> Iterator[Path]:
                 yield from sorted(p.glob("*.yaml"))
         else:
             raise UsageError(
-                f"{text}: no such file or directory", expected="a test file or a folder holding tests/<policy>/*.yaml"
+                f"no test file or folder named {text}", expected="a test file or a folder holding tests/<policy>/*.yaml"
             )

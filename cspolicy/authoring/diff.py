@@ -248,25 +248,32 @@ def write_diff(result: PolicyDiff, path: str | os.PathLike[str], lang: Lang = "e
     """Write the comparison, one row per changed cell or added/removed row, to a ``.csv``
     (UTF-8 with a BOM, for Excel) or an ``.xlsx`` file, all or nothing, through the writers
     ``run -o`` uses; in Chinese the headers are Chinese. Returns the rows written."""
-    from cspolicy.errors import UsageError
     from cspolicy.tables import CsvSink, atomic_write, csv_encoding
     from cspolicy.tables.excel_write import write_workbook
 
+    check_diff_target(path)
     rows = [c.row() for c in result.changes]
     text = os.fspath(path)
     if text.lower().endswith(".xlsx"):
         write_workbook(text, {"diff": (DIFF_COLUMNS, rows)})
-    elif text.lower().endswith(".csv"):
+    else:
         headers = [_HEADERS_ZH[n] for n, _ in DIFF_COLUMNS] if lang == "zh" else None
         with atomic_write(text, encoding=csv_encoding()) as out:
             sink = CsvSink(out, DIFF_COLUMNS, headers=headers)
             sink.write_header()
             sink.write_rows(rows)
-    else:
+    return len(rows)
+
+
+def check_diff_target(path: str | os.PathLike[str]) -> None:
+    """``-o`` of ``diff`` names a ``.csv`` or ``.xlsx`` file (checked before anything runs)."""
+    from cspolicy.errors import UsageError
+
+    text = os.fspath(path)
+    if not text.lower().endswith((".csv", ".xlsx")):
         raise UsageError(
             f"-o {text}: the comparison is written as a .csv or .xlsx file", expected="-o changes.csv or -o changes.xlsx"
         )
-    return len(rows)
 
 
 _HEADERS_ZH = {

@@ -156,11 +156,11 @@ def bind_diff_arguments(old: str, args: Sequence[str], has_sets: bool) -> tuple[
     else:
         if not has_sets:
             raise UsageError(
-                "diff: give a second policy (NEW) or --set values for the new side",
+                "cspolicy diff needs a second policy (NEW) or --set values for the new side",
                 expected="cspolicy diff OLD NEW FILE..., or cspolicy diff POLICY --set NAME=VALUE FILE...",
             )
         before = load_policy(old)
         after, files = before, list(args)
     if not files:
-        raise UsageError("diff: no input files given", expected=f"[NAME=]FILE arguments for: {', '.join(before.inputs)}")
+        raise UsageError("cspolicy diff needs input files", expected=f"[NAME=]FILE arguments for: {', '.join(before.inputs)}")
     return before, after, bind_inputs(after, files)
