@@ -190,3 +190,16 @@ def test_ladder_rungs_in_coverage(tmp_path):
 )
 def test_cells_compare_as_text_or_as_the_same_number(text, value, ctype, same):
     assert cell_matches(text, value, ctype) is same
+
+
+def test_a_folder_without_cases_fails(runner, tmp_path):
+    result = runner.invoke(cli, ["test", str(tmp_path)])
+    assert (result.exit_code, result.stdout) == (1, "0 passed, 0 failed\n")
+
+
+def test_the_library_entry_points():
+    from cspolicy.authoring import report_coverage, run_tests
+
+    report = run_tests([str(REPO / "policies")])
+    assert report.failed == 0 and report.passed >= 25
+    assert all(c.complete for c in report_coverage(report))

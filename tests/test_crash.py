@@ -211,7 +211,7 @@ def test_sigterm(world, tmp_path):
 
 def test_a_second_run_waits_for_the_first(world, tmp_path):
     out = old_outputs(tmp_path / "out", world)
-    first = start(world["b"], out, "before-journal:sleep=1.5")
+    first = start(world["b"], out, "before-journal:sleep=4")  # long enough for the second to start on a busy machine
     wait_for_pause(first)  # it holds the lock
     second = start(world["c"], out)
     assert finish(first)[0] == 0
