@@ -177,8 +177,7 @@ def lint(policies: tuple[str, ...], as_of: dt.date | None, lang: str | None) -> 
     """
     from cspolicy.authoring.cli_text import lint_policies
 
-    _language(lang)
-    code = lint_policies(policies, as_of, lambda text, err: click.echo(printable(text), err=err))
+    code = lint_policies(policies, as_of, lambda text, err: click.echo(printable(text), err=err), _language(lang))
     if code:
         sys.exit(code)
 

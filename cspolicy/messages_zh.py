@@ -1026,4 +1026,23 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("expected -o changes.csv or -o changes.xlsx", "应为 -o changes.csv 或 -o changes.xlsx"),
     ("wrote {path} ({rows:w} rows)", "已写入 {path}（{rows} 行）"),
     ("a test file must be UTF-8", "测试用例文件必须是 UTF-8 编码"),
+    ("bands {name:w}: a value below the lowest band falls in no band", "分档 {name}：低于最低一档的值不属于任何一档"),
+    ("bands {name:w}: a value above the highest band falls in no band", "分档 {name}：高于最高一档的值不属于任何一档"),
+    ("add a band without a lower bound, or otherwise", "请加一个没有下限的档，或写 otherwise"),
+    ("add a band without an upper bound, or otherwise", "请加一个没有上限的档，或写 otherwise"),
+    (
+        "offence {code:w}: rung {n:w} ({what}) is never reached: rung {m:w} ({ends}) ends employment",
+        "违规 {code}：第 {n} 档（{what}）永远到不了：第 {m} 档（{ends}）已解除劳动关系",
+    ),
+    ("parameter {name:q} is used by no formula, check, band or step", "参数 {name} 没有被任何公式、检查、分档或步骤使用"),
+    ("input column {name:q} is used by no output", "输入列 {name} 没有被任何输出使用"),
+    (
+        "parameter {name:q}: the newest value dates from {since:w}, older than the review age {age:w}",
+        "参数 {name}：最新的值自 {since} 起生效，已超过复核期限 {age}",
+    ),
+    (
+        "parameter {name:q} (region {region}): the newest value dates from {since:w}, older than the review age {age:w}",
+        "参数 {name}（地区 {region}）：最新的值自 {since} 起生效，已超过复核期限 {age}",
+    ),
+    ("check it is still right and add a dated value", "请确认是否仍然适用，并添加新的生效日期和值"),
 )

@@ -4,6 +4,7 @@ and every missing key of a mapping reported at once (issue 20)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,14 @@ def test_missing_keys_in_chinese(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(one), "--lang", "zh"])
     assert result.exit_code == 2
     assert result.stderr == f"错误：{one}: 缺少键 'title', 'family', 'version', 'rules', 'outputs'；应为有这些键\n"
+
+
+def test_lint_in_chinese():
+    result = CliRunner().invoke(cli, ["lint", str(BAD), "--as-of", "2025-01-01", "--lang", "zh"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "1 个规则文件中共发现 7 处问题"
+    assert f"{BAD}:{line_of('remark:')}: 输入列 'events.remark' 没有被任何输出使用 [unused-column]" in lines
+    assert f"{BAD}:{line_of('grade: {expr')}: outputs.sanctions.columns.grade.label: 缺少中文标签 [missing-label]" in lines
+    # every finding is in Chinese
+    assert all(re.search("[\u4e00-\u9fff]", line) for line in lines)

@@ -57,7 +57,7 @@ def check_policies(refs: Sequence[str], lang: Lang, echo: Echo) -> bool:
             echo(warn + finding.message(lang), True)
         for other in lint_policy(p):
             if other.kind != "missing-label":
-                echo(warn + other.text(), True)
+                echo(warn + other.text(lang), True)
         if lang == "zh":
             echo(f"通过  {p.file}  （{p.name}：{len(p.outputs)} 个输出，{len(p.parameters)} 个参数）", False)
         else:
@@ -65,7 +65,7 @@ def check_policies(refs: Sequence[str], lang: Lang, echo: Echo) -> bool:
     return ok
 
 
-def lint_policies(refs: Sequence[str], as_of: dt.date | None, echo: Echo) -> int:
+def lint_policies(refs: Sequence[str], as_of: dt.date | None, echo: Echo, lang: Lang = "en") -> int:
     """``cspolicy lint``: every finding on stdout, one per line, then a count; the exit
     code: 2 if a policy does not load, else 1 if anything was found, else 0."""
     from cspolicy.authoring.lint import lint_policy
@@ -77,14 +77,17 @@ def lint_policies(refs: Sequence[str], as_of: dt.date | None, echo: Echo) -> int
         try:
             p = load_policy(ref)
         except CspolicyError as exc:
-            _failed(exc, "en", echo)
+            _failed(exc, lang, echo)
             code = 2
             continue
         findings = lint_policy(p, today=as_of)
         total += len(findings)
         for f in findings:
-            echo(f.text(), False)
-    echo(f"{total} finding{'s' if total != 1 else ''} in {len(refs)} polic{'ies' if len(refs) != 1 else 'y'}", False)
+            echo(f.text(lang), False)
+    if lang == "zh":
+        echo(f"{len(refs)} 个规则文件中共发现 {total} 处问题", False)
+    else:
+        echo(f"{total} finding{'s' if total != 1 else ''} in {len(refs)} polic{'ies' if len(refs) != 1 else 'y'}", False)
     return code or (1 if total else 0)
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from cspolicy.i18n import Lang
 from cspolicy.plan import CheckPlan, WarningPlan
 from cspolicy.policy import Policy
 
@@ -49,10 +50,17 @@ class LintFinding:
     line: int | None
     kind: str
     message: str
+    #: The Chinese wording where it is not the catalogue's (a missing label's).
+    message_zh: str = ""
 
-    def text(self) -> str:
+    def text(self, lang: Lang = "en") -> str:
+        """``file:line: what [kind]``, the message in ``lang`` (English where the catalogue
+        of :mod:`cspolicy.messages_zh` has no wording)."""
+        from cspolicy.messages import translate
+
         place = self.file + (f":{self.line}" if self.line else "")
-        return f"{place}: {self.message} [{self.kind}]"
+        message = self.message if lang == "en" else self.message_zh or translate(self.message, lang)
+        return f"{place}: {message} [{self.kind}]"
 
     def __str__(self) -> str:
         return self.text()
@@ -180,7 +188,15 @@ def lint_policy(policy: Policy, *, today: dt.date | None = None) -> list[LintFin
 
     for f in missing_labels(policy):
         place = f.file + (f":{f.line}" if f.line else "")
-        found.append(LintFinding(f.file, f.line, "missing-label", f.message("en").removeprefix(place + ": ")))
+        found.append(
+            LintFinding(
+                f.file,
+                f.line,
+                "missing-label",
+                f.message("en").removeprefix(place + ": "),
+                f.message("zh").removeprefix(place + ": "),
+            )
+        )
     # dated parameters not reviewed
     default_age = m.lint.review_age if m.lint else None
     for name, param in m.parameters.items():
