@@ -203,3 +203,30 @@ def test_the_library_entry_points():
     report = run_tests([str(REPO / "policies")])
     assert report.failed == 0 and report.passed >= 25
     assert all(c.complete for c in report_coverage(report))
+
+
+def test_expected_warnings_and_settings(runner, tmp_path):
+    text = (REPO / "policies" / "materials-order.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    key: [station, material]\n    columns:\n      station: station\n",
+        "    key: [station, material]\n    warnings:\n      - when: parcels > 5000\n"
+        '        message: "many parcels: {parcels}"\n    columns:\n      station: station\n',
+        1,
+    )
+    (tmp_path / "materials-order.yaml").write_text(text, encoding="utf-8")
+    case = write(tmp_path, "tests/materials-order/w.yaml", """\
+        cases:
+          - name: a warning that comes
+            as_of: 2024-03-01
+            inputs: {stations: [{station: A, material: M, parcels: "6000", growth: "0%"}]}
+            expect_warnings: ["many parcels: 6000"]
+            row_counts: {orders: "1"}
+          - name: a bad as-of date
+            as_of: 2024-13-01
+            inputs: {stations: [{station: A, material: M, parcels: "1", growth: "0%"}]}
+            expect: {orders: {weekly_qty: "1"}}
+        """)  # fmt: skip
+    result = runner.invoke(cli, ["test", str(case)])
+    assert result.exit_code == 1
+    assert f"{case}:7: as_of: '2024-13-01' is not a date; expected YYYY-MM-DD" in result.stdout
+    assert result.stdout.splitlines()[-1] == "1 passed, 1 failed"
