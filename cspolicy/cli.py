@@ -348,7 +348,7 @@ def run(
         if policy is not None or files:
             raise click.UsageError("--replay takes the record only: the policy and files are the ones it names")
         replayed = replay_run(replay)
-        for text in replayed.lines():
+        for text in replayed.lines(language):
             click.echo(printable(text))
         if not replayed.ok:
             sys.exit(1)

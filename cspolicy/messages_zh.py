@@ -1045,4 +1045,17 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
         "参数 {name}（地区 {region}）：最新的值自 {since} 起生效，已超过复核期限 {age}",
     ),
     ("check it is still right and add a dated value", "请确认是否仍然适用，并添加新的生效日期和值"),
+    ("same  policy {ref} (SHA-256 {sha})", "相同  规则 {ref}（SHA-256 {sha}）"),
+    ("same  input {name:w} ({file}, {rows:w} rows)", "相同  输入 {name}（{file}，{rows} 行）"),
+    ("same  output {file}: recomputed identical", "相同  输出 {file}：重算结果完全相同"),
+    (
+        "DIFFERS  policy {ref}: the file changed since the run (SHA-256 {sha} then)",
+        "不同  规则 {ref}：运行之后文件被修改过（当时的 SHA-256 {sha}）",
+    ),
+    ("DIFFERS  input {name:w} ({file}): the file is gone", "不同  输入 {name}（{file}）：文件已不存在"),
+    ("DIFFERS  input {name:w} ({file}): the file changed since the run", "不同  输入 {name}（{file}）：运行之后文件被修改过"),
+    ("DIFFERS  output {file}: recomputed, it differs from the recorded one", "不同  输出 {file}：重算结果与记录不同"),
+    ("DIFFERS  output {file}: the file on disk was changed after the run", "不同  输出 {file}：磁盘上的文件在运行之后被修改过"),
+    ("replay: every output is identical", "重算：所有输出完全相同"),
+    ("replay: {n:w} difference(s)", "重算：{n} 处不同"),
 )

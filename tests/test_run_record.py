@@ -113,3 +113,16 @@ def test_replay_usage_errors(place):
     assert result.exit_code == 2 and "--replay takes the record only" in result.stderr
     result = run("run")
     assert result.exit_code == 2 and "Missing argument 'POLICY'" in result.stderr
+
+
+def test_replay_in_chinese(place):
+    assert run("run", "materials-order", str(place / "stations.csv"), "-o", str(place / "out"), "-q").exit_code == 0
+    with open(place / "stations.csv", "a", encoding="utf-8") as fh:
+        fh.write("Z站,面单,100,10%,,\n")
+    result = run("run", "--replay", str(place / "out" / "cspolicy-run.json"), "--lang", "zh")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "不同  输入 stations（../stations.csv）：运行之后文件被修改过" in lines
+    assert "不同  输出 orders.csv：重算结果与记录不同" in lines
+    assert lines[0].startswith("相同  规则 materials-order（SHA-256 ")
+    assert lines[-1] == "重算：3 处不同"

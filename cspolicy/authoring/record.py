@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cspolicy.errors import UsageError
+from cspolicy.i18n import Lang
 from cspolicy.policy import Policy
 from cspolicy.run import RunSettings
 
@@ -177,10 +178,13 @@ class ReplayReport:
     def ok(self) -> bool:
         return not self.differences
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: Lang = "en") -> list[str]:
+        """What was confirmed (``same``), what differs (``DIFFERS``), then the verdict, in ``lang``."""
+        from cspolicy.messages import translate
+
         out = [f"same  {c}" for c in self.confirmed] + [f"DIFFERS  {d}" for d in self.differences]
         verdict = "replay: every output is identical" if self.ok else f"replay: {len(self.differences)} difference(s)"
-        return [*out, verdict]
+        return [translate(line, lang) for line in [*out, verdict]]
 
 
 def _load(record: Path) -> dict[str, Any]:
