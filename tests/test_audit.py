@@ -366,7 +366,7 @@ def test_an_output_path_ending_in_a_slash_is_a_directory_whatever_its_suffix(run
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["run", "materials-order", str(examples_dir / "stations.csv"), "-o", "out.csv/", "-q"])
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out.csv").iterdir()) == ["materials.csv", "orders.csv"]
+    assert sorted(p.name for p in (tmp_path / "out.csv").iterdir()) == ["cspolicy-run.json", "materials.csv", "orders.csv"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")

@@ -155,7 +155,7 @@ def test_run_output_dir(runner, stations, tmp_path):
     result = run(runner, stations, "-o", str(out))
     ok(result, f"wrote {out / 'orders.csv'} (7 rows)\nwrote {out / 'materials.csv'} (3 rows)\n")
     assert result.stdout == ""
-    assert sorted(p.name for p in out.iterdir()) == ["materials.csv", "orders.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["cspolicy-run.json", "materials.csv", "orders.csv"]  # + the run record
     for name in ("orders.csv", "materials.csv"):
         data = (out / name).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")
@@ -261,6 +261,10 @@ def test_output_is_deterministic(runner, stations, tmp_path, target):
         names = sorted(p.name for p in first.iterdir())
         assert names == sorted(p.name for p in second.iterdir())
         for name in names:
+            if name == "cspolicy-run.json":  # the run record differs only in its time
+                one, two = (json.loads((d / name).read_text(encoding="utf-8")) for d in (first, second))
+                assert {**one, "time": ""} == {**two, "time": ""}
+                continue
             assert (first / name).read_bytes() == (second / name).read_bytes()
     else:
         assert first.read_bytes() == second.read_bytes()

@@ -12,6 +12,8 @@ recovery made of the crash. The kills between renames use the writer's fault hoo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import random
 import signal
@@ -99,7 +101,15 @@ def finish(process: subprocess.Popen[bytes]) -> tuple[int, str]:
 
 
 def contents(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """The outputs in ``directory``. The run record committed with them must describe
+    exactly these files (it is part of the same all-or-nothing commit); the old outputs
+    planted by :func:`old_outputs` have none."""
+    found = {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    if "cspolicy-run.json" in found:
+        record = json.loads(found.pop("cspolicy-run.json"))
+        hashes = {o["file"]: o["sha256"] for o in record["outputs"]}
+        assert hashes == {n: hashlib.sha256(found.get(n, b"")).hexdigest() for n in hashes}, "the record is not the outputs'"
+    return found
 
 
 def next_run(directory: Path, world: dict[str, object]) -> str:

@@ -14,7 +14,7 @@ from cspolicy.planner.policy import shipped_policies
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
 RULEBOOK = Path("/work/shared/RULEBOOK.md")
-COMMANDS = ["list", "show", "check", "schema", "run"]
+COMMANDS = ["list", "show", "check", "schema", "run", "test", "lint", "diff"]
 
 
 def shell_blocks(text: str) -> list[str]:

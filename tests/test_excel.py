@@ -540,7 +540,7 @@ def test_success_replaces_the_old_workbook(runner, in_tmp):
     (in_tmp / "result.xlsx").write_bytes(OLD)
     assert run(runner, "run", "materials-order", str(EXAMPLE), "-o", "result.xlsx").exit_code == 0
     assert zipfile.is_zipfile(in_tmp / "result.xlsx")
-    assert sorted(os.listdir(in_tmp)) == ["result.xlsx"]
+    assert sorted(os.listdir(in_tmp)) == ["result.xlsx", "result.xlsx.run.json"]  # the workbook and its run record
 
 
 # --- start-up ----------------------------------------------------------------------------

@@ -233,7 +233,7 @@ def test_output_directory_in_chinese_keeps_identifier_file_names(runner, tmp_pat
     file, *_ = CASES["materials-order"]
     result = runner.invoke(cli, ["run", "materials-order", str(file), "--lang", "zh", "-q", "-o", str(tmp_path / "out")])
     ok(result)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["materials.csv", "orders.csv"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cspolicy-run.json", "materials.csv", "orders.csv"]
     data = (tmp_path / "out" / "materials.csv").read_bytes()
     assert data.startswith("\ufeff物料,申请站点数,每周发放量,安全用量,总务储备量\r\n".encode())
 

@@ -16,3 +16,15 @@ def test_every_subpackage_is_installed() -> None:
     listed = set(config["options"]["packages"].split())
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "cspolicy").rglob("__init__.py")}
     assert found - listed == set()
+
+
+def test_policy_test_cases_are_installed() -> None:
+    """``policies/tests/<policy>/*.yaml`` ship with the package (``cspolicy test`` with no
+    path runs them), and every shipped policy has some."""
+    config = configparser.ConfigParser()
+    config.read(REPO / "setup.cfg", encoding="utf-8")
+    data = config["options.package_data"]["cspolicy.policies"]
+    assert "tests/*/*.yaml" in [p.strip() for p in data.split(",")]
+    shipped = {p.stem for p in (REPO / "policies").glob("*.yaml")}
+    tested = {p.parent.name for p in (REPO / "policies" / "tests").glob("*/*.yaml")}
+    assert shipped - tested == set()

@@ -140,17 +140,26 @@ def list_cmd(lang: str | None) -> None:
 @click.argument("policy")
 @click.option("--plan", "plan", is_flag=True, help="Show the plan: the steps a run executes, in dependency order.")
 @click.option("--json", "as_json", is_flag=True, help="With --plan: the plan as JSON.")
+@click.option(
+    "--yaml", "as_yaml", is_flag=True, help="Print the policy file itself (a shipped one to copy from: > my-policy.yaml)."
+)
 @_lang_option
-def show(policy: str, plan: bool, as_json: bool, lang: str | None) -> None:
+def show(policy: str, plan: bool, as_json: bool, as_yaml: bool, lang: str | None) -> None:
     """Show a policy: parameters with all dated values, inputs with aliases, outputs.
 
     \b
-    Example:
+    Examples:
         cspolicy show materials-order
         cspolicy show --plan materials-order
+        cspolicy show --yaml penalties-club > my-penalties.yaml
     """
     from cspolicy.cli.library import describe_policy, load_policy
 
+    if as_yaml:
+        from cspolicy.authoring.cli_text import policy_text
+
+        click.echo(policy_text(policy), nl=False)
+        return
     if as_json and not plan:
         raise click.UsageError("--json goes with --plan")
     loaded = load_policy(policy)
@@ -173,22 +182,43 @@ def show(policy: str, plan: bool, as_json: bool, lang: str | None) -> None:
 @click.argument("policies", nargs=-1, required=True)
 @_lang_option
 def check(policies: tuple[str, ...], lang: str | None) -> None:
-    """Validate policy files (exit 2 on the first error, with file:line).
+    """Validate policy files: every one is checked and every error reported (exit 2 if any).
 
-    Labels a policy lacks in Chinese or English are warnings on stderr (exit stays 0).
+    Labels a policy lacks in Chinese or English, and what `cspolicy lint` finds, are
+    warnings on stderr (exit stays 0).
     """
-    from cspolicy.cli.library import load_policy
-    from cspolicy.planner.labels import missing_labels
+    from cspolicy.authoring.cli_text import check_policies
 
     language = _language(lang)
-    for ref in policies:
-        p = load_policy(ref)
-        for finding in missing_labels(p):
-            click.echo(("警告：" if language == "zh" else "warning: ") + finding.message(language), err=True)
-        if language == "zh":
-            click.echo(f"通过  {p.file}  （{p.name}：{len(p.outputs)} 个输出，{len(p.parameters)} 个参数）")
-        else:
-            click.echo(f"ok  {p.file}  ({p.name}: {len(p.outputs)} outputs, {len(p.parameters)} parameters)")
+    ok = check_policies(policies, language, lambda text, err: click.echo(printable(text), err=err))
+    if not ok:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("policies", nargs=-1, required=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=lambda ctx, param, value: _date(ctx, param, value),
+    metavar="YYYY-MM-DD",
+    help="The day the review age is counted back from (default today).",
+)
+@_lang_option
+def lint(policies: tuple[str, ...], as_of: dt.date | None, lang: str | None) -> None:
+    """Find what a valid policy may still get wrong: open band ends, unreachable ladder
+    rungs, unused parameters and input columns, missing labels, parameters older than the
+    policy's review age. Exit 1 when there are findings, 2 when a policy does not load.
+
+    \b
+    Example:
+        cspolicy lint materials-order my-policy.yaml
+    """
+    from cspolicy.authoring.cli_text import lint_policies
+
+    code = lint_policies(policies, as_of, lambda text, err: click.echo(printable(text), err=err), _language(lang))
+    if code:
+        sys.exit(code)
 
 
 @cli.command()
@@ -204,6 +234,31 @@ def schema(lang: str | None) -> None:
     from cspolicy.cli.library import policy_json_schema
 
     click.echo(json.dumps(policy_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option(
+    "--coverage", "show_coverage", is_flag=True, help="Also list, per policy, rules, columns, bands and rungs no case exercised."
+)
+@_lang_option
+def test_cmd(paths: tuple[str, ...], show_coverage: bool, lang: str | None) -> None:
+    """Run YAML test cases (tests/<policy>/*.yaml beside policies; none: the shipped ones).
+
+    Exit 1 when a case fails; the last line is `N passed, N failed`.
+
+    \b
+    Example:
+        cspolicy test policies/ --coverage
+    """
+    from cspolicy.authoring.cli_text import test_lines
+
+    _language(lang)
+    lines, ok = test_lines(paths, show_coverage)
+    for line in lines:
+        click.echo(printable(line))
+    if not ok:
+        sys.exit(1)
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -237,8 +292,8 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
 
 
 @cli.command()
-@click.argument("policy")
-@click.argument("files", nargs=-1, required=True, metavar="[NAME=]FILE...")
+@click.argument("policy", required=False, metavar="POLICY")
+@click.argument("files", nargs=-1, metavar="[NAME=]FILE...")
 @click.option("--period", callback=_period, metavar="YYYY-MM", help="The month being evaluated.")
 @click.option(
     "--as-of",
@@ -296,9 +351,16 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     metavar="FILE",
     help="A working-day calendar file for a year the chinesecalendar package lacks (docs/calendar.md; repeatable).",
 )
+@click.option(
+    "--replay",
+    metavar="RECORD",
+    help="Recompute the run a record (cspolicy-run.json, FILE.run.json) describes; exit 1 if anything differs.",
+)
 @_lang_option
+@click.pass_context
 def run(
-    policy: str,
+    ctx: click.Context,
+    policy: str | None,
     files: tuple[str, ...],
     period: Any,
     as_of: dt.date | None,
@@ -315,9 +377,13 @@ def run(
     quiet: bool,
     strict: bool,
     calendars: tuple[str, ...],
+    replay: str | None,
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
+
+    With -o, a run record (cspolicy-run.json in the folder, or FILE.run.json) is written
+    with the outputs; `cspolicy run --replay RECORD` recomputes it and compares.
 
     \b
     Examples:
@@ -333,6 +399,21 @@ def run(
     from cspolicy.messages import translate, warning_lines
 
     language = _language(lang)
+    if replay is not None:
+        from cspolicy.authoring.record import replay as replay_run
+
+        if policy is not None or files:
+            raise click.UsageError("--replay takes the record only: the policy and files are the ones it names")
+        replayed = replay_run(replay)
+        for text in replayed.lines(language):
+            click.echo(printable(text))
+        if not replayed.ok:
+            sys.exit(1)
+        return
+    for param in ctx.command.params:  # what click would require without --replay
+        if (param.name == "policy" and policy is None) or (param.name == "files" and not files):
+            raise click.MissingParameter(ctx=ctx, param=param)
+    assert policy is not None
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict, calendars=calendars)
@@ -345,7 +426,15 @@ def run(
         elif not quiet:
             click.echo(message, err=True)
 
-    with line or contextlib.nullcontext():
+    recorded: list[Any] = []  # the record's path (not listed on stderr: it goes with the outputs)
+    if output is not None:
+        from cspolicy.authoring.record import recording
+
+        options = {"format": fmt, "only": list(only), "encoding": encoding, "bom": bom, "lang": language, "strict": strict}
+        keeping: Any = recording(p, policy, inputs, settings, output, options, recorded)
+    else:
+        keeping = contextlib.nullcontext()
+    with line or contextlib.nullcontext(), keeping:
         report = run_files(
             p,
             inputs,
@@ -367,6 +456,57 @@ def run(
             click.echo(translate(done, language), err=True)
     for note in warning_lines(report.warnings, language):  # even with -q: a warning is about the figures
         click.echo(printable(note), err=True)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("args", nargs=-1, required=True, metavar="[NEW] [NAME=]FILE...")
+@click.option("--period", callback=_period, metavar="YYYY-MM", help="The month being evaluated (both sides).")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD", help="Date whose parameter values apply (both sides).")
+@click.option("--region", metavar="REGION", help="Region whose parameter values apply (both sides).")
+@click.option("--set", "sets", multiple=True, callback=_sets, metavar="NAME=VALUE", help="Override a parameter on the NEW side.")
+@click.option("--only", multiple=True, metavar="OUTPUT", help="Compare only this output (repeatable).")
+@click.option("--encoding", metavar="ENC", help="Encoding of the input files (default: detect UTF-8 / GB18030).")
+@click.option("-o", "--output", type=click.Path(), help="Also write the comparison to a .csv or .xlsx file.")
+@_lang_option
+def diff(
+    old: str,
+    args: tuple[str, ...],
+    period: Any,
+    as_of: dt.date | None,
+    region: str | None,
+    sets: dict[str, str],
+    only: tuple[str, ...],
+    encoding: str | None,
+    output: str | None,
+    lang: str | None,
+) -> None:
+    """Run two versions of a policy on the same files and say what changes, per output,
+    row and column, with totals. NEW is a second policy (a shipped name or a .yaml file);
+    without it, NEW is OLD with the --set values.
+
+    \b
+    Examples:
+        cspolicy diff materials-order --set loss=8% examples/materials/stations.csv
+        cspolicy diff old.yaml new.yaml stations=stations.csv -o changes.xlsx
+    """
+    from cspolicy.authoring.diff import check_diff_target, diff_policies, write_diff
+    from cspolicy.authoring.execute import bind_diff_arguments
+    from cspolicy.engine.run import RunSettings
+
+    language = _language(lang)
+    if output is not None:
+        check_diff_target(output)
+    before, after, inputs = bind_diff_arguments(old, args, bool(sets))
+    settings = RunSettings(period=period, as_of=as_of, region=region)
+    result = diff_policies(before, after, inputs, settings, new_overrides=sets, only=only, encoding=encoding)
+    for text in result.lines(language):
+        click.echo(printable(text))
+    if output is not None:
+        from cspolicy.messages import translate
+
+        rows = write_diff(result, output, language)
+        click.echo(translate(f"wrote {output} ({rows} rows)", language), err=True)
 
 
 def main(args: Sequence[str] | None = None) -> NoReturn:

@@ -268,7 +268,8 @@ class _LadderHistory:
         names = [n for n, _ in plan.source_columns]
         self.schedule = policy.schedules[lp.schedule]
         self.entity = [names.index(e) for e in lp.entity]
-        self.offence, self.date = names.index(lp.offence), names.index(lp.date)
+        self.fixed = self.schedule.find(lp.offence_code) if lp.offence_code else None
+        self.offence, self.date = (names.index(lp.offence) if self.fixed is None else -1), names.index(lp.date)
         self.amount = None if lp.amount is None else names.index(lp.amount)
         self.current: Row | None = None
         self.history: dict[str, list[Occurrence]] = {}
@@ -277,7 +278,7 @@ class _LadderHistory:
         entity = tuple(row[i] for i in self.entity)
         if entity != self.current:
             self.current, self.history = entity, {}
-        offence: Any = self.schedule.find(str(row[self.offence]))
+        offence: Any = self.fixed or self.schedule.find(str(row[self.offence]))
         day: Any = row[self.date]
         occurrence = int(x[0])  # type: ignore[arg-type]
         past = self.history.setdefault(offence.code, [])

@@ -48,7 +48,8 @@ def make_ladder_step(
     schedule = policy.schedules[lp.schedule]
     names = [n for n, _ in plan.source_columns]
     ent = [names.index(n) for n in lp.entity]
-    oi, di = names.index(lp.offence), names.index(lp.date)
+    fixed = schedule.find(lp.offence_code) if lp.offence_code else None
+    oi, di = (names.index(lp.offence) if fixed is None else -1), names.index(lp.date)
     ai = None if lp.amount is None else names.index(lp.amount)
     counter = LadderCounter()
     last: list[Any] = [None]
@@ -59,7 +60,7 @@ def make_ladder_step(
             counter.reset()
             last[0] = entity
         try:
-            offence = schedule.find(str(row[oi]))
+            offence = fixed or schedule.find(str(row[oi]))
             day = row[di]
             assert isinstance(day, dt.date)
             occurrence = counter.step(entity, offence, day)
@@ -73,7 +74,7 @@ def make_ladder_step(
                 if len(decisions) < 100_000:
                     decisions[key] = decided
         except (UnknownOffence, LadderError) as exc:
-            col = lp.offence if isinstance(exc, UnknownOffence) else lp.amount
+            col = (lp.offence or None) if isinstance(exc, UnknownOffence) else lp.amount
             node.errors.add(
                 DataError(
                     exc.message,

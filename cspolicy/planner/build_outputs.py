@@ -6,7 +6,7 @@ import difflib
 import re
 from collections import ChainMap
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cspolicy.blocks.ranking import TIE_RULES
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
@@ -155,7 +155,8 @@ class OutputBuilder:
             for col in ls.entity:
                 if col not in src_syms:
                     raise self.doc.error((*base, "ladder", "entity"), f"unknown column '{col}'", "a column of the source")
-            ladder = LadderPlan(ls.schedule, tuple(ls.entity), ls.offence, ls.date, ls.amount)
+            code = _fixed_offence(self.doc, base, ls, self.b.model.schedules[ls.schedule].offences)
+            ladder = LadderPlan(ls.schedule, tuple(ls.entity), ls.offence or "", ls.date, ls.amount, code)
             step_syms = {n: Symbol(n, t.kind, n, t) for n, t in LADDER_NAMES.items()}
         if out.rank:
             r = out.rank
@@ -422,3 +423,24 @@ class OutputBuilder:
         if col.round is not None:
             return (col.round.places, col.round.mode)
         return DEFAULT_ROUNDING.get(ctype)
+
+
+def _fixed_offence(doc: Any, base: tuple[str | int, ...], ls: Any, offences: Mapping[str, Any]) -> str | None:
+    """A ladder names its offence by a column (``offence:``) or fixes it (``offence_code:``
+    L1, for a file of one kind of offence): exactly one of the two, and a fixed code must be
+    one of the schedule's."""
+    if (ls.offence is None) == (ls.offence_code is None):
+        raise doc.error(
+            (*base, "ladder"),
+            "a ladder needs either offence (a column) or offence_code (one fixed offence), not both"
+            if ls.offence is not None
+            else "a ladder needs offence (the column naming each row's offence) or offence_code (one fixed offence)",
+            "offence: COLUMN, or offence_code: CODE",
+        )
+    if ls.offence_code is not None and ls.offence_code not in offences:
+        raise doc.error(
+            (*base, "ladder", "offence_code"),
+            f"offence_code: '{ls.offence_code}' is not an offence of schedule '{ls.schedule}'",
+            f"one of: {', '.join(offences)}",
+        )
+    return ls.offence_code  # type: ignore[no-any-return]

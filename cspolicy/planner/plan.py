@@ -94,9 +94,10 @@ class WarningPlan:
 class LadderPlan:
     schedule: str
     entity: tuple[str, ...]
-    offence: str
+    offence: str  # the column naming the offence; "" when ``offence_code`` fixes it
     date: str
     amount: str | None
+    offence_code: str | None = None  # every row is this offence
 
 
 @dataclass(frozen=True)

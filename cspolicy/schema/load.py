@@ -67,8 +67,20 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
         for e in errors
         if not (is_branch_miss(e) and any(loc[: len(_clean_loc(e["loc"]))] == tuple(_clean_loc(e["loc"])) for loc in inner))
     ]
+    # every key missing from one mapping is one problem, said at once: "missing keys 'a', 'b'"
+    missing: dict[tuple[str | int, ...], list[str]] = {}
+    for err in errors:
+        if err["type"] == "missing":
+            loc = tuple(_clean_loc(err["loc"]))
+            if loc:
+                missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    said: set[tuple[str | int, ...]] = set()
     for err in errors:
         loc = tuple(_clean_loc(err["loc"]))
+        if err["type"] == "missing" and loc:
+            if loc[:-1] in said:
+                continue
+            said.add(loc[:-1])
         ctx = err.get("ctx") or {}
         path: tuple[str | int, ...] = loc
         if err["type"] == "unknown_key":
@@ -91,7 +103,9 @@ def _to_policy_error(exc: ValidationError, doc: Document) -> PolicyError:
             msg = f"{_shown(err.get('input'))} is {'below the minimum' if low else 'above the maximum'} {bound}"
             expected = f"a whole number {'of at least' if low else 'of at most'} {bound}"
         if err["type"] == "missing":
-            msg = f"missing key '{loc[-1]}'" if loc else "missing key"
+            keys = missing.get(loc[:-1], []) if loc else []
+            msg = f"missing key{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}" if keys else "missing key"
+            expected = "these keys to be present" if len(keys) > 1 else expected
             where = ".".join(str(p) for p in loc[:-1])
             line = doc.line_of(loc[:-1])
         text = f"{where}: {msg}" if where else msg

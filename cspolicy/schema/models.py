@@ -78,6 +78,10 @@ def _not_a_bool(value: Any) -> Any:
 WholeNumber = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
+#: An age for ``review_age``: whole years, months or days (``2y``, ``18m``, ``90d``).
+AGE_PATTERN = r"^[1-9][0-9]{0,3}[ymd]$"
+
+
 class Strict(BaseModel):
     """Base of every policy model: unknown keys are errors, with a suggestion."""
 
@@ -203,6 +207,11 @@ class Parameter(Strict):
         False,
         description="Read per row with param_at('name', date, region) (a minimum wage by each employee's region and "
         "month) instead of once per run; its bare name is then not a formula name.",
+    )
+    review_age: str | None = Field(
+        None,
+        pattern=AGE_PATTERN,
+        description="cspolicy lint: the newest value may be at most this old (2y, 18m, 90d); overrides lint.review_age.",
     )
 
 
@@ -390,7 +399,10 @@ class LadderStep(Strict):
 
     schedule: str
     entity: list[str] = Field(min_length=1)
-    offence: str
+    offence: str | None = Field(None, description="The column naming each row's offence (its code or name).")
+    offence_code: str | None = Field(
+        None, description="Instead of offence: every row is this one offence of the schedule (a lateness file: L1)."
+    )
     date: str
     amount: str | None = None
 
@@ -516,6 +528,16 @@ class DefaultPeriod(Strict):
     column: str = Field(description="Its date, datetime or period column.")
 
 
+class LintSettings(Strict):
+    """What ``cspolicy lint`` checks beyond its defaults."""
+
+    review_age: str | None = Field(
+        None,
+        pattern=AGE_PATTERN,
+        description="Every parameter's newest value may be at most this old (2y, 18m, 90d), e.g. a minimum wage.",
+    )
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -537,6 +559,8 @@ class PolicyModel(Strict):
     default_period: DefaultPeriod | None = Field(
         None, description="Without --period: the month of the latest date in this input column (said as a warning)."
     )
+
+    lint: LintSettings | None = Field(None, description="Settings of cspolicy lint (review_age).")
 
     @field_validator("rules")
     @classmethod

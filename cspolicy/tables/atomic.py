@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -35,7 +36,7 @@ from cspolicy.tables.journal import (
     write_journal,
 )
 
-__all__ = ["atomic_write", "AtomicFiles", "new_file_mode", "output_path", "check_directory"]
+__all__ = ["atomic_write", "AtomicFiles", "BEFORE_COMMIT", "new_file_mode", "output_path", "check_directory"]
 
 StrPath = str | os.PathLike[str]
 NOTHING_CHANGED = "; no output was changed"
@@ -117,6 +118,14 @@ class Pending:
             os.unlink(self.temp)
 
 
+#: Called with the :class:`AtomicFiles` of a successful block just before it commits: it may
+#: open one more file (the run record of :mod:`cspolicy.authoring.record`) that is then
+#: committed with the others, all or nothing.
+BEFORE_COMMIT: contextvars.ContextVar[Callable[[AtomicFiles], None] | None] = contextvars.ContextVar(
+    "cspolicy_before_commit", default=None
+)
+
+
 class AtomicFiles:
     """Several outputs written all or nothing (``-o DIR``), into one directory.
 
@@ -182,6 +191,9 @@ class AtomicFiles:
                     raise environment_failure(exc, self.directory or ".", NOTHING_CHANGED) from exc
                 return
             try:
+                hook = BEFORE_COMMIT.get()
+                if hook is not None and self._pending:
+                    hook(self)  # e.g. a run record, committed together with the outputs
                 self._commit()
             except OSError as failure:
                 self.discard()
@@ -191,6 +203,14 @@ class AtomicFiles:
                 raise
         finally:
             self._release()
+
+    def written(self) -> list[tuple[str, str]]:
+        """(target, temporary file) of each file so far, its stream flushed: what a
+        :data:`BEFORE_COMMIT` hook reads to describe the outputs about to be committed."""
+        for pending in self._pending:
+            if not pending.stream.closed:
+                pending.stream.flush()
+        return [(p.target, p.temp) for p in self._pending]
 
     def _commit(self) -> None:
         if not self._pending:
