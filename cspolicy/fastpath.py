@@ -15,18 +15,23 @@ read more lines than header + rows, and the whole result is discarded like any o
 
 When the output goes only to its CSV file, the three pieces are generated as **one**
 function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
-``csv.writer.writerows``: no Python loop runs per row at all.
+``csv.writer.writerows``: no Python loop runs per row at all. The grouped outputs reading
+the row (or a grouped output of the input itself) fold it into their groups inside that
+same function (:mod:`cspolicy.groupcode`), and finish with the careful engine's own code.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from cspolicy.codegen import row_code
 from cspolicy.engine import Node
 from cspolicy.generated import define
+from cspolicy.groupcode import group_lines
 from cspolicy.money import quantize_exp
 from cspolicy.plan import ColumnPlan
 from cspolicy.run import Prepared
@@ -65,6 +70,9 @@ def run_clean(
         return False
     node = roots[0]
     plan = node.plan
+    if plan.grouped and not (plan.ladder or plan.checks or plan.windows or node.on_group_row or node.join):
+        node.file = table.name  # a grouped output of the input: only its fold runs per row
+        return _run_fused(prep, node, table, None, ())
     if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings:
         return False
     if node.on_row or node.fns.row is None:
@@ -77,8 +85,10 @@ def run_clean(
     for child in node.children:
         child.file = table.name
     sink = sinks.get(plan.name) if sinks else None
-    if sink is not None and not node.children and len(node.writers) == 1:
+    if sink is not None and len(node.writers) == 1:
         return _run_fused(prep, node, table, *sink)
+    if not node.writers:  # read only by grouped outputs (``--only`` a group)
+        return _run_fused(prep, node, table, None, ())
     convert = table._row_converter()
     compute = node.fns.row
     writers = list(node.writers)
@@ -119,12 +129,77 @@ def _zero(column: ColumnPlan, blank: bool) -> Decimal | tuple[Decimal] | None:
     return (zero,) if blank else zero
 
 
-def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes: Sequence[int]) -> bool:
+def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int]) -> bool:
     """One generated function per row, from its cells to its CSV text, fed to
-    ``csv.writer.writerows`` so no Python loop runs per row at all."""
+    ``csv.writer.writerows`` so no Python loop runs per row at all.
+
+    The grouped outputs of the row (or ``node`` itself, when it is grouped) fold the row
+    into their groups inline (:mod:`cspolicy.groupcode`) and finish as always at the end.
+    Without a ``sink`` the function returns nothing and only the folds keep what it does."""
     conv_source, conv_ns = row_source(table.row_plan())
     conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
     width = len(table.spec.columns)
+    inputs = {name: f"v{i}" for i, (name, _) in enumerate(node.plan.source_columns)}
+    body: list[str] = []
+    namespace: dict[str, Any] = {**conv_ns}
+    groups: list[Node] = [node] if node.plan.grouped else list(node.children)
+    cells: list[str] = []
+    outputs: dict[str, str] = {}
+    if not node.plan.grouped:
+        compute, compute_ns, blank = _row_lines(prep, node, table, width)
+        body += compute
+        namespace.update(compute_ns)
+        outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
+        if sink is not None:
+            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], _plain(node, table, indexes, blank))
+            namespace.update(write_ns)
+    for n, group in enumerate(groups):
+        assert group._grouper is not None
+        refs = inputs if group is node else outputs
+        lines, group_ns = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"g{n}_")
+        body += lines
+        namespace.update(group_ns)
+    source = (
+        "\n".join(
+            [
+                "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
+                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
+                "        raise _Irregular",
+                *conv_lines,
+                *(f"    {line}" for line in body),
+                f"    return ({', '.join(cells)},)" if cells else "    return None",
+            ]
+        )
+        + "\n"
+    )
+    namespace.update({"_len": len, "_any": any, "_Irregular": _Irregular})
+    step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
+    counter = itertools.count()
+    try:
+        with prep.evaluating(), table.raw_cells() as reader:
+            header = reader.line_num
+            steps = map(step, reader, counter)  # stops at the reader's end: counter = rows
+            if sink is not None:
+                sink.write_all(steps)
+            else:
+                collections.deque(steps, maxlen=0)
+            rows = next(counter)
+            if reader.line_num != header + rows:  # a record ran over several lines
+                return False
+            if node.plan.grouped:
+                node.finish()  # its groups, then what reads from them
+            else:
+                for child in node.children:
+                    child.finish()
+    except Exception:  # anything, _Irregular included: the careful engine will say what and where
+        return False
+    if not node.plan.grouped:
+        node.count = rows
+    return not prep.errors.count
+
+
+def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[list[str], dict[str, Any], list[bool]]:
+    """The statements computing a row-wise output's columns ``c0``… from ``v0``…."""
     blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
     # the reader strips text cells: a value is None or text with something in it
     trimmed = frozenset(
@@ -132,9 +207,11 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
         for c in table.spec.columns
         if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
     )
-    compute, compute_ns, blank = row_code(
-        node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed
-    )
+    return row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed)
+
+
+def _plain(node: Node, table: Table, indexes: Sequence[int], blank: list[bool]) -> list[Decimal | tuple[Decimal] | str | None]:
+    """How each written column reaches ``csv.writer`` (see ``CsvSink.cell_code``)."""
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
     plain: list[Decimal | tuple[Decimal] | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
@@ -153,31 +230,4 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
             # an input integer cell echoed unrounded (not an earlier column of that name): the
             # converter's whole numbers print plain, never -0
             plain[j] = "" if not blank[i] else "blank"
-    cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
-    source = (
-        "\n".join(
-            [
-                "def _step(cells, _n):  # _n: the row count, advanced by map() in C",
-                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
-                "        raise _Irregular",
-                *conv_lines,
-                *(f"    {line}" for line in compute),
-                f"    return ({', '.join(cells)},)",
-            ]
-        )
-        + "\n"
-    )
-    namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any, "_Irregular": _Irregular}
-    step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
-    counter = itertools.count()
-    try:
-        with prep.evaluating(), table.raw_cells() as reader:
-            header = reader.line_num
-            sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
-            rows = next(counter)
-            if reader.line_num != header + rows:  # a record ran over several lines
-                return False
-    except Exception:  # anything, _Irregular included: the careful engine will say what and where
-        return False
-    node.count = rows
-    return True
+    return plain

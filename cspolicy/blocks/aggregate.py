@@ -284,6 +284,20 @@ class Grouper:
     def __len__(self) -> int:
         return len(self._states)
 
+    @property
+    def accumulators(self) -> tuple[Accumulator[Any], ...]:
+        """The accumulator of each aggregate, in aggregate order."""
+        return self._accs
+
+    def state_table(self) -> dict[tuple[Value, ...], list[Any]]:
+        """The live table of group key → state list, for generated code that folds rows
+        inline (:mod:`cspolicy.groupcode`) with the accumulators' own state forms."""
+        return self._states
+
+    def start_states(self) -> list[Any]:
+        """The state list of a new group."""
+        return [acc.start() for acc in self._accs]
+
     def add(self, key: tuple[Value, ...], values: Sequence[Value], by: Sequence[Value] | None = None) -> None:
         """Fold one source row into group ``key``: one value (and one ``by``) per aggregate."""
         states = self._states.get(key)
