@@ -73,6 +73,8 @@ def run_clean(
     if plan.grouped and not (plan.ladder or plan.checks or plan.windows or node.on_group_row or node.join):
         node.file = table.name  # a grouped output of the input: only its fold runs per row
         return _run_fused(prep, node, table, None, ())
+    if plan.ladder is not None:
+        return _ladder(prep, node, table, sinks)
     if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings:
         return False
     if node.on_row or node.fns.row is None:
@@ -117,6 +119,26 @@ def run_clean(
     return not prep.errors.count
 
 
+def _ladder(prep: Prepared, node: Node, table: Table, sinks: Mapping[str, tuple[CsvSink, Sequence[int]]] | None) -> bool:
+    """A ladder output (and the grouped outputs reading it) through :mod:`cspolicy.fastladder`."""
+    plan = node.plan
+    if plan.rank or plan.windows or plan.warnings or node.on_row or node.step is None or node.fns.row is None:
+        return False
+    if any(not child.plan.grouped or child.children or child.on_group_row for child in node.children):
+        return False
+    from cspolicy.fastladder import run_ladder
+
+    node.file = table.name
+    for child in node.children:
+        child.file = table.name
+    sink = sinks.get(plan.name) if sinks else None
+    if sink is not None and len(node.writers) == 1:
+        return run_ladder(prep, node, table, *sink)
+    if not node.writers:
+        return run_ladder(prep, node, table, None, ())
+    return False
+
+
 def _zero(column: ColumnPlan, blank: bool) -> Decimal | tuple[Decimal] | None:
     """The zero of a rounded number column whose ``str()`` is plain (see ``CsvSink.cell_code``);
     wrapped in a tuple when the column may be blank."""
@@ -156,7 +178,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     for n, group in enumerate(groups):
         assert group._grouper is not None
         refs = inputs if group is node else outputs
-        lines, group_ns = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"g{n}_")
+        lines, group_ns = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_")
         body += lines
         namespace.update(group_ns)
     source = (

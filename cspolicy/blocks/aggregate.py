@@ -15,6 +15,7 @@ needs the second ``by`` input (``max_by``/``min_by``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -341,6 +342,7 @@ class Grouper:
 PERIOD_UNITS = ("day", "week", "month", "year")
 
 
+@functools.lru_cache(maxsize=4096)  # a ladder asks it for every row; the days of a file are few
 def period_of(d: _dt.date, unit: str) -> str:
     """The label of the calendar period holding ``d``; labels sort chronologically.
 
