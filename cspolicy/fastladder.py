@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -93,7 +93,7 @@ def run_ladder(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     )
     read_ns = {**conv_ns, "_len": len, "_any": any, "_Irregular": _Irregular, "_str": str}
     read = define(read_source, read_ns, f"ladder read {plan.name}")["_read"]
-    rows_fn = _rows_function(prep, node, table, sink, indexes, len(key_parts) + 1)
+    rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, len(key_parts) + 1)
     counter = itertools.count()
     try:
         with prep.evaluating(), table.raw_cells() as reader, RecordSorter(chunk_size=CHUNK) as sorter:
@@ -108,6 +108,8 @@ def run_ladder(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
             else:
                 for _ in out:
                     pass
+            for handover in handovers:
+                handover()
             for child in node.children:
                 child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
@@ -116,8 +118,11 @@ def run_ladder(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     return not prep.errors.count
 
 
-def _rows_function(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], payload: int) -> Any:
-    """``_rows(records)``: a generator of each sorted record's CSV cells (see the module notes)."""
+def _rows_function(
+    prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], payload: int
+) -> tuple[Any, list[Callable[[], None]]]:
+    """``_rows(records)``: a generator of each sorted record's CSV cells (see the module
+    notes), and what hands each grouped output its groups after the last row."""
     plan = node.plan
     width = len(table.spec.columns)
     src = {name: f"v{i}" for i, (name, _) in enumerate(plan.source_columns)}
@@ -144,9 +149,11 @@ def _rows_function(prep: Prepared, node: Node, table: Table, sink: CsvSink | Non
         namespace.update(pool.namespace)
     body += compute
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
+    handovers: list[Callable[[], None]] = []
     for n, group in enumerate(node.children):
         assert group._grouper is not None
-        lines, group_ns = group_lines(group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_")
+        lines, group_ns, handover = group_lines(group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_")
+        handovers.append(handover)
         body += lines
         namespace.update(group_ns)
     if sink is not None:
@@ -174,7 +181,7 @@ def _rows_function(prep: Prepared, node: Node, table: Table, sink: CsvSink | Non
     )
     namespace.update({"_step": node.step, "_Irregular": _Irregular, "_fromordinal": dt.date.fromordinal, "_Dec": Decimal})
     namespace.pop("__builtins__", None)
-    return define(source, namespace, f"ladder rows {plan.name}")["_rows"]
+    return define(source, namespace, f"ladder rows {plan.name}")["_rows"], handovers
 
 
 def _pack(v: str, ctype: ColumnType) -> str:

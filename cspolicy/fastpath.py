@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import collections
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -175,10 +175,12 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
         if sink is not None:
             cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], _plain(node, table, indexes, blank))
             namespace.update(write_ns)
+    handovers: list[Callable[[], None]] = []
     for n, group in enumerate(groups):
         assert group._grouper is not None
         refs = inputs if group is node else outputs
-        lines, group_ns = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_")
+        lines, group_ns, handover = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_")
+        handovers.append(handover)
         body += lines
         namespace.update(group_ns)
     source = (
@@ -208,6 +210,8 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
             rows = next(counter)
             if reader.line_num != header + rows:  # a record ran over several lines
                 return False
+            for handover in handovers:
+                handover()
             if node.plan.grouped:
                 node.finish()  # its groups, then what reads from them
             else:

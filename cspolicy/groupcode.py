@@ -44,9 +44,10 @@ def group_lines(
     ref_of: Callable[[str], str],
     values: Mapping[str, Value],
     tag: str,
-) -> tuple[list[str], dict[str, Any]]:
-    """The statements (unindented) that fold one row into ``grouper``'s state table, and the
-    names they use (all starting with ``_{tag}``; locals start with ``{tag}``).
+) -> tuple[list[str], dict[str, Any], Callable[[], None]]:
+    """The statements (unindented) that fold one row into the groups, the names they use
+    (all starting with ``_{tag}``; locals start with ``{tag}``), and the function that hands
+    the groups to ``grouper``'s state table after the last row (before ``finish()``).
 
     ``ref_of(name)`` is the variable holding source column ``name`` in the fused function;
     ``values`` this run's parameter and run values (formulas of ``of``/``by`` may use them).
@@ -58,26 +59,48 @@ def group_lines(
     def name_of(name: str) -> str:
         return ref_of(name) if name in src else consts[name]
 
+    # The fold keeps its own table while the rows come, finished into the grouper's by the
+    # ``finish`` it returns: keyed by the value itself when there is one key column (no
+    # tuple per row), and with each count as an int (no Decimal addition per row).
     table = grouper.state_table()
+    own: dict[Any, list[Any]] = {}
+    aggs = [c for c in plan.columns if c.agg is not None]
+    counts = [i for i, c in enumerate(aggs) if c.agg == "count"]
+    starts = grouper.start_states
+
+    def start() -> list[Any]:
+        states = starts()
+        for i in counts:
+            states[i] = 0
+        return states
+
+    keys = [ref_of(k) for k in plan.group_by or ()]
+    single = len(keys) == 1
+
+    def finish() -> None:
+        for key, states in own.items():
+            for i in counts:
+                states[i] = Decimal(states[i])  # what adding Decimal 1 n times to 0 gives
+            table[(key,) if single else key] = states
+        own.clear()
+
     ns: dict[str, Any] = {
-        f"_{tag}S": table,
-        f"_{tag}get": table.get,
-        f"_{tag}start": grouper.start_states,
+        f"_{tag}S": own,
+        f"_{tag}get": own.get,
+        f"_{tag}start": start,
         f"_{tag}add": CONTEXT.add,
         f"_{tag}D": Decimal,
         f"_{tag}one": Decimal(1),
         f"_{tag}bad": GroupIrregular,
     }
     s, w = f"{tag}s", f"{tag}w"
-    keys = [ref_of(k) for k in plan.group_by or ()]
-    key = f"({''.join(k + ', ' for k in keys)})"
+    key = keys[0] if single else f"({''.join(k + ', ' for k in keys)})"
     lines = [
         f"{tag}k = {key}",
         f"{s} = _{tag}get({tag}k)",
         f"if {s} is None:",
         f"    {s} = _{tag}S[{tag}k] = _{tag}start()",
     ]
-    aggs = [c for c in plan.columns if c.agg is not None]
     for i, (c, acc) in enumerate(zip(aggs, grouper.accumulators, strict=True)):
         # every of/by is computed, used or not, as the careful engine's ``_agg`` does: a
         # formula that cannot be computed on a row is an error there, so it must raise here
@@ -90,7 +113,7 @@ def group_lines(
         of = v if c.of is not None else "None"
         by = b if c.by is not None else "None"
         if c.agg == "count":
-            lines.append(f"{s}[{i}] = {s}[{i}] + _{tag}one")
+            lines.append(f"{s}[{i}] += 1")
         elif c.agg == "sum" and c.of is not None and c.of.kind is Kind.NUMBER:
             lines += [
                 f"if {v} is not None:",
@@ -99,7 +122,7 @@ def group_lines(
                 f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
             ]
         elif c.agg == "count_true":
-            lines += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]
+            lines += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]  # (a Decimal state)
         elif c.agg in ("min", "max") and c.of is not None:
             better = f"{w} < {v}" if c.agg == "max" else f"{v} < {w}"
             lines += [
@@ -129,4 +152,4 @@ def group_lines(
             lines.append(f"{s}[{i}] = _{tag}acc{i}({s}[{i}], {of}, {by})")
     ns.update(pool.namespace)
     ns.pop("__builtins__", None)
-    return lines, ns
+    return lines, ns, finish

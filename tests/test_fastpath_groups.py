@@ -201,7 +201,7 @@ def test_a_sum_of_a_value_that_is_not_a_decimal_leaves_the_fused_loop(monkeypatc
     plan = policy.outputs["materials"]
     grouper = Grouper([("count", "stations"), ("sum", "weekly_qty")])
     refs = {name: f"r{i}" for i, (name, _) in enumerate(plan.source_columns)}
-    lines, ns = group_lines(plan, grouper, refs.__getitem__, {"safety": Decimal("0.5")}, "g0_")
+    lines, ns, handover = group_lines(plan, grouper, refs.__getitem__, {"safety": Decimal("0.5")}, "g0_")
     from cspolicy.generated import define
 
     unpack = f"    {', '.join(refs.values())}, = r\n"
@@ -209,6 +209,7 @@ def test_a_sum_of_a_value_that_is_not_a_decimal_leaves_the_fused_loop(monkeypatc
     row = ["S1", "面单", 1, 0, 0, 0, 0, None, Decimal("3"), "ok"]
     fold(row)
     fold([*row[:8], None, "ok"])  # a blank is skipped, as Sum does
+    handover()
     assert dict(grouper.groups()) == {("面单",): (Decimal(2), Decimal(3))}
     with pytest.raises(GroupIrregular):
         fold([*row[:8], 3, "ok"])  # an int: Sum raises TypeError on it, so the inline sum raises
