@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from cspolicy.blocks.sorting import RecordSorter
+from cspolicy.blocks import RecordSorter
 from cspolicy.codegen import row_code
 from cspolicy.engine import Node
 from cspolicy.expressions import ConstPool
