@@ -179,7 +179,16 @@ def _rows_function(
         )
         + "\n"
     )
-    namespace.update({"_step": node.step, "_Irregular": _Irregular, "_fromordinal": dt.date.fromordinal, "_Dec": Decimal})
+    days: dict[int, dt.date] = {}
+
+    def day(number: int) -> dt.date:
+        """The date of a day number, kept (up to 10 000 days: a file's days are few)."""
+        found = dt.date.fromordinal(number)
+        if len(days) < 10_000:
+            days[number] = found
+        return found
+
+    namespace.update({"_step": node.step, "_Irregular": _Irregular, "_days": days, "_day": day, "_Dec": Decimal})
     namespace.pop("__builtins__", None)
     return define(source, namespace, f"ladder rows {plan.name}")["_rows"], handovers
 
@@ -195,7 +204,7 @@ def _pack(v: str, ctype: ColumnType) -> str:
 
 def _unpack(v: str, ctype: ColumnType) -> list[str]:
     if ctype is ColumnType.DATE:
-        return [f"if {v} is not None: {v} = _fromordinal({v})"]
+        return [f"if {v} is not None: {v} = _days.get({v}) or _day({v})"]
     if ctype in NUMERIC_TYPES or ctype is ColumnType.PERCENT:
         return [f"if {v} is not None: {v} = _Dec({v})"]
     return []

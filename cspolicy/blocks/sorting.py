@@ -274,9 +274,12 @@ def _write_run(records: Iterable[Any], tmpdir: str | None) -> IO[bytes]:
 
 
 def _read_run(run: IO[bytes]) -> Iterator[Any]:
-    while True:
+    """The records of a run, batch by batch: the items of a batch are handed on by C code."""
+
+    def batch() -> list[Any] | None:
         try:
-            batch = pickle.load(run)
+            return pickle.load(run)  # type: ignore[no-any-return]
         except EOFError:
-            return
-        yield from batch
+            return None
+
+    return itertools.chain.from_iterable(iter(batch, None))
