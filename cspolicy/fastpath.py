@@ -1,10 +1,11 @@
 """The fused loop: read, convert, compute and write a clean file in one tight loop.
 
 Most runs are clean: every row well formed, every cell valid. For a policy whose input feeds
-one row-wise output (no checks, sorting, ladders, ranking or windows; grouped outputs may read from
-it), the careful engine's per-row dispatch costs more than the arithmetic. This loop calls
-the three generated functions directly — row converter, output columns, CSV row writer —
-and pushes to any grouped outputs. The first irregularity of any kind (a bad cell, a blank
+one row-wise output (no checks, sorting, ranking or windows; grouped outputs may read from
+it), or one grouped output, the careful engine's per-row dispatch costs more than the
+arithmetic. This loop calls the generated functions directly — row converter, output
+columns, CSV row writer — and folds the row into any grouped outputs. A ladder output (and
+the groups reading it) has its own fused loop, :mod:`cspolicy.fastladder`. The first irregularity of any kind (a bad cell, a blank
 or short row, undecodable bytes, a division by zero) stops it; the caller then discards
 what was written and runs the careful engine, which reports every problem with its row.
 So a clean file takes the fast path and a dirty one gets the same messages as always. A
