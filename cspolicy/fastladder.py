@@ -157,7 +157,9 @@ def _rows_function(
         body += lines
         namespace.update(group_ns)
     if sink is not None:
-        cells, write_ns = sink.cell_code([f"c{i}" for i in indexes])
+        from cspolicy.fastpath import plain_cells  # (fastpath imports this module when it runs a ladder)
+
+        cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
         namespace.update(write_ns)
         body.append(f"yield ({', '.join(cells)},)")
     else:

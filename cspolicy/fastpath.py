@@ -174,7 +174,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
         namespace.update(compute_ns)
         outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
         if sink is not None:
-            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], _plain(node, table, indexes, blank))
+            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
             namespace.update(write_ns)
     handovers: list[Callable[[], None]] = []
     for n, group in enumerate(groups):
@@ -237,7 +237,9 @@ def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[li
     return row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed)
 
 
-def _plain(node: Node, table: Table, indexes: Sequence[int], blank: list[bool]) -> list[Decimal | tuple[Decimal] | str | None]:
+def plain_cells(
+    node: Node, table: Table, indexes: Sequence[int], blank: list[bool]
+) -> list[Decimal | tuple[Decimal] | str | None]:
     """How each written column reaches ``csv.writer`` (see ``CsvSink.cell_code``)."""
     # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
     # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
