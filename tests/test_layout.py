@@ -15,7 +15,7 @@ CSPOLICY = Path(__file__).resolve().parent.parent / "cspolicy"
 #: Lower number = lower stage; a module may import only modules of its own stage or below.
 LEAVES = {"errors", "money", "periods", "values", "text", "i18n", "notes", "messages", "messages_zh", "generated"}
 FOUNDATION = {"dates", "schema", "expressions", "tables", "blocks", "workdays"}
-STAGES = {"planner": 2, "explain": 3, "engine": 4, "cli": 5, "__main__": 6}
+STAGES = {"planner": 2, "explain": 3, "engine": 4, "authoring": 5, "cli": 5, "__main__": 6}
 
 
 def _modules() -> dict[str, Path]:

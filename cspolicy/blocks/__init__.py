@@ -43,6 +43,7 @@ from cspolicy.blocks.schedule import Decided as Decided
 from cspolicy.blocks.schedule import Schedule as Schedule
 from cspolicy.blocks.schedule import sanction as sanction
 from cspolicy.blocks.sorting import ExternalSorter as ExternalSorter
+from cspolicy.blocks.sorting import RecordSorter as RecordSorter
 from cspolicy.blocks.sorting import external_sort as external_sort
 from cspolicy.blocks.sorting import sort_key as sort_key
 from cspolicy.text import ordinal as ordinal
@@ -86,6 +87,7 @@ __all__ = [
     "TIE_RULES",
     # sorting
     "ExternalSorter",
+    "RecordSorter",
     "external_sort",
     "sort_key",
     # message formatting

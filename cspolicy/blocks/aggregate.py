@@ -15,6 +15,7 @@ needs the second ``by`` input (``max_by``/``min_by``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -284,6 +285,20 @@ class Grouper:
     def __len__(self) -> int:
         return len(self._states)
 
+    @property
+    def accumulators(self) -> tuple[Accumulator[Any], ...]:
+        """The accumulator of each aggregate, in aggregate order."""
+        return self._accs
+
+    def state_table(self) -> dict[tuple[Value, ...], list[Any]]:
+        """The live table of group key → state list, for generated code that folds rows
+        inline (:mod:`cspolicy.engine.groupcode`) with the accumulators' own state forms."""
+        return self._states
+
+    def start_states(self) -> list[Any]:
+        """The state list of a new group."""
+        return [acc.start() for acc in self._accs]
+
     def add(self, key: tuple[Value, ...], values: Sequence[Value], by: Sequence[Value] | None = None) -> None:
         """Fold one source row into group ``key``: one value (and one ``by``) per aggregate."""
         states = self._states.get(key)
@@ -327,6 +342,7 @@ class Grouper:
 PERIOD_UNITS = ("day", "week", "month", "year")
 
 
+@functools.lru_cache(maxsize=4096)  # a ladder asks it for every row; the days of a file are few
 def period_of(d: _dt.date, unit: str) -> str:
     """The label of the calendar period holding ``d``; labels sort chronologically.
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any, Generic, TypeVar
 
-__all__ = ["ExternalSorter", "external_sort", "sort_key"]
+__all__ = ["ExternalSorter", "RecordSorter", "external_sort", "sort_key"]
 
 T = TypeVar("T")
 
@@ -69,16 +69,125 @@ def sort_key(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(key)
 
 
+class RecordSorter:
+    """Sort records that order themselves, in bounded memory: :meth:`extend` (or :meth:`add`)
+    them, then iterate :meth:`sorted` once.
+
+    A record is a tuple whose leading parts are its sort key, precomputed once, followed by
+    something unique (an input sequence number), so that two records never compare beyond
+    it: ``(key…, seq, payload)``. Sorting and merging compare the tuples as they are, in C;
+    no key is computed again while merging. Past ``chunk_size`` held records, the held ones
+    are sorted and spilled, pickled in batches, to an anonymous file (a "run"); up to
+    ``fan_in`` runs are merged at once (more are merged in rounds). Records must be
+    picklable; the smaller they are, the cheaper a spill.
+
+    >>> with RecordSorter(chunk_size=2) as sorter:
+    ...     sorter.extend([("b", 0, "x"), ("a", 1, "y"), ("b", 2, "z"), ("a", 3, "w")])
+    ...     [r[2] for r in sorter.sorted()]
+    ['y', 'w', 'x', 'z']
+    """
+
+    def __init__(self, *, chunk_size: int = 100_000, tmpdir: str | None = None, fan_in: int = 64) -> None:
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+        if fan_in < 2:
+            raise ValueError(f"fan_in must be at least 2, not {fan_in}")
+        self.chunk_size = chunk_size
+        self.tmpdir = tmpdir
+        self.fan_in = fan_in
+        self._held: list[tuple[Any, ...]] = []
+        self._runs: list[IO[bytes]] = []
+        self._count = 0
+        self._started = False
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def runs(self) -> int:
+        """How many sorted runs have been spilled to files so far."""
+        return len(self._runs)
+
+    def add(self, record: tuple[Any, ...]) -> None:
+        """Take one more record (spilling the held ones first when ``chunk_size`` are held)."""
+        if self._started:
+            raise RuntimeError("cannot add items once sorted() has started")
+        if len(self._held) >= self.chunk_size:
+            self._spill()
+        self._held.append(record)
+        self._count += 1
+
+    def extend(self, records: Iterable[tuple[Any, ...]]) -> None:
+        """Take every record of ``records`` (taken in chunks by C code, not one by one)."""
+        if self._started:
+            raise RuntimeError("cannot add items once sorted() has started")
+        it = iter(records)
+        while True:
+            if len(self._held) >= self.chunk_size:
+                self._spill()
+            before = len(self._held)
+            self._held.extend(itertools.islice(it, self.chunk_size - before))
+            self._count += len(self._held) - before
+            if len(self._held) < self.chunk_size:
+                return
+
+    def _spill(self) -> None:
+        held, self._held = self._held, []
+        held.sort()
+        self._runs.append(_write_run(held, self.tmpdir))
+
+    def sorted(self) -> Iterator[tuple[Any, ...]]:
+        """Every record added, in order; files are closed at the end."""
+        if self._started:
+            raise RuntimeError("sorted() can be iterated only once")
+        self._started = True
+        return self._merged()
+
+    def _merged(self) -> Iterator[tuple[Any, ...]]:
+        try:
+            held, self._held = self._held, []
+            held.sort()
+            if not self._runs:  # everything fits: an ordinary in-memory sort
+                yield from held
+                return
+            while len(self._runs) + 1 > self.fan_in:
+                merged: list[IO[bytes]] = []
+                for start in range(0, len(self._runs), self.fan_in):
+                    group = self._runs[start : start + self.fan_in]
+                    merged.append(_write_run(heapq.merge(*(_read_run(r) for r in group)), self.tmpdir))
+                    for run in group:
+                        run.close()
+                self._runs = merged
+            yield from heapq.merge(*(_read_run(r) for r in self._runs), held)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close (and so delete) every run file and drop the held records."""
+        for run in self._runs:
+            run.close()
+        self._runs = []
+        self._held = []
+
+    def __enter__(self) -> RecordSorter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class ExternalSorter(Generic[T]):
     """Push-style stable sort in bounded memory: :meth:`add` items one by one (as a
     streaming engine produces them), then iterate :meth:`sorted` once.
 
-    At most ``chunk_size`` items are held; adding one more spills the held items, sorted,
-    to an anonymous file (:func:`tempfile.TemporaryFile` in ``tmpdir``, which has no name
-    on POSIX and vanishes when closed). Up to ``fan_in`` runs are merged at once (more
-    are merged in rounds), so open files stay bounded. Items must be picklable. Use it as
-    a context manager, or call :meth:`close`, so that files are closed even when the
-    result is not read to the end.
+    Each item's key is computed once, when it is added, and travels with it as the record
+    ``(key, sequence number, item)`` of a :class:`RecordSorter` (so ties keep input order
+    and items themselves are never compared). At most ``chunk_size`` items are held; adding
+    one more spills the held items, sorted, to an anonymous file
+    (:func:`tempfile.TemporaryFile` in ``tmpdir``, which has no name on POSIX and vanishes
+    when closed). Up to ``fan_in`` runs are merged at once (more are merged in rounds), so
+    open files stay bounded. Items must be picklable. Use it as a context manager, or call
+    :meth:`close`, so that files are closed even when the result is not read to the end.
 
     >>> with ExternalSorter(key=lambda r: r[0], chunk_size=2) as sorter:
     ...     for row in [("b", 1), ("a", 2), ("b", 0), ("a", 1)]:
@@ -90,79 +199,29 @@ class ExternalSorter(Generic[T]):
     def __init__(
         self, key: Callable[[T], Any], *, chunk_size: int = 100_000, tmpdir: str | None = None, fan_in: int = 64
     ) -> None:
-        if chunk_size < 1:
-            raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-        if fan_in < 2:
-            raise ValueError(f"fan_in must be at least 2, not {fan_in}")
         self.key = key
-        self.chunk_size = chunk_size
-        self.tmpdir = tmpdir
-        self.fan_in = fan_in
-        self._held: list[T] = []
-        self._runs: list[IO[bytes]] = []
-        self._count = 0
-        self._spilled = 0  # sequence number of the first held item
-        self._started = False
+        self._records = RecordSorter(chunk_size=chunk_size, tmpdir=tmpdir, fan_in=fan_in)
+        self.chunk_size, self.tmpdir, self.fan_in = chunk_size, tmpdir, fan_in
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._records)
 
     @property
     def runs(self) -> int:
         """How many sorted runs have been spilled to files so far."""
-        return len(self._runs)
+        return self._records.runs
 
     def add(self, item: T) -> None:
         """Take one more item (spilling the held ones first when ``chunk_size`` are held)."""
-        if self._started:
-            raise RuntimeError("cannot add items once sorted() has started")
-        if len(self._held) == self.chunk_size:
-            self._runs.append(_write_run(self._sorted_held(), self.tmpdir))
-            self._spilled += len(self._held)
-            self._held = []
-        self._held.append(item)
-        self._count += 1
-
-    def _sorted_held(self) -> list[tuple[int, T]]:
-        key, base = self.key, self._spilled
-        records = [(key(item), base + i, item) for i, item in enumerate(self._held)]
-        records.sort(key=_head2)
-        return [(n, item) for _, n, item in records]
+        self._records.add((self.key(item), len(self._records), item))
 
     def sorted(self) -> Iterator[T]:
         """Every item added, stably sorted by ``key``; files are closed at the end."""
-        if self._started:
-            raise RuntimeError("sorted() can be iterated only once")
-        self._started = True
-        return self._merged()
-
-    def _merged(self) -> Iterator[T]:
-        try:
-            if not self._runs:  # everything fits: an ordinary stable in-memory sort
-                held, self._held = self._held, []
-                held.sort(key=self.key)
-                yield from held
-                return
-            while len(self._runs) + 1 > self.fan_in:
-                merged: list[IO[bytes]] = []
-                for start in range(0, len(self._runs), self.fan_in):
-                    group = self._runs[start : start + self.fan_in]
-                    merged.append(_write_run(_merge([_read_run(r) for r in group], self.key), self.tmpdir))
-                    for run in group:
-                        run.close()
-                self._runs = merged
-            tail, self._held = self._sorted_held(), []
-            for _, item in _merge([*(_read_run(r) for r in self._runs), iter(tail)], self.key):
-                yield item
-        finally:
-            self.close()
+        return (record[2] for record in self._records.sorted())
 
     def close(self) -> None:
         """Close (and so delete) every run file and drop the held items."""
-        for run in self._runs:
-            run.close()
-        self._runs = []
-        self._held = []
+        self._records.close()
 
     def __enter__(self) -> ExternalSorter[T]:
         return self
@@ -200,12 +259,8 @@ def _pull(items: Iterable[T], sorter: ExternalSorter[T]) -> Iterator[T]:
         sorter.close()
 
 
-def _head2(record: tuple[Any, int, Any]) -> tuple[Any, int]:
-    return record[0], record[1]
-
-
-def _write_run(records: Iterable[tuple[int, Any]], tmpdir: str | None) -> IO[bytes]:
-    """Pickle (sequence number, item) records in batches to a new anonymous file."""
+def _write_run(records: Iterable[Any], tmpdir: str | None) -> IO[bytes]:
+    """Pickle sorted records in batches to a new anonymous file."""
     run = tempfile.TemporaryFile(dir=tmpdir)
     try:
         it = iter(records)
@@ -218,16 +273,13 @@ def _write_run(records: Iterable[tuple[int, Any]], tmpdir: str | None) -> IO[byt
     return run
 
 
-def _read_run(run: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    while True:
+def _read_run(run: IO[bytes]) -> Iterator[Any]:
+    """The records of a run, batch by batch: the items of a batch are handed on by C code."""
+
+    def batch() -> list[Any] | None:
         try:
-            batch = pickle.load(run)
+            return pickle.load(run)  # type: ignore[no-any-return]
         except EOFError:
-            return
-        yield from batch
+            return None
 
-
-def _merge(runs: list[Iterator[tuple[int, Any]]], key: Callable[[Any], Any]) -> Iterator[tuple[int, Any]]:
-    """Merge sorted (sequence number, item) streams by (key, sequence number): stable
-    across runs, and items themselves are never compared."""
-    return heapq.merge(*runs, key=lambda rec: (key(rec[1]), rec[0]))
+    return itertools.chain.from_iterable(iter(batch, None))

@@ -1,10 +1,12 @@
 """The fused loop: read, convert, compute and write a clean file in one tight loop.
 
 Most runs are clean: every row well formed, every cell valid. For a policy whose input feeds
-one row-wise output (no checks, sorting, ladders, ranking or windows; grouped outputs may read from
-it), the careful engine's per-row dispatch costs more than the arithmetic. This loop calls
-the three generated functions directly — row converter, output columns, CSV row writer —
-and pushes to any grouped outputs. The first irregularity of any kind (a bad cell, a blank
+one row-wise output (no checks, sorting, ranking or windows; grouped outputs may read from
+it), or one grouped output, the careful engine's per-row dispatch costs more than the
+arithmetic. This loop calls the generated functions directly — row converter, output
+columns, CSV row writer — and folds the row into any grouped outputs. A ladder output (and
+the groups reading it) has its own fused loop, :mod:`cspolicy.engine.fastladder`. An output
+with a ``where:`` filter takes the careful engine. The first irregularity of any kind (a bad cell, a blank
 or short row, undecodable bytes, a division by zero) stops it; the caller then discards
 what was written and runs the careful engine, which reports every problem with its row.
 So a clean file takes the fast path and a dirty one gets the same messages as always. A
@@ -15,24 +17,27 @@ read more lines than header + rows, and the whole result is discarded like any o
 
 When the output goes only to its CSV file, the three pieces are generated as **one**
 function from a row's cells to its CSV text (:func:`_run_fused`), fed straight to
-``csv.writer.writerows``: no Python loop runs per row at all.
+``csv.writer.writerows``: no Python loop runs per row at all. The grouped outputs reading
+the row (or a grouped output of the input itself) fold it into their groups inside that
+same function (:mod:`cspolicy.engine.groupcode`), and finish with the careful engine's own code.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
-from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
+from cspolicy.engine.plain_cells import plain_cells
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared
 from cspolicy.generated import define
-from cspolicy.money import quantize_exp
-from cspolicy.planner.plan import ColumnPlan
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
-from cspolicy.values import ColumnType, Kind
+from cspolicy.values import ColumnType
 
 __all__ = ["run_clean"]
 
@@ -65,20 +70,27 @@ def run_clean(
         return False
     node = roots[0]
     plan = node.plan
+    if plan.grouped and not (plan.ladder or plan.checks or plan.windows or plan.where or node.on_group_row or node.join):
+        node.file = table.name  # a grouped output of the input: only its fold runs per row
+        return _run_fused(prep, node, table, None, ())
+    if plan.ladder is not None and plan.where is None:
+        return _ladder(prep, node, table, sinks)
     if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings or plan.where:
         return False
     if node.on_row or node.fns.row is None:
         return False
     if plan.windows:  # a window needs every row of its partition first: the careful engine runs it
         return False
-    if any(not child.plan.grouped or child.children for child in node.children):
+    if any(not child.plan.grouped or child.children or child.plan.where for child in node.children):
         return False  # only groups (they keep one accumulator per group) may read from it
     node.file = table.name
     for child in node.children:
         child.file = table.name
     sink = sinks.get(plan.name) if sinks else None
-    if sink is not None and not node.children and len(node.writers) == 1:
+    if sink is not None and len(node.writers) == 1:
         return _run_fused(prep, node, table, *sink)
+    if not node.writers:  # read only by grouped outputs (``--only`` a group)
+        return _run_fused(prep, node, table, None, ())
     convert = table._row_converter()
     compute = node.fns.row
     writers = list(node.writers)
@@ -107,53 +119,58 @@ def run_clean(
     return not prep.errors.count
 
 
-def _zero(column: ColumnPlan, blank: bool) -> Decimal | tuple[Decimal] | None:
-    """The zero of a rounded number column whose ``str()`` is plain (see ``CsvSink.cell_code``);
-    wrapped in a tuple when the column may be blank."""
-    if column.rounding is None or column.ctype.kind is not Kind.NUMBER or column.ctype is ColumnType.PERCENT:
-        return None
-    places = column.rounding[0]
-    if places > 6:
-        return None
-    zero = quantize_exp(places) * 0
-    return (zero,) if blank else zero
+def _ladder(prep: Prepared, node: Node, table: Table, sinks: Mapping[str, tuple[CsvSink, Sequence[int]]] | None) -> bool:
+    """A ladder output (and the grouped outputs reading it) through :mod:`cspolicy.engine.fastladder`."""
+    plan = node.plan
+    if plan.rank or plan.windows or plan.warnings or node.on_row or node.step is None or node.fns.row is None:
+        return False
+    if any(not child.plan.grouped or child.children or child.on_group_row or child.plan.where for child in node.children):
+        return False
+    from cspolicy.engine.fastladder import run_ladder
+
+    node.file = table.name
+    for child in node.children:
+        child.file = table.name
+    sink = sinks.get(plan.name) if sinks else None
+    if sink is not None and len(node.writers) == 1:
+        return run_ladder(prep, node, table, *sink)
+    if not node.writers:
+        return run_ladder(prep, node, table, None, ())
+    return False
 
 
-def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes: Sequence[int]) -> bool:
+def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int]) -> bool:
     """One generated function per row, from its cells to its CSV text, fed to
-    ``csv.writer.writerows`` so no Python loop runs per row at all."""
+    ``csv.writer.writerows`` so no Python loop runs per row at all.
+
+    The grouped outputs of the row (or ``node`` itself, when it is grouped) fold the row
+    into their groups inline (:mod:`cspolicy.engine.groupcode`) and finish as always at the end.
+    Without a ``sink`` the function returns nothing and only the folds keep what it does."""
     conv_source, conv_ns = row_source(table.row_plan())
     conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
     width = len(table.spec.columns)
-    blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
-    # the reader strips text cells: a value is None or text with something in it
-    trimmed = frozenset(
-        c.name
-        for c in table.spec.columns
-        if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
-    )
-    compute, compute_ns, blank = row_code(
-        node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed
-    )
-    # A rounded, never-blank number column reaches csv.writer as the Decimal itself: after
-    # quantize to at most 6 places str() is plain; `or zero` turns -0 into 0 (sign dropped).
-    plain: list[Decimal | tuple[Decimal] | str | None] = [_zero(node.plan.columns[i], blank[i]) for i in indexes]
-    integers = {c.name for c in table.spec.columns if c.type is ColumnType.INTEGER}
-    for j, i in enumerate(indexes):
-        column = node.plan.columns[i]
-        if not blank[i] and column.ctype in (ColumnType.TEXT, ColumnType.ENUM) and column.expression is not None:
-            plain[j] = ""  # a never-blank text column is written as it is
-        elif (
-            column.ctype is ColumnType.INTEGER
-            and column.rounding is None
-            and column.expression is not None
-            and column.expression.text.strip() in integers
-            and column.expression.text.strip() not in {c.name for c in node.plan.columns[:i]}
-        ):
-            # an input integer cell echoed unrounded (not an earlier column of that name): the
-            # converter's whole numbers print plain, never -0
-            plain[j] = "" if not blank[i] else "blank"
-    cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
+    inputs = {name: f"v{i}" for i, (name, _) in enumerate(node.plan.source_columns)}
+    body: list[str] = []
+    namespace: dict[str, Any] = {**conv_ns}
+    groups: list[Node] = [node] if node.plan.grouped else list(node.children)
+    cells: list[str] = []
+    outputs: dict[str, str] = {}
+    if not node.plan.grouped:
+        compute, compute_ns, blank = _row_lines(prep, node, table, width)
+        body += compute
+        namespace.update(compute_ns)
+        outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
+        if sink is not None:
+            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
+            namespace.update(write_ns)
+    handovers: list[Callable[[], None]] = []
+    for n, group in enumerate(groups):
+        assert group._grouper is not None
+        refs = inputs if group is node else outputs
+        lines, group_ns, handover = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_")
+        handovers.append(handover)
+        body += lines
+        namespace.update(group_ns)
     source = (
         "\n".join(
             [
@@ -161,23 +178,47 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink, indexes:
                 f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
                 "        raise _Irregular",
                 *conv_lines,
-                *(f"    {line}" for line in compute),
-                f"    return ({', '.join(cells)},)",
+                *(f"    {line}" for line in body),
+                f"    return ({', '.join(cells)},)" if cells else "    return None",
             ]
         )
         + "\n"
     )
-    namespace = {**conv_ns, **compute_ns, **write_ns, "_len": len, "_any": any, "_Irregular": _Irregular}
+    namespace.update({"_len": len, "_any": any, "_Irregular": _Irregular})
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
     counter = itertools.count()
     try:
         with prep.evaluating(), table.raw_cells() as reader:
             header = reader.line_num
-            sink.write_all(map(step, reader, counter))  # stops at the reader's end: counter = rows
+            steps = map(step, reader, counter)  # stops at the reader's end: counter = rows
+            if sink is not None:
+                sink.write_all(steps)
+            else:
+                collections.deque(steps, maxlen=0)
             rows = next(counter)
             if reader.line_num != header + rows:  # a record ran over several lines
                 return False
+            for handover in handovers:
+                handover()
+            if node.plan.grouped:
+                node.finish()  # its groups, then what reads from them
+            else:
+                for child in node.children:
+                    child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
         return False
-    node.count = rows
-    return True
+    if not node.plan.grouped:
+        node.count = rows
+    return not prep.errors.count
+
+
+def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[list[str], dict[str, Any], list[bool]]:
+    """The statements computing a row-wise output's columns ``c0``… from ``v0``…."""
+    blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
+    # the reader strips text cells: a value is None or text with something in it
+    trimmed = frozenset(
+        c.name
+        for c in table.spec.columns
+        if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
+    )
+    return row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed)

@@ -168,6 +168,7 @@ def row_code(
     prefix: str,
     blank_sources: frozenset[str],
     trimmed: frozenset[str] = frozenset(),
+    step_refs: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, Any], list[bool]]:
     """The statements (unindented) that set ``c0``, ``c1``… of a row-wise output from
     source values named by ``source_refs[i]``, their namespace (names start with
@@ -179,12 +180,15 @@ def row_code(
     rounding needs no guard.
     ``trimmed`` names text source columns that are never only spaces (see
     :meth:`~cspolicy.expressions.Expression.python_reusing`).
+    ``step_refs`` names the variable of each value a step gives the row (a ladder's
+    occurrence, fine …); these may be blank.
     """
     pool = ConstPool(prefix)
     consts = {name: pool.add(value) for name, value in {**run_values, **params}.items()}
     src = {name: source_refs[i] for i, (name, _) in enumerate(plan.source_columns)}
     defined: dict[str, str] = {}
-    maybe_blank = set(blank_sources) | {name for name, value in run_values.items() if value is None}
+    steps = dict(step_refs or {})
+    maybe_blank = set(blank_sources) | set(steps) | {name for name, value in run_values.items() if value is None}
     blank: list[bool] = []
     for c in plan.columns:
         assert c.expression is not None
@@ -192,7 +196,7 @@ def row_code(
         (maybe_blank.add if blank[-1] else maybe_blank.discard)(c.name)
 
     def names(name: str) -> str:
-        return defined.get(name) or src.get(name) or consts[name]
+        return defined.get(name) or steps.get(name) or src.get(name) or consts[name]
 
     lines = _column_lines(plan.columns, names, defined, pool, blank, trimmed)[:-1]  # without the return
     return [line[4:] for line in lines], dict(pool.namespace), blank

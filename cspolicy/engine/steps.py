@@ -54,8 +54,11 @@ def make_ladder_step(
     counter = LadderCounter()
     last: list[Any] = [None]
 
+    one = ent[0] if len(ent) == 1 else None
+    occurrences: dict[int, Decimal] = {}
+
     def step(row: tuple[Value, ...], origin: Origin) -> tuple[Value, ...] | None:
-        entity = tuple(row[i] for i in ent)
+        entity = (row[one],) if one is not None else tuple(row[i] for i in ent)
         if entity != last[0]:
             counter.reset()
             last[0] = entity
@@ -85,7 +88,10 @@ def make_ladder_step(
                 )
             )
             return None
-        return (Decimal(occurrence), *decided)
+        number = occurrences.get(occurrence)
+        if number is None:
+            number = occurrences[occurrence] = Decimal(occurrence)
+        return (number, *decided)
 
     def _decide(offence: Any, occurrence: int, amount: Value) -> tuple[Value, ...]:
         decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]

@@ -135,7 +135,15 @@ BLANK_REASONS: dict[str, Callable[[list[Value]], str | None]] = {"ratio": _ratio
 def fn_month(d: Value) -> str:
     """``month(d)``: the month of a date as text ``YYYY-MM``."""
     day = _date(d, "month")
-    return f"{day.year:04d}-{day.month:02d}"
+    text = _MONTHS.get(day)
+    if text is None:
+        text = f"{day.year:04d}-{day.month:02d}"
+        if len(_MONTHS) < 4096:  # a file's days are few: most rows find their month here
+            _MONTHS[day] = text
+    return text
+
+
+_MONTHS: dict[object, str] = {}
 
 
 def fn_year(d: Value) -> Decimal:

@@ -1,0 +1,167 @@
+"""The fused ladder loop (cspolicy.engine.fastladder) gives byte-identical files to the careful
+engine: sorted in memory or through spilled runs, with its grouped outputs, and it hands a
+file with an unknown offence, a bad cell or a date outside the period to the careful engine."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cspolicy.engine.fastladder as fastladder
+import cspolicy.engine.fastpath as fastpath
+from cspolicy import DataError, load_policy, run_files
+from cspolicy.engine.run import RunSettings
+from cspolicy.periods import Period
+
+POLICY = load_policy("penalties-club")
+HEADER = "工号,姓名,日期,违规,金额,备注\n"
+CODES = ["G1", "C1", "C2", "C5", "C8", "C9", "C10", "迟到"]  # a name too (looked up like a code)
+
+
+def offences(n: int, seed: int) -> str:
+    rnd = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        code = rnd.choice(["G1", "C1", "C2", "C5", "C8", "C9"])
+        amount = str(rnd.randrange(100, 501, 10)) if code == "C8" and rnd.random() < 0.5 else ""
+        day = f"2024-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        if rnd.random() < 0.2:
+            day = day.replace("-0", "/").replace("-", "/")  # 2024/3/5
+        lines.append(
+            f"E{rnd.randint(1, 30):03d},{rnd.choice(['', '王芳', '李伟'])},{day},{code},{amount},{rnd.choice(['', 'x'])}"
+        )
+    return HEADER + "\n".join(lines) + "\n"
+
+
+def both(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, csv_text: str, *, chunk: int = 100_000, **kw: object
+) -> tuple[object, object]:
+    """(fast result, careful result): the files of each run, or its error message; asserts
+    whether the fused loop finished."""
+    src = tmp_path / "o.csv"
+    src.write_text(csv_text, encoding="utf-8")
+    monkeypatch.setattr(fastladder, "CHUNK", chunk)
+    used: list[bool] = []
+    real = fastladder.run_ladder
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        used.append(real(*args))
+        return used[-1]
+
+    monkeypatch.setattr(fastladder, "run_ladder", spy)
+    results: list[object] = []
+    for way, clean in (("fast", fastpath.run_clean), ("careful", lambda prep, tables, sinks=None: False)):
+        with monkeypatch.context() as m:
+            m.setattr(fastpath, "run_clean", clean)
+            try:
+                run_files(POLICY, {"offences": src}, output=tmp_path / way, **kw)  # type: ignore[arg-type]
+                results.append({p.name: p.read_bytes() for p in sorted((tmp_path / way).iterdir())})
+            except DataError as exc:
+                results.append(str(exc))
+    both.used = used  # type: ignore[attr-defined]
+    return results[0], results[1]
+
+
+@pytest.mark.parametrize("chunk", [100_000, 7, 1])
+def test_clean_file_is_byte_identical_in_memory_and_spilled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int) -> None:
+    fast, careful = both(monkeypatch, tmp_path, offences(600, 1), chunk=chunk)
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert isinstance(fast, dict) and set(fast) == {"sanctions.csv", "employees.csv", "fund.csv"}
+    assert fast == careful
+
+
+def test_ties_keep_input_order_across_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Same employee, same day, in several spilled runs: the occurrence numbers follow the file."""
+    rows = "".join(f"E001,王芳,2024-03-05,G1,,n{i}\n" for i in range(9))
+    fast, careful = both(monkeypatch, tmp_path, HEADER + rows, chunk=2)
+    assert fast == careful and isinstance(fast, dict)
+    lines = fast["sanctions.csv"].decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[-1] for line in lines] == [f"n{i}" for i in range(9)]
+    assert [line.split(",")[4] for line in lines] == [str(i) for i in range(1, 10)]  # occurrences 1..9
+
+
+def test_only_the_employees_group(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fast, careful = both(monkeypatch, tmp_path, offences(300, 2), chunk=50, only=["employees"])
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert fast == careful and isinstance(fast, dict) and set(fast) == {"employees.csv"}
+
+
+@pytest.mark.parametrize(
+    "bad, where",
+    [
+        ("E002,王芳,2024-03-05,X99,,", "unknown offence 'X99'"),
+        ("E002,王芳,2024-02-30,G1,,", "日期"),
+        ("E002,王芳,2024-03-05,C8,-5,", "金额"),
+        ("E002,王芳", ":"),
+    ],
+)
+def test_an_irregular_row_gives_the_careful_engines_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bad: str, where: str
+) -> None:
+    lines = offences(400, 3).splitlines()
+    lines.insert(250, bad)
+    fast, careful = both(monkeypatch, tmp_path, "\n".join(lines) + "\n", chunk=60)
+    assert both.used == [False]  # type: ignore[attr-defined]
+    assert isinstance(fast, str) and fast == careful and where in fast
+
+
+def test_a_date_outside_the_period_fails_the_check_both_ways(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    text = HEADER + "E001,王芳,2024-03-05,G1,,\nE002,李伟,2024-04-01,G1,,\n"
+    fast, careful = both(monkeypatch, tmp_path, text, settings=RunSettings(period=Period.parse("2024-03")))
+    assert both.used == [False]  # type: ignore[attr-defined]
+    assert isinstance(fast, str) and fast == careful and "outside the period 2024-03" in fast
+
+
+ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["E1", "E2", "e1", "E3"]),
+        st.sampled_from(["", "王芳"]),
+        st.sampled_from(["2024-03-05", "2024/3/5", "2024-03-31", "2024-04-01", "2024-02-30"]),
+        st.sampled_from([*CODES, "X1"]),
+        st.sampled_from(["", "100", "250", "-1"]),
+        st.sampled_from(["", "n"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ROWS, chunk=st.sampled_from([1, 3, 100_000]))
+def test_property_fast_and_careful_agree(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]], chunk: int
+) -> None:
+    """Whatever the rows, spilled or not: the careful engine's files, or its errors."""
+    tmp = tmp_path_factory.mktemp("ladder")
+    fast, careful = both(monkeypatch, tmp, HEADER + "".join(",".join(r) + "\n" for r in rows), chunk=chunk)
+    assert fast == careful
+
+
+SHIPPED = [
+    ("penalties-club", "penalties/club-offences.csv"),
+    ("penalties-office", "penalties/office-offences.csv"),
+    ("penalties-shop", "penalties/shop-complaints.csv"),
+    ("materials-order", "materials/stations.csv"),
+    ("materials-review", "materials/review.csv"),
+    ("rewards-training", "penalties/trainers.csv"),
+]
+
+
+@pytest.mark.parametrize(("name", "example"), SHIPPED, ids=[n for n, _ in SHIPPED])
+def test_every_shipped_policy_writes_the_same_files_both_ways(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, example: str
+) -> None:
+    """The shipped examples through whatever fused loop applies, and through the careful engine."""
+    policy = load_policy(name)
+    src = Path(__file__).resolve().parent.parent / "examples" / example
+    ((input_name, _),) = policy.inputs.items()
+    written = []
+    for way, clean in (("fast", fastpath.run_clean), ("careful", lambda prep, tables, sinks=None: False)):
+        with monkeypatch.context() as m:
+            m.setattr(fastpath, "run_clean", clean)
+            run_files(policy, {input_name: src}, output=tmp_path / way)
+            written.append({p.name: p.read_bytes() for p in sorted((tmp_path / way).iterdir())})
+    assert written[0] == written[1]
