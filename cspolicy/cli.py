@@ -241,6 +241,12 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     "-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors and warnings: no progress, no list of files written."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing when there are any.")
+@click.option(
+    "--by", "by", multiple=True, metavar="NAME", help="Group by this grouping the policy offers (repeatable: agent, day …)."
+)
+@click.option(
+    "--preset", "presets", multiple=True, metavar="NAME", help="Read an input as this export (a header preset of the policy)."
+)
 @_lang_option
 def run(
     policy: str,
@@ -258,6 +264,8 @@ def run(
     limit: int | None,
     quiet: bool,
     strict: bool,
+    by: tuple[str, ...],
+    presets: tuple[str, ...],
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
@@ -277,6 +285,13 @@ def run(
 
     language = _language(lang)
     p = load_policy(policy)
+    if by or presets:  # groupings and header presets (cspolicy.grouping)
+        from cspolicy.grouping import choose, left_out
+
+        dropped = left_out(p.model, by)
+        p = choose(p, by=by, presets=presets)
+        for name in dropped:
+            click.echo(translate(f"note: output '{name}' has no grouping by {' and '.join(by)}: left out", language), err=True)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict)
     line = ProgressLine(sys.stderr, lang=language) if not quiet and sys.stderr.isatty() else None

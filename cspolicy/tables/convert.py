@@ -253,4 +253,9 @@ def make_converter(col: ColumnSpec) -> Converter:
         factory = _FACTORIES[col.type]
     except KeyError:
         raise PolicyError(f"column '{col.name}' has an unknown type '{col.type}'") from None
-    return factory(col, on_blank)
+    convert = factory(col, on_blank)
+    if col.converted:  # a header preset's conventions (cspolicy.tables.presets)
+        from cspolicy.tables.presets import with_conventions
+
+        return with_conventions(col, convert)
+    return convert

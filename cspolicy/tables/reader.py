@@ -49,6 +49,7 @@ from cspolicy.errors import DataError, DataErrors, ErrorCollector, PolicyError
 from cspolicy.tables.chars import escaped
 from cspolicy.tables.convert import CellError, Converter, fold, make_converter
 from cspolicy.tables.encoding import decode_error, detect_encoding, explicit_encoding
+from cspolicy.tables.presets import resolve_preset
 from cspolicy.tables.quoting import LenientRecords, read_header
 from cspolicy.tables.rowcode import RowConverter, RowPlan, row_converter
 from cspolicy.tables.spec import ColumnSpec, TableSpec
@@ -421,6 +422,7 @@ def read_table(
         raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
     if not "".join(header).strip():
         raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
+    spec = resolve_preset(spec, header, name)
     header_map, ignored = _match_headers(spec, header, name)
     headers = [h.strip() for h in header]
     return Table(spec, path_text, name, chosen, size, headers, header_map, ignored, errors, progress)
