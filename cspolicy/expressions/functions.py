@@ -242,7 +242,9 @@ BUILTINS: dict[str, Builtin] = {
             result_type=_INT,
         ),
         Builtin("erlang_wait", _ERLANG["erlang_wait"], (_N,) * 4, _N, 4, usage="erlang_wait(agents, calls, interval_s, aht_s)"),
-        Builtin("erlang_sl", _ERLANG["erlang_sl"], (_N,) * 5, _N, 5, usage="erlang_sl(agents, calls, interval_s, aht_s, sl_time_s)"),
+        Builtin(
+            "erlang_sl", _ERLANG["erlang_sl"], (_N,) * 5, _N, 5, usage="erlang_sl(agents, calls, interval_s, aht_s, sl_time_s)"
+        ),
         Builtin("erlang_asa", _ERLANG["erlang_asa"], (_N,) * 4, _N, 4, usage="erlang_asa(agents, calls, interval_s, aht_s)"),
         Builtin(
             "working_days_between",

@@ -7,11 +7,12 @@ policy's cell (a status text meaning *abandoned*, durations in milliseconds, mom
 When a file is opened, :func:`resolve_preset` picks the preset:
 
 1. ``--preset NAME`` (``TableSpec.forced``): that one; the file must have all its headers.
-2. The file has the policy's own headers (every required column by its name, label or
-   alias): no preset. Own headers win, so a file written by cspolicy reads as before.
-3. Exactly one preset whose headers are all in the file: that one.
-4. Otherwise a clear error: several presets match (name them, ask for ``--preset``), or none
-   does (each preset with the headers it misses).
+2. Exactly one preset whose headers are all in the file: that one (a Chinese export whose
+   headers are also the policy's Chinese labels still gets its preset's value conventions).
+3. Several presets: an error naming them and asking for ``--preset``.
+4. No preset, but the file has the policy's own headers (every required column by its name,
+   label or alias): no preset, as a file written by cspolicy reads.
+5. Otherwise an error listing each preset with the headers it misses.
 
 A preset's column is found by its preset header only (the policy's aliases are not used for
 it, so an export's column of the same name but another meaning is not taken by accident);
@@ -65,12 +66,12 @@ def resolve_preset(spec: TableSpec, headers: Sequence[str], name: str) -> TableS
                 expected=f"an export with the headers of {preset.name} ({preset.source})",
             )
         return apply_preset(spec, preset)
-    own = [c for c in spec.columns if c.required and not any(_fold(h) in present for h in c.headers)]
-    if not own:
-        return spec
     matching = [p for p in spec.presets if not _missing(p, present)]
     if len(matching) == 1:
         return apply_preset(spec, matching[0])
+    own = [c for c in spec.columns if c.required and not any(_fold(h) in present for h in c.headers)]
+    if not matching and not own:
+        return spec
     if matching:
         raise DataError(
             f"the headers fit several presets of '{spec.name}': {', '.join(p.name for p in matching)}",
@@ -153,18 +154,21 @@ def with_conventions(col: ColumnSpec, convert: Converter) -> Converter:
 
 
 def _from_utc(cell: str, minutes: int) -> str:
-    """A UTC moment (``2025-03-03T01:02:03Z``, ``…+00:00``, fractions of a second dropped
-    only when zero) as local wall-clock text at ``minutes`` east of UTC."""
+    """A UTC moment (``2025-03-03T01:02:03Z``, ``…+00:00``, or without a zone, as the preset
+    declares the column UTC) as local wall-clock text at ``minutes`` east of UTC. Fractions
+    of a second are dropped: every metric counts whole seconds."""
     text = cell.strip()
-    if not (text.endswith(("Z", "z")) or text.endswith("+00:00")):
-        raise CellError(f"'{text}' is not a moment in UTC", "a UTC moment such as 2025-03-03T01:02:03Z")
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1]
+    elif text.endswith("+00:00"):
+        text = text[:-6]
     try:
-        moment = _dt.datetime.fromisoformat(text[:-1] if text[-1] in "Zz" else text[:-6])
+        moment = _dt.datetime.fromisoformat(text)
     except ValueError:
-        raise CellError(f"'{text}' is not a moment in UTC", "a UTC moment such as 2025-03-03T01:02:03Z") from None
-    local = moment + _dt.timedelta(minutes=minutes)
-    if local.microsecond:
-        raise CellError(f"'{text}' has fractions of a second", "whole seconds (2025-03-03T01:02:03Z)")
+        raise CellError(f"'{cell.strip()}' is not a moment in UTC", "a UTC moment such as 2025-03-03T01:02:03Z") from None
+    if moment.tzinfo is not None:
+        raise CellError(f"'{cell.strip()}' is not in UTC", "a UTC moment such as 2025-03-03T01:02:03Z (or +00:00)")
+    local = moment.replace(microsecond=0) + _dt.timedelta(minutes=minutes)
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
