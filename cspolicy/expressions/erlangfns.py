@@ -18,6 +18,7 @@ reason. Results are exact to 40 digits and unrounded; the output column rounds t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from cspolicy.blocks import erlang
@@ -90,7 +91,7 @@ def fn_erlang_asa(agents: Value, calls: Value, interval: Value, aht: Value) -> D
     return _figures("erlang_asa", agents, calls, interval, aht, Decimal(0)).average_speed_of_answer
 
 
-ERLANG_FUNCTIONS = {
+ERLANG_FUNCTIONS: dict[str, Callable[..., Value]] = {
     "erlang_agents": fn_erlang_agents,
     "erlang_wait": fn_erlang_wait,
     "erlang_sl": fn_erlang_sl,
