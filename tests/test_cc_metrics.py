@@ -389,3 +389,27 @@ def test_csv_sample_reads_as_written() -> None:
         out.append(list(csv.DictReader(io.StringIO(result.stdout)))[0])
     for name in ("answered", "within", "answer_wait", "asa", "talk"):
         assert out[0][name] == out[1][name], name
+
+
+# --- decisions (docs/decisions.md, "Call-centre metrics") --------------------------------------
+def test_ivr_calls_are_not_offered() -> None:
+    calls = [call("X", 5, outcome="answered"), call("Y", 0, answered=False, outcome="ivr")]
+    (m,) = metrics(calls)
+    assert (m["offered"], m["answered"], m["abandoned"]) == (1, 1, 0)
+
+
+def test_wait_from_the_moments_when_the_export_has_none() -> None:
+    a, b = call("X", 12), call("Y", 33, answered=False)
+    a["wait_s"] = b["wait_s"] = ""
+    (m,) = metrics([a, b])
+    # X answered 12 s after it was offered; Y ended 33 + 100 s after it was offered (an abandon)
+    assert m["answer_wait"] == 12 and m["abandon_wait"] == 133
+
+
+def test_an_unanswered_call_without_flags_is_an_abandon() -> None:
+    c = call("X", 30, answered=False)
+    (m,) = metrics([c])
+    assert (m["abandoned"], m["blocked_known"], m["blockage"]) == (1, 0, None)
+    c["blocked"] = "yes"
+    (m,) = metrics([c])
+    assert (m["abandoned"], m["blocked"]) == (0, 1)
