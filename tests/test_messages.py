@@ -311,8 +311,8 @@ def test_click_usage_errors_in_chinese(runner, monkeypatch, args, stderr):
 @pytest.mark.parametrize("lang", [["--lang", "zh"], ["--lang=zh"], ["--lang", "ZH"]])
 def test_the_lang_option_reaches_usage_errors(runner, lang):
     # --lang is parsed with the rest, so a parse error finds it in the raw arguments
-    result = runner.invoke(cli, ["run", *lang, "materials-order", "x.csv", "--xyz"], prog_name="cspolicy")
-    assert result.stderr.endswith("错误：没有选项 '--xyz'。\n")
+    result = runner.invoke(cli, ["run", *lang, "materials-order", "x.csv", "--xyzzy-nothing"], prog_name="cspolicy")
+    assert result.stderr.endswith("错误：没有选项 '--xyzzy-nothing'。\n")
 
 
 def test_click_usage_errors_stay_as_click_writes_them_in_english(runner):
