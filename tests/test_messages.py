@@ -257,7 +257,7 @@ USAGE_RUN = "用法：cspolicy run [OPTIONS] POLICY [NAME=]FILE...\n运行 'cspo
             ["run", "materials-order", "x.csv", "--perod", "2024-03"],
             USAGE_RUN + "错误：没有选项 '--perod'。是不是 '--period'？\n",
         ),
-        (["run", "materials-order", "x.csv", "--xyz"], USAGE_RUN + "错误：没有选项 '--xyz'。\n"),
+        (["run", "materials-order", "x.csv", "--xyzzy-nothing"], USAGE_RUN + "错误：没有选项 '--xyzzy-nothing'。\n"),
         (["run"], USAGE_RUN + "错误：缺少参数 'POLICY'。\n"),
         (["run", "materials-order"], USAGE_RUN + "错误：缺少参数 '[NAME=]FILE...'。\n"),
         (
