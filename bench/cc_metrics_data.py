@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -181,12 +182,16 @@ def write(path: Path, n: int, days: int, fmt: str = "plain") -> None:
             w.writerow(row(c, fmt))
 
 
-def _timed(args: list[str], report: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (MiB) of ``python bench/peak_rss.py REPORT ARGS`` (in-process)."""
+def _timed(args: list[str], report: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system: fair on a shared machine) and peak RSS (MiB)
+    of ``python bench/peak_rss.py REPORT ARGS`` (in-process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "bench/peak_rss.py", str(report), *args], check=True)
+    subprocess.run([sys.executable, "bench/peak_rss.py", str(report), *args], check=True, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
-    return seconds, int(report.read_text().strip()) // 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu, int(report.read_text().strip()) // 1024
 
 
 def main() -> None:
@@ -202,11 +207,13 @@ def main() -> None:
     write(calls_csv, a.calls, a.days, a.format)
     print(f"{calls_csv}: {a.calls} calls, {os.path.getsize(calls_csv) / 2**20:.0f} MiB")
     if a.measure:
-        floor, floor_rss = _timed(["bench/floor_copy.py", str(calls_csv), str(a.dir / "copy.csv")], a.dir / "floor.rss")
+        floor = _timed(["bench/floor_copy.py", str(calls_csv), str(a.dir / "copy.csv")], a.dir / "floor.rss")
         cli = "import sys; from cspolicy.cli import main; main(sys.argv[1:])"
         args = ["run", "cc-metrics", f"calls={calls_csv}", "--only", "metrics", "--by", "queue", "--by", "day", "-q"]
-        run, run_rss = _timed(["-c", cli, *args, "-o", str(a.dir / "metrics.csv")], a.dir / "run.rss")
-        print(f"floor {floor:.1f} s, {floor_rss} MiB; cc-metrics {run:.1f} s, {run_rss} MiB; ratio {run / floor:.2f}x")
+        run = _timed(["-c", cli, *args, "-o", str(a.dir / "metrics.csv")], a.dir / "run.rss")
+        for name, (wall, cpu, rss) in (("floor", floor), ("cc-metrics", run)):
+            print(f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU, {rss} MiB peak")
+        print(f"ratio: {run[0] / floor[0]:.1f}x wall, {run[1] / floor[1]:.1f}x CPU")
 
 
 if __name__ == "__main__":
