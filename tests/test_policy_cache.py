@@ -117,6 +117,8 @@ EXAMPLES = {
     "penalties-office": "examples/penalties/office-offences.csv",
     "penalties-shop": "examples/penalties/shop-complaints.csv",
     "rewards-training": "examples/penalties/trainers.csv",
+    "cc-metrics": "calls=examples/metrics/day-cn-cdr.csv",
+    "cc-staffing": "examples/metrics/forecast.csv",
 }
 
 

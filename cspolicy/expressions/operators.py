@@ -52,20 +52,22 @@ def concat_key(left_percent: bool, right_percent: bool) -> str:
 
 
 @functools.cache
+def _concat_plain(a: Value, b: Value) -> str:
+    if a.__class__ is str and b.__class__ is str:  # the common case: text & text
+        return a + b
+    return concat_text(a) + concat_text(b)
+
+
+def _concat_percent(left_percent: bool, right_percent: bool, a: Value, b: Value) -> str:
+    return concat_text(a, left_percent) + concat_text(b, right_percent)
+
+
 def _concat(left_percent: bool, right_percent: bool) -> Callable[[Value, Value], str]:
+    # module-level functions (a partial of one), not closures: a compiled policy is pickled
+    # by the policy cache, and a local function cannot be
     if not left_percent and not right_percent:
-
-        def concat(a: Value, b: Value) -> str:
-            if a.__class__ is str and b.__class__ is str:  # the common case: text & text
-                return a + b
-            return concat_text(a) + concat_text(b)
-
-        return concat
-
-    def concat_percent(a: Value, b: Value) -> str:
-        return concat_text(a, left_percent) + concat_text(b, right_percent)
-
-    return concat_percent
+        return _concat_plain
+    return functools.partial(_concat_percent, left_percent, right_percent)
 
 
 def operator_impl(key: str) -> Callable[[Value, Value], Value]:
