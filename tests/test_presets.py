@@ -117,3 +117,9 @@ def test_bad_presets_are_policy_errors_at_their_line(old: str, new: str, message
     with pytest.raises(PolicyError) as err:
         compile_policy(POLICY.replace(old, new, 1).encode(), "p.yaml")
     assert message in str(err.value) and "p.yaml:" in str(err.value)
+
+
+def test_show_lists_the_presets() -> None:
+    result = CliRunner().invoke(cli, ["show", "cc-metrics"])
+    assert result.exit_code == 0
+    assert "preset cn-cdr (" in result.stdout and "outcome=通话状态" in result.stdout
