@@ -71,7 +71,8 @@ def test_calling_a_value_or_an_unknown_function() -> None:
     exc = error("rnd(parcels)")
     assert exc.message == (
         "'rnd' is not a function; only these functions can be called: abs, add_days, add_months, ceil,"
-        " clamp, coalesce, date, days_between, fee, first_day, floor, grade, hour, hours, is_working_day,"
+        " clamp, coalesce, date, days_between, erlang_agents, erlang_asa, erlang_sl, erlang_wait, fee, first_day,"
+        " floor, grade, hour, hours, is_working_day,"
         " last_day, max, min, minutes, month, month_index, months_between, period, present, ratio, round,"
         " seconds, seconds_between, week, weekday, whole_months_between, working_days,"
         " working_days_between, year; did you mean 'round'?"

@@ -199,7 +199,7 @@ USAGE_RUN = "用法：cspolicy run [OPTIONS] POLICY [NAME=]FILE...\n运行 'cspo
             ["run", "materials-order", "x.csv", "--perod", "2024-03"],
             USAGE_RUN + "错误：没有选项 '--perod'。是不是 '--period'？\n",
         ),
-        (["run", "materials-order", "x.csv", "--xyz"], USAGE_RUN + "错误：没有选项 '--xyz'。\n"),
+        (["run", "materials-order", "x.csv", "--xyzzy-nothing"], USAGE_RUN + "错误：没有选项 '--xyzzy-nothing'。\n"),
         (["run"], USAGE_RUN + "错误：缺少参数 'POLICY'。\n"),
         (["run", "materials-order"], USAGE_RUN + "错误：缺少参数 '[NAME=]FILE...'。\n"),
         (
@@ -253,8 +253,8 @@ def test_click_usage_errors_in_chinese(runner, monkeypatch, args, stderr):
 @pytest.mark.parametrize("lang", [["--lang", "zh"], ["--lang=zh"], ["--lang", "ZH"]])
 def test_the_lang_option_reaches_usage_errors(runner, lang):
     # --lang is parsed with the rest, so a parse error finds it in the raw arguments
-    result = runner.invoke(cli, ["run", *lang, "materials-order", "x.csv", "--xyz"], prog_name="cspolicy")
-    assert result.stderr.endswith("错误：没有选项 '--xyz'。\n")
+    result = runner.invoke(cli, ["run", *lang, "materials-order", "x.csv", "--xyzzy-nothing"], prog_name="cspolicy")
+    assert result.stderr.endswith("错误：没有选项 '--xyzzy-nothing'。\n")
 
 
 def test_click_usage_errors_stay_as_click_writes_them_in_english(runner):

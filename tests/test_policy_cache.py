@@ -120,6 +120,8 @@ EXAMPLES = {
     "cs-scoring": "staff=examples/scoring/staff.csv events=examples/scoring/events.csv --period 2024-05",
     "leave-pay": "staff=examples/leave/staff.csv attendance=examples/leave/attendance.csv --period 2025-07",
     "leave-entitlements": "requests=examples/leave/requests.csv",
+    "cc-metrics": "calls=examples/metrics/day-cn-cdr.csv",
+    "cc-staffing": "examples/metrics/forecast.csv",
 }
 
 

@@ -9,7 +9,9 @@ Tie rules of :func:`ranks`:
 
 - ``'competition'`` ("1224"): equal values share a rank and the next rank skips as many
   places (the usual sports ranking, and the default);
-- ``'dense'`` ("1223"): equal values share a rank and the next rank is the next number.
+- ``'dense'`` ("1223"): equal values share a rank and the next rank is the next number;
+- ``'row'`` ("1234"): every row its own rank, equal values in input order (rank 1 is the
+  first row of its partition: the copy kept of a record delivered twice).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from cspolicy.money import CONTEXT
 __all__ = ["RANK_TIES", "ranks", "last_flags", "total", "previous_values", "DuplicatePeriod"]
 
 #: How :func:`ranks` numbers tied values.
-RANK_TIES: Final = ("competition", "dense")
+RANK_TIES: Final = ("competition", "dense", "row")
 
 
 class DuplicatePeriod(ValueError):
@@ -49,7 +51,9 @@ def ranks(values: Sequence[Decimal], *, descending: bool = False, ties: str = "c
     out = [0] * len(values)
     distinct = 0
     for position, i in enumerate(order):
-        if position and values[i] == values[order[position - 1]]:
+        if ties == "row":
+            out[i] = position + 1
+        elif position and values[i] == values[order[position - 1]]:
             out[i] = out[order[position - 1]]
         else:
             distinct += 1

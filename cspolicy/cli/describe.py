@@ -72,6 +72,7 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "rounding": {"zh": "，保留 {0} 位小数、{1}", "en": ", round {0} places {1}"},
     "values": {"zh": "取值：", "en": "values: "},
     "hidden": {"zh": "（中间步骤，表中不列出）", "en": " (hidden: a step not in the table)"},
+    "preset": {"zh": "  预设 {0}（{1}）：", "en": "  preset {0} ({1}): "},
 }
 _SEP: dict[Lang, str] = {"zh": "、", "en": ", "}
 
@@ -163,6 +164,9 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
                 vals = _w("one_of", lang, _SEP[lang].join(_named(k, lab, lang) for k, lab in values.items()))
             head = f"  {_named(c.name, labels.input_column(name, c.name), lang)}{_colon(lang)}"
             lines.append(f"{head}{_type(c.type, lang)}{rng}{vals}{opt}{_w('headers', lang)}{_SEP[lang].join(c.headers)}")
+        for preset in spec.presets:  # real exports' headers (cspolicy.tables.presets)
+            mapped = _SEP[lang].join(f"{m.column}={m.header}" for m in preset.columns)
+            lines.append(_w("preset", lang, preset.name, preset.source) + mapped)
     for name, plan in policy.outputs.items():
         how = _w("grouped", lang, ", ".join(plan.group_by)) if plan.group_by else _w("per_row", lang)
         lines += ["", _w("output", lang, _named(name, labels.outputs[name], lang), plan.source, how)]

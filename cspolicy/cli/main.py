@@ -356,6 +356,12 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     metavar="RECORD",
     help="Recompute the run a record (cspolicy-run.json, FILE.run.json) describes; exit 1 if anything differs.",
 )
+@click.option(
+    "--by", "by", multiple=True, metavar="NAME", help="Group by this grouping the policy offers (repeatable: agent, day …)."
+)
+@click.option(
+    "--preset", "presets", multiple=True, metavar="NAME", help="Read an input as this export (a header preset of the policy)."
+)
 @_lang_option
 @click.pass_context
 def run(
@@ -378,6 +384,8 @@ def run(
     strict: bool,
     calendars: tuple[str, ...],
     replay: str | None,
+    by: tuple[str, ...],
+    presets: tuple[str, ...],
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
@@ -415,6 +423,14 @@ def run(
             raise click.MissingParameter(ctx=ctx, param=param)
     assert policy is not None
     p = load_policy(policy)
+    if by or presets:  # groupings and header presets (cspolicy.planner.grouping)
+        from cspolicy.planner.grouping import left_out
+        from cspolicy.planner.variants import choose
+
+        dropped = left_out(p.model, by)
+        p = choose(p, by=by, presets=presets)
+        for name in dropped:
+            click.echo(translate(f"note: output '{name}' has no grouping by {' and '.join(by)}: left out", language), err=True)
     inputs = bind_inputs(p, files)
     settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict, calendars=calendars)
     line = ProgressLine(sys.stderr, lang=language) if not quiet and sys.stderr.isatty() else None

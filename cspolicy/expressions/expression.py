@@ -263,7 +263,7 @@ def compile_expression(
 
 
 #: Builtins that may give a blank for arguments that are not blank.
-_BLANKING_BUILTINS = frozenset({"ratio"})
+_BLANKING_BUILTINS = frozenset({"ratio", "erlang_asa"})
 
 
 def _makes_blank(tree: n.Node, blanking: frozenset[str]) -> bool:

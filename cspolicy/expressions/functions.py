@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Union
 
+from cspolicy.expressions.erlangfns import ERLANG_FUNCTIONS as _ERLANG
 from cspolicy.expressions.timefns import TIME_FUNCTIONS
 from cspolicy.money import round_to
 from cspolicy.values import ColumnType, Kind, Value
@@ -238,6 +239,21 @@ BUILTINS: dict[str, Builtin] = {
         ),
         Builtin("working_days", _TIME["working_days"], (_P,), _N, 1, usage="working_days(period)", result_type=_INT),
         Builtin("is_working_day", _TIME["is_working_day"], (_DAY,), _B, 1, usage="is_working_day(d)"),
+        # Erlang C staffing (cspolicy.expressions.erlangfns)
+        Builtin(
+            "erlang_agents",
+            _ERLANG["erlang_agents"],
+            (_N,) * 6,
+            _N,
+            6,
+            usage="erlang_agents(calls, interval_s, aht_s, sl_time_s, sl_target, max_occupancy)",
+            result_type=_INT,
+        ),
+        Builtin("erlang_wait", _ERLANG["erlang_wait"], (_N,) * 4, _N, 4, usage="erlang_wait(agents, calls, interval_s, aht_s)"),
+        Builtin(
+            "erlang_sl", _ERLANG["erlang_sl"], (_N,) * 5, _N, 5, usage="erlang_sl(agents, calls, interval_s, aht_s, sl_time_s)"
+        ),
+        Builtin("erlang_asa", _ERLANG["erlang_asa"], (_N,) * 4, _N, 4, usage="erlang_asa(agents, calls, interval_s, aht_s)"),
         Builtin(
             "working_days_between",
             _TIME["working_days_between"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 
 from cspolicy.errors import PolicyError
 from cspolicy.expressions import (
@@ -144,6 +145,10 @@ class Builder:
         for name, t in self.model.inputs.items():
             columns = tuple(self._column(name, c, spec, (name, c) in keys) for c, spec in t.columns.items())
             out[name] = TableSpec(name, columns, key=tuple(t.key), optional=t.optional)
+            if t.presets:  # real exports' headers (cspolicy.tables.presets)
+                from cspolicy.tables.presets import compile_presets
+
+                out[name] = replace(out[name], presets=compile_presets(self.doc, name, out[name], t))
             for k in t.key:
                 if k not in t.columns:
                     raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")

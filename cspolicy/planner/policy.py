@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy 
     from cspolicy.schema.source import Document
     from cspolicy.tables.spec import TableSpec
 
-__all__ = ["Policy", "load_policy", "compile_policy", "shipped_policies", "SHIPPED_PACKAGE"]
+__all__ = ["Policy", "load_policy", "compile_policy", "compile_model", "shipped_policies", "SHIPPED_PACKAGE"]
 
 #: The package that carries the shipped policy library (``policies/`` in the repository).
 SHIPPED_PACKAGE = "cspolicy.policies"
@@ -50,6 +50,8 @@ class Policy:
     #: The (English, Chinese) messages of its checks and warnings written in both languages:
     #: templates for the Chinese catalogue (``{name}`` stands for the value filled in).
     messages_zh: tuple[tuple[str, str], ...] = ()
+    #: The groupings chosen with ``--by`` (:mod:`cspolicy.planner.grouping`); () = the defaults.
+    grouping: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -84,11 +86,19 @@ class Policy:
         def __getattr__(self, name: str) -> Any:
             if name != "model" or self.__dict__.get("doc") is None:
                 raise AttributeError(f"'Policy' object has no attribute '{name}'")
+            from cspolicy.planner.grouping import apply_grouping
             from cspolicy.schema.load import validate_document
 
-            model = validate_document(self.doc)
+            model = apply_grouping(validate_document(self.doc), self.__dict__.get("grouping", ()))
             object.__setattr__(self, "model", model)
             return model
+
+    def model_as_written(self) -> PolicyModel:
+        """The policy file's model before any grouping is applied (:mod:`cspolicy.planner.grouping`)."""
+        from cspolicy.schema.load import validate_document
+
+        assert self.doc is not None
+        return validate_document(self.doc)
 
 
 def shipped_policies() -> dict[str, Path]:
@@ -147,12 +157,19 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
 def compile_policy(raw: bytes, display: str) -> Policy:
     """Parse, validate and compile the bytes of a policy file; ``display`` names the file
     in messages (what :func:`load_policy` does once it has read the file)."""
-    from cspolicy.planner.build import Builder
     from cspolicy.schema.load import validate_document
     from cspolicy.schema.yamlsource import parse_policy_bytes
 
     doc = parse_policy_bytes(raw, display)
-    model = validate_document(doc)
+    return compile_model(validate_document(doc), doc, display)
+
+
+def compile_model(model: PolicyModel, doc: Document, display: str, by: tuple[str, ...] = ()) -> Policy:
+    """Compile a validated model, grouped ``--by`` these groupings (:mod:`cspolicy.planner.grouping`)."""
+    from cspolicy.planner.build import Builder
+    from cspolicy.planner.grouping import apply_grouping
+
+    model = apply_grouping(model, by)
     b = Builder(model, doc)
     params = b.parameters()
     tables = b.lookup_tables() if model.tables else {}
@@ -192,4 +209,6 @@ def compile_policy(raw: bytes, display: str) -> Policy:
         for m in [*(c.message for c in out.checks), *(w.message for w in out.warnings)]
         if m.en and m.zh and m.en != m.zh
     )
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages)
+    return Policy(
+        model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages, by
+    )

@@ -38,6 +38,8 @@ __all__ = [
     "Parameter",
     "Column",
     "Input",
+    "PresetColumn",
+    "HeaderPreset",
     "TableLabels",
     "LookupTable",
     "Rounding",
@@ -269,6 +271,39 @@ class LookupTable(Strict):
         return v
 
 
+class PresetColumn(Strict):
+    """Where a real export holds one policy column, and how it writes it."""
+
+    header: str = Field(min_length=1, description="The export's header for this column.")
+    values: dict[str, list[str]] | None = Field(
+        None, description="The column's values (as written in a cell of its type) → the export's spellings of each."
+    )
+    unit: Literal["s", "ms", "min"] | None = Field(None, description="The export's unit of a duration: s, ms or min.")
+    utc_offset: str | None = Field(
+        None,
+        pattern=r"^[+-]\d{2}:\d{2}$",
+        description="Moments written in UTC (2025-03-03T01:02:03Z) are shifted to this offset (+08:00).",
+    )
+
+
+def _preset_column(value: Any) -> Any:
+    return {"header": value} if isinstance(value, str) else value
+
+
+PresetColumnSpec = Annotated[PresetColumn, BeforeValidator(_preset_column)]
+
+
+class HeaderPreset(Strict):
+    """A real export's column names (and value conventions) for one input."""
+
+    label: LabelSpec | None = None
+    source: str = Field(description="The published field documentation the mapping follows.")
+    description: str | None = None
+    columns: dict[str, PresetColumnSpec] = Field(
+        min_length=1, description="Policy column → the export's header, or {header, values, unit, utc_offset}."
+    )
+
+
 class Input(Strict):
     """A named input table (one CSV file)."""
 
@@ -280,6 +315,9 @@ class Input(Strict):
     )
     optional: StrictBool = Field(False, description="A run may go without this file (its outputs then have no rows).")
     columns: dict[str, Column] = Field(min_length=1)
+    presets: dict[str, HeaderPreset] = Field(
+        default_factory=dict, description="Named real exports this input can be read from (chosen by headers or --preset)."
+    )
 
     @field_validator("columns")
     @classmethod
@@ -301,7 +339,9 @@ class WindowSpec(Strict):
     fn: Literal["rank", "last", "total", "count", "previous"]
     by: str | None = Field(None, description="rank/last: the formula ranked (over source columns and parameters).")
     order: Literal["ascending", "descending"] = "ascending"
-    ties: Literal["competition", "dense"] = Field("competition", description="rank: 1224 (competition) or 1223 (dense).")
+    ties: Literal["competition", "dense", "row"] = Field(
+        "competition", description="rank: 1224 (competition), 1223 (dense) or 1234 (row: ties in input order)."
+    )
     of: str | None = Field(None, description="total/previous: the formula summed or looked back at.")
     partition: list[str] = Field(default_factory=list, description="Source columns; rows with equal values form a partition.")
     entity: list[str] = Field(default_factory=list, description="previous: the columns that identify the same entity.")
@@ -437,6 +477,11 @@ class Output(Strict):
     description: str | None = None
     key: list[str] = Field(default_factory=list, description="Columns that identify a row for --explain.")
     group_by: list[str] | None = Field(None, description="Group rows by these source columns (one row per group).")
+    group_by_choices: dict[str, list[str]] | None = Field(
+        None,
+        description="Groupings a run chooses with --by NAME (several: grouped by all, in the order given); "
+        "group_by is the default. The key columns are added first, automatically.",
+    )
     sort_by: list[str] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     warnings: list[WarningRule] = Field(default_factory=list, description="Notes on rows that do not stop the run.")

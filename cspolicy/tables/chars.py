@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "fold",
     "WIDTH",
     "INVISIBLE",
     "CONTROL",
@@ -114,3 +115,14 @@ def describe(ch: str) -> str:
     cp = ord(ch)
     name = _NAMES.get(cp) or unicodedata.name(ch, "")
     return f"U+{cp:04X} {name}".rstrip()
+
+
+def fold(text: str) -> str:
+    """Fold a header for comparison: NFKC, drop zero-width characters, strip, collapse
+    inner whitespace to one space, casefold. (Cell values are never NFKC'd: see
+    :mod:`cspolicy.tables.chars`.)
+
+    >>> fold(" 票数（件）\u3000Total ")
+    '票数(件) total'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).translate(INVISIBLE).split()).casefold()

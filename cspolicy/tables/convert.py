@@ -30,14 +30,13 @@ Decisions:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from cspolicy.errors import PolicyError
 from cspolicy.money import CONTEXT
 from cspolicy.tables.cells import EXAMPLE, EXPONENT_NOTE, NOUN, CellError, Converter, bad_character, blank, not_a, shown
-from cspolicy.tables.chars import INVISIBLE, WIDTH, bad_control
+from cspolicy.tables.chars import WIDTH, bad_control, fold
 from cspolicy.tables.convert_time import datetime_converter, duration_converter, period_converter
 from cspolicy.tables.convert_words import boolean_converter, date_converter, enum_converter, text_converter
 from cspolicy.tables.spec import ColumnSpec
@@ -46,17 +45,6 @@ from cspolicy.values import ColumnType, Value
 
 # number_text and percent_text live in writer.py; re-exported here for older imports.
 __all__ = ["CellError", "Converter", "make_converter", "fold", "number_text", "percent_text"]
-
-
-def fold(text: str) -> str:
-    """Fold a header for comparison: NFKC, drop zero-width characters, strip, collapse
-    inner whitespace to one space, casefold. (Cell values are never NFKC'd: see
-    :mod:`cspolicy.tables.chars`.)
-
-    >>> fold(" 票数（件）\u3000Total ")
-    '票数(件) total'
-    """
-    return " ".join(unicodedata.normalize("NFKC", text).translate(INVISIBLE).split()).casefold()
 
 
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
@@ -253,4 +241,9 @@ def make_converter(col: ColumnSpec) -> Converter:
         factory = _FACTORIES[col.type]
     except KeyError:
         raise PolicyError(f"column '{col.name}' has an unknown type '{col.type}'") from None
-    return factory(col, on_blank)
+    convert = factory(col, on_blank)
+    if col.converted:  # a header preset's conventions (cspolicy.tables.presets)
+        from cspolicy.tables.conventions import with_conventions
+
+        return with_conventions(col, convert)
+    return convert

@@ -44,6 +44,7 @@ from typing import Any
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.tables.convert import CellError
 from cspolicy.tables.excel_scan import sheet_member, unreadable_cells
+from cspolicy.tables.presets import resolve_preset
 from cspolicy.tables.reader import RawRows, Row, Table, match_headers
 from cspolicy.tables.spec import TableSpec
 
@@ -323,6 +324,7 @@ def read_workbook(
     header = [""] * first_column + [cell_text(c) for c in header_cells]
     if not "".join(header).strip():
         raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
+    spec = resolve_preset(spec, header, name)
     header_map, ignored = match_headers(spec, header, name)
     unreadable: dict[int, list[tuple[int, str]]] = {}
     for row, column, value in found:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.tables.encoding import decode_error, detect_encoding, explicit_encoding
+from cspolicy.tables.presets import resolve_preset
 from cspolicy.tables.quoting import read_header
 from cspolicy.tables.reader import SAMPLE, Table, match_headers
 from cspolicy.tables.spec import TableSpec
@@ -75,6 +76,7 @@ def read_table(
         raise DataError(f"cannot read the header row: {exc}", file=name, row=1) from None
     if not "".join(header).strip():
         raise DataError("the first row is empty", file=name, row=1, expected="the header row naming the columns in row 1")
+    spec = resolve_preset(spec, header, name)
     header_map, ignored = match_headers(spec, header, name)
     headers = [h.strip() for h in header]
     return Table(spec, path_text, name, chosen, size, headers, header_map, ignored, errors, progress)

@@ -78,7 +78,9 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
     if blank_ok:
         ns[b] = col.default
     lines = [f"# column {j}: {col.type.value}, file column {index}", f"c = cells[{index}]"]
-    if _memo(col):
+    if col.converted:  # a header preset's conventions: the converter does it all
+        lines.append(f"{v} = {k}(c)")
+    elif _memo(col):
         memo: dict[str, Value] = {}
         ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
         lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]

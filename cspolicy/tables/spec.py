@@ -11,7 +11,31 @@ from decimal import Decimal
 
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["ColumnSpec", "TableSpec"]
+__all__ = ["ColumnSpec", "TableSpec", "Preset", "PresetMapping"]
+
+
+@dataclass(frozen=True)
+class PresetMapping:
+    """One column of a preset: the export's header and conventions (see ColumnSpec)."""
+
+    column: str
+    header: str
+    cell_values: dict[str, str] = field(default_factory=dict)
+    unit_scale: Decimal | None = None
+    utc_offset: int | None = None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A real export's headers for a table: ``name``, where it is documented, its columns."""
+
+    name: str
+    source: str
+    columns: tuple[PresetMapping, ...]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(m.header for m in self.columns)
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,16 @@ class ColumnSpec:
     label: str = ""
     key: bool = False
     multiline: bool = False
+    #: A header preset's conventions (:mod:`cspolicy.tables.presets`): the export's spellings
+    #: (folded) → the cell text of the value; a factor of the unit; a UTC offset in minutes.
+    cell_values: dict[str, str] = field(default_factory=dict)
+    unit_scale: Decimal | None = None
+    utc_offset: int | None = None
+
+    @property
+    def converted(self) -> bool:
+        """Whether cells pass a preset's conventions before the column's converter."""
+        return bool(self.cell_values) or self.unit_scale is not None or self.utc_offset is not None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -56,6 +90,10 @@ class TableSpec:
     key: tuple[str, ...] = ()
     #: A run may go without this table (``optional: true``); its outputs then have no rows.
     optional: bool = False
+    #: Named real exports this table can be read from (:mod:`cspolicy.tables.presets`).
+    presets: tuple[Preset, ...] = ()
+    #: The preset a run asked for (``--preset``), else chosen from the file's headers.
+    forced: str | None = None
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
