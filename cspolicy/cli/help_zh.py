@@ -56,17 +56,69 @@ HELP: Final[dict[str, str]] = {
     "Show a policy: parameters with all dated values, inputs with aliases, outputs.": (
         "显示一个政策：参数及其各个日期的取值、输入及其别名、输出。"
     ),
-    "Validate policy files (exit 2 on the first error, with file:line).": (
-        "检查政策文件（遇到第一个错误时以退出码 2 结束，并写明 文件:行）。"
+    "Validate policy files: every one is checked and every error reported (exit 2 if any).": (
+        "检查政策文件：逐个检查并报告全部错误（有错误时退出码为 2）。"
     ),
-    "Labels a policy lacks in Chinese or English are warnings on stderr (exit stays 0).": (
-        "政策缺少的中文或英文标签作为警告写在标准错误上（退出码仍为 0）。"
+    "Labels a policy lacks in Chinese or English, and what `cspolicy lint` finds, are": (
+        "政策缺少的中文或英文标签，以及 `cspolicy lint` 发现的问题，"
     ),
+    "warnings on stderr (exit stays 0).": "作为警告写在标准错误上（退出码仍为 0）。",
+    "Show the plan: the steps a run executes, in dependency order.": "显示执行计划：一次运行按依赖顺序执行的各个步骤。",
+    "With --plan: the plan as JSON.": "与 --plan 同用：以 JSON 格式输出执行计划。",
+    "Print the policy file itself (a shipped one to copy from: > my-policy.yaml).": (
+        "输出政策文件本身（可复制内置政策作为起点：> my-policy.yaml）。"
+    ),
+    # test, lint, diff (authoring tools)
+    "Run YAML test cases (tests/<policy>/*.yaml beside policies; none: the shipped ones).": (
+        "运行 YAML 测试用例（政策旁的 tests/<政策名>/*.yaml；不给路径时运行内置政策的用例）。"
+    ),
+    "Exit 1 when a case fails; the last line is `N passed, N failed`.": (
+        "有用例失败时退出码为 1；最后一行为 `N passed, N failed`。"
+    ),
+    "Also list, per policy, rules, columns, bands and rungs no case exercised.": (
+        "同时按政策列出没有任何用例覆盖的规则、列、区间和处罚档次。"
+    ),
+    "Find what a valid policy may still get wrong: open band ends, unreachable ladder": (
+        "查找有效政策中仍可能有误之处：区间表的开放端、无法到达的处罚档次、"
+    ),
+    "rungs, unused parameters and input columns, missing labels, parameters older than the": (
+        "未被使用的参数和输入列、缺少的标签、超过政策复核期限"
+    ),
+    "policy's review age. Exit 1 when there are findings, 2 when a policy does not load.": (
+        "仍未更新的参数。有发现时退出码为 1，政策无法加载时为 2。"
+    ),
+    "The day the review age is counted back from (default today).": "计算复核期限的基准日（默认今天）。",
+    "Run two versions of a policy on the same files and say what changes, per output,": (
+        "用同一批文件运行政策的两个版本，按输出、行和列"
+    ),
+    "row and column, with totals. NEW is a second policy (a shipped name or a .yaml file);": (
+        "列出变化并给出合计。NEW 是第二个政策（内置名称或 .yaml 文件）；"
+    ),
+    "without it, NEW is OLD with the --set values.": "不给 NEW 时，NEW 即为按 --set 修改参数后的 OLD。",
+    "The month being evaluated (both sides).": "计算的月份（两边相同）。",
+    "Date whose parameter values apply (both sides).": "按哪一天生效的参数值计算（两边相同）。",
+    "Region whose parameter values apply (both sides).": "按哪个地区的参数值计算（两边相同）。",
+    "Override a parameter on the NEW side.": "只在 NEW 一边改写某个参数。",
+    "Compare only this output (repeatable).": "只比较这个输出（可多次给出）。",
+    "Also write the comparison to a .csv or .xlsx file.": "同时把比较结果写入 .csv 或 .xlsx 文件。",
     "Print the JSON Schema of the policy format (for editor completion).": "输出政策格式的 JSON Schema（供编辑器自动补全）。",
     "The schema is for machines and editors: it is the same in every language.": (
         "这份 schema 是给程序和编辑器用的：各种语言下都一样。"
     ),
     # run
+    "With -o, a run record (cspolicy-run.json in the folder, or FILE.run.json) is written": (
+        "使用 -o 时，会随输出一起写入运行记录（目录中的 cspolicy-run.json，或 FILE.run.json）；"
+    ),
+    "with the outputs; `cspolicy run --replay RECORD` recomputes it and compares.": (
+        "`cspolicy run --replay 记录文件` 会重新计算并逐一比对。"
+    ),
+    "Recompute the run a record (cspolicy-run.json, FILE.run.json) describes; exit 1 if anything differs.": (
+        "按运行记录（cspolicy-run.json、FILE.run.json）重新计算；有任何不同时退出码为 1。"
+    ),
+    "Group by this grouping the policy offers (repeatable: agent, day …).": (
+        "按政策提供的这一分组方式汇总（可多次给出：agent、day ……）。"
+    ),
+    "Read an input as this export (a header preset of the policy).": "按这种导出格式读取输入（政策的表头预设）。",
     "Evaluate POLICY (a shipped name or a file) over CSV files.": "按政策 POLICY（随附政策名或政策文件）计算 CSV 文件。",
     "The month being evaluated.": "要计算的月份。",
     "Date whose parameter values apply (default: first day of --period, else today).": (
