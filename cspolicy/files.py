@@ -74,10 +74,15 @@ class RunReport:
 def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
     """``NAME=FILE`` or bare ``FILE`` arguments → input name → path."""
     out: dict[str, str] = {}
-    names = list(policy.inputs)
+    specs = policy.inputs
+    if policy.components:  # a bundle: its own inputs and its components', by name
+        from cspolicy.compose import file_inputs
+
+        specs = file_inputs(policy)
+    names = list(specs)
     for arg in files:
         name, sep, path = arg.partition("=")
-        if sep and name in policy.inputs:
+        if sep and name in specs:
             pass
         elif len(names) == 1:
             name, path = names[0], arg
@@ -86,9 +91,9 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
         if name in out:
             raise UsageError(f"input '{name}' given twice")
         out[name] = path
-    missing = [n for n in names if n not in out and not policy.inputs[n].optional]
+    missing = [n for n in names if n not in out and not specs[n].optional]
     if missing:
-        optional = [n for n in names if policy.inputs[n].optional]
+        optional = [n for n in names if specs[n].optional]
         also = f"; optional: {', '.join(optional)}" if optional else ""
         raise UsageError(
             f"no file given for input {', '.join(repr(m) for m in missing)}",
@@ -161,10 +166,22 @@ def run_files(
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
-        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=set(inputs))
+        given: set[str] = set(inputs)
+        tables: dict[str, Table] = {}
+        if policy.components:  # a bundle: its components run first, over the same files
+            from cspolicy.compose.run import run_components
+
+            parts = run_components(policy, inputs, settings, encoding=encoding, explain=explain)
+            tables.update(parts.tables)  # type: ignore[arg-type]  # read like input tables
+            given |= set(parts.tables)
+        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=given)
         phases.restart(prep, selected)
-        tables = {}
+        if policy.components:
+            parts.merge_into(prep.warnings)
+            prep.component_traces = parts.traces
         for table, path in inputs.items():
+            if table not in policy.inputs:
+                continue  # read by a component only
             report_to = phases.reader(path)
             tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
         return prep, tables
@@ -172,9 +189,8 @@ def run_files(
     report = RunReport()
     shown = stdout if explain is None else None
     if kind in ("dir", "csvfile", "csvout"):
-        prep = write_csv_outputs(
-            start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None, lang=lang
-        )
+        fast = progress is None and not policy.components  # a bundle's tables are in memory
+        prep = write_csv_outputs(start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=fast, lang=lang)
     elif kind == "xlsxfile":
         prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang)
     elif kind in ("jsonfile", "jsonout"):
@@ -186,9 +202,13 @@ def run_files(
         report.written.append(path)
         report.contents[path] = names
     report.traces = prep.traces
+    if policy.components:  # the bundle's figures, then the components' explanations of theirs
+        from cspolicy.compose.run import own_traces
+
+        report.traces = [*own_traces(prep.traces), *prep.component_traces]
     report.warnings = prep.warnings
     if explain is not None:
-        stdout.write("\n\n".join(t.render(lang) for t in prep.traces) + "\n")
+        stdout.write("\n\n".join(t.render(lang) for t in report.traces) + "\n")
     if isinstance(stdout, TerminalStream):
         stdout.flush()
     return report

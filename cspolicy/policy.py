@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cspolicy.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
+    from cspolicy.compose import Component
     from cspolicy.labels import PolicyLabels
     from cspolicy.lookups import LookupPlan
     from cspolicy.parameters import ParameterDef
@@ -45,6 +46,8 @@ class Policy:
     doc: Document | None = field(default=None, compare=False, repr=False)
     #: The static lookup tables (``tables:``), by name.
     tables: dict[str, LookupPlan] = field(default_factory=dict)
+    #: A bundle's components (``use:``), by name (:mod:`cspolicy.compose`); empty otherwise.
+    components: dict[str, Component] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -70,7 +73,7 @@ class Policy:
         """Pickle without the pydantic model: it is validated again from ``doc`` when first
         used, so unpickling a policy (the command line's cache) does not import pydantic."""
         state = dict(self.__dict__)
-        if self.doc is not None:
+        if self.doc is not None and not self.components:  # a bundle's model has its components' tables
             state.pop("model", None)
         return state
 
@@ -136,18 +139,27 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
     from cspolicy.schema.source import read_policy_bytes
 
     path, display = resolve_policy_path(ref)
-    return compile_policy(read_policy_bytes(path, display), display)
+    raw = read_policy_bytes(path, display)
+    if b"use:" in raw:  # perhaps a bundle: its components' paths are relative to its folder
+        return compile_policy(raw, display, base=path.parent)
+    return compile_policy(raw, display)
 
 
-def compile_policy(raw: bytes, display: str) -> Policy:
+def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Policy:
     """Parse, validate and compile the bytes of a policy file; ``display`` names the file
-    in messages (what :func:`load_policy` does once it has read the file)."""
+    in messages (what :func:`load_policy` does once it has read the file). ``base``: the
+    folder a bundle's ``use:`` paths are relative to (default: the current folder)."""
     from cspolicy.build import Builder
     from cspolicy.schema.load import validate_document
     from cspolicy.schema.yamlsource import parse_policy_bytes
 
     doc = parse_policy_bytes(raw, display)
     model = validate_document(doc)
+    components: dict[str, Any] = {}
+    if model.use:
+        from cspolicy.compose import bundle_model
+
+        model, components = bundle_model(model, doc, base)
     b = Builder(model, doc)
     params = b.parameters()
     tables = b.lookup_tables() if model.tables else {}
@@ -172,4 +184,4 @@ def compile_policy(raw: bytes, display: str) -> Policy:
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables)
+    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, components)

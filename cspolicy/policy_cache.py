@@ -81,6 +81,8 @@ def load_policy_cached(ref: str | os.PathLike[str]) -> Policy:
     path, display = resolve_policy_path(ref)
     raw = read_policy_bytes(path, display)
     where = cache_dir()
+    if b"use:" in raw:  # perhaps a bundle: its components' files are not in the key
+        return compile_policy(raw, display, base=path.parent)
     if where is None:
         return compile_policy(raw, display)
     entry = where / f"{entry_key(raw, display)}.pickle"

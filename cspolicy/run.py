@@ -147,8 +147,13 @@ def _mark_defaults(traces: Sequence[Trace], defaulted: Mapping[tuple[str, int], 
 
 
 def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
-    """Check and convert ``--set NAME=VALUE`` values against each parameter's type."""
+    """Check and convert ``--set NAME=VALUE`` values against each parameter's type (a
+    bundle's ``COMPONENT.NAME=VALUE`` are its components', checked when they run)."""
     out: dict[str, Value] = {}
+    if policy.components:
+        from cspolicy.compose.load import split_overrides
+
+        overrides = split_overrides(policy, overrides)[0]
     for name, text in overrides.items():
         d = policy.parameters.get(name)
         if d is None:
@@ -186,6 +191,8 @@ class Prepared:
     held_inputs: dict[str, list[Held]] = field(default_factory=dict)
     #: This run's warnings; anything taking part in the run may add to it.
     warnings: Warnings = field(default_factory=Warnings)
+    #: A bundle's run: the explanations its components gave (:mod:`cspolicy.compose`).
+    component_traces: list[Trace] = field(default_factory=list)
 
     def raise_if_strict(self) -> None:
         """In a strict run, fail (a :class:`~cspolicy.errors.DataErrors`) when there were
@@ -407,7 +414,12 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    prep = prepare(policy, settings or RunSettings(), explain=explain, given=set(tables))
+    parts = None
+    if policy.components:  # a bundle: its components run first, over the same rows
+        from cspolicy.compose.run import evaluate_components
+
+        parts, tables = evaluate_components(policy, tables, settings or RunSettings(), explain)
+    prep = prepare(policy, settings or RunSettings(), explain=explain, given={*tables, *(parts.tables if parts else ())})
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []
@@ -422,8 +434,16 @@ def evaluate(
             yield item
 
     defaulted: dict[tuple[str, int], frozenset[str]] = {}
-    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables, defaulted).items()}, {})
+    sources = memory_sources(prep, tables, defaulted)
+    if parts is not None:
+        sources.update({name: table.rows() for name, table in parts.tables.items()})
+        parts.merge_into(prep.warnings)
+    execute(prep, {name: keep(name, rows) for name, rows in sources.items()}, {})
     _mark_defaults(prep.traces, defaulted)
+    if parts is not None:
+        from cspolicy.compose.run import own_traces
+
+        prep.traces[:] = [*own_traces(prep.traces), *parts.traces]
     out = {}
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]

@@ -56,6 +56,7 @@ __all__ = [
     "OffenceSpec",
     "ScheduleSpec",
     "PolicyModel",
+    "Use",
     "NAME_PATTERN",
     "RULE_ID_PATTERN",
 ]
@@ -495,6 +496,16 @@ class ScheduleSpec(Strict):
     offences: dict[str, OffenceSpec] = Field(min_length=1)
 
 
+class Use(Strict):
+    """Another policy this one is made of (a component of a bundle: docs/policy-format.md, "Bundles")."""
+
+    policy: str = Field(description="A shipped policy's name, or the path of a policy file relative to this file.")
+    outputs: list[str] | None = Field(
+        None, min_length=1, description="The component's outputs the bundle uses (default: all of them)."
+    )
+    label: LabelSpec | None = Field(None, description="The component's name in both languages.")
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -511,8 +522,17 @@ class PolicyModel(Strict):
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
     tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
-    inputs: dict[str, Input] = Field(min_length=1)
+    use: dict[str, Use] = Field(
+        default_factory=dict, description="Other policies this one is made of, by component name (a bundle)."
+    )
+    inputs: dict[str, Input] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _some_input(self) -> PolicyModel:
+        if not self.inputs and not self.use:
+            raise ValueError("inputs: a policy reads at least one input (or uses other policies: 'use:')")
+        return self
 
     @field_validator("rules")
     @classmethod
@@ -522,7 +542,7 @@ class PolicyModel(Strict):
                 raise ValueError(f"rule ID '{rid}' must look like R-MT-1")
         return v
 
-    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables")
+    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables", "use")
     @classmethod
     def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
         for name in v:

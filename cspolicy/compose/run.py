@@ -1,0 +1,236 @@
+"""Running a bundle's components and handing their rows to the bundle's own run.
+
+Each component runs as it would alone (:func:`cspolicy.run.prepare` and
+:func:`~cspolicy.run.execute` over its own reading of the shared files, or
+:func:`~cspolicy.run.evaluate` over the shared rows), with its own parameters and the
+``--set COMPONENT.NAME=VALUE`` values meant for it; so its figures in the bundle are exactly
+its figures alone. Only the rows of the outputs the bundle uses are kept (one per person or
+group, normally: small), as :class:`MemoryTable` tables the bundle reads like input files.
+
+Its explanations, when a key is explained, follow the bundle's own as
+:class:`ComponentTrace` (the component's explanation under a heading naming it); its
+warnings join the bundle's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cspolicy.compose.load import Component, file_inputs, is_component_table, split_overrides
+from cspolicy.errors import UsageError
+from cspolicy.explain.model import Explanation, Line
+from cspolicy.i18n import Lang
+from cspolicy.notes import Warnings
+from cspolicy.policy import Policy
+from cspolicy.tables.spec import TableSpec
+from cspolicy.trace import Trace
+from cspolicy.values import Value
+
+__all__ = ["MemoryTable", "ComponentTrace", "ComponentRows", "run_components", "evaluate_components", "own_traces"]
+
+Row = tuple[Value, ...]
+
+
+class MemoryTable:
+    """Rows already computed (a component's output), read like an input table."""
+
+    def __init__(self, spec: TableSpec, rows: list[Row]) -> None:
+        self.spec = spec
+        self.name = self.path = spec.name
+        self.headers = tuple(c.name for c in spec.columns)
+        self.header_map = {c.name: i for i, c in enumerate(spec.columns)}
+        self.ignored_headers: tuple[str, ...] = ()
+        self.size = 0
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def rows(self) -> Iterator[tuple[int, Row]]:
+        """``(row number, values)``, numbered as a file's rows would be (from 2)."""
+        return enumerate(self._rows, 2)
+
+    @contextlib.contextmanager
+    def raw_cells(self) -> Iterator[Iterator[list[str]]]:
+        """The rows as text cells (for explanations that show a source row's cells)."""
+        from cspolicy.expressions import format_plain
+
+        types = [c.type for c in self.spec.columns]
+        yield ([("" if v is None else format_plain(v, t)) for v, t in zip(row, types)] for row in self._rows)
+
+
+@dataclass
+class ComponentTrace(Trace):
+    """A component's explained row, shown under a heading naming the component."""
+
+    component: str = ""
+
+    def explanation(self, lang: Lang = "en") -> Explanation:
+        base = super().explanation(lang)
+        title = self.policy.labels.title.text(lang)
+        heading = f"组成部分 {self.component}（{title}）：" if lang == "zh" else f"from component {self.component} ({title}):"
+        lines = (Line(heading, 0, "heading"), *(dataclasses.replace(line, depth=line.depth + 1) for line in base.lines))
+        return Explanation(f"{self.component}.{base.output}", base.key, lang, lines)
+
+
+def _wrap(component: str, trace: Trace) -> ComponentTrace:
+    wrapped = ComponentTrace.__new__(ComponentTrace)
+    wrapped.__dict__.update(trace.__dict__)
+    wrapped.component = component
+    return wrapped
+
+
+def own_traces(traces: Iterable[Trace]) -> list[Trace]:
+    """A bundle's traces without those of the outputs that only repeat a component's rows
+    (the component's own explanation of them follows)."""
+    return [t for t in traces if not is_component_table(t.output)]
+
+
+@dataclass
+class ComponentRows:
+    """What the components of one run gave: each used output's rows (by the bundle's name
+    for it), their explanations and warnings."""
+
+    tables: dict[str, MemoryTable] = field(default_factory=dict)
+    traces: list[Trace] = field(default_factory=list)
+    warnings: Warnings = field(default_factory=Warnings)
+
+    def add_warnings(self, component: str, notes: Warnings) -> None:
+        for note in notes:
+            output = None if note.output is None else f"{component}.{note.output}"
+            for _ in range(note.count):
+                self.warnings.add(
+                    note.message, file=note.file, row=note.row, column=note.column, output=output, key=note.key, rule=note.rule
+                )
+
+    def merge_into(self, warnings: Warnings) -> None:
+        """Add the components' warnings to the bundle's."""
+        for note in self.warnings:
+            for _ in range(note.count):
+                warnings.add(
+                    note.message,
+                    file=note.file,
+                    row=note.row,
+                    column=note.column,
+                    output=note.output,
+                    key=note.key,
+                    rule=note.rule,
+                )
+
+
+def _settings(comp: Component, settings: Any, overrides: Mapping[str, str]) -> Any:
+    """The component's settings: the run's, with the ``--set`` values meant for it (checked
+    here, so that a wrong one names the component: ``--set scoring.lozz``)."""
+    from cspolicy.run import parse_overrides
+
+    try:
+        parse_overrides(comp.policy, overrides)
+    except UsageError as exc:
+        message = exc.message.replace("--set ", f"--set {comp.name}.", 1)
+        raise UsageError(message, expected=exc.expected) from None
+    return dataclasses.replace(settings, overrides=dict(overrides))
+
+
+def _visible_rows(comp: Component, output: str, rows: Iterable[Sequence[Value]]) -> list[Row]:
+    idx = [i for i, c in enumerate(comp.policy.outputs[output].columns) if not c.hidden]
+    return [tuple(row[i] for i in idx) for row in rows]
+
+
+def run_components(
+    policy: Policy,
+    paths: Mapping[str, str | os.PathLike[str]],
+    settings: Any,
+    *,
+    encoding: str | None = None,
+    explain: str | None = None,
+) -> ComponentRows:
+    """Run every component of ``policy`` over the files ``paths`` (by input name)."""
+    from cspolicy.explain.collect import fill_cells
+    from cspolicy.run import execute, prepare
+    from cspolicy.tables import read_table
+
+    _, parts = split_overrides(policy, settings.overrides)
+    out = ComponentRows()
+    for comp in policy.components.values():
+        needs = file_inputs(comp.policy)
+        mine = {n: p for n, p in paths.items() if n in needs}
+        csettings = _settings(comp, settings, parts[comp.name])
+        nested = (
+            run_components(comp.policy, mine, csettings, encoding=encoding, explain=explain) if comp.policy.components else None
+        )
+        prep = prepare(
+            comp.policy, csettings, explain=explain, outputs=comp.outputs, given={*mine, *(nested.tables if nested else ())}
+        )
+        kept: dict[str, list[Sequence[Value]]] = {}
+        for name in comp.outputs:
+            kept[name] = []
+            prep.nodes[name].writers.append(kept[name].append)
+        tables: dict[str, Any] = dict(nested.tables) if nested else {}
+        for table, path in mine.items():
+            if table in comp.policy.inputs:
+                tables[table] = read_table(path, comp.policy.inputs[table], encoding=encoding, errors=prep.errors)
+        headers = {n: {c: t.headers[i] for c, i in t.header_map.items()} for n, t in tables.items()}
+        if nested is not None:
+            nested.merge_into(prep.warnings)
+        execute(prep, {n: t.rows() for n, t in tables.items()}, {n: t.name for n, t in tables.items()}, headers)
+        if prep.traces:
+            fill_cells(prep.traces, tables)
+        for name in comp.outputs:
+            table = comp.table(name)
+            out.tables[table] = MemoryTable(policy.inputs[table], _visible_rows(comp, name, kept[name]))
+        out.traces += [_wrap(comp.name, t) for t in [*own_traces(prep.traces), *(nested.traces if nested else ())]]
+        out.add_warnings(comp.name, prep.warnings)
+    return out
+
+
+def evaluate_components(
+    policy: Policy, tables: Mapping[str, Iterable[Mapping[str, Any]]], settings: Any, explain: str | None
+) -> tuple[ComponentRows, dict[str, Iterable[Mapping[str, Any]]]]:
+    """Evaluate every component of ``policy`` over rows in memory; also return the tables
+    the bundle itself reads (every table given is read by some part, or is refused)."""
+    from cspolicy.run import evaluate
+    from cspolicy.tables.convert import fold
+    from cspolicy.usage import did_you_mean
+
+    known = file_inputs(policy)
+    if isinstance(tables, Mapping):
+        for name in tables:
+            if name not in known:
+                hint = did_you_mean(str(name), {fold(n): n for n in known})
+                raise UsageError(
+                    f"evaluate(): policy '{policy.name}' has no input '{name}'{hint}",
+                    expected=f"inputs: {', '.join(known)}",
+                )
+        # every part reads the rows: an iterator given once is read once, here
+        tables = {
+            n: (list(r) if isinstance(r, Iterable) and not isinstance(r, (Mapping, str, bytes)) else r) for n, r in tables.items()
+        }
+    else:
+        return ComponentRows(), tables  # evaluate's own check says what is wrong
+    _, parts = split_overrides(policy, settings.overrides)
+    out = ComponentRows()
+    for comp in policy.components.values():
+        needs = file_inputs(comp.policy)
+        result = evaluate(
+            comp.policy,
+            {n: r for n, r in tables.items() if n in needs},
+            settings=_settings(comp, settings, parts[comp.name]),
+            explain=explain,
+        )
+        for name in comp.outputs:
+            table = comp.table(name)
+            cols = [c.name for c in comp.policy.outputs[name].visible]
+            out.tables[table] = MemoryTable(policy.inputs[table], [tuple(r[c] for c in cols) for r in result.tables[name]])
+        for t in result.traces:
+            if isinstance(t, ComponentTrace):  # a component's component: already named
+                out.traces.append(t)
+            elif not is_component_table(t.output):
+                out.traces.append(_wrap(comp.name, t))
+        out.add_warnings(comp.name, result.warnings)
+    own = {n: r for n, r in tables.items() if n in policy.inputs}
+    return out, own
