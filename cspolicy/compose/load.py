@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cspolicy.errors import CspolicyError, PolicyError
+from cspolicy.errors import CspolicyError, PolicyError, UsageError
 from cspolicy.values import ColumnType
 
 if TYPE_CHECKING:
@@ -81,6 +81,8 @@ def _load(ref: str | Path, doc: Document, path: tuple[str | int, ...]) -> Policy
     token = _LOADING.set((*stack, key))
     try:
         return load_policy(ref)
+    except UsageError as exc:  # no such policy: said at the bundle's line
+        raise doc.error(path, exc.message, exc.expected) from None
     except PolicyError:
         raise  # the component's own file and line
     except CspolicyError as exc:

@@ -212,13 +212,14 @@ def evaluate_components(
         }
     else:
         return ComponentRows(), tables  # evaluate's own check says what is wrong
+    _check_columns(policy, tables)
     _, parts = split_overrides(policy, settings.overrides)
     out = ComponentRows()
     for comp in policy.components.values():
         needs = file_inputs(comp.policy)
         result = evaluate(
             comp.policy,
-            {n: r for n, r in tables.items() if n in needs},
+            {n: _columns_read(r, _all_specs(comp.policy)[n]) for n, r in tables.items() if n in needs},
             settings=_settings(comp, settings, parts[comp.name]),
             explain=explain,
         )
@@ -232,5 +233,61 @@ def evaluate_components(
             elif not is_component_table(t.output):
                 out.traces.append(_wrap(comp.name, t))
         out.add_warnings(comp.name, result.warnings)
-    own = {n: r for n, r in tables.items() if n in policy.inputs}
+    own = {n: _columns_read(r, [policy.inputs[n]]) for n, r in tables.items() if n in policy.inputs}
     return out, own
+
+
+def _all_specs(policy: Policy) -> dict[str, list[TableSpec]]:
+    """Every declaration of each input a run of ``policy`` reads (its own, its components')."""
+    out: dict[str, list[TableSpec]] = {}
+    for name, spec in policy.inputs.items():
+        if not is_component_table(name):
+            out.setdefault(name, []).append(spec)
+    for comp in policy.components.values():
+        for name, specs in _all_specs(comp.policy).items():
+            out.setdefault(name, []).extend(specs)
+    return out
+
+
+def _headers(specs: Sequence[TableSpec]) -> set[str]:
+    from cspolicy.tables.convert import fold
+
+    return {fold(h) for spec in specs for c in spec.columns for h in c.headers}
+
+
+def _columns_read(rows: Any, specs: Sequence[TableSpec]) -> Any:
+    """The rows with only the columns one part of the bundle reads: a shared table's rows
+    hold every part's columns, as a shared file does (the others are checked once, by
+    :func:`_check_columns`)."""
+    from cspolicy.tables.convert import fold
+
+    if not isinstance(rows, list):
+        return rows
+    known = _headers(specs)
+    return [
+        {k: v for k, v in row.items() if not isinstance(k, str) or fold(k) in known} if isinstance(row, Mapping) else row
+        for row in rows
+    ]
+
+
+def _check_columns(policy: Policy, tables: Mapping[str, Any]) -> None:
+    """A column that no part of the bundle reads is a typo, as it is for a single policy."""
+    from cspolicy.tables.convert import fold
+    from cspolicy.usage import did_you_mean
+
+    specs = _all_specs(policy)
+    for name, rows in tables.items():
+        if not isinstance(rows, list) or name not in specs:
+            continue
+        known = _headers(specs[name])
+        for index, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                continue
+            for key in row:
+                if isinstance(key, str) and fold(key) not in known:
+                    written = {fold(h): h for spec in specs[name] for c in spec.columns for h in c.headers}
+                    raise UsageError(
+                        f"evaluate(): tables['{name}'][{index}]: no part of '{policy.name}' reads a column {key!r}"
+                        + did_you_mean(key, written),
+                        expected="a column name or header of one of the policies that read this table",
+                    )
