@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.i18n import Lang
@@ -163,11 +163,18 @@ def run_files(
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
 
+    checked: list[Any] = []  # the consistency problems, found once however often start() runs
+
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
         given: set[str] = set(inputs)
         tables: dict[str, Table] = {}
+        if policy.consistency is not None and not checked:  # before anything is computed
+            from cspolicy.consistency import check_consistency, file_source, report
+
+            checked.append(check_consistency(policy.consistency, file_source(inputs, encoding=encoding), settings.period))
+            report(policy.consistency, checked[0], None)  # problems: error stops here
         if policy.components:  # a bundle: its components run first, over the same files
             from cspolicy.compose.run import run_components
 
@@ -176,6 +183,8 @@ def run_files(
             given |= set(parts.tables)
         prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=given)
         phases.restart(prep, selected)
+        if checked and policy.consistency is not None:
+            report(policy.consistency, checked[0], prep.warnings)
         if policy.components:
             parts.merge_into(prep.warnings)
             prep.component_traces = parts.traces

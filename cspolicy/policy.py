@@ -12,6 +12,7 @@ from cspolicy.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
     from cspolicy.compose import Component
+    from cspolicy.consistency import ConsistencyPlan
     from cspolicy.labels import PolicyLabels
     from cspolicy.lookups import LookupPlan
     from cspolicy.parameters import ParameterDef
@@ -48,6 +49,8 @@ class Policy:
     tables: dict[str, LookupPlan] = field(default_factory=dict)
     #: A bundle's components (``use:``), by name (:mod:`cspolicy.compose`); empty otherwise.
     components: dict[str, Component] = field(default_factory=dict)
+    #: The checks across input files (``consistency:``, :mod:`cspolicy.consistency`).
+    consistency: ConsistencyPlan | None = None
 
     @property
     def name(self) -> str:
@@ -184,4 +187,13 @@ def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Pol
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    return Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, components)
+    policy = Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, components)
+    if model.consistency is not None:
+        import dataclasses
+
+        from cspolicy.compose import file_inputs
+        from cspolicy.consistency import build_consistency
+
+        checks = build_consistency(model.consistency, doc, file_inputs(policy))
+        policy = dataclasses.replace(policy, consistency=checks)
+    return policy

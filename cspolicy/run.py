@@ -415,6 +415,16 @@ def evaluate(
     Decimal('3050')
     """
     parts = None
+    checked = None
+    if policy.consistency is not None:  # checks across the inputs, before anything is computed
+        from cspolicy.consistency import check_consistency, memory_source, report
+
+        listed = {
+            n: list(r) if isinstance(r, Iterable) and not isinstance(r, (Mapping, str, bytes)) else r for n, r in tables.items()
+        }
+        tables = listed
+        checked = check_consistency(policy.consistency, memory_source(listed), (settings or RunSettings()).period)
+        report(policy.consistency, checked, None)
     if policy.components:  # a bundle: its components run first, over the same rows
         from cspolicy.compose.run import evaluate_components
 
@@ -434,6 +444,8 @@ def evaluate(
             yield item
 
     defaulted: dict[tuple[str, int], frozenset[str]] = {}
+    if checked is not None and policy.consistency is not None:
+        report(policy.consistency, checked, prep.warnings)
     sources = memory_sources(prep, tables, defaulted)
     if parts is not None:
         sources.update({name: table.rows() for name, table in parts.tables.items()})

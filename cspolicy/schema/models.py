@@ -57,6 +57,7 @@ __all__ = [
     "ScheduleSpec",
     "PolicyModel",
     "Use",
+    "Consistency",
     "NAME_PATTERN",
     "RULE_ID_PATTERN",
 ]
@@ -506,6 +507,39 @@ class Use(Strict):
     label: LabelSpec | None = Field(None, description="The component's name in both languages.")
 
 
+class KnownRule(Strict):
+    """Every row of ``input`` names a row of ``in`` (people in events are in staff)."""
+
+    input: str
+    columns: list[str] = Field(min_length=1, description="Columns present under the same names in both inputs.")
+    in_: str = Field(alias="in", description="The input whose rows are the known ones (staff).")
+
+
+class UniqueRule(Strict):
+    """No two rows of ``input`` have the same values in ``columns``."""
+
+    input: str
+    columns: list[str] = Field(min_length=1)
+
+
+class PeriodRule(Strict):
+    """Every date in ``column`` of ``input`` lies within the run's --period."""
+
+    input: str
+    column: str
+
+
+class Consistency(Strict):
+    """Checks across the run's input files, before anything is computed (docs/policy-format.md)."""
+
+    problems: Literal["error", "warning"] = Field(
+        "error", description="error: a problem rejects the run (exit 1); warning: it is reported and the run goes on."
+    )
+    known: list[KnownRule] = Field(default_factory=list)
+    unique: list[UniqueRule] = Field(default_factory=list)
+    in_period: list[PeriodRule] = Field(default_factory=list)
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -527,6 +561,7 @@ class PolicyModel(Strict):
     )
     inputs: dict[str, Input] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(min_length=1)
+    consistency: Consistency | None = Field(None, description="Checks across the input files (unknown keys, repeats, dates).")
 
     @model_validator(mode="after")
     def _some_input(self) -> PolicyModel:
