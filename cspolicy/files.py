@@ -164,6 +164,9 @@ def run_files(
     phases = Phases(progress, inputs)
 
     checked: list[Any] = []  # the consistency problems, found once however often start() runs
+    read: dict[str, int] = {}  # rows read from each input file (a workbook's summary)
+    # a workbook explains every row of its outputs (its explanations sheet)
+    explain_all = [n for n in selected if "." not in n] if kind == "xlsxfile" and explain is None else []
 
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
@@ -178,10 +181,14 @@ def run_files(
         if policy.components:  # a bundle: its components run first, over the same files
             from cspolicy.compose.run import run_components
 
-            parts = run_components(policy, inputs, settings, encoding=encoding, explain=explain)
+            parts = run_components(
+                policy, inputs, settings, encoding=encoding, explain=explain, explain_all=bool(explain_all), read=read
+            )
             tables.update(parts.tables)  # type: ignore[arg-type]  # read like input tables
             given |= set(parts.tables)
-        prep = prepare(policy, settings, explain=explain, outputs=None if explain else selected, given=given)
+        prep = prepare(
+            policy, settings, explain=explain, outputs=None if explain else selected, given=given, explain_all=explain_all
+        )
         phases.restart(prep, selected)
         if checked and policy.consistency is not None:
             report(policy.consistency, checked[0], prep.warnings)
@@ -201,7 +208,7 @@ def run_files(
         fast = progress is None and not policy.components  # a bundle's tables are in memory
         prep = write_csv_outputs(start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=fast, lang=lang)
     elif kind == "xlsxfile":
-        prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang)
+        prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang, inputs=inputs, read=read)
     elif kind in ("jsonfile", "jsonout"):
         prep = write_json_outputs(start, selected, targets, shown, phases, on_wait)
     else:

@@ -22,7 +22,7 @@ from cspolicy.codegen import compile_output
 from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.explain import Explanation
-from cspolicy.explain.collect import KeyMatcher, attach, norm_key, searchable_text
+from cspolicy.explain.collect import EveryRow, KeyMatcher, attach, norm_key, searchable_text
 from cspolicy.expressions import format_plain
 from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
@@ -220,8 +220,12 @@ def prepare(
     error_limit: int = 50,
     outputs: Sequence[str] | None = None,
     given: Collection[str] | None = None,
+    explain_all: Collection[str] = (),
 ) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
+
+    ``explain_all``: without ``explain``, every row of these outputs is explained (a
+    workbook's explanations sheet); their traces are kept in memory.
 
     ``outputs`` limits the run to those outputs and the ones they read from (default all);
     ``given`` names the inputs this run has (default all): an optional input not among them
@@ -257,7 +261,7 @@ def prepare(
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
     traces: list[Trace] = []
-    matcher = KeyMatcher(explain) if explain is not None else None
+    matcher = KeyMatcher(explain) if explain is not None else EveryRow() if explain_all else None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -288,7 +292,7 @@ def prepare(
             from cspolicy.windows import WindowRun
 
             node.window = WindowRun(plan, {**values, **run_values}, errors)
-        if matcher is not None:
+        if matcher is not None and (explain is not None or name in explain_all):
             attach(node, policy, params, {**values, **run_values}, matcher, traces, bands)
         nodes[name] = node
         if plan.source_is_input:

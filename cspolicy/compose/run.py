@@ -148,8 +148,13 @@ def run_components(
     *,
     encoding: str | None = None,
     explain: str | None = None,
+    explain_all: bool = False,
+    read: dict[str, int] | None = None,
 ) -> ComponentRows:
-    """Run every component of ``policy`` over the files ``paths`` (by input name)."""
+    """Run every component of ``policy`` over the files ``paths`` (by input name).
+
+    ``explain_all``: explain every row of the outputs used (a workbook's explanations);
+    ``read`` receives the rows read from each file."""
     from cspolicy.explain.collect import fill_cells
     from cspolicy.run import execute, prepare
     from cspolicy.tables import read_table
@@ -160,12 +165,14 @@ def run_components(
         needs = file_inputs(comp.policy)
         mine = {n: p for n, p in paths.items() if n in needs}
         csettings = _settings(comp, settings, parts[comp.name])
-        nested = (
-            run_components(comp.policy, mine, csettings, encoding=encoding, explain=explain) if comp.policy.components else None
-        )
-        prep = prepare(
-            comp.policy, csettings, explain=explain, outputs=comp.outputs, given={*mine, *(nested.tables if nested else ())}
-        )
+        nested = None
+        if comp.policy.components:
+            nested = run_components(
+                comp.policy, mine, csettings, encoding=encoding, explain=explain, explain_all=explain_all, read=read
+            )
+        given = {*mine, *(nested.tables if nested else ())}
+        everything = comp.outputs if explain_all and explain is None else ()
+        prep = prepare(comp.policy, csettings, explain=explain, outputs=comp.outputs, given=given, explain_all=everything)
         kept: dict[str, list[Sequence[Value]]] = {}
         for name in comp.outputs:
             kept[name] = []
@@ -177,7 +184,8 @@ def run_components(
         headers = {n: {c: t.headers[i] for c, i in t.header_map.items()} for n, t in tables.items()}
         if nested is not None:
             nested.merge_into(prep.warnings)
-        execute(prep, {n: t.rows() for n, t in tables.items()}, {n: t.name for n, t in tables.items()}, headers)
+        rows = {n: _counted(n, t.rows(), read) if n in mine else t.rows() for n, t in tables.items()}
+        execute(prep, rows, {n: t.name for n, t in tables.items()}, headers)
         if prep.traces:
             fill_cells(prep.traces, tables)
         for name in comp.outputs:
@@ -186,6 +194,15 @@ def run_components(
         out.traces += [_wrap(comp.name, t) for t in [*own_traces(prep.traces), *(nested.traces if nested else ())]]
         out.add_warnings(comp.name, prep.warnings)
     return out
+
+
+def _counted(name: str, rows: Iterable[tuple[int, Row]], read: dict[str, int] | None) -> Iterator[tuple[int, Row]]:
+    count = 0
+    for item in rows:
+        count += 1
+        yield item
+    if read is not None:
+        read[name] = max(read.get(name, 0), count)
 
 
 def evaluate_components(
