@@ -112,7 +112,7 @@ def generate_files(rows: int) -> tuple[str, str]:
 
 
 _READ = (
-    "import sys; from cspolicy.library import load_policy; from cspolicy.tables import read_table; "
+    "import sys; from cspolicy.cli.library import load_policy; from cspolicy.tables import read_table; "
     "spec = load_policy('materials-order').inputs['stations']; "
     "n = sum(1 for _ in read_table(sys.argv[1], spec).rows()); assert n == int(sys.argv[2]), n"
 )
@@ -120,7 +120,7 @@ _CALAMINE = (
     "import sys, python_calamine as pc; s = pc.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0); "
     "n = sum(1 for _ in s.iter_rows()); assert n == int(sys.argv[2]) + 1, n"
 )
-_CLI = "from cspolicy.cli import main; main()"
+_CLI = "from cspolicy.cli.main import main; main()"
 _NORMAL_MODE = (
     "import functools, cspolicy.tables.excel_write as w; "
     "w.WorkbookWriter = functools.partial(w.WorkbookWriter, constant_memory=False); " + _CLI

@@ -43,7 +43,7 @@ def main() -> int:
         "-o",
         os.path.join(out, "profile"),
     ]
-    from cspolicy.cli import cli  # imported before profiling starts: start-up is profiled separately
+    from cspolicy.cli.main import cli  # imported before profiling starts: start-up is profiled separately
 
     def go() -> None:
         try:
@@ -84,7 +84,7 @@ def main() -> int:
 PHASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("read + convert cells", [("cspolicy/tables/reader.py", "rows")]),
     ("orders formulas (generated _row)", [("<cspolicy output orders>", "_row")]),
-    ("materials aggregation (not asked for)", [("cspolicy/engine.py", "_group")]),
+    ("materials aggregation (not asked for)", [("cspolicy/engine/node.py", "_group")]),
     ("format + write CSV", [("<cspolicy csv row writer>", "_row"), ("cspolicy/tables/writer.py", "write")]),
 ]
 
@@ -99,7 +99,7 @@ def phases(stats: pstats.Stats) -> None:
         ]
         return max(times) if times else None
 
-    total = cum("cspolicy/run.py", "_push_all")
+    total = cum("cspolicy/engine/run.py", "_push_all")
     if not total:
         print("(no _push_all in the profile: phases not shown)")
         return
@@ -113,7 +113,7 @@ def phases(stats: pstats.Stats) -> None:
         else:
             got[label] = 0.0
     # the sink wrappers of older versions (_Project → _CountingSink → CsvSink.write)
-    wrappers = cum("cspolicy/files.py", "write")
+    wrappers = cum("cspolicy/engine/files.py", "write")
     if wrappers is not None:
         got["sink wrappers (files.py _Project, _CountingSink)"] = max(0.0, wrappers - got["format + write CSV"])
     rest = total - sum(got.values())

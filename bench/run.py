@@ -6,7 +6,7 @@ One run, one generated file (``bench/generate.py``, fixed seed), whole processes
 * **(b) hand-written** — ``bench/handwritten.py``: the ``orders`` columns of
   materials-order computed with ``decimal.Decimal`` by hand;
 * **(c) cspolicy** — ``cspolicy run materials-order FILE --only orders -o OUTDIR``, the real CLI:
-  from this source tree by default (``python -c "from cspolicy.cli import main; main()"``
+  from this source tree by default (``python -c "from cspolicy.cli.main import main; main()"``
   with the repository on ``PYTHONPATH`` and the repository's policy file), or an installed
   command given with ``--cli``.
 
@@ -189,7 +189,7 @@ def cspolicy_command(cli: str | None) -> tuple[list[str], dict[str, str] | None,
         return shlex.split(cli), None, False
     env = dict(os.environ)
     env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return [sys.executable, "-c", "from cspolicy.cli import main; main()"], env, True
+    return [sys.executable, "-c", "from cspolicy.cli.main import main; main()"], env, True
 
 
 def policy_ref(name: str, from_source: bool) -> str:

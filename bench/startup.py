@@ -101,17 +101,20 @@ def commands(prefix: list[str], env: dict[str, str], data: str) -> list[Command]
 STAGES = [
     ("interpreter start, before anything of cspolicy", None),
     ("click", "import click"),
-    ("the command line (cspolicy.cli)", "import cspolicy.cli"),
-    ("the engine's modules (files, run, tables, expressions, blocks, labels)", "import cspolicy.files, cspolicy.labels"),
+    ("the command line (cspolicy.cli.main)", "import cspolicy.cli.main"),
+    (
+        "the engine's modules (files, run, tables, expressions, blocks, labels)",
+        "import cspolicy.engine.files, cspolicy.planner.labels",
+    ),
     ("tabulate (with wcwidth and importlib.metadata)", "import tabulate"),
     (
         "the policy cache: fingerprint of the code, read and unpickle the entry",
-        "from cspolicy.policy_cache import load_policy_cached\npolicy = load_policy_cached('materials-order')",
+        "from cspolicy.cli.policy_cache import load_policy_cached\npolicy = load_policy_cached('materials-order')",
     ),
     (
         "the run: 10 rows to the terminal tables",
         "import contextlib, io\n"
-        "from cspolicy.files import bind_inputs, run_files\n"
+        "from cspolicy.engine.files import bind_inputs, run_files\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
         "    run_files(policy, bind_inputs(policy, [DATA]))",
     ),
@@ -120,14 +123,14 @@ STAGES = [
     ("… the policy models (pydantic builds their validators)", "import cspolicy.schema.models"),
     (
         "… read + parse the YAML (materials-order)",
-        "from cspolicy.policy import resolve_policy_path\n"
+        "from cspolicy.planner.policy import resolve_policy_path\n"
         "from cspolicy.schema.yamlsource import load_yaml\n"
         "path, name = resolve_policy_path('materials-order'); doc = load_yaml(path, display_name=name)",
     ),
     ("… validate (pydantic)", "from cspolicy.schema.models import PolicyModel; PolicyModel.model_validate(doc.data)"),
     (
         "… load_policy: read, parse, validate, build, compile, labels",
-        "from cspolicy.policy import load_policy; load_policy('materials-order').labels",
+        "from cspolicy.planner.policy import load_policy; load_policy('materials-order').labels",
     ),
 ]
 _BREAKDOWN_CHILD = """

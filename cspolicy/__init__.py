@@ -18,38 +18,38 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported on first use (below), so that starting the CLI stays quick
+    from cspolicy.engine.files import RunReport as RunReport
+    from cspolicy.engine.files import run_files as run_files
+    from cspolicy.engine.run import Results as Results
+    from cspolicy.engine.run import RunSettings as RunSettings
+    from cspolicy.engine.run import evaluate as evaluate
     from cspolicy.errors import CspolicyError as CspolicyError
     from cspolicy.errors import DataError as DataError
     from cspolicy.errors import EnvironmentFailure as EnvironmentFailure
     from cspolicy.errors import PolicyError as PolicyError
     from cspolicy.errors import UsageError as UsageError
-    from cspolicy.files import RunReport as RunReport
-    from cspolicy.files import run_files as run_files
+    from cspolicy.explain.trace import Trace as Trace
     from cspolicy.periods import Period as Period
-    from cspolicy.policy import Policy as Policy
-    from cspolicy.policy import load_policy as load_policy
-    from cspolicy.run import Results as Results
-    from cspolicy.run import RunSettings as RunSettings
-    from cspolicy.run import evaluate as evaluate
+    from cspolicy.planner.policy import Policy as Policy
+    from cspolicy.planner.policy import load_policy as load_policy
     from cspolicy.schema.load import policy_json_schema as policy_json_schema
     from cspolicy.tables import read_table as read_table
-    from cspolicy.trace import Trace as Trace
 
 #: Where each public name lives. The package imports them when first asked for (PEP 562):
 #: ``import cspolicy`` costs nothing, so ``cspolicy``'s own start (and Ctrl-C during it) is
 #: handled by :mod:`cspolicy.__main__` rather than happening before any of its code runs.
 _EXPORTS = {
-    "load_policy": "cspolicy.policy",
-    "Policy": "cspolicy.policy",
-    "evaluate": "cspolicy.run",
-    "Results": "cspolicy.run",
-    "RunSettings": "cspolicy.run",
-    "run_files": "cspolicy.files",
-    "RunReport": "cspolicy.files",
+    "load_policy": "cspolicy.planner.policy",
+    "Policy": "cspolicy.planner.policy",
+    "evaluate": "cspolicy.engine.run",
+    "Results": "cspolicy.engine.run",
+    "RunSettings": "cspolicy.engine.run",
+    "run_files": "cspolicy.engine.files",
+    "RunReport": "cspolicy.engine.files",
     "policy_json_schema": "cspolicy.schema.load",
     "read_table": "cspolicy.tables",
     "Period": "cspolicy.periods",
-    "Trace": "cspolicy.trace",
+    "Trace": "cspolicy.explain.trace",
     "CspolicyError": "cspolicy.errors",
     "PolicyError": "cspolicy.errors",
     "DataError": "cspolicy.errors",

@@ -14,15 +14,15 @@ from typing import NoReturn
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(143)  # until cspolicy.console installs its own handler
+    raise SystemExit(143)  # until cspolicy.cli.console installs its own handler
 
 
 def main() -> NoReturn:
-    """Import the command line, then run it (see :func:`cspolicy.cli.main`)."""
+    """Import the command line, then run it (see :func:`cspolicy.cli.main.main`)."""
     try:
         if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _stop)
-        from cspolicy.cli import main as cli_main
+        from cspolicy.cli.main import main as cli_main
     except KeyboardInterrupt:
         sys.stderr.write("Error: interrupted (Ctrl-C)\n")
         sys.exit(130)
@@ -30,7 +30,7 @@ def main() -> NoReturn:
         sys.stderr.write("Error: stopped by SIGTERM\n")
         sys.exit(exc.code)
     if signal.getsignal(signal.SIGTERM) is _stop:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # cspolicy.console installs the real one
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # cspolicy.cli.console installs the real one
     cli_main()
 
 

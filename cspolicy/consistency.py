@@ -216,7 +216,7 @@ def file_source(paths: Mapping[str, Any], *, encoding: str | None = None) -> Sou
 
 
 def memory_source(tables: Mapping[str, Any]) -> Source:
-    """Open inputs given to :func:`~cspolicy.run.evaluate` as rows (dicts) for the checks."""
+    """Open inputs given to :func:`~cspolicy.engine.run.evaluate` as rows (dicts) for the checks."""
     from cspolicy.tables.convert import fold
     from cspolicy.tables.records import read_records
 

@@ -133,8 +133,8 @@ def test_failure_midway_through_csv_rows(policy, tmp_path, out_dir, monkeypatch,
 
 def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatch):
     # fail in the evaluation itself (not in a sink): the node that computes the output rows
-    import cspolicy.engine as engine
-    import cspolicy.fastpath as fastpath
+    import cspolicy.engine.fastpath as fastpath
+    import cspolicy.engine.node as engine
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
     monkeypatch.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)  # careful engine only
@@ -145,7 +145,7 @@ def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatc
 
 
 def test_ctrl_c_midway_through_the_fused_loop(policy, tmp_path, out_dir, monkeypatch):
-    # a clean file runs through the fused loop (cspolicy.fastpath): interrupt it after 1000 rows
+    # a clean file runs through the fused loop (cspolicy.engine.fastpath): interrupt it after 1000 rows
     from cspolicy.tables.reader import Table
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
@@ -220,7 +220,7 @@ def test_success_replaces_a_json_file(policy, tmp_path, out_dir):
 
 def test_ctrl_c_inside_the_fused_row_function(policy, tmp_path, out_dir, monkeypatch):
     # --only orders into a CSV: one generated function per row (cells → CSV text); stop it at row 1001
-    import cspolicy.fastpath as fastpath
+    import cspolicy.engine.fastpath as fastpath
 
     src = big_input(tmp_path / "stations.csv", bad_last=False)
     real_define = fastpath.define

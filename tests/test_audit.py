@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 OFFENCES = "工号,姓名,日期,违规,金额,备注\n"
 

@@ -20,7 +20,7 @@ import bad_cases
 import pytest
 from bad_cases.common import HEADER, Case, many_bad
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 
 def _collect() -> list[Case]:

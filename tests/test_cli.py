@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cspolicy import __version__
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 WEEKLY_LINE = (

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import cspolicy.cli.library
 import cspolicy.errors
-import cspolicy.library
-from cspolicy.cli import cli
-from cspolicy.console import EXIT_CODES, Terminated, failure
+from cspolicy.cli.console import EXIT_CODES, Terminated, failure
+from cspolicy.cli.main import cli
 from cspolicy.errors import DataError, EnvironmentFailure, PolicyError, UsageError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def show_raises(monkeypatch):
         def describe(policy: object, *args: object) -> str:
             raise exc
 
-        monkeypatch.setattr(cspolicy.library, "describe_policy", describe)
+        monkeypatch.setattr(cspolicy.cli.library, "describe_policy", describe)
 
     return arrange
 

@@ -97,7 +97,7 @@ def test_ctrl_c_while_the_modules_are_imported_exits_130(tmp_path):
 
 def test_a_bug_in_a_real_process_is_one_line_and_exit_70(tmp_path):
     code = (
-        "import sys, cspolicy.library as library\n"
+        "import sys, cspolicy.cli.library as library\n"
         "library.describe_policy = lambda policy, *args: 1 / 0\n"
         "sys.argv = ['cspolicy', 'show', 'materials-order']\n"
         "from cspolicy.__main__ import main\n"

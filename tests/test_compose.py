@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import PolicyError, RunSettings, UsageError, evaluate, load_policy, run_files
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLES = REPO / "tests" / "policies" / "bundles"

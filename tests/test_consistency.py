@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cspolicy import DataError, PolicyError, RunSettings, evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.periods import Period
 
 BUNDLES = Path(__file__).resolve().parent / "policies" / "bundles"

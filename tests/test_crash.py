@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and flock: POSIX only")
 
@@ -78,7 +78,16 @@ def start(src: object, out: Path, fault: str | None = None) -> subprocess.Popen[
     env = {k: v for k, v in os.environ.items() if k != "CSPOLICY_FAULT"}
     if fault:
         env["CSPOLICY_FAULT"] = fault
-    command = [sys.executable, "-c", "from cspolicy.cli import main; main()", "run", "materials-order", str(src), "-o", str(out)]
+    command = [
+        sys.executable,
+        "-c",
+        "from cspolicy.cli.main import main; main()",
+        "run",
+        "materials-order",
+        str(src),
+        "-o",
+        str(out),
+    ]
     STARTED.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
     return STARTED[-1]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cspolicy import DataError, PolicyError, RunSettings, evaluate, load_policy
-from cspolicy.policy import Policy
+from cspolicy.planner.policy import Policy
 
 HEAD = """
 name: t
@@ -210,7 +210,7 @@ def test_later_columns_only(tmp_path: Path) -> None:
 
 
 def test_a_formula_reuses_an_earlier_columns_exact_value_only_where_always_evaluated(tmp_path: Path) -> None:
-    from cspolicy.run import prepare
+    from cspolicy.engine.run import prepare
 
     body = """
 inputs:

@@ -23,9 +23,9 @@ from excel_books import STATION_HEADER, STATION_ROWS, Formula, Pct, edit_sheet_x
 from hypothesis import given
 from hypothesis import strategies as st
 
-import cspolicy.fastpath as fastpath
+import cspolicy.engine.fastpath as fastpath
 from cspolicy import DataError, load_policy, run_files
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.tables.excel_read import cell_text, read_workbook
 from cspolicy.tables.excel_write import MAX_WIDTH, display_width, sheet_names, write_workbook
@@ -547,6 +547,6 @@ def test_success_replaces_the_old_workbook(runner, in_tmp):
 
 
 def test_excel_libraries_are_not_imported_at_start_up():
-    code = "import sys, cspolicy.cli, cspolicy.files; print(sorted(m for m in ('python_calamine', 'xlsxwriter', 'wcwidth') if m in sys.modules))"
+    code = "import sys, cspolicy.cli.main, cspolicy.engine.files; print(sorted(m for m in ('python_calamine', 'xlsxwriter', 'wcwidth') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
+from cspolicy.engine.files import run_files
+from cspolicy.engine.run import RunSettings, prepare
 from cspolicy.explain import LINE_KINDS
 from cspolicy.expressions import Symbol, compile_expression
 from cspolicy.expressions.explain import Worded, join_words, reasons_text
-from cspolicy.files import run_files
-from cspolicy.run import RunSettings, prepare
 from cspolicy.text import format_plain
 from cspolicy.values import Kind, Value
 
@@ -286,7 +286,7 @@ def test_an_ordinary_run_hangs_no_explaining_hooks():
             assert node.on_row is None and node.on_group_row is None and node.explain_group is None
 
 
-@pytest.mark.parametrize("name", ["cspolicy.expressions.grammar", "cspolicy.explain.words", "cspolicy.run"])
+@pytest.mark.parametrize("name", ["cspolicy.expressions.grammar", "cspolicy.explain.words", "cspolicy.engine.run"])
 def test_doctests(name: str) -> None:
     import doctest
     import importlib

@@ -165,8 +165,8 @@ def test_arbitrary_text_compiles_or_raises_expression_error(text: str) -> None:
 import datetime as _dt  # noqa: E402
 
 from cspolicy.expressions import EVALUATION_ERRORS  # noqa: E402
-from cspolicy.lookups import LookupPlan, lookup_spec  # noqa: E402
 from cspolicy.periods import Period  # noqa: E402
+from cspolicy.planner.lookups import LookupPlan, lookup_spec  # noqa: E402
 from cspolicy.tables.spec import ColumnSpec  # noqa: E402
 
 TYPED_SYMBOLS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import cspolicy.fastpath as fastpath
+import cspolicy.engine.fastpath as fastpath
 from cspolicy import DataError, load_policy, run_files
 
 POLICY = load_policy("materials-order")

@@ -12,9 +12,9 @@ import pytest
 
 from cspolicy import PolicyError, evaluate, load_policy, run_files
 from cspolicy.blocks.aggregate import ListOf
+from cspolicy.engine.run import RunSettings
 from cspolicy.expressions import ExpressionError, Symbol, compile_expression
 from cspolicy.periods import Period
-from cspolicy.run import RunSettings
 from cspolicy.values import ColumnType, Kind, Value
 
 D = Decimal

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cspolicy import DataError, PolicyError, evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.expressions import ExpressionError, Symbol, compile_expression
 from cspolicy.periods import Period
 from cspolicy.tables.convert import CellError, make_converter

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from cspolicy import DataError, PolicyError, evaluate, load_policy
 from cspolicy.blocks.joins import Held, input_order, make_join, unique_rows
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.errors import ErrorCollector
-from cspolicy.plan import JoinPlan, OutputPlan
+from cspolicy.planner.plan import JoinPlan, OutputPlan
 from cspolicy.values import ColumnType
 
 POLICY = Path(__file__).parent / "policies" / "joins.yaml"

@@ -10,8 +10,8 @@ import pytest
 
 from cspolicy import PolicyError, load_policy
 from cspolicy.i18n import Label
-from cspolicy.labels import missing_labels
-from cspolicy.policy import shipped_policies
+from cspolicy.planner.labels import missing_labels
+from cspolicy.planner.policy import shipped_policies
 
 SHIPPED = sorted(shipped_policies())
 CJK = re.compile(r"[\u4e00-\u9fff]")

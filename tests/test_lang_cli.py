@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 EX = REPO / "examples"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cspolicy import DataError, PolicyError, evaluate, load_policy
-from cspolicy.cli import cli
-from cspolicy.policy import Policy
+from cspolicy.cli.main import cli
+from cspolicy.planner.policy import Policy
 
 D = Decimal
 POLICY = """

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import DataError, RunSettings, evaluate, load_policy, run_files
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY_FILE = REPO / "policies" / "materials-order.yaml"

@@ -27,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from cspolicy import DataError, Period, RunSettings, evaluate, load_policy, run_files
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "materials" / "review.csv"

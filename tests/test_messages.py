@@ -18,12 +18,12 @@ import pytest
 from bad_cases.common import HEADER
 from test_bad_inputs import CASES
 
-from cspolicy.cli import cli
-from cspolicy.console import failure
+from cspolicy.cli.console import failure
+from cspolicy.cli.main import cli
+from cspolicy.cli.progress import ProgressLine
 from cspolicy.errors import DataError, DataErrors, EnvironmentFailure, PolicyError
 from cspolicy.messages import Catalogue, catalogue, error_text, translate
 from cspolicy.messages_zh import TEMPLATES
-from cspolicy.progress import ProgressLine
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|“[^”]*”")
 #: Three English words in a row: a sentence the catalogue left in English.
@@ -133,7 +133,7 @@ NOT_YET_TRANSLATED = frozenset(
 def test_every_bad_input_is_reported_in_chinese(case, runner, tmp_path, monkeypatch):
     # The English text is what the choke point makes of the same error in English (what
     # test_bad_inputs.py pins), so each case runs once.
-    import cspolicy.cli
+    import cspolicy.cli.main
 
     ended: list[BaseException] = []
 
@@ -141,7 +141,7 @@ def test_every_bad_input_is_reported_in_chinese(case, runner, tmp_path, monkeypa
         ended.append(exc)
         return failure(exc, lang)
 
-    monkeypatch.setattr(cspolicy.cli, "failure", recording)
+    monkeypatch.setattr(cspolicy.cli.main, "failure", recording)
     monkeypatch.chdir(tmp_path)
     _write(case, tmp_path)
     chinese = runner.invoke(cli, [*_args(case), "--lang", "zh"])
@@ -205,12 +205,12 @@ def test_english_is_the_text_itself():
 
 
 def test_an_unknown_error_is_shown_in_english_under_a_chinese_prefix(runner, monkeypatch):
-    import cspolicy.library
+    import cspolicy.cli.library
 
     def broken(ref):
         raise PolicyError("the widget is frobnicated", file="x.yaml", line=1)
 
-    monkeypatch.setattr(cspolicy.library, "load_policy", broken)
+    monkeypatch.setattr(cspolicy.cli.library, "load_policy", broken)
     result = runner.invoke(cli, ["show", "materials-order", "--lang", "zh"])
     assert result.exit_code == 2
     assert result.stderr == "错误：x.yaml:1: the widget is frobnicated\n"
@@ -388,12 +388,12 @@ def test_progress_line_in_chinese(tmp_path):
 
 
 def test_internal_error_in_chinese(runner, monkeypatch):
-    import cspolicy.library
+    import cspolicy.cli.library
 
     def bug(ref):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(cspolicy.library, "load_policy", bug)
+    monkeypatch.setattr(cspolicy.cli.library, "load_policy", bug)
     result = runner.invoke(cli, ["show", "materials-order", "--lang", "zh"])
     assert result.exit_code == 70
     assert result.stderr.startswith("错误：内部错误（ZeroDivisionError: oops）：这是 cspolicy 的缺陷")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 DATA = Path(__file__).resolve().parent / "data" / "month-review"
 POLICY = str(DATA / "month-review.yaml")

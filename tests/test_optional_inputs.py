@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cspolicy import PolicyError, UsageError, evaluate, load_policy
-from cspolicy.cli import cli
-from cspolicy.policy import Policy
+from cspolicy.cli.main import cli
+from cspolicy.planner.policy import Policy
 
 POLICY = """
 name: months

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cspolicy.parameters import DatedValue, ParameterDef, resolve_parameters
+from cspolicy.planner.parameters import DatedValue, ParameterDef, resolve_parameters
 from cspolicy.values import ColumnType
 
 D = dt.date

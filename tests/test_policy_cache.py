@@ -1,4 +1,4 @@
-"""The command line's cache of compiled policies (cspolicy/policy_cache.py, issue 16 A.8):
+"""The command line's cache of compiled policies (cspolicy/cli/policy_cache.py, issue 16 A.8):
 a hit is the same policy, any change of bytes, name or code is a miss, a damaged or foreign
 entry is never read, and the cache can neither fail a command nor be required."""
 
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import cspolicy.policy
-import cspolicy.policy_cache as cache
+import cspolicy.cli.policy_cache as cache
+import cspolicy.planner.policy
 from cspolicy import evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.errors import PolicyError
-from cspolicy.policy import shipped_policies
+from cspolicy.planner.policy import shipped_policies
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = {"stations": [{"station": "A", "material": "面单", "parcels": "10000", "growth": "15%"}]}
@@ -38,14 +38,14 @@ def compiles(monkeypatch) -> list[str]:
     """The display names of the policies the cache compiled (a miss each; the library's own
     ``load_policy``, used here for comparison, is not counted)."""
     seen: list[str] = []
-    real = cspolicy.policy.compile_policy
+    real = cspolicy.planner.policy.compile_policy
 
-    def counting(raw: bytes, display: str) -> cspolicy.policy.Policy:
+    def counting(raw: bytes, display: str) -> cspolicy.planner.policy.Policy:
         if sys._getframe(1).f_globals["__name__"] == cache.__name__:
             seen.append(display)
         return real(raw, display)
 
-    monkeypatch.setattr(cspolicy.policy, "compile_policy", counting)
+    monkeypatch.setattr(cspolicy.planner.policy, "compile_policy", counting)
     return seen
 
 
@@ -70,13 +70,13 @@ def plain(obj: object, seen: frozenset[int] = frozenset()) -> object:
     return (type(obj).__qualname__, plain(fields, seen))
 
 
-def same(a: cspolicy.policy.Policy, b: cspolicy.policy.Policy) -> bool:
+def same(a: cspolicy.planner.policy.Policy, b: cspolicy.planner.policy.Policy) -> bool:
     """Two loads of one policy hold the same, labels included, and the same model."""
     a.labels, b.labels  # noqa: B018
     return plain(a) == plain(b) and a.model == b.model
 
 
-def rows(policy: cspolicy.policy.Policy) -> dict[str, list[dict[str, object]]]:
+def rows(policy: cspolicy.planner.policy.Policy) -> dict[str, list[dict[str, object]]]:
     return evaluate(policy, ROWS).tables
 
 
@@ -184,7 +184,7 @@ def test_the_code_fingerprint_covers_version_source_and_libraries(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(cache, "_fingerprint", None)
     read = cache._read_bytes
-    monkeypatch.setattr(cache, "_read_bytes", lambda path: read(path) + (b"#" if path.endswith("engine.py") else b""))
+    monkeypatch.setattr(cache, "_read_bytes", lambda path: read(path) + (b"#" if path.endswith("node.py") else b""))
     assert cache._code_fingerprint() != first
     monkeypatch.setattr(cache, "_fingerprint", None)
     monkeypatch.setattr(cache, "_dependency_file", lambda module, file: b"VERSION = '0.0'")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from cspolicy import DataError, PolicyError, RunSettings, UsageError, evaluate, load_policy
 from cspolicy.blocks import Action, Ladder, LadderCounter, Offence, Rung, Window
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.expressions import Symbol, compile_expression
 from cspolicy.expressions.lexer import one_line
 from cspolicy.schema.yamlsource import MAX_DEPTH, MAX_NODES, parse_yaml

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = (REPO / "policies" / "materials-order.yaml").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cspolicy import load_policy
-from cspolicy.cli import cli
-from cspolicy.policy import shipped_policies
+from cspolicy.cli.main import cli
+from cspolicy.planner.policy import shipped_policies
 
 REPO = Path(__file__).resolve().parent.parent
 README_ZH = (REPO / "README.zh.md").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from cspolicy import RunSettings, UsageError, evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "penalties" / "trainers.csv"

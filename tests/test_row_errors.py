@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from cspolicy.engine import why
+from cspolicy.engine.node import why
 from cspolicy.money import CONTEXT
 
 

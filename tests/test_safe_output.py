@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-import cspolicy.fastpath as fastpath
+import cspolicy.engine.fastpath as fastpath
 import cspolicy.tables.render as render
 import cspolicy.tables.writer as writer
 from cspolicy import load_policy, run_files
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.tables import CsvSink
 from cspolicy.tables.render import TerminalStream, render_table, terminal_text
 from cspolicy.tables.writer import FORMULA_STARTS, neutralise_formula

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from cspolicy.library import _read_title, plain_title, policy_catalogue
-from cspolicy.policy import shipped_policies
+from cspolicy.cli.library import _read_title, plain_title, policy_catalogue
+from cspolicy.planner.policy import shipped_policies
 
 REPO = Path(__file__).resolve().parent.parent
 #: Never needed by a run on CSV files (each is imported only by the feature that uses it).
@@ -157,7 +157,7 @@ def test_any_other_layout_is_left_to_the_full_reading(tmp_path, change):
 
 def test_the_catalogue_is_what_the_full_reading_gives(monkeypatch):
     plain = policy_catalogue("en"), policy_catalogue("zh")
-    monkeypatch.setattr("cspolicy.library.plain_title", lambda path: None)
+    monkeypatch.setattr("cspolicy.cli.library.plain_title", lambda path: None)
     assert (policy_catalogue("en"), policy_catalogue("zh")) == plain
     assert ("materials-order", "物料申请（周订单） / Weekly material order") in plain[0]
     assert ("materials-order", "物料申请（周订单）") in plain[1]

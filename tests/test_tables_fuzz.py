@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 HEADERS = ["站点", "物料", "上月实际票数", "增长率", "申请数量", "超额理由", "备注"]
 CELLS = [

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import PolicyError, evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 from cspolicy.tables import CellError, make_converter
 from cspolicy.tables.chars import key_form
 from cspolicy.tables.spec import ColumnSpec

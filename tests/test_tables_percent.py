@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cspolicy import PolicyError, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY = (REPO / "policies" / "materials-order.yaml").read_text(encoding="utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from cspolicy import DataError, PolicyError, RunSettings, evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
+from cspolicy.engine.run import execute, memory_sources, prepare
 from cspolicy.notes import Warnings
-from cspolicy.policy import Policy
-from cspolicy.run import execute, memory_sources, prepare
+from cspolicy.planner.policy import Policy
 
 POLICY = """
 name: w

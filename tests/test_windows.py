@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cspolicy import evaluate, load_policy
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
+from cspolicy.engine.run_windows import WindowRun
 from cspolicy.errors import ErrorCollector
-from cspolicy.windows import WindowRun
 
 POLICY = Path(__file__).resolve().parent / "windows" / "monthly-ranks.yaml"
 # Two teams over three months, months interleaved in the file (output keeps this order).
@@ -250,7 +250,7 @@ def test_show_prints_each_window(runner) -> None:
 def test_doctests_of_the_window_runner() -> None:
     import doctest
 
-    import cspolicy.windows
+    import cspolicy.engine.run_windows
 
-    result = doctest.testmod(cspolicy.windows)
+    result = doctest.testmod(cspolicy.engine.run_windows)
     assert result.attempted > 0 and result.failed == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import python_calamine
 
-from cspolicy.cli import cli
+from cspolicy.cli.main import cli
 
 BUNDLES = Path(__file__).resolve().parent / "policies" / "bundles"
 STAFF = "employee_id,name,base_pay\nE001,张三,5000\nE002,李四,4000.50\n"

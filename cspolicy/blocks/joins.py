@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from cspolicy.errors import DataError, ErrorCollector
-from cspolicy.plan import JoinPlan, OutputPlan
+from cspolicy.planner.plan import JoinPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.values import ColumnType, Value
 

@@ -1,7 +1,7 @@
 """Window functions over one partition's values: rank with a tie rule, "last" with ties,
 partition totals, and the value of the previous period for the same entity.
 
-These are the pure parts of ``window:`` columns (see :mod:`cspolicy.windows` for how an
+These are the pure parts of ``window:`` columns (see :mod:`cspolicy.engine.run_windows` for how an
 output's rows are partitioned, spilled and put back in order). Each function takes the
 values of one partition, in input order, and returns one result per value.
 

@@ -30,7 +30,7 @@ from cspolicy.errors import CspolicyError, PolicyError, UsageError
 from cspolicy.values import ColumnType
 
 if TYPE_CHECKING:
-    from cspolicy.policy import Policy
+    from cspolicy.planner.policy import Policy
     from cspolicy.schema.models import PolicyModel
     from cspolicy.schema.source import Document
     from cspolicy.tables.spec import TableSpec
@@ -72,7 +72,7 @@ def _resolve(ref: str, base: Path | None) -> str | Path:
 
 
 def _load(ref: str | Path, doc: Document, path: tuple[str | int, ...]) -> Policy:
-    from cspolicy.policy import load_policy
+    from cspolicy.planner.policy import load_policy
 
     key = os.path.realpath(ref) if isinstance(ref, Path) else f"shipped:{ref}"
     stack = _LOADING.get()

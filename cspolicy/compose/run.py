@@ -1,8 +1,8 @@
 """Running a bundle's components and handing their rows to the bundle's own run.
 
-Each component runs as it would alone (:func:`cspolicy.run.prepare` and
-:func:`~cspolicy.run.execute` over its own reading of the shared files, or
-:func:`~cspolicy.run.evaluate` over the shared rows), with its own parameters and the
+Each component runs as it would alone (:func:`cspolicy.engine.run.prepare` and
+:func:`~cspolicy.engine.run.execute` over its own reading of the shared files, or
+:func:`~cspolicy.engine.run.evaluate` over the shared rows), with its own parameters and the
 ``--set COMPONENT.NAME=VALUE`` values meant for it; so its figures in the bundle are exactly
 its figures alone. Only the rows of the outputs the bundle uses are kept (one per person or
 group, normally: small), as :class:`MemoryTable` tables the bundle reads like input files.
@@ -24,11 +24,11 @@ from typing import Any
 from cspolicy.compose.load import Component, file_inputs, is_component_table, split_overrides
 from cspolicy.errors import UsageError
 from cspolicy.explain.model import Explanation, Line
+from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 from cspolicy.notes import Warnings
-from cspolicy.policy import Policy
+from cspolicy.planner.policy import Policy
 from cspolicy.tables.spec import TableSpec
-from cspolicy.trace import Trace
 from cspolicy.values import Value
 
 __all__ = ["MemoryTable", "ComponentTrace", "ComponentRows", "run_components", "evaluate_components", "own_traces"]
@@ -126,7 +126,7 @@ class ComponentRows:
 def _settings(comp: Component, settings: Any, overrides: Mapping[str, str]) -> Any:
     """The component's settings: the run's, with the ``--set`` values meant for it (checked
     here, so that a wrong one names the component: ``--set scoring.lozz``)."""
-    from cspolicy.run import parse_overrides
+    from cspolicy.engine.run import parse_overrides
 
     try:
         parse_overrides(comp.policy, overrides)
@@ -155,8 +155,8 @@ def run_components(
 
     ``explain_all``: explain every row of the outputs used (a workbook's explanations);
     ``read`` receives the rows read from each file."""
+    from cspolicy.engine.run import execute, prepare
     from cspolicy.explain.collect import fill_cells
-    from cspolicy.run import execute, prepare
     from cspolicy.tables import read_table
 
     _, parts = split_overrides(policy, settings.overrides)
@@ -210,9 +210,9 @@ def evaluate_components(
 ) -> tuple[ComponentRows, dict[str, Iterable[Mapping[str, Any]]]]:
     """Evaluate every component of ``policy`` over rows in memory; also return the tables
     the bundle itself reads (every table given is read by some part, or is refused)."""
-    from cspolicy.run import evaluate
+    from cspolicy.engine.run import evaluate
+    from cspolicy.engine.usage import did_you_mean
     from cspolicy.tables.convert import fold
-    from cspolicy.usage import did_you_mean
 
     known = file_inputs(policy)
     if isinstance(tables, Mapping):
@@ -289,8 +289,8 @@ def _columns_read(rows: Any, specs: Sequence[TableSpec]) -> Any:
 
 def _check_columns(policy: Policy, tables: Mapping[str, Any]) -> None:
     """A column that no part of the bundle reads is a typo, as it is for a single policy."""
+    from cspolicy.engine.usage import did_you_mean
     from cspolicy.tables.convert import fold
-    from cspolicy.usage import did_you_mean
 
     specs = _all_specs(policy)
     for name, rows in tables.items():

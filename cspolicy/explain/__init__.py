@@ -1,8 +1,8 @@
 """Explanations in plain words, in Chinese or English: one renderer for the CLI
-(``--explain``), the library (:meth:`~cspolicy.run.Results.explain`) and workbooks.
+(``--explain``), the library (:meth:`~cspolicy.engine.run.Results.explain`) and workbooks.
 
 A run that explains keeps the facts behind the rows a key names (:mod:`.collect`,
-:class:`~cspolicy.trace.Trace`); :func:`explain_trace` puts them into words as an
+:class:`~cspolicy.explain.trace.Trace`); :func:`explain_trace` puts them into words as an
 :class:`Explanation`, structured lines (:class:`Line`: text, depth, kind, column) that a
 workbook sheet can take, with :meth:`Explanation.text` as plain text on top.
 
@@ -22,8 +22,8 @@ What an explanation says (see :mod:`.figures`, :mod:`.ladder` and
 
 from __future__ import annotations
 
+from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
-from cspolicy.trace import Trace
 
 from .model import LINE_KINDS, Explanation, Line
 
@@ -34,8 +34,8 @@ def explain_trace(trace: Trace, lang: Lang = "en") -> Explanation:
     """The explanation of one traced row in ``lang``."""
     import decimal
 
+    from cspolicy.engine.steps import BAND_TABLES
     from cspolicy.money import CONTEXT
-    from cspolicy.steps import BAND_TABLES
 
     from .figures import Renderer
 

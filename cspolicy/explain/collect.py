@@ -14,8 +14,8 @@ Chinese ``姓名`` or ``名称``). So ``--explain 王芳`` finds the rows of emp
 names seen (:meth:`KeyMatcher.close`).
 
 **What is kept** for a named row: the values its formulas read and its cells' file and row
-(:class:`~cspolicy.trace.Trace`); for a group, the first
-:data:`~cspolicy.trace.MEMBERS_SHOWN` rows of every group (the key is matched against
+(:class:`~cspolicy.explain.trace.Trace`); for a group, the first
+:data:`~cspolicy.explain.trace.MEMBERS_SHOWN` rows of every group (the key is matched against
 the group's output row, known only at its end) and how many there were; for a ladder, the
 last occurrences of the current entity's offences; for a rank, every row's value.
 """
@@ -26,16 +26,16 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cspolicy.plan import OutputPlan
+from cspolicy.explain.trace import MEMBERS_SHOWN, GroupFacts, LadderFacts, Occurrence, RankFacts, Trace
+from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables.convert import fold
 from cspolicy.text import format_plain
-from cspolicy.trace import MEMBERS_SHOWN, GroupFacts, LadderFacts, Occurrence, RankFacts, Trace
 from cspolicy.values import ColumnType, Value
 
 if TYPE_CHECKING:
-    from cspolicy.engine import Node, Origin
-    from cspolicy.parameters import ResolvedParameter
-    from cspolicy.policy import Policy
+    from cspolicy.engine.node import Node, Origin
+    from cspolicy.planner.parameters import ResolvedParameter
+    from cspolicy.planner.policy import Policy
     from cspolicy.tables import Table
 
 __all__ = ["KeyMatcher", "EveryRow", "attach", "searchable", "norm_key", "fill_cells", "searchable_text"]

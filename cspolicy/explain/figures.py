@@ -3,7 +3,7 @@ put in, the exact result and the one rounding step; the branch taken and why; th
 columns it rests on; then the source row as the file held it, the parameters and the rules.
 
 A row of a grouped output names the rows behind each aggregate (the first
-:data:`~cspolicy.trace.MEMBERS_SHOWN`, then "and N more") with their values.
+:data:`~cspolicy.explain.trace.MEMBERS_SHOWN`, then "and N more") with their values.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from cspolicy.explain.trace import GroupFacts, Trace
 from cspolicy.expressions import Expression
 from cspolicy.expressions import nodes as n
 from cspolicy.expressions.explain import exact_text, join_words, label_value, reasons_text
 from cspolicy.i18n import Lang
-from cspolicy.plan import ColumnPlan, JoinPlan, OutputPlan
+from cspolicy.planner.plan import ColumnPlan, JoinPlan, OutputPlan
 from cspolicy.text import format_plain, percent_text
-from cspolicy.trace import GroupFacts, Trace
 from cspolicy.values import ColumnType, Kind, Value
 
 from .model import Explanation, Line
@@ -30,7 +30,7 @@ _CONDITION_NODES = (n.Compare, n.Logic, n.Not)
 
 
 class Renderer:
-    """Puts one :class:`~cspolicy.trace.Trace` into words in one language."""
+    """Puts one :class:`~cspolicy.explain.trace.Trace` into words in one language."""
 
     def __init__(self, trace: Trace, lang: Lang) -> None:
         self.trace, self.lang = trace, lang

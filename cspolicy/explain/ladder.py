@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cspolicy.explain.trace import MEMBERS_SHOWN, Occurrence
 from cspolicy.expressions.explain import exact_text
 from cspolicy.text import format_plain, plain_number
-from cspolicy.trace import MEMBERS_SHOWN, Occurrence
 from cspolicy.values import Value
 
 from .model import Line

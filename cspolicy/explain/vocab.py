@@ -4,7 +4,7 @@ value is shown, and how a band table's answer reads.
 A name in a formula is, in this order: a column of the output computed earlier (it shadows
 a source column of the same name), a name the ladder or rank step gives the row, a column
 of the source (an input's or an earlier output's), a parameter, or a run value (``period``,
-``as_of``). Its label comes from :class:`~cspolicy.labels.PolicyLabels`, so a custom policy
+``as_of``). Its label comes from :class:`~cspolicy.planner.labels.PolicyLabels`, so a custom policy
 without labels reads with its identifiers.
 """
 
@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from cspolicy.expressions.explain import Atom, Worded, comparison, exact_text, join_words
 from cspolicy.i18n import Label, Lang, yes_no
-from cspolicy.plan import LADDER_NAMES, RANK_NAMES, BandBound, BandPlan, OutputPlan
-from cspolicy.policy import Policy
+from cspolicy.planner.plan import LADDER_NAMES, RANK_NAMES, BandBound, BandPlan, OutputPlan
+from cspolicy.planner.policy import Policy
 from cspolicy.text import format_plain
 from cspolicy.values import ColumnType, Value
 

@@ -1,7 +1,7 @@
 """The fixed words of an explanation, in Chinese and English.
 
 Everything a policy names (columns, values, parameters, rules, offences) comes from its
-labels (:mod:`cspolicy.labels`); what is left is the grammar around them: section names,
+labels (:mod:`cspolicy.planner.labels`); what is left is the grammar around them: section names,
 rounding, aggregates, ladders, ranks. ``say(key, lang, **parts)`` puts the parts into
 the phrase ``key`` without touching them; Chinese phrases are written with spaces that
 :func:`~cspolicy.expressions.explain.join_words` keeps only between Chinese and a number

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from cspolicy.i18n import Lang
-from cspolicy.plan import OutputPlan
+from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables.excel_write import SheetWriter, WorkbookWriter
 from cspolicy.values import ColumnType, Value
 

@@ -40,7 +40,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from cspolicy.generated import define
+from cspolicy.engine.generated import define
 from cspolicy.tables.chars import CONTROL_OR_BREAK
 from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec

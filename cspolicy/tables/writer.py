@@ -30,7 +30,7 @@ from decimal import Decimal
 from operator import call
 from typing import TextIO
 
-from cspolicy.generated import define
+from cspolicy.engine.generated import define
 from cspolicy.tables.atomic import AtomicFiles, atomic_write
 from cspolicy.text import format_value, number_text, percent_text
 from cspolicy.values import ColumnType, Kind, Value

@@ -4,7 +4,7 @@ Each command parses its options, calls one public library function and prints th
 Whatever ends a command passes through one choke point, :class:`_Group.invoke` (and
 :func:`main` around it, for what happens before and after a command), which prints one line
 ``Error: …`` on stderr and exits with a code a script can rely on (see
-:data:`cspolicy.console.EXIT_CODES`), never with a traceback (``--debug`` shows one).
+:data:`cspolicy.cli.console.EXIT_CODES`), never with a traceback (``--debug`` shows one).
 """
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from cspolicy import __version__
-from cspolicy.cli_language import error_language, localized
-from cspolicy.console import BROKEN_PIPE, EXIT_CODES, failure, guard_streams, install_signal_handlers, printable, silence_stdout
+from cspolicy.cli.console import (
+    BROKEN_PIPE,
+    EXIT_CODES,
+    failure,
+    guard_streams,
+    install_signal_handlers,
+    printable,
+    silence_stdout,
+)
+from cspolicy.cli.language import error_language, localized
 
 if TYPE_CHECKING:
     from cspolicy.i18n import Lang
@@ -109,7 +117,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_lang_option
 def list_cmd(lang: str | None) -> None:
     """List the shipped policies with their titles."""
-    from cspolicy.library import policy_catalogue
+    from cspolicy.cli.library import policy_catalogue
 
     for name, title in policy_catalogue(_language(lang)):
         click.echo(f"{name:<20} {title}")
@@ -125,7 +133,7 @@ def show(policy: str, lang: str | None) -> None:
     Example:
         cspolicy show materials-order
     """
-    from cspolicy.library import describe_policy, load_policy
+    from cspolicy.cli.library import describe_policy, load_policy
 
     click.echo(describe_policy(load_policy(policy), _language(lang)))
 
@@ -138,8 +146,8 @@ def check(policies: tuple[str, ...], lang: str | None) -> None:
 
     Labels a policy lacks in Chinese or English are warnings on stderr (exit stays 0).
     """
-    from cspolicy.labels import missing_labels
-    from cspolicy.library import load_policy
+    from cspolicy.cli.library import load_policy
+    from cspolicy.planner.labels import missing_labels
 
     language = _language(lang)
     for ref in policies:
@@ -162,7 +170,7 @@ def schema(lang: str | None) -> None:
     _language(lang)  # a bad CSPOLICY_LANG is reported here too
     import json
 
-    from cspolicy.library import policy_json_schema
+    from cspolicy.cli.library import policy_json_schema
 
     click.echo(json.dumps(policy_json_schema(), ensure_ascii=False, indent=2))
 
@@ -269,11 +277,11 @@ def run(
         cspolicy run materials-order examples/materials/stations.csv --explain A站
         cspolicy run materials-order examples/materials/stations.csv --lang zh --only orders --format csv --bom > orders.csv
     """
-    from cspolicy.files import bind_inputs, run_files
-    from cspolicy.library import load_policy
+    from cspolicy.cli.library import load_policy
+    from cspolicy.cli.progress import ProgressLine
+    from cspolicy.engine.files import bind_inputs, run_files
+    from cspolicy.engine.run import RunSettings
     from cspolicy.messages import translate
-    from cspolicy.progress import ProgressLine
-    from cspolicy.run import RunSettings
 
     language = _language(lang)
     p = load_policy(policy)

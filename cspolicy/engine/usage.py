@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from cspolicy.errors import PolicyError, UsageError
-from cspolicy.parameters import ParameterDef
-from cspolicy.policy import Policy
+from cspolicy.planner.parameters import ParameterDef
+from cspolicy.planner.policy import Policy
 from cspolicy.tables.convert import fold
 from cspolicy.tables.spec import TableSpec
 

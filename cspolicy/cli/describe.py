@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from cspolicy.blocks.ladders import Action, Rung
 from cspolicy.i18n import Label, Lang
-from cspolicy.plan import BandBound, BandPlan
-from cspolicy.policy import Policy
+from cspolicy.planner.plan import BandBound, BandPlan
+from cspolicy.planner.policy import Policy
 from cspolicy.text import format_value, plain_number
 from cspolicy.values import ColumnType
 

@@ -2,7 +2,7 @@
 
 Reading a policy costs PyYAML, pydantic (importing it and building the models: about
 0.15 s of CPU, more than a 10-row run's whole work) and the compiler. The command line
-therefore keeps each compiled :class:`~cspolicy.policy.Policy` in a file of the user's cache
+therefore keeps each compiled :class:`~cspolicy.planner.policy.Policy` in a file of the user's cache
 directory and reads it back the next time the *same bytes* are loaded by the *same code*:
 
 * the entry's name is the SHA-256 of the policy file's bytes, the name messages give it,
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspolicy.policy import Policy
+    from cspolicy.planner.policy import Policy
 
 __all__ = ["load_policy_cached", "cache_dir", "ENV_VAR", "MAX_ENTRIES"]
 
@@ -75,7 +75,7 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
 
 def load_policy_cached(ref: str | os.PathLike[str]) -> Policy:
     """:func:`cspolicy.load_policy` through the cache: the same policy, or the same error."""
-    from cspolicy.policy import compile_policy, resolve_policy_path
+    from cspolicy.planner.policy import compile_policy, resolve_policy_path
     from cspolicy.schema.source import read_policy_bytes
 
     path, display = resolve_policy_path(ref)
@@ -114,7 +114,7 @@ def _code_fingerprint() -> bytes:
         from cspolicy import __version__
 
         h = hashlib.sha256(f"{__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
-        package = Path(__file__).resolve().parent
+        package = Path(__file__).resolve().parents[1]  # the cspolicy folder
         for folder, dirs, files in os.walk(package):  # top down, each folder sorted
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
@@ -152,7 +152,7 @@ def _read(entry: Path, display: str) -> Policy | None:
     """The policy in ``entry``, or None when there is none that can be trusted."""
     import pickle
 
-    from cspolicy.policy import Policy
+    from cspolicy.planner.policy import Policy
 
     try:
         with open(entry, "rb") as fh:

@@ -18,26 +18,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks.joins import Held, input_order
-from cspolicy.codegen import compile_output
-from cspolicy.engine import ROW_ERRORS, Node, make_sort_key, why
+from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
+from cspolicy.engine.rowfunctions import compile_output
+from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
+from cspolicy.engine.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
+from cspolicy.engine.usage import check_tables, did_you_mean, keyed_records, resolve_region
 from cspolicy.errors import ErrorCollector, PolicyError, UsageError
 from cspolicy.explain import Explanation
 from cspolicy.explain.collect import EveryRow, KeyMatcher, attach, norm_key, searchable_text
+from cspolicy.explain.trace import Trace
 from cspolicy.expressions import format_plain
 from cspolicy.i18n import Lang
 from cspolicy.money import CONTEXT
 from cspolicy.notes import Warnings
-from cspolicy.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.periods import Period
-from cspolicy.policy import Policy
-from cspolicy.run_joins import checked_keys, held_targets, wire_joins
-from cspolicy.run_names import RUN_SYMBOLS, given_values
-from cspolicy.steps import BAND_TABLES, make_ladder_step, make_rank_batch, run_band_tables
+from cspolicy.planner.parameters import ResolvedParameter, resolve_parameters
+from cspolicy.planner.policy import Policy
+from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
 from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold
 from cspolicy.tables.records import read_records
-from cspolicy.trace import Trace
-from cspolicy.usage import check_tables, did_you_mean, keyed_records, resolve_region
 from cspolicy.values import Value
 
 __all__ = ["RunSettings", "Results", "Prepared", "prepare", "execute", "parse_overrides", "no_row_error"]
@@ -203,7 +203,7 @@ class Prepared:
     @contextlib.contextmanager
     def evaluating(self) -> Iterator[None]:
         """The conditions every formula of this run is evaluated under: the exact decimal
-        context, and this run's band tables (see :data:`cspolicy.steps.BAND_TABLES`)."""
+        context, and this run's band tables (see :data:`cspolicy.engine.steps.BAND_TABLES`)."""
         token = BAND_TABLES.set(self.bands)
         try:
             with decimal.localcontext(CONTEXT):
@@ -289,7 +289,7 @@ def prepare(
         if plan.ladder is not None:
             node.step = make_ladder_step(policy, plan, node)
         if plan.windows:
-            from cspolicy.windows import WindowRun
+            from cspolicy.engine.run_windows import WindowRun
 
             node.window = WindowRun(plan, {**values, **run_values}, errors)
         if matcher is not None and (explain is not None or name in explain_all):
@@ -369,7 +369,7 @@ def memory_sources(
     defaulted: dict[tuple[str, int], frozenset[str]] | None = None,
 ) -> dict[str, Iterable[tuple[int, Row]]]:
     """Rows given as dicts keyed by column name or header, read like CSV rows (see
-    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.usage.keyed_records`).
+    :mod:`~cspolicy.tables.records` and :func:`~cspolicy.engine.usage.keyed_records`).
     ``defaulted`` receives, for explanations, the cells left blank that take their
     column's default."""
     check_tables(prep.policy, tables)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from cspolicy.blocks.joins import root_input
 from cspolicy.expressions import Symbol
 from cspolicy.expressions.symbols import describe_kind
-from cspolicy.plan import JoinPlan, OutputPlan
+from cspolicy.planner.plan import JoinPlan, OutputPlan
 from cspolicy.schema.models import Output
 from cspolicy.values import ColumnType
 
 if TYPE_CHECKING:
-    from cspolicy.build_outputs import OutputBuilder
+    from cspolicy.planner.build_outputs import OutputBuilder
 
 __all__ = ["join_side", "waiting_for", "build_joins", "check_order"]
 

@@ -9,17 +9,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cspolicy.blocks.ranking import TIE_RULES
-from cspolicy.build_joins import build_joins, check_order, waiting_for
 from cspolicy.expressions import Expression, FunctionSpec, Symbol
 from cspolicy.expressions.symbols import describe_kind
-from cspolicy.parameters import ParameterDef
-from cspolicy.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
+from cspolicy.planner.build_joins import build_joins, check_order, waiting_for
+from cspolicy.planner.parameters import ParameterDef
+from cspolicy.planner.plan import LADDER_NAMES, RANK_NAMES, CheckPlan, ColumnPlan, LadderPlan, OutputPlan, RankPlan, WarningPlan
 from cspolicy.schema.models import LabelText, Output, OutputColumn, WarningRule
 from cspolicy.tables.spec import TableSpec
 from cspolicy.values import ColumnType, Kind
 
 if TYPE_CHECKING:
-    from cspolicy.build import Builder
+    from cspolicy.planner.build import Builder
 
 __all__ = ["OutputBuilder"]
 
@@ -64,7 +64,7 @@ class OutputBuilder:
         params: Mapping[str, ParameterDef],
         functions: Mapping[str, FunctionSpec],
     ) -> None:
-        from cspolicy.build import column_symbol, param_symbols
+        from cspolicy.planner.build import column_symbol, param_symbols
 
         self.b, self.doc, self.inputs, self.functions = b, b.doc, inputs, functions
         self.params = params
@@ -180,7 +180,7 @@ class OutputBuilder:
                 raise self.doc.error((*base, "rank", "by"), f"rank by '{r.by}' gives {by.kind.value}", "a number to rank by")
             rank = RankPlan(by, r.order == "descending", tuple(r.awards), r.ties)
             step_syms = {n: Symbol(n, t.kind, n, t) for n, t in RANK_NAMES.items()}
-        from cspolicy.build_windows import compile_windows, window_symbols
+        from cspolicy.planner.build_windows import compile_windows, window_symbols
 
         windows = compile_windows(self, name, out, src_syms)
         if windows:
@@ -409,7 +409,7 @@ class OutputBuilder:
 
     @staticmethod
     def _rounding(col: OutputColumn, ctype: ColumnType) -> tuple[int, str] | None:
-        from cspolicy.build import DEFAULT_ROUNDING
+        from cspolicy.planner.build import DEFAULT_ROUNDING
 
         if col.round == "none":
             return None

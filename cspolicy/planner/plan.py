@@ -1,6 +1,6 @@
 """The compiled form of a policy: what the engine executes.
 
-A :class:`~cspolicy.policy.Policy` turns its YAML model into these plain objects once, at
+A :class:`~cspolicy.planner.policy.Policy` turns its YAML model into these plain objects once, at
 load time, after every name and type has been checked. The engine only reads them.
 """
 

@@ -24,12 +24,12 @@ import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from cspolicy.codegen import row_code
-from cspolicy.engine import Node
-from cspolicy.generated import define
+from cspolicy.engine.generated import define
+from cspolicy.engine.node import Node
+from cspolicy.engine.rowfunctions import row_code
+from cspolicy.engine.run import Prepared
 from cspolicy.money import quantize_exp
-from cspolicy.plan import ColumnPlan
-from cspolicy.run import Prepared
+from cspolicy.planner.plan import ColumnPlan
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
 from cspolicy.values import ColumnType, Kind

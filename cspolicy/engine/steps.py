@@ -19,13 +19,13 @@ from cspolicy.blocks.bands import BandsError
 from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
 from cspolicy.expressions import FunctionSpec
-from cspolicy.plan import BandBound, BandsPlan, OutputPlan
+from cspolicy.planner.plan import BandBound, BandsPlan, OutputPlan
 from cspolicy.text import percent_text
 from cspolicy.values import Kind, Value
 
 if TYPE_CHECKING:
-    from cspolicy.engine import Node, Origin
-    from cspolicy.policy import Policy
+    from cspolicy.engine.node import Node, Origin
+    from cspolicy.planner.policy import Policy
     from cspolicy.schema.yamlsource import Document
 
 __all__ = [
@@ -231,7 +231,7 @@ def make_rank_batch(
     column = read[0] if len(read) == 1 else None
 
     def batch(rows: list[Any], file: str, headers: dict[str, str]) -> list[tuple[Value, ...]]:
-        from cspolicy.engine import ROW_ERRORS, why
+        from cspolicy.engine.node import ROW_ERRORS, why
 
         keys = []
         failed = False

@@ -21,13 +21,13 @@ from typing import Any
 
 from cspolicy.blocks.sorting import ExternalSorter, sort_key
 from cspolicy.blocks.windows import DuplicatePeriod, last_flags, previous_values, ranks, total
-from cspolicy.engine import ROW_ERRORS, why
+from cspolicy.engine.generated import define
+from cspolicy.engine.node import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector
+from cspolicy.explain.trace import WindowFacts
 from cspolicy.expressions import ConstPool
-from cspolicy.generated import define
 from cspolicy.periods import Period
-from cspolicy.plan import OutputPlan, WindowPlan
-from cspolicy.trace import WindowFacts
+from cspolicy.planner.plan import OutputPlan, WindowPlan
 from cspolicy.values import Value
 
 __all__ = ["WindowRun"]
@@ -55,7 +55,7 @@ class WindowRun:
         self.file = file
         self.headers = dict(headers or {})
         self.chunk_size = chunk_size
-        #: Explaining only: keep each row's :class:`~cspolicy.trace.WindowFacts`; while a row
+        #: Explaining only: keep each row's :class:`~cspolicy.explain.trace.WindowFacts`; while a row
         #: is handed on by :meth:`results`, ``current`` holds its facts by column name.
         self.explaining = False
         self.current: dict[str, WindowFacts] = {}
@@ -256,7 +256,7 @@ def _passes(windows: Sequence[WindowPlan]) -> dict[tuple[str, ...], list[int]]:
     whose partition is a prefix of another's (``[month]`` of ``[month, team]``) rides on
     that one's pass: rows sorted by month and team are grouped by month too.
 
-    >>> from cspolicy.plan import WindowPlan as W
+    >>> from cspolicy.planner.plan import WindowPlan as W
     >>> from cspolicy.values import ColumnType as T
     >>> _passes([W("a", "count", T.INTEGER, partition=("m",)), W("b", "count", T.INTEGER, partition=("m", "t")),
     ...          W("c", "count", T.INTEGER, partition=("e",)), W("d", "count", T.INTEGER)])

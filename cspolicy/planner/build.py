@@ -25,9 +25,9 @@ from cspolicy.expressions import (
 from cspolicy.expressions.check import GIVEN_PREFIX
 from cspolicy.expressions.lexer import one_line, prepare
 from cspolicy.money import MAX_POLICY_NUMBER
-from cspolicy.parameters import DatedValue, ParameterDef, value_reader
-from cspolicy.plan import BandBound, BandPlan, BandsPlan, OutputPlan
-from cspolicy.run_names import RUN_SYMBOLS, given_values
+from cspolicy.planner.parameters import DatedValue, ParameterDef, value_reader
+from cspolicy.planner.plan import BandBound, BandPlan, BandsPlan, OutputPlan
+from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
 from cspolicy.schema.models import BandsSpec, Column, LabelText, PolicyModel
 from cspolicy.schema.yamlsource import Document
 from cspolicy.tables.cells import as_value
@@ -36,7 +36,7 @@ from cspolicy.tables.spec import ColumnSpec, TableSpec
 from cspolicy.values import ColumnType, Kind, Value
 
 if TYPE_CHECKING:
-    from cspolicy.lookups import LookupPlan
+    from cspolicy.planner.lookups import LookupPlan
 
 __all__ = [
     "Builder",
@@ -279,7 +279,7 @@ class Builder:
     def lookup_tables(self) -> dict[str, LookupPlan]:
         """The policy's static lookup tables (``tables:``), read and checked; needed before
         :meth:`inputs`, whose columns may take their values from them."""
-        from cspolicy.lookups import build_tables
+        from cspolicy.planner.lookups import build_tables
 
         self.tables = build_tables(self.model, self.doc, self.column_spec)
         return self.tables
@@ -335,7 +335,7 @@ class Builder:
 
     def _values_from(self, path: tuple[str | int, ...], name: str, c: Column) -> dict[str, tuple[str, ...]]:
         """An enum column's values from a lookup table's keys, with its labels as spellings."""
-        from cspolicy.lookups import enum_values
+        from cspolicy.planner.lookups import enum_values
 
         table = self.tables.get(c.values_from or "")
         if c.type is not ColumnType.ENUM or c.values or table is None:
@@ -422,7 +422,7 @@ class Builder:
     def outputs(
         self, inputs: Mapping[str, TableSpec], params: Mapping[str, ParameterDef], functions: Mapping[str, FunctionSpec]
     ) -> dict[str, OutputPlan]:
-        from cspolicy.build_outputs import OutputBuilder
+        from cspolicy.planner.build_outputs import OutputBuilder
 
         return OutputBuilder(self, inputs, params, functions).build_all()
 

@@ -1,4 +1,4 @@
-"""Where a run's rows go: CSV files, a JSON document, a terminal table (for :func:`~cspolicy.files.run_files`).
+"""Where a run's rows go: CSV files, a JSON document, a terminal table (for :func:`~cspolicy.engine.files.run_files`).
 
 Memory stays flat whatever the size: CSV rows stream into the temporary files that will
 replace the targets (:class:`~cspolicy.tables.AtomicFiles`), JSON items stream into one spool
@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TextIO
 
 from cspolicy.blocks.joins import input_order
+from cspolicy.engine.run import Prepared, execute, no_row_error
 from cspolicy.errors import EnvironmentFailure
 from cspolicy.explain.collect import fill_cells
 from cspolicy.i18n import Lang
 from cspolicy.notes import JSON_KEY
-from cspolicy.plan import OutputPlan
-from cspolicy.run import Prepared, execute, no_row_error
+from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding, render_table
 from cspolicy.tables.chars import describe, escaped
 from cspolicy.tables.writer import JsonSink, json_document
@@ -138,12 +138,12 @@ def write_csv_outputs(
 ) -> Prepared:
     """CSV outputs stream row by row into temporary files, renamed (or printed) at the end.
 
-    A clean file first goes through the fused loop (:mod:`cspolicy.fastpath`); if that does
+    A clean file first goes through the fused loop (:mod:`cspolicy.engine.fastpath`); if that does
     not apply or meets an irregular row, the streams are emptied and the careful engine runs.
     """
 
     def run(streams: Mapping[str, TextIO]) -> Prepared:
-        from cspolicy.fastpath import run_clean
+        from cspolicy.engine.fastpath import run_clean
 
         for attempt in ("fast", "careful") if fast else ("careful",):
             prep, tables = start()

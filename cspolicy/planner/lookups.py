@@ -82,7 +82,7 @@ def build_tables(model: PolicyModel, doc: Document, column: ColumnBuilder) -> di
 
 
 def _table(name: str, spec: LookupTable, doc: Document, column_spec: ColumnBuilder) -> LookupPlan:
-    from cspolicy.build import convert_scalar
+    from cspolicy.planner.build import convert_scalar
     from cspolicy.tables.convert import make_converter
 
     base: tuple[str | int, ...] = ("tables", name)

@@ -1,7 +1,7 @@
 """Policy catalogue and descriptions (what ``cspolicy list`` and ``show`` print).
 
 The command line's way to the library: :func:`load_policy` here reads through the cache of
-compiled policies (:mod:`cspolicy.policy_cache`), and nothing heavy is imported until a
+compiled policies (:mod:`cspolicy.cli.policy_cache`), and nothing heavy is imported until a
 command needs it, so ``cspolicy list`` and ``--help`` import neither PyYAML nor pydantic.
 """
 
@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cspolicy.describe import describe_policy as describe_policy
+    from cspolicy.cli.describe import describe_policy as describe_policy
+    from cspolicy.cli.policy_cache import load_policy_cached as load_policy
     from cspolicy.i18n import Lang
-    from cspolicy.policy_cache import load_policy_cached as load_policy
     from cspolicy.schema.load import policy_json_schema as policy_json_schema
 
 __all__ = ["policy_catalogue", "describe_policy", "load_policy", "policy_json_schema"]
 
 #: Where each name lives (PEP 562: imported when first asked for, like ``cspolicy``'s own).
 _EXPORTS = {
-    "describe_policy": ("cspolicy.describe", "describe_policy"),
-    "load_policy": ("cspolicy.policy_cache", "load_policy_cached"),
+    "describe_policy": ("cspolicy.cli.describe", "describe_policy"),
+    "load_policy": ("cspolicy.cli.policy_cache", "load_policy_cached"),
     "policy_json_schema": ("cspolicy.schema.load", "policy_json_schema"),
 }
 
@@ -31,7 +31,7 @@ _EXPORTS = {
 def __getattr__(name: str) -> object:
     found = _EXPORTS.get(name)
     if found is None:
-        raise AttributeError(f"module 'cspolicy.library' has no attribute '{name}'")
+        raise AttributeError(f"module 'cspolicy.cli.library' has no attribute '{name}'")
     value = getattr(importlib.import_module(found[0]), found[1])
     globals()[name] = value
     return value
@@ -40,7 +40,7 @@ def __getattr__(name: str) -> object:
 def policy_catalogue(lang: Lang = "en") -> list[tuple[str, str]]:
     """(name, title) of every shipped policy: both titles in English (``物料申请 / Weekly
     material order``, so the handbook's name is always there), the Chinese one in Chinese."""
-    from cspolicy.policy import shipped_policies
+    from cspolicy.planner.policy import shipped_policies
 
     out = []
     for name, path in shipped_policies().items():

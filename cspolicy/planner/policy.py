@@ -13,10 +13,10 @@ from cspolicy.errors import PolicyError, UsageError
 if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
     from cspolicy.compose import Component
     from cspolicy.consistency import ConsistencyPlan
-    from cspolicy.labels import PolicyLabels
-    from cspolicy.lookups import LookupPlan
-    from cspolicy.parameters import ParameterDef
-    from cspolicy.plan import BandsPlan, OutputPlan
+    from cspolicy.planner.labels import PolicyLabels
+    from cspolicy.planner.lookups import LookupPlan
+    from cspolicy.planner.parameters import ParameterDef
+    from cspolicy.planner.plan import BandsPlan, OutputPlan
     from cspolicy.schema.models import PolicyModel
     from cspolicy.schema.source import Document
     from cspolicy.tables.spec import TableSpec
@@ -67,8 +67,8 @@ class Policy:
 
     @cached_property
     def labels(self) -> PolicyLabels:
-        """Every name of the policy in Chinese and English (:mod:`cspolicy.labels`)."""
-        from cspolicy.labels import PolicyLabels
+        """Every name of the policy in Chinese and English (:mod:`cspolicy.planner.labels`)."""
+        from cspolicy.planner.labels import PolicyLabels
 
         return PolicyLabels(self)
 
@@ -99,7 +99,7 @@ def shipped_policies() -> dict[str, Path]:
     try:
         root: Any = resources.files(SHIPPED_PACKAGE)
     except ModuleNotFoundError:  # running from a source checkout that is not installed
-        root = Path(__file__).resolve().parent.parent / "policies"
+        root = Path(__file__).resolve().parents[2] / "policies"
     out: dict[str, Path] = {}
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
@@ -152,7 +152,7 @@ def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Pol
     """Parse, validate and compile the bytes of a policy file; ``display`` names the file
     in messages (what :func:`load_policy` does once it has read the file). ``base``: the
     folder a bundle's ``use:`` paths are relative to (default: the current folder)."""
-    from cspolicy.build import Builder
+    from cspolicy.planner.build import Builder
     from cspolicy.schema.load import validate_document
     from cspolicy.schema.yamlsource import parse_policy_bytes
 
@@ -168,14 +168,14 @@ def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Pol
     tables = b.lookup_tables() if model.tables else {}
     inputs = b.inputs()
     bands = b.bands(params)
-    from cspolicy.build_schedules import build_schedules
-    from cspolicy.steps import band_specs, check_band_tables
+    from cspolicy.engine.steps import band_specs, check_band_tables
+    from cspolicy.planner.build_schedules import build_schedules
 
     check_band_tables(bands, params, doc)
     schedules = build_schedules(model, doc)
     functions = band_specs(bands)
     if tables:
-        from cspolicy.lookups import LOOKUP, lookup_spec
+        from cspolicy.planner.lookups import LOOKUP, lookup_spec
 
         if LOOKUP in functions:
             raise doc.error(

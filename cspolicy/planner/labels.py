@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cspolicy.i18n import LANGS, Label, Lang
-from cspolicy.plan import ColumnPlan, OutputPlan
+from cspolicy.planner.plan import ColumnPlan, OutputPlan
 from cspolicy.values import ColumnType
 
 if TYPE_CHECKING:
-    from cspolicy.policy import Policy
+    from cspolicy.planner.policy import Policy
     from cspolicy.schema.models import LabelText
 
 __all__ = ["PolicyLabels", "Finding", "missing_labels", "sanction_combination"]

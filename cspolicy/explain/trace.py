@@ -1,7 +1,7 @@
 """What an explained row was made of: the facts a run keeps for ``--explain``.
 
 The fast path never traces (no cost per row). When ``--explain KEY`` (or
-:meth:`~cspolicy.run.Results.explain`) names rows, the run keeps, for those rows only, the
+:meth:`~cspolicy.engine.run.Results.explain`) names rows, the run keeps, for those rows only, the
 values their formulas saw, the cells of their source row, the rows behind a group, the
 earlier occurrences behind a ladder's rung and the field a rank was taken among. A
 :class:`Trace` holds these facts in no language; :meth:`Trace.explanation` puts them into
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cspolicy.i18n import Lang
-from cspolicy.parameters import ResolvedParameter
+from cspolicy.planner.parameters import ResolvedParameter
 from cspolicy.values import Value
 
 if TYPE_CHECKING:
     from cspolicy.explain import Explanation
-    from cspolicy.policy import Policy
+    from cspolicy.planner.policy import Policy
 
 __all__ = ["Trace", "GroupFacts", "Occurrence", "LadderFacts", "RankFacts", "WindowFacts", "MEMBERS_SHOWN"]
 

@@ -1,7 +1,7 @@
 """Wiring a run's joins (issue 16 A.1): held sides, their rows, declared input keys.
 
 The mechanics are in :mod:`cspolicy.blocks.joins`; this module connects them to one
-prepared run (:class:`~cspolicy.run.Prepared`), so that :mod:`cspolicy.run` stays short.
+prepared run (:class:`~cspolicy.engine.run.Prepared`), so that :mod:`cspolicy.engine.run` stays short.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from cspolicy.blocks.joins import Held, make_join, unique_rows
 from cspolicy.values import Value
 
 if TYPE_CHECKING:
-    from cspolicy.run import Prepared
+    from cspolicy.engine.run import Prepared
 
 __all__ = ["wire_joins", "checked_keys", "held_targets"]
 

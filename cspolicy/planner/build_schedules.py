@@ -20,7 +20,7 @@ _SIMPLE = ("warning", "written_warning", "suspension", "dismissal", "resignation
 
 
 def build_schedules(model: PolicyModel, doc: Document) -> dict[str, Schedule]:
-    from cspolicy.build import convert_scalar
+    from cspolicy.planner.build import convert_scalar
 
     out: dict[str, Schedule] = {}
     for sname, spec in model.schedules.items():

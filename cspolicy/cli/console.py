@@ -3,7 +3,7 @@
 A script (or a clerk) can rely on the exit code of every ``cspolicy`` command, and nobody
 sees a traceback unless they ask for it with ``--debug``. :func:`failure` is the one mapping
 from whatever ended a command to an exit code and a one-line message;
-:func:`cspolicy.cli.main` applies it around everything, and the CLI's group applies it
+:func:`cspolicy.cli.main.main` applies it around everything, and the CLI's group applies it
 around every command (so ``CliRunner`` tests see the same codes).
 
 Decisions (``docs/decisions.md``, "Command line"):

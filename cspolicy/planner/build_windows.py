@@ -1,4 +1,4 @@
-"""Compile the ``window:`` columns of one output into :class:`~cspolicy.plan.WindowPlan`.
+"""Compile the ``window:`` columns of one output into :class:`~cspolicy.planner.plan.WindowPlan`.
 
 A window column's value is computed over a partition of the output's source rows before
 the row's formulas run, so its ``by``/``of`` formulas read source columns and parameters
@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cspolicy.expressions import Expression, Symbol
-from cspolicy.plan import WindowPlan
+from cspolicy.planner.plan import WindowPlan
 from cspolicy.schema.models import Output, OutputColumn
 from cspolicy.values import ColumnType, Kind
 
 if TYPE_CHECKING:
-    from cspolicy.build_outputs import OutputBuilder
+    from cspolicy.planner.build_outputs import OutputBuilder
 
 __all__ = ["compile_windows", "window_symbols"]
 

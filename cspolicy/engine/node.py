@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks import ExternalSorter, Grouper, ListOf, sort_key
-from cspolicy.codegen import RowFunctions
+from cspolicy.engine.rowfunctions import RowFunctions
 from cspolicy.errors import DataError, ErrorCollector
 from cspolicy.expressions import RUNTIME_ERRORS, Expression
 from cspolicy.money import CONTEXT, round_to
 from cspolicy.notes import Warnings
-from cspolicy.plan import ColumnPlan, OutputPlan
+from cspolicy.planner.plan import ColumnPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.text import format_plain
 from cspolicy.values import ColumnType, Value
@@ -59,7 +59,7 @@ class Node:
     join: Callable[[Row, Origin], Row | None] | None = None
     batch: Callable[[list[tuple[Row, Origin]], str, dict[str, str]], list[Row]] | None = None
     sort_key: Callable[[Row], Any] | None = None
-    #: The output's window columns (see :mod:`cspolicy.windows`), computed before its rows.
+    #: The output's window columns (see :mod:`cspolicy.engine.run_windows`), computed before its rows.
     window: Any = None
     on_row: Callable[[Node, Row, Row, Row, Origin], None] | None = None
     #: Explaining only: each source row of a grouped output, and each group's (key, output

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.generated import define
 from cspolicy.expressions import ConstPool
-from cspolicy.generated import define
 from cspolicy.money import ROUNDING_MODES, quantize_exp
-from cspolicy.plan import ColumnPlan, OutputPlan
+from cspolicy.planner.plan import ColumnPlan, OutputPlan
 from cspolicy.values import Value
 
 __all__ = ["RowFunctions", "compile_output"]

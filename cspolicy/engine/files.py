@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from cspolicy.errors import EnvironmentFailure, UsageError
-from cspolicy.i18n import Lang
-from cspolicy.notes import Warnings
-from cspolicy.outputs import (
+from cspolicy.engine.outputs import (
     Phases,
     Progress,
     rows_text,
@@ -31,13 +28,16 @@ from cspolicy.outputs import (
     write_table,
     write_workbook_outputs,
 )
-from cspolicy.policy import Policy
-from cspolicy.run import Prepared, RunSettings, prepare
+from cspolicy.engine.run import Prepared, RunSettings, prepare
+from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.explain.trace import Trace
+from cspolicy.i18n import Lang
+from cspolicy.notes import Warnings
+from cspolicy.planner.policy import Policy
 from cspolicy.tables import Table, read_table
 from cspolicy.tables.chars import escaped
 from cspolicy.tables.excel_read import workbook_file
 from cspolicy.tables.render import TerminalStream
-from cspolicy.trace import Trace
 
 __all__ = ["run_files", "RunReport", "bind_inputs", "FORMATS", "TABLE_LIMIT", "Progress"]
 
@@ -132,7 +132,7 @@ def run_files(
     and then (see :data:`Progress`); ``on_wait(message)`` when another run is writing into
     the same directory and this one waits for it. ``bom``: CSV files get a BOM (for Excel)
     unless False; CSV on ``stdout`` only if True. ``lang``: ``"zh"`` writes CSV and table
-    headers and status values as their Chinese labels (:mod:`cspolicy.labels`); ``"en"``
+    headers and status values as their Chinese labels (:mod:`cspolicy.planner.labels`); ``"en"``
     keeps the identifiers and codes. JSON is the same in every language.
 
     Raises :class:`~cspolicy.errors.DataError` (nothing written),
