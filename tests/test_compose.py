@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cspolicy import PolicyError, RunSettings, UsageError, evaluate, load_policy, run_files
+from cspolicy import DataError, PolicyError, RunSettings, UsageError, evaluate, load_policy, run_files
 from cspolicy.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -254,3 +254,55 @@ outputs:
     )
     # 5000 × 20% − 1 × 50 = 950.00
     assert r["payroll"][0]["total"] == Decimal("950.00")
+
+
+ROWWISE = """\
+name: rowwise
+title: {zh: 逐行, en: row-wise}
+family: test
+version: "1"
+rules: {R-TB-1: x}
+inputs:
+  staff:
+    KEY
+    columns: {employee_id: {type: text}, base_pay: {type: money}}
+outputs:
+  pay:
+    from: staff
+    key: [employee_id]
+    columns: {employee_id: employee_id, half: {expr: base_pay / 2, type: money}}
+"""
+ROWWISE_BUNDLE = """\
+name: rb
+title: {zh: 包, en: bundle}
+family: test
+version: "1"
+rules: {R-TB-1: x}
+use:
+  bonus: {policy: bonus.yaml}
+  row: {policy: rowwise.yaml}
+outputs:
+  out:
+    from: bonus.bonuses
+    key: [employee_id]
+    join: [{with: row.pay, on: [employee_id], how: lookup}]
+    columns: {employee_id: employee_id, total: {expr: bonus + half, type: money}}
+"""
+
+
+def test_a_row_wise_output_of_a_keyed_input_keeps_its_key(tmp_path):
+    (tmp_path / "bonus.yaml").write_bytes((BUNDLES / "bonus.yaml").read_bytes())
+    (tmp_path / "rowwise.yaml").write_text(ROWWISE.replace("KEY", "key: [employee_id]"), encoding="utf-8")
+    (tmp_path / "rb.yaml").write_text(ROWWISE_BUNDLE, encoding="utf-8")
+    bundle = load_policy(tmp_path / "rb.yaml")
+    assert bundle.inputs["row.pay"].key == ("employee_id",)
+    r = evaluate(bundle, {"staff": [{"employee_id": "E1", "name": "a", "base_pay": "1000"}]})
+    assert r["out"][0]["total"] == Decimal("600.00")  # 1000 × 10% + 1000 / 2
+    # without the input's key the join still reads the repeated output, which must have one
+    # row per key: a repeated employee is an input error naming the key
+    (tmp_path / "rowwise.yaml").write_text(ROWWISE.replace("KEY", "label: staff"), encoding="utf-8")
+    bundle = load_policy(tmp_path / "rb.yaml")
+    assert bundle.inputs["row.pay"].key == ()
+    staff = [{"employee_id": "E1", "name": "a", "base_pay": "1000"}, {"employee_id": "E1", "name": "a", "base_pay": "10"}]
+    with pytest.raises(DataError, match="E1"):
+        evaluate(bundle, {"staff": staff})

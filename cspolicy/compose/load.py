@@ -147,7 +147,7 @@ def _tables(comp: Component, out: str) -> tuple[dict[str, Any], dict[str, Any]]:
         "zh": f"{word.zh or policy.name}·{title.zh or out}",
         "en": f"{word.en or policy.name}: {title.en or out}",
     }
-    key = list(plan.group_by) if plan.group_by else []
+    key = _unique_key(policy, plan)
     spec_in = {"label": named, "key": key, "columns": columns}
     echo = {
         "from": comp.table(out),
@@ -156,6 +156,25 @@ def _tables(comp: Component, out: str) -> tuple[dict[str, Any], dict[str, Any]]:
         "columns": {c: c for c in columns},
     }
     return spec_in, echo
+
+
+def _unique_key(policy: Policy, plan: Any) -> list[str]:
+    """The columns that identify one row of an output, when the policy guarantees it: a
+    group's ``group_by``, or the output's ``key`` when every step from an input whose
+    ``key:`` is that key gives one row per row (no group in between; joins are
+    many-to-one, checks and inner joins only drop rows). Else none (the bundle groups it)."""
+    if plan.group_by:
+        return list(plan.group_by)
+    wanted = set(plan.key)
+    if not wanted:
+        return []
+    step = plan
+    while True:
+        if step.group_by is not None:
+            return list(plan.key) if set(step.group_by) == wanted else []
+        if step.source_is_input:
+            return list(plan.key) if set(policy.inputs[step.source].key) == wanted else []
+        step = policy.outputs[step.source]
 
 
 def file_inputs(policy: Policy) -> dict[str, TableSpec]:
