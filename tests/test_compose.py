@@ -306,3 +306,10 @@ def test_a_row_wise_output_of_a_keyed_input_keeps_its_key(tmp_path):
     staff = [{"employee_id": "E1", "name": "a", "base_pay": "1000"}, {"employee_id": "E1", "name": "a", "base_pay": "10"}]
     with pytest.raises(DataError, match="E1"):
         evaluate(bundle, {"staff": staff})
+
+
+def test_a_bundle_reads_a_workbook_input_like_its_csv(tmp_path):
+    bundle = load_policy(BUNDLES / "materials-month.yaml")
+    from_csv = _json(tmp_path, bundle, MATERIALS)
+    from_xlsx = _json(tmp_path, bundle, {**MATERIALS, "stations": str(EXAMPLES / "stations.xlsx")})
+    assert from_xlsx == from_csv
