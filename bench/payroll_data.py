@@ -9,7 +9,8 @@ working days, offences of the office schedule. The same seed gives the same byte
 benchmark of issue 19 is 10 000 employees, 1 000 000 events and 200 000 attendance rows::
 
     python bench/payroll_data.py examples/payroll --employees 30 --events 120 --attendance 40 --offences 12 --xlsx
-    python bench/payroll_data.py bench/data/payroll --employees 10000 --events 1000000 --attendance 200000 --offences 20000
+    python bench/payroll_data.py bench/data/payroll --employees 10000 --events 1000000 --attendance 200000 \
+        --offences 20000 --bench bench/data/payroll.xlsx
 """
 
 from __future__ import annotations
@@ -154,6 +155,36 @@ def to_xlsx(path: Path) -> Path:
     return target
 
 
+FLOOR = """
+import csv, sys
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for _ in csv.reader(f):
+            pass
+"""
+
+
+def bench(folder: Path, output: Path, *, period: str = "2024-05") -> None:
+    """Time the floor (reading the four files with ``csv.reader``) and ``cspolicy run
+    monthly-payroll`` on them, each in a child process; print seconds, the ratio and peak RSS."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    files = [folder / f"{name}.csv" for name in HEADERS]
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR, *map(str, files)], check=True)
+    floor = time.perf_counter() - start
+    command = [sys.executable, "-m", "cspolicy", "run", "monthly-payroll", *(f"{p.stem}={p}" for p in files)]
+    command += ["--period", period, "-o", str(output), "-q"]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env={**__import__("os").environ, "CSPOLICY_CACHE": "off"})
+    took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"floor {floor:.1f} s; monthly-payroll {took:.1f} s ({took / floor:.1f}× the floor); peak RSS {peak:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -163,12 +194,15 @@ def main() -> None:
     parser.add_argument("--offences", type=int, default=12)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--xlsx", action="store_true", help="also write each table as an .xlsx")
+    parser.add_argument("--bench", metavar="OUTPUT", type=Path, help="then time monthly-payroll writing OUTPUT")
     args = parser.parse_args()
     paths = generate(args.folder, args.employees, args.events, args.attendance, args.offences, seed=args.seed)
     for path in paths.values():
         print(path)
         if args.xlsx:
             print(to_xlsx(path))
+    if args.bench is not None:
+        bench(args.folder, args.bench)
 
 
 if __name__ == "__main__":
