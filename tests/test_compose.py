@@ -313,3 +313,10 @@ def test_a_bundle_reads_a_workbook_input_like_its_csv(tmp_path):
     from_csv = _json(tmp_path, bundle, MATERIALS)
     from_xlsx = _json(tmp_path, bundle, {**MATERIALS, "stations": str(EXAMPLES / "stations.xlsx")})
     assert from_xlsx == from_csv
+
+
+def test_show_names_the_component_outputs(runner):
+    result = runner.invoke(cli, ["show", str(BUNDLES / "pay.yaml")])
+    assert result.exit_code == 0, result.stderr
+    assert "component output bonus.bonuses (Bonus: bonuses) (computed by bonus.yaml):" in result.stdout
+    assert "\ninput staff" in result.stdout
