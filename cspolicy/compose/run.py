@@ -31,7 +31,15 @@ from cspolicy.planner.policy import Policy
 from cspolicy.tables.spec import TableSpec
 from cspolicy.values import Value
 
-__all__ = ["MemoryTable", "ComponentTrace", "ComponentRows", "run_components", "evaluate_components", "own_traces"]
+__all__ = [
+    "MemoryTable",
+    "ComponentTrace",
+    "ComponentRows",
+    "run_components",
+    "evaluate_components",
+    "own_traces",
+    "bundle_period",
+]
 
 Row = tuple[Value, ...]
 
@@ -308,3 +316,45 @@ def _check_columns(policy: Policy, tables: Mapping[str, Any]) -> None:
                         + did_you_mean(key, written),
                         expected="a column name or header of one of the policies that read this table",
                     )
+
+
+def _period_column(policy: Policy) -> tuple[str, str] | None:
+    """The first ``default_period`` (input, column) among the components, depth first."""
+    for comp in policy.components.values():
+        found = getattr(comp.policy, "default_period", None) or _period_column(comp.policy)
+        if found:
+            return (found[0], found[1])
+    return None
+
+
+def bundle_period(policy: Policy, settings: Any, source: Any) -> tuple[Any, str | None]:
+    """A bundle run without ``--period`` whose component takes its month from a column
+    (``default_period``) evaluates every part in that one month: the month of the latest
+    date in that column, said in a warning (the note the component gives alone). ``source``
+    opens an input for some columns (:mod:`cspolicy.consistency`)."""
+    import datetime as dt
+
+    from cspolicy.periods import Period
+    from cspolicy.tables.spec import TableSpec
+
+    found = _period_column(policy) if settings.period is None else None
+    if found is None:
+        return settings, None
+    table, column = found
+    specs = file_inputs(policy)
+    if table not in specs:
+        return settings, None
+    opened = source(table, TableSpec(table, (specs[table].column(column),)))
+    if opened is None:
+        return settings, None
+    latest: Period | None = None
+    for _, (value,) in opened[2]:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        month = Period.of(value) if isinstance(value, dt.date) else value if isinstance(value, Period) else None
+        if month is not None and (latest is None or month > latest):
+            latest = month
+    if latest is None:
+        return settings, f"no --period given and no date in {table}.{column}: the period is blank, give --period YYYY-MM"
+    note = f"no --period given: evaluating {latest}, the month of the latest {column} in {table} (give --period to choose)"
+    return dataclasses.replace(settings, period=latest), note

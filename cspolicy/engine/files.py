@@ -163,6 +163,12 @@ def run_files(
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
 
+    period_note = None
+    if policy.components and settings.period is None:  # a bundle's parts evaluate one month
+        from cspolicy.compose.run import bundle_period
+        from cspolicy.consistency import file_source
+
+        settings, period_note = bundle_period(policy, settings, file_source(inputs, encoding=encoding))
     checked: list[Any] = []  # the consistency problems, found once however often start() runs
     read: dict[str, int] = {}  # rows read from each input file (a workbook's summary)
     # a workbook explains every row of its outputs (its explanations sheet)
@@ -190,6 +196,8 @@ def run_files(
             policy, settings, explain=explain, outputs=None if explain else selected, given=given, explain_all=explain_all
         )
         phases.restart(prep, selected)
+        if period_note is not None:
+            prep.warnings.add(period_note)
         if checked and policy.consistency is not None:
             report(policy.consistency, checked[0], prep.warnings)
         if policy.components:

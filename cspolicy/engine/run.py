@@ -420,6 +420,15 @@ def evaluate(
     """
     parts = None
     checked = None
+    period_note = None
+    if policy.components and (settings or RunSettings()).period is None:  # a bundle's parts evaluate one month
+        from cspolicy.compose.run import bundle_period
+        from cspolicy.consistency import memory_source
+
+        tables = {
+            n: r if isinstance(r, (Mapping, str, bytes)) or not isinstance(r, Iterable) else list(r) for n, r in tables.items()
+        }
+        settings, period_note = bundle_period(policy, settings or RunSettings(), memory_source(tables))
     if policy.consistency is not None:  # checks across the inputs, before anything is computed
         from cspolicy.consistency import check_consistency, memory_source, report
 
@@ -448,6 +457,8 @@ def evaluate(
             yield item
 
     defaulted: dict[tuple[str, int], frozenset[str]] = {}
+    if period_note is not None:
+        prep.warnings.add(period_note)
     if checked is not None and policy.consistency is not None:
         report(policy.consistency, checked, prep.warnings)
     sources = memory_sources(prep, tables, defaulted)
