@@ -86,6 +86,14 @@ class Catalogue:
         self.clause_joiner = clause_joiner
         self.translate = functools.lru_cache(maxsize=4096)(self._translate)
 
+    def extend(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Add templates (a policy's own bilingual messages), tried before the others."""
+        known = {t.pattern.pattern for t in self.templates}
+        new = [t for t in (_compile(en, zh) for en, zh in pairs) if t.pattern.pattern not in known]
+        if new:
+            self.templates[:0] = new
+            self.translate.cache_clear()
+
     def _translate(self, text: str) -> str | None:
         """The translation of ``text``, or None when some part of it has no template."""
         if len(text) > _MAX_CHARS:

@@ -156,6 +156,27 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("column {column:q} ({agg:w} of) = {formula}: {problem:m}", "列 {column}（{agg} 汇总）= {formula}：{problem}"),
     ("column {column:q} = {formula}: {problem:m}", "列 {column} = {formula}：{problem}"),
     ("check {name:q} ({formula}): {problem:m}", "校验 {name}（{formula}）：{problem}"),
+    # a policy's check message with the rule it enforces (its own Chinese: Policy.messages_zh)
+    ("{message:m} [{rule:w}]", "{message} [{rule}]"),
+    # warnings (cspolicy.notes): a group's, a file's, or the run's, then how many more
+    ("warning: output {output:q}, {key}: {message:m} ({n:w} times)", "警告：输出 {output}，{key}：{message}（{n} 次）"),
+    ("warning: output {output:q}, {key}: {message:m}", "警告：输出 {output}，{key}：{message}"),
+    ("warning: output {output:q}: {message:m}", "警告：输出 {output}：{message}"),
+    (
+        "warning: … and {n:w} more warnings (all kept ones are in JSON output)",
+        "警告：另有 {n} 条警告（JSON 输出中有全部保留的警告）",
+    ),
+    ("warning: … and 1 more warning (all kept ones are in JSON output)", "警告：另有 1 条警告（JSON 输出中有全部保留的警告）"),
+    ("warning: {message:m}", "警告：{message}"),
+    # the run's period from the data (cspolicy.run_period)
+    (
+        "no --period given: evaluating {period:w}, the month of the latest {column:w} in {table:w} (give --period to choose)",
+        "未给出 --period：计算 {period}，即 {table} 中最晚的 {column} 所在的月份（可用 --period 指定）",
+    ),
+    (
+        "no --period given and no date in {place:w}: the period is blank, give --period YYYY-MM",
+        "未给出 --period，且 {place} 中没有日期：月份为空，请用 --period YYYY-MM 指定",
+    ),
     ("output {output:q}, group {group}: {problem:m}", "输出 {output}，分组 {group}：{problem}"),
     ("output {output:q}: {problem:m}", "输出 {output}：{problem}"),
     ("parameter {name:q}: {problem:m}", "参数 {name}：{problem}"),
@@ -1003,4 +1024,112 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("column {name:q} of {table:q} is not a date", "{table} 的列 {name} 不是日期"),
     ("expected a date or datetime column", "应为日期或日期时间列"),
     ("expected a shipped policy's name or a policy file", "应为内置政策的名称或政策文件"),
+    # --- per-row parameters and leave (issue 17) --------------------------------------------------
+    (
+        "parameter {name:q} has no value for region {region:q} (regions with values: {regions})",
+        "参数 {name} 没有地区 {region} 的值（有值的地区：{regions}）",
+    ),
+    (
+        "parameter {name:q} has no value without a region (regions with values: {regions})",
+        "参数 {name} 没有不分地区的值，须指定地区（有值的地区：{regions}）",
+    ),
+    (
+        "parameter {name:q} has no value in force on {day:w} for region {region:w} (its first value is from {first:w})",
+        "参数 {name} 在 {day} 没有适用于地区 {region} 的值（最早的值自 {first} 起）",
+    ),
+    ("param_at() takes 2 or 3 arguments (got {n:w})", "param_at() 接受 2 或 3 个参数（实际 {n} 个）"),
+    (
+        "expected param_at('parameter', date) or param_at('parameter', date, region)",
+        "应写为 param_at('参数名', 日期) 或 param_at('参数名', 日期, 地区)",
+    ),
+    ("name the parameter in quotes", "参数名要写在引号里"),
+    ("{name:q} is not a per-row parameter (per_row: true)", "{name} 不是逐行参数（per_row: true）"),
+    ("{name:q} is not a parameter", "{name} 不是参数"),
+    ("expected a parameter declared with per_row: true", "应为声明了 per_row: true 的参数"),
+    (
+        "argument 2 of param_at() must be a date, a moment or a month, but it is {kind:w}",
+        "param_at() 的第 2 个参数必须是日期、时刻或月份，但它是 {kind}",
+    ),
+    (
+        "argument 3 of param_at() must be a region (text), but it is {kind:w}",
+        "param_at() 的第 3 个参数必须是地区（文本），但它是 {kind}",
+    ),
+    (
+        "no working-day calendar for {month:w}: the {package:w} package ({version}) covers {first:w} to {last:w}",
+        "没有 {month} 的工作日日历：{package} 包（{version}）只涵盖 {first} 至 {last} 年",
+    ),
+    (
+        "a year's holidays and make-up working days cannot be guessed from its weekends",
+        "一年的节假日和调休上班日无法根据周末推算",
+    ),
+    (
+        "expected {year:w}'s holidays and make-up working days in a calendar file (see docs/calendar.md), "
+        "or a newer chinesecalendar package (pip install -U chinesecalendar) once it carries {again:w}",
+        "应在日历文件中写出 {year} 年的节假日和调休上班日（见 docs/calendar.md），"
+        "或在 chinesecalendar 包收录 {again} 年后升级（pip install -U chinesecalendar）",
+    ),
+    # the leave policies' checks (policies/leave-pay.yaml, leave-entitlements.yaml)
+    ("{value:q}: {problem:m} [{rule:w}]", "{value}：{problem} [{rule}]"),
+    ("{problem:m} [{rule:w}]", "{problem} [{rule}]"),
+    ("leave pay is computed per month: run with --period YYYY-MM", "病事假扣款按月计算：请加 --period YYYY-MM 运行"),
+    ("{value:q}: days are counted in halves above 0 (0.5, 1, 1.5 …)", "{value}：天数以半天为单位且大于 0（0.5、1、1.5……）"),
+    (
+        "{value:q}: days apply to personal, sick and absent rows, late, early and off-post rows count once each",
+        "{value}：天数只用于事假、病假和旷工；迟到、早退和离岗每行计一次",
+    ),
+    (
+        "{value:q}: give the days or an end date, not both (an end date counts the working days)",
+        "{value}：天数和结束日期只填一个（填结束日期时按工作日计算天数）",
+    ),
+    ("{value:q}: an end date applies to personal, sick and absent rows", "{value}：结束日期只用于事假、病假和旷工"),
+    ("{value:q}: the end date is before the date", "{value}：结束日期早于开始日期"),
+    ("the date is outside the period {period:w}", "日期不在期间 {period} 内"),
+    (
+        "a sick-leave row must say whether a hospital certificate was given (yes or no)",
+        "病假须填写是否有医院证明（是或否）",
+    ),
+    ("an off-post row needs its minutes", "离岗须填写分钟数"),
+    ("a marriage-leave request needs the date it was applied for", "婚假申请须填写申请日期"),
+    (
+        "a marriage-leave request needs the date of the marriage certificate (event_date)",
+        "婚假申请须填写领取结婚证的日期（事件日期）",
+    ),
+    (
+        "a marriage-leave request must say whether probation is completed (yes or no)",
+        "婚假申请须填写试用期是否已满（是或否）",
+    ),
+    ("a bereavement request needs the relation", "丧假申请须填写亲属关系"),
+    (
+        "a maternity, paternity or breastfeeding request needs the birth date (event_date)",
+        "产假、护理假或哺乳假申请须填写出生日期（事件日期）",
+    ),
+    ("a maternity request in Zhejiang needs the child number (1, 2 or 3)", "浙江的产假申请须填写第几孩（1、2 或 3）"),
+    (
+        "an annual-leave request needs the service years or the work start date (one of them)",
+        "年休假申请须填写累计工作年限或参加工作日期（二者填其一）",
+    ),
+    (
+        "{who:w} {kind:w} {minutes:w} minutes on {date:w}: a disciplinary matter (at least {limit:w} minutes)",
+        "{who} {date} {kind} {minutes} 分钟：属纪律问题（{limit} 分钟及以上）",
+    ),
+    (
+        "{who:w} {kind:w} on {date:w}, which is not a working day (weekend or statutory holiday): counted as given",
+        "{who} {date} 的 {kind} 不在工作日（周末或法定节假日）：按所填天数计入",
+    ),
+    (
+        "{who:w}: pay after deductions {pay:w} is below the sick-pay floor {floor:w} ({share:w} of the minimum wage)",
+        "{who}：扣款后工资 {pay} 低于病假工资下限 {floor}（最低工资的 {share}）",
+    ),
+    (
+        "{who:w}: the deductions exceed the month's pay {pay:w}; the total is capped at the pay",
+        "{who}：扣款超过当月工资 {pay}，扣款合计以当月工资为限",
+    ),
+    (
+        "{who:w}: the deduction {amount:w} is above {share:w} of the month's pay {pay:w}",
+        "{who}：扣款 {amount} 超过当月工资 {pay} 的 {share}",
+    ),
+    (
+        "{who:w}: no provincial maternity figure for {region:w} on {date:w} is shipped; the national one applies",
+        "{who}：未收录 {region} 在 {date} 的地方产假天数，按国家规定计算",
+    ),
 )

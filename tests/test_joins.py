@@ -151,11 +151,34 @@ def test_a_join_to_an_output_of_the_same_input_is_refused(tmp_path):
     assert "it comes from input 'staff'" in str(err.value)
 
 
-def test_joins_that_would_need_a_cycle_of_inputs_are_refused(tmp_path):
+def test_an_input_looked_up_by_rows_its_own_outputs_need_is_read_ahead(tmp_path):
+    # events look each employee up in staff (staff first), and the staff's scores join the
+    # events' totals (events first): staff is read ahead into its held side, its rows kept
+    # and replayed to its outputs after the events (blocks.joins.early_inputs)
     text = POLICY.read_text(encoding="utf-8").replace(
         "  scores:\n",
         "  checked:\n    from: events\n    join: [{with: staff, on: [employee_id], how: lookup}]\n"
         "    columns: {employee_id: employee_id, name: name}\n  scores:\n",
+    )
+    policy = load_text(tmp_path, text)
+    staff = [{"employee_id": "E001", "name": "张三", "team": "A"}, {"employee_id": "E002", "name": "李四", "team": "A"}]
+    teams = [{"team": "A", "leader": "钱七"}]
+    events = [{"employee_id": "E001", "points": "-5"}, {"employee_id": "E002", "points": "2"}]
+    r = evaluate(policy, {"events": events, "staff": staff, "teams": teams})
+    assert [(x["employee_id"], x["name"]) for x in r["checked"]] == [("E001", "张三"), ("E002", "李四")]
+    # 80 − 5 = 75; 80 + 2 = 82
+    assert [(x["employee_id"], x["score"]) for x in r["scores"]] == [("E001", Decimal(75)), ("E002", Decimal(82))]
+    with pytest.raises(DataError) as err:
+        evaluate(policy, {"events": [*events, {"employee_id": "E009", "points": "1"}], "staff": staff, "teams": teams})
+    assert "'E009' is not found in 'staff'" in str(err.value)
+
+
+def test_joins_that_would_need_a_cycle_of_held_outputs_are_refused(tmp_path):
+    text = POLICY.read_text(encoding="utf-8").replace(
+        "  scores:\n",
+        "  roster:\n    from: staff\n    group_by: [employee_id]\n    columns: {employee_id: employee_id, n: {agg: count}}\n"
+        "  checked:\n    from: events\n    join: [{with: roster, on: [employee_id], how: lookup}]\n"
+        "    columns: {employee_id: employee_id, n: n}\n  scores:\n",
     )
     with pytest.raises(PolicyError) as err:
         load_text(tmp_path, text)

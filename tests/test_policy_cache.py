@@ -117,6 +117,9 @@ EXAMPLES = {
     "penalties-office": "examples/penalties/office-offences.csv",
     "penalties-shop": "examples/penalties/shop-complaints.csv",
     "rewards-training": "examples/penalties/trainers.csv",
+    "cs-scoring": "staff=examples/scoring/staff.csv events=examples/scoring/events.csv --period 2024-05",
+    "leave-pay": "staff=examples/leave/staff.csv attendance=examples/leave/attendance.csv --period 2025-07",
+    "leave-entitlements": "requests=examples/leave/requests.csv",
 }
 
 
@@ -127,8 +130,8 @@ def test_every_shipped_policy_has_an_example_here():
 @pytest.mark.parametrize(
     "args",
     [
-        *(["run", name, data, "--lang", lang] for name, data in EXAMPLES.items() for lang in ("zh", "en")),
-        *(["run", name, data, "--format", "json"] for name, data in EXAMPLES.items()),
+        *(["run", name, *data.split(), "--lang", lang] for name, data in EXAMPLES.items() for lang in ("zh", "en")),
+        *(["run", name, *data.split(), "--format", "json"] for name, data in EXAMPLES.items()),
         ["run", "materials-order", "examples/materials/stations.csv", "--lang", "zh", "--explain", "A站"],
         ["run", "penalties-club", "examples/penalties/club-offences.csv", "--explain", "E001"],
         ["show", "penalties-club", "--lang", "zh"],

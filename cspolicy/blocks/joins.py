@@ -19,7 +19,7 @@ from cspolicy.planner.plan import JoinPlan, OutputPlan
 from cspolicy.tables.writer import format_value
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["Held", "unique_rows", "make_join", "input_order", "root_input"]
+__all__ = ["Held", "unique_rows", "make_join", "input_order", "early_inputs", "root_input"]
 
 Row = tuple[Value, ...]
 
@@ -146,18 +146,65 @@ def root_input(plans: Mapping[str, OutputPlan], name: str) -> str:
     return plan.source
 
 
+def _edges(plans: Mapping[str, OutputPlan]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Which inputs each input's outputs need first: (held inputs, inputs of held outputs)."""
+    held: dict[str, set[str]] = {}
+    outs: dict[str, set[str]] = {}
+    for name, plan in plans.items():
+        mine = root_input(plans, name)
+        for j in plan.joins:
+            if j.side_is_input:
+                held.setdefault(mine, set()).add(j.side)
+            else:
+                outs.setdefault(mine, set()).add(root_input(plans, j.side))
+    return held, outs
+
+
+def early_inputs(plans: Mapping[str, OutputPlan], inputs: Sequence[str]) -> list[str]:
+    """The held inputs that must be read ahead of the others: an input joined directly (a
+    staff list that events look up) whose own outputs need, directly or not, the input that
+    joins it (the staff's scores join the events' totals). Such an input is read first into
+    its held sides, its rows kept in memory, and replayed to its own outputs in its turn.
+
+    >>> from cspolicy.planner.plan import JoinPlan, OutputPlan
+    >>> ev = OutputPlan("ev", "events", True, (), (), joins=(JoinPlan("staff", True, ("id",), "lookup", (), None),))
+    >>> tot = OutputPlan("tot", "ev", False, (), ())
+    >>> sc = OutputPlan("sc", "staff", True, (), (), joins=(JoinPlan("tot", False, ("id",), "left", (), None),))
+    >>> early_inputs({"ev": ev, "tot": tot, "sc": sc}, ["events", "staff"])
+    ['staff']
+    """
+    held, outs = _edges(plans)
+
+    def reaches(start: str, goal: str) -> bool:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            t = todo.pop()
+            if t == goal:
+                return True
+            if t not in seen:
+                seen.add(t)
+                todo.extend(held.get(t, set()) | outs.get(t, set()))
+        return False
+
+    early = {x for mine, sides in held.items() for x in sides if x != mine and reaches(x, mine)}
+    return [t for t in inputs if t in early]
+
+
 def input_order(plans: Mapping[str, OutputPlan], inputs: Sequence[str]) -> list[str]:
     """``inputs`` in an order that reads every join's held side before the rows that use it
-    (otherwise as given). The policy loader has refused cycles."""
-    needs: dict[str, set[str]] = {}
-    for name, plan in plans.items():
-        for j in plan.joins:
-            needs.setdefault(root_input(plans, name), set()).add(j.side if j.side_is_input else root_input(plans, j.side))
+    (otherwise as given); an input read ahead (:func:`early_inputs`) needs nothing first as a
+    held side. The policy loader has refused cycles of held outputs."""
+    held, outs = _edges(plans)
+    early = set(early_inputs(plans, inputs))
+    needs = {t: (held.get(t, set()) - early) | outs.get(t, set()) for t in {*held, *outs}}
     order: list[str] = []
+    visiting: set[str] = set()
 
     def visit(table: str) -> None:
-        if table in order:
+        if table in order or table in visiting:  # a cycle was refused at load
             return
+        visiting.add(table)
         for other in sorted(needs.get(table, ())):
             visit(other)
         order.append(table)

@@ -68,6 +68,8 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "join_inner": {"zh": "无匹配则去掉该行", "en": "inner: rows without a match are left out"},
     "join_lookup": {"zh": "必须恰有一行匹配", "en": "lookup: exactly one row must match"},
     "grouped": {"zh": "按 {0} 分组", "en": "grouped by {0}"},
+    "where": {"zh": "只取满足 {0} 的行", "en": "only the rows where {0}"},
+    "internal": {"zh": "中间步骤：只在 --only 指名时写出", "en": "an internal step: written only when named with --only"},
     "rounding": {"zh": "，保留 {0} 位小数、{1}", "en": ", round {0} places {1}"},
     "values": {"zh": "取值：", "en": "values: "},
     "hidden": {"zh": "（中间步骤，表中不列出）", "en": " (hidden: a step not in the table)"},
@@ -111,6 +113,8 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
         lines += ["", _w("parameters", lang)]
         for name, p in policy.parameters.items():
             rule = f" [{p.rule}]" if p.rule else ""
+            if p.per_row:  # read for each row's own date and region (cspolicy.row_parameters)
+                rule += f"，逐行取值：param_at('{name}', …)" if lang == "zh" else f", per row: param_at('{name}', …)"
             head = f"  {_named(name, labels.parameter(name), lang)}{_colon(lang)}{_type(p.type, lang)}{rule}"
             lines.append(f"{head} — {p.description}")
             lines.append(f"    {_w('source', lang)}{p.source}")
@@ -167,6 +171,10 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
     for name, plan in policy.outputs.items():
         how = _w("grouped", lang, ", ".join(plan.group_by)) if plan.group_by else _w("per_row", lang)
         lines += ["", _w("output", lang, _named(name, labels.outputs[name], lang), plan.source, how)]
+        if plan.internal:
+            lines.append("  " + _w("internal", lang))
+        if plan.where is not None:
+            lines.append("  " + _w("where", lang, " ".join(plan.where.text.split())))
         for j in plan.joins:
             brought = ", ".join(new if new == theirs else f"{new} = {theirs}" for new, theirs, _ in j.columns)
             lines.append("  " + _w("join", lang, j.side, _w("join_" + j.how, lang), ", ".join(j.on), brought))

@@ -249,6 +249,14 @@ def _sets(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) ->
     "-q", "--quiet", is_flag=True, help="Say nothing on stderr but errors and warnings: no progress, no list of files written."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing when there are any.")
+@click.option(
+    "--calendar",
+    "calendars",
+    multiple=True,
+    type=click.Path(),
+    metavar="FILE",
+    help="A working-day calendar file for a year the chinesecalendar package lacks (docs/calendar.md; repeatable).",
+)
 @_lang_option
 def run(
     policy: str,
@@ -266,6 +274,7 @@ def run(
     limit: int | None,
     quiet: bool,
     strict: bool,
+    calendars: tuple[str, ...],
     lang: str | None,
 ) -> None:
     """Evaluate POLICY (a shipped name or a file) over CSV files.
@@ -286,7 +295,7 @@ def run(
     language = _language(lang)
     p = load_policy(policy)
     inputs = bind_inputs(p, files)
-    settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict)
+    settings = RunSettings(period=period, as_of=as_of, region=region, overrides=sets, strict=strict, calendars=calendars)
     line = ProgressLine(sys.stderr, lang=language) if not quiet and sys.stderr.isatty() else None
 
     def tell(message: str) -> None:

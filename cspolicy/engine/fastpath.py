@@ -65,7 +65,7 @@ def run_clean(
         return False
     node = roots[0]
     plan = node.plan
-    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings:
+    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings or plan.where:
         return False
     if node.on_row or node.fns.row is None:
         return False

@@ -29,7 +29,7 @@ from cspolicy.engine.outputs import (
     write_workbook_outputs,
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
-from cspolicy.errors import EnvironmentFailure, UsageError
+from cspolicy.errors import EnvironmentFailure, ErrorCollector, UsageError
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
 from cspolicy.notes import Warnings
@@ -141,7 +141,8 @@ def run_files(
     """
     settings = settings or RunSettings()
     stdout = stdout or sys.stdout
-    selected = list(dict.fromkeys(only)) or list(policy.outputs)  # --only x --only x is x once
+    # --only x --only x is x once; internal outputs (steps toward others) only when named
+    selected = list(dict.fromkeys(only)) or [n for n, p in policy.outputs.items() if not p.internal]
     for name in selected:
         if name not in policy.outputs:
             raise UsageError(f"--only {name}: no output named '{name}'", expected=f"one of: {', '.join(policy.outputs)}")
@@ -162,8 +163,13 @@ def run_files(
     if _isatty(stdout):
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
-
     period_note = None
+    if settings.period is None and policy.default_period is not None and policy.default_period[0] in inputs:
+        from cspolicy.run_period import defaulted
+
+        table = policy.default_period[0]
+        scan = read_table(inputs[table], policy.inputs[table], encoding=encoding, errors=ErrorCollector(0))
+        settings, period_note = defaulted(policy, settings, scan.rows())
     if policy.components and settings.period is None:  # a bundle's parts evaluate one month
         from cspolicy.compose.run import bundle_period
         from cspolicy.consistency import file_source

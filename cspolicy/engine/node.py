@@ -116,6 +116,19 @@ class Node:
             self.push = lambda row, origin: sorter.add((row, origin))  # type: ignore[method-assign]
         else:
             self.push = lambda row, origin: self._row(row, origin, ())  # type: ignore[method-assign]
+        if self.fns.where is not None:
+            keep, kept = self.fns.where, self.push
+
+            def where(row: Row, origin: Origin) -> None:
+                try:
+                    wanted = keep(row)
+                except ROW_ERRORS as exc:
+                    self.errors.add(self._where_error(exc, row, origin))
+                    return
+                if wanted:
+                    kept(row, origin)
+
+            self.push = where  # type: ignore[method-assign]
         if self.join is not None:
             join, inner = self.join, self.push
 
@@ -289,6 +302,12 @@ class Node:
         return f"output '{self.plan.name}': {why(exc)}"
 
     # -- errors ---------------------------------------------------------------------------
+    def _where_error(self, exc: BaseException, row: Row, origin: Origin) -> DataError:
+        assert self.plan.where is not None
+        env = _Lenient({**self.values, **dict(zip((n for n, _ in self.plan.source_columns), row))})
+        where = _formula(f"output '{self.plan.name}' where", self.plan.where, env, condition=True)
+        return DataError(f"{where}: {why(exc)}", file=self.file, row=origin or None, column=self._column_of(exc, row))
+
     def _check_error(self, i: int, row: Row, origin: Origin) -> DataError:
         chk = self.plan.checks[i]
         names = [n for n, _ in self.plan.source_columns]
@@ -314,11 +333,13 @@ class Node:
     def _column_of(self, exc: BaseException, row: Row) -> str | None:
         """The header of the one source column holding the value an error is about (a key a
         lookup table lacks carries it as ``value``), for ``file:row:column``."""
-        bad = getattr(exc, "value", None)
-        if bad is None:
-            return None
-        found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
-        return self.headers.get(found[0], found[0]) if len(found) == 1 else None
+        for bad in getattr(exc, "candidates", None) or (getattr(exc, "value", None),):  # the first found wins
+            if bad is None:
+                continue
+            found = [n for (n, _), v in zip(self.plan.source_columns, row) if v is not None and v == bad]
+            if len(found) == 1:
+                return self.headers.get(found[0], found[0])
+        return None
 
 
 def _fill(message: str, values: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cspolicy.blocks.joins import input_order
+from cspolicy.blocks.joins import early_inputs, input_order
 from cspolicy.engine.run import Prepared, execute, no_row_error
 from cspolicy.errors import EnvironmentFailure
 from cspolicy.explain.collect import fill_cells
@@ -451,8 +451,11 @@ def _write_bom_and_utf8(spool: TextIO, stdout: TextIO) -> None:
 def _execute(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
     """Run, and refuse an --explain key that matched nothing before any output is committed."""
     headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
-    order = input_order({n: node.plan for n, node in prep.nodes.items()}, list(tables))  # joins: held sides first
-    last = order[-1] if order else None
+    plans = {n: node.plan for n, node in prep.nodes.items()}
+    order = input_order(plans, list(tables))  # joins: held sides first
+    early = early_inputs(plans, order)  # read before the others (cspolicy.run.execute)
+    read = [*early, *(t for t in order if t not in early)]
+    last = read[-1] if read else None
     sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}
     execute(prep, sources, {name: t.name for name, t in tables.items()}, headers)
     if prep.matcher is not None:

@@ -26,6 +26,7 @@ class RowFunctions:
 
     * ``row(s, x)`` → the output tuple for a source tuple ``s`` and step values ``x``;
     * ``checks(s, x)`` → indexes of failing checks (empty when the row is fine);
+    * ``where(s)`` → whether a source row is kept (its ``where:`` condition);
     * ``agg(s)`` → (values, by-values) fed to the accumulators, for grouped outputs;
     * ``post(k, a)`` → the output tuple of a group from its key and aggregate results;
     * ``warn(s, x, o)`` (``warn(k, o)`` for a group) → indexes of the warning rules that hold
@@ -35,6 +36,7 @@ class RowFunctions:
     def __init__(self) -> None:
         self.row: Callable[[tuple[Value, ...], tuple[Value, ...]], tuple[Value, ...]] | None = None
         self.checks: Callable[[tuple[Value, ...], tuple[Value, ...]], list[int]] | None = None
+        self.where: Callable[[tuple[Value, ...]], bool] | None = None
         self.agg: Callable[[tuple[Value, ...]], tuple[tuple[Value, ...], tuple[Value, ...]]] | None = None
         self.post: Callable[[tuple[Value, ...], tuple[Value, ...]], tuple[Value, ...]] | None = None
         self.warn: Callable[..., list[int]] | None = None
@@ -66,6 +68,8 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
         return out
 
     fns = RowFunctions()
+    if plan.where is not None:
+        lines += header("s", "_where", set(plan.where.names)) + [f"    return {plan.where.python(base_names, pool)}"]
     if plan.checks:
         used = set().union(*(chk.expression.names for chk in plan.checks))
         body = header("s, x", "_chk", used) + ["    bad = []"]
@@ -111,6 +115,7 @@ def compile_output(plan: OutputPlan, params: Mapping[str, Value], run_values: Ma
     fns.source = source
     fns.row = namespace.get("_row")
     fns.checks = namespace.get("_chk")
+    fns.where = namespace.get("_where")
     fns.agg = namespace.get("_agg")
     fns.post = namespace.get("_post")
     fns.warn = namespace.get("_warn")

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, input_order
+from cspolicy.blocks.joins import Held, early_inputs, input_order
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
 from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
@@ -55,6 +55,8 @@ class RunSettings:
     region: str | None = None
     overrides: Mapping[str, str] = field(default_factory=dict)
     strict: bool = False
+    #: Working-day calendar files (docs/calendar.md) for years the chinesecalendar package lacks.
+    calendars: tuple[str, ...] = ()
 
     @property
     def effective_date(self) -> dt.date:
@@ -258,8 +260,22 @@ def prepare(
     run_values: dict[str, Value] = {"period": str(settings.period) if settings.period else None, "as_of": settings.effective_date}
     run_values.update(given_values(policy.inputs, given))
     bands = run_band_tables(policy, values)
+    if any(d.per_row for d in definitions.values()):  # travels with the band tables (cspolicy.row_parameters)
+        from cspolicy.row_parameters import RESOLVER, RowParameters
+
+        bands[RESOLVER] = RowParameters(definitions, overrides, region)  # type: ignore[assignment]
+    if settings.calendars:  # the working-day functions ask it (cspolicy.expressions.timefns)
+        from cspolicy.workdays import RUN_CALENDAR, WorkdayCalendar
+
+        bands[RUN_CALENDAR] = WorkdayCalendar.from_files(*settings.calendars)  # type: ignore[assignment]
     errors = ErrorCollector(error_limit)
     warnings = Warnings()
+    if policy.messages_zh:  # its checks' and warnings' Chinese, for the CLI's choke point
+        from cspolicy.messages import catalogue
+
+        zh = catalogue("zh")
+        if zh is not None:
+            zh.extend(policy.messages_zh)
     traces: list[Trace] = []
     matcher = KeyMatcher(explain) if explain is not None else EveryRow() if explain_all else None
     nodes: dict[str, Node] = {}
@@ -309,6 +325,7 @@ def prepare(
 def _needed(policy: Policy, outputs: Sequence[str] | None) -> set[str]:
     """The outputs asked for and every output they read from, directly or not."""
     todo = list(policy.outputs if outputs is None else outputs)
+    todo += [n for n, p in policy.outputs.items() if p.internal and p.warnings]  # its notes concern the run
     needed: set[str] = set()
     while todo:
         name = todo.pop()
@@ -344,12 +361,28 @@ def execute(
             todo.extend(node.children)
     # Each input is read to its end and its outputs finished before the next, in an order
     # that completes every join's held side before the rows that look it up.
+    plans = {n: node.plan for n, node in prep.nodes.items()}
     with prep.evaluating():
-        for table in input_order({n: node.plan for n, node in prep.nodes.items()}, list(sources)):
+        # an input held by a join whose own outputs need the joining input first is read
+        # ahead into its held sides, and its rows kept for its outputs (blocks.joins)
+        ahead: dict[str, list[tuple[int, Row]]] = {}
+        for table in early_inputs(plans, list(sources)):
+            kept = ahead[table] = []
+            keep = bool(prep.roots.get(table))
+            held = held_targets(prep, table)
+            for rowno, row in checked_keys(prep, table, sources[table], names, headers or {}):
+                for target in held:
+                    target.push(row, rowno)
+                if keep:
+                    kept.append((rowno, row))
+        for table in input_order(plans, list(sources)):
             targets = prep.roots.get(table, [])
-            rows = checked_keys(prep, table, sources[table], names, headers or {})
-            if table in prep.held_inputs:
-                targets = [*targets, *held_targets(prep, table)]
+            if table in ahead:
+                rows: Iterable[tuple[int, Row]] = ahead.pop(table)
+            else:
+                rows = checked_keys(prep, table, sources[table], names, headers or {})
+                if table in prep.held_inputs:
+                    targets = [*targets, *held_targets(prep, table)]
             for rowno, row in rows:
                 for node in targets:
                     node.push(row, rowno)
@@ -398,6 +431,11 @@ def _note_defaults(
 __all__ += ["memory_sources"]
 
 
+def _listed(tables: Mapping[str, Any]) -> dict[str, Any]:
+    """Each table's rows in a list (a bundle's rows are read by the checks and each part)."""
+    return {n: r if isinstance(r, (Mapping, str, bytes)) or not isinstance(r, Iterable) else list(r) for n, r in tables.items()}
+
+
 def evaluate(
     policy: Policy,
     tables: Mapping[str, Iterable[Mapping[str, Any]]],
@@ -418,31 +456,37 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
+    settings = settings or RunSettings()
+    note = None
+    if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
+        from cspolicy.run_period import defaulted as with_default_period
+
+        table = policy.default_period[0]
+        tables = {**tables, table: list(tables[table])}  # read twice: first for its latest date
+        spec = policy.inputs[table]
+        scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
+        settings, note = with_default_period(policy, settings, scan)
     parts = None
     checked = None
-    period_note = None
-    if policy.components and (settings or RunSettings()).period is None:  # a bundle's parts evaluate one month
+    if policy.components or policy.consistency is not None:
+        tables = _listed(tables)  # read more than once: by the checks, by each part
+    if policy.components and settings.period is None:  # a bundle's parts evaluate one month
         from cspolicy.compose.run import bundle_period
         from cspolicy.consistency import memory_source
 
-        tables = {
-            n: r if isinstance(r, (Mapping, str, bytes)) or not isinstance(r, Iterable) else list(r) for n, r in tables.items()
-        }
-        settings, period_note = bundle_period(policy, settings or RunSettings(), memory_source(tables))
+        settings, note = bundle_period(policy, settings, memory_source(tables))
     if policy.consistency is not None:  # checks across the inputs, before anything is computed
         from cspolicy.consistency import check_consistency, memory_source, report
 
-        listed = {
-            n: list(r) if isinstance(r, Iterable) and not isinstance(r, (Mapping, str, bytes)) else r for n, r in tables.items()
-        }
-        tables = listed
-        checked = check_consistency(policy.consistency, memory_source(listed), (settings or RunSettings()).period)
+        checked = check_consistency(policy.consistency, memory_source(tables), settings.period)
         report(policy.consistency, checked, None)
     if policy.components:  # a bundle: its components run first, over the same rows
         from cspolicy.compose.run import evaluate_components
 
-        parts, tables = evaluate_components(policy, tables, settings or RunSettings(), explain)
-    prep = prepare(policy, settings or RunSettings(), explain=explain, given={*tables, *(parts.tables if parts else ())})
+        parts, tables = evaluate_components(policy, tables, settings, explain)
+    prep = prepare(policy, settings, explain=explain, given={*tables, *(parts.tables if parts else ())})
+    if note is not None:
+        prep.warnings.add(note)
     sinks: dict[str, list[tuple[Value, ...]]] = {}
     for name, node in prep.nodes.items():
         rows: list[tuple[Value, ...]] = []
@@ -457,8 +501,6 @@ def evaluate(
             yield item
 
     defaulted: dict[tuple[str, int], frozenset[str]] = {}
-    if period_note is not None:
-        prep.warnings.add(period_note)
     if checked is not None and policy.consistency is not None:
         report(policy.consistency, checked, prep.warnings)
     sources = memory_sources(prep, tables, defaulted)

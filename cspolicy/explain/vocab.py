@@ -67,9 +67,10 @@ class PolicyVocabulary:
         if kind == "column":
             return self.labels.column(self.plan.name, name)
         if kind == "source":
-            if self.plan.source_is_input:
-                return self.labels.input_column(self.plan.source, name)
-            return self.labels.column(self.plan.source, name)
+            table, from_input = self._joined_from(name)
+            if from_input:
+                return self.labels.input_column(table, name)
+            return self.labels.column(table, name)
         if kind == "parameter":
             return self.labels.parameter(name)
         words = STEP_LABELS.get(name)
@@ -105,8 +106,17 @@ class PolicyVocabulary:
             schedule = self.plan.ladder.schedule
             return _Sanctions(self.policy, schedule)
         if kind == "source":
-            return labels.values(self.plan.source, name, from_input=self.plan.source_is_input)
+            table, from_input = self._joined_from(name)
+            return labels.values(table, name, from_input=from_input)
         return None
+
+    def _joined_from(self, name: str) -> tuple[str, bool]:
+        """The table a source column comes from: a join's side when a join brought it in
+        under its own name (its labels are that table's), else the output's source."""
+        for j in self.plan.joins:
+            if any(new == name == theirs for new, theirs, _ in j.columns):
+                return j.side, j.side_is_input
+        return self.plan.source, self.plan.source_is_input
 
     def value(self, name: str | None, value: Value) -> str:
         if value is None:
@@ -132,6 +142,8 @@ class PolicyVocabulary:
 
     # -- band tables --------------------------------------------------------------------------
     def call(self, func: str, args: Sequence[Value], phrases: Sequence[str]) -> Worded | None:
+        if func == "param_at":
+            return self._row_parameter(args)
         plan = self.policy.bands.get(func)
         if plan is None or len(args) != 1 or not isinstance(args[0], Decimal):
             return None
@@ -144,6 +156,24 @@ class PolicyVocabulary:
                 return Worded(self._outcome(band.outcome, outcomes), (Atom(self._band(phrases[0], band), shown),), names=shown)
         text = say("no_band", self._lang, x=phrases[0])
         return Worded(self._outcome(plan.otherwise, outcomes), (Atom(text),))
+
+    def _row_parameter(self, args: Sequence[Value]) -> Worded:
+        """``param_at('min_wage', day, region)``: the value, and the date it took effect."""
+        from cspolicy.row_parameters import day_of, resolver
+
+        lang = self._lang
+        name = str(args[0])
+        got = resolver().get(name, day_of(args[1]), args[2] if len(args) > 2 and isinstance(args[2], str) else None)
+        label = self.labels.parameter(name).text(lang)
+        region = got.asked or got.region
+        when = say("row_param_where", lang, r=region, d=str(got.day)) if region else say("row_param_when", lang, d=str(got.day))
+        shown = format_plain(got.value, got.definition.type)
+        if got.overridden:
+            provenance = say("set", lang)
+        else:
+            provenance = say("in_force", lang, d=str(got.since)) + (say("region", lang, r=got.region) if got.region else "")
+        why = say("row_param_why", lang, x=label, w=when, v=shown, p=provenance, s=got.source or "")
+        return Worded(say("row_param", lang, x=label, w=when, v=shown), (Atom(why),))
 
     def _outcome(self, outcome: object, outcomes: Mapping[str, Label]) -> str:
         if isinstance(outcome, str):

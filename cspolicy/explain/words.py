@@ -39,6 +39,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "in_force": {"zh": "自 {d} 起生效", "en": "in force from {d}"},
     "region": {"zh": "，地区 {r}", "en": ", region {r}"},
     "set": {"zh": "本次运行以 --set 指定", "en": "set for this run (--set)"},
+    "row_param": {"zh": "{x}（{w}）{v}", "en": "{x} ({w}) {v}"},
+    "row_param_why": {"zh": "{x} {v}：{p}；来源：{s}", "en": "{x} {v}: {p}; source: {s}"},
+    "row_param_when": {"zh": "{d}", "en": "on {d}"},
+    "row_param_where": {"zh": "{r}，{d}", "en": "{r}, on {d}"},
     "rules": {"zh": "规则：", "en": "rules:"},
     # figures
     "so": {"zh": "{r}，故取 {p}", "en": "{r}, so it is {p}"},
@@ -59,6 +63,7 @@ WORDS: dict[str, dict[Lang, str]] = {
     "last": {"zh": "末行的 {x}", "en": "{x} of the last row"},
     "max_by": {"zh": "{y} 最大的行的 {x}", "en": "{x} of the row with the largest {y}"},
     "min_by": {"zh": "{y} 最小的行的 {x}", "en": "{x} of the row with the smallest {y}"},
+    "list": {"zh": "逐行列出的 {x}", "en": "{x} of each row, listed"},
     # band tables
     "no_band": {"zh": "{x} 不在任何分档内", "en": "{x} falls in no band"},
     # ladders

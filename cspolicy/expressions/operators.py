@@ -52,20 +52,23 @@ def concat_key(left_percent: bool, right_percent: bool) -> str:
 
 
 @functools.cache
+def concat(a: Value, b: Value) -> str:
+    """``a & b`` (module-level, not a closure, so that a compiled policy can be pickled)."""
+    if a.__class__ is str and b.__class__ is str:  # the common case: text & text
+        return a + b
+    return concat_text(a) + concat_text(b)
+
+
+def _concat_percent(left_percent: bool, right_percent: bool, a: Value, b: Value) -> str:
+    return concat_text(a, left_percent) + concat_text(b, right_percent)
+
+
 def _concat(left_percent: bool, right_percent: bool) -> Callable[[Value, Value], str]:
+    """``&`` joining two texts; module functions (a partial), not closures, so that a
+    compiled policy can be pickled (the command line's cache)."""
     if not left_percent and not right_percent:
-
-        def concat(a: Value, b: Value) -> str:
-            if a.__class__ is str and b.__class__ is str:  # the common case: text & text
-                return a + b
-            return concat_text(a) + concat_text(b)
-
         return concat
-
-    def concat_percent(a: Value, b: Value) -> str:
-        return concat_text(a, left_percent) + concat_text(b, right_percent)
-
-    return concat_percent
+    return functools.partial(_concat_percent, left_percent, right_percent)
 
 
 def operator_impl(key: str) -> Callable[[Value, Value], Value]:

@@ -229,13 +229,18 @@ def fn_seconds_between(a: Value, b: Value) -> Decimal:
 
 
 def _calendar(call: str, *args: object) -> object:
-    """Ask the default working-day calendar (imported only now: most policies never ask)."""
+    """Ask the run's working-day calendar (``--calendar``), else the default one (imported
+    only now: most policies never ask)."""
     from cspolicy import workdays
+    from cspolicy.engine.steps import BAND_TABLES
 
+    own = BAND_TABLES.get({}).get(workdays.RUN_CALENDAR)
     try:
-        return getattr(workdays, call)(*args)
+        return getattr(own if own is not None else workdays, call)(*args)
     except DataError as exc:  # CalendarNotCovered: the row that asked is rejected
-        raise ValueError(str(exc)) from None
+        error = ValueError(str(exc))
+        error.value = args[0]  # type: ignore[attr-defined]  # the day or month asked: its cell names the column
+        raise error from None
 
 
 def fn_working_days(p: Value) -> Decimal:

@@ -7,6 +7,7 @@ table with overlapping ranges. After this, only input data can fail.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -211,6 +212,8 @@ class Builder:
             out[name] = ParameterDef(
                 name, p.type, _en(p.label, name), p.description, p.source, p.rule, tuple(values), tuple(p.choices or ()), lo, hi
             )
+            if p.per_row:  # read row by row with param_at() (cspolicy.row_parameters)
+                out[name] = dataclasses.replace(out[name], per_row=True)
         return out
 
     def constraints(self, params: Mapping[str, ParameterDef]) -> list[tuple[Expression, str, int | None]]:
@@ -257,6 +260,17 @@ class Builder:
                 if k not in t.columns:
                     raise self.doc.error(("inputs", name, "key"), f"key: unknown column '{k}'", f"one of: {', '.join(t.columns)}")
             self._check_headers(out[name])
+        dp = self.model.default_period
+        if dp is not None:
+            if dp.input not in out:
+                raise self.doc.error(("default_period", "input"), f"unknown input '{dp.input}'", f"one of: {', '.join(out)}")
+            col = {c.name: c for c in out[dp.input].columns}.get(dp.column)
+            if col is None or col.type not in (ColumnType.DATE, ColumnType.DATETIME, ColumnType.PERIOD):
+                raise self.doc.error(
+                    ("default_period", "column"),
+                    f"'{dp.column}' is not a date, datetime or period column of '{dp.input}'",
+                    "a column of type date, datetime or period",
+                )
         return out
 
     def _check_headers(self, spec: TableSpec) -> None:
@@ -529,7 +543,7 @@ def key_columns(model: PolicyModel) -> set[tuple[str, str]]:
 def param_symbols(params: Mapping[str, ParameterDef], optional_inputs: Iterable[str] = ()) -> dict[str, Symbol]:
     """The names every formula may use: parameters, the run's own (``period``, ``as_of``)
     and, for each optional input, whether it was given (``given('previous')``)."""
-    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items()}
+    syms = {name: Symbol(name, p.type.kind, p.label, p.type) for name, p in params.items() if not p.per_row}
     for name, (kind, ctype, nullable) in RUN_SYMBOLS.items():
         syms.setdefault(name, Symbol(name, kind, name, ctype, nullable=nullable))
     for name in optional_inputs:

@@ -130,6 +130,8 @@ def check_order(ob: OutputBuilder, plans: Mapping[str, OutputPlan]) -> None:
                     "so it is not complete before them",
                     "a table computed from another input (a join needs its held side read first)",
                 )
+            if j.side_is_input:  # an input can be read ahead into its held side: never a cycle
+                continue
             needs.setdefault(mine, set()).add(theirs)
             first.setdefault((mine, theirs), (name, i))
     # a cycle among inputs: depth-first search, reporting the join that closes it

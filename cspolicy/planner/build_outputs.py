@@ -185,13 +185,19 @@ class OutputBuilder:
         windows = compile_windows(self, name, out, src_syms)
         if windows:
             step_syms = window_symbols(windows)
+        where_expr = None
+        if out.where is not None:
+            where_expr = self.b.compile((*base, "where"), out.where, {**self.param_syms, **src_syms}, self.functions)
+            if where_expr.kind is not Kind.BOOLEAN:
+                raise self.doc.error((*base, "where"), "where: must be a condition (true/false)", "such as month == period")
         checks = []
         pre_syms = {**self.param_syms, **src_syms, **step_syms}
         for i, chk in enumerate(out.checks):
             e = self.b.compile((*base, "checks", i, "require"), chk.require, pre_syms, self.functions)
             if e.kind is not Kind.BOOLEAN:
                 raise self.doc.error((*base, "checks", i, "require"), "a check must be a condition (true/false)")
-            checks.append(CheckPlan(e, chk.message, chk.column, chk.rule, self.doc.line_of((*base, "checks", i))))
+            text = chk.message.en or chk.message.zh or ""
+            checks.append(CheckPlan(e, text, chk.column, chk.rule, self.doc.line_of((*base, "checks", i))))
         grouped = out.group_by is not None
         columns: list[ColumnPlan] = []
         col_syms: dict[str, Symbol] = {}
@@ -236,6 +242,8 @@ class OutputBuilder:
             joins,
             warnings,
             windows,
+            where_expr,
+            out.internal,
         )
 
     def warning(
@@ -252,7 +260,8 @@ class OutputBuilder:
         if rule.column is not None and rule.column not in src:
             raise self.doc.error((*path, "column"), f"column: '{rule.column}' is not a column of the source", ", ".join(src))
         used = []
-        for name in dict.fromkeys(re.findall(r"\{(\w+)\}", rule.message)):
+        message = rule.message.en or rule.message.zh or ""
+        for name in dict.fromkeys(re.findall(r"\{(\w+)\}", message)):
             symbol = scope.get(name)
             if symbol is None:
                 close = difflib.get_close_matches(name, list(scope), n=1)
@@ -261,7 +270,7 @@ class OutputBuilder:
                     (*path, "message"), f"message: {{{name}}} names nothing this warning can see{hint}", "{a column or parameter}"
                 )
             used.append((name, symbol.ctype))
-        return WarningPlan(expr, rule.message, rule.column, rule.rule, self.doc.line_of(path), tuple(used))
+        return WarningPlan(expr, message, rule.column, rule.rule, self.doc.line_of(path), tuple(used))
 
     def column(
         self,

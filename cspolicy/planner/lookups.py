@@ -156,15 +156,19 @@ def enum_values(table: LookupPlan) -> dict[str, tuple[str, ...]]:
     return {str(k): table.spellings.get(str(k), ()) for k in table.rows}
 
 
-def lookup_spec(tables: Mapping[str, LookupPlan]) -> FunctionSpec:
-    """The formula function ``lookup('table', key, 'column'[, value if missing])``."""
+class _Lookup:
+    """``lookup()`` over a policy's tables: a class rather than a closure, so that a compiled
+    policy can be pickled (the command line's policy cache)."""
 
-    def typer(call: n.Call, kinds: Sequence[Kind | None]) -> tuple[Kind, frozenset[str] | None, ColumnType | None]:
+    def __init__(self, tables: Mapping[str, LookupPlan]) -> None:
+        self.tables = dict(tables)
+
+    def typer(self, call: n.Call, kinds: Sequence[Kind | None]) -> tuple[Kind, frozenset[str] | None, ColumnType | None]:
         args = call.args
         if not 3 <= len(args) <= 4:
             raise ExpressionError(f"lookup() takes 3 or 4 arguments (got {len(args)})", column=call.col, expected=_USAGE)
-        table = _literal(args[0], "a table", list(tables))
-        plan = tables[table]
+        table = _literal(args[0], "a table", list(self.tables))
+        plan = self.tables[table]
         column = _literal(args[2], f"a column of table '{table}'", list(plan.columns))
         key_kind = plan.columns[plan.key].type.kind
         if kinds[1] is not key_kind:
@@ -190,20 +194,26 @@ def lookup_spec(tables: Mapping[str, LookupPlan]) -> FunctionSpec:
                 values = None  # a computed text: open
         return spec.type.kind, values, spec.type
 
-    def lookup(table: Value, key: Value, column: Value, *missing: Value) -> Value:
-        plan = tables[str(table)]
+    def __call__(self, table: Value, key: Value, column: Value, *missing: Value) -> Value:
+        plan = self.tables[str(table)]
         if key is None:
             if missing:
                 return missing[0]
             raise TypeError(f"lookup() in table '{table}' of a blank key")
-        row = plan.rows.get(plan.normal(key))
+        row = plan.rows.get(key)  # a key already in its written form (an enum's value) is found at once
+        if row is None:
+            row = plan.rows.get(plan.normal(key))
         if row is None:
             if missing:
                 return missing[0]
             raise MissingKey(plan, key)
         return row[str(column)]
 
-    return FunctionSpec(LOOKUP, (), Kind.TEXT, lookup, typer=typer, may_blank=True)
+
+def lookup_spec(tables: Mapping[str, LookupPlan]) -> FunctionSpec:
+    """The formula function ``lookup('table', key, 'column'[, value if missing])``."""
+    fn = _Lookup(tables)
+    return FunctionSpec(LOOKUP, (), Kind.TEXT, fn, typer=fn.typer, may_blank=True)
 
 
 def _literal(node: n.Node, what: str, known: list[str]) -> str:

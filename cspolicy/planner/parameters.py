@@ -51,6 +51,8 @@ class ParameterDef:
     choices: tuple[str, ...] = ()
     minimum: Value = None
     maximum: Value = None
+    #: Read per row with ``param_at(...)`` (:mod:`cspolicy.row_parameters`), not once per run.
+    per_row: bool = False
 
     def read(self, text: str) -> Value:
         """A value given as text (``--set loss=8%``), checked like the policy's own values."""
@@ -98,6 +100,8 @@ def resolve_parameters(
     overrides = overrides or {}
     out: dict[str, ResolvedParameter] = {}
     for name, d in definitions.items():
+        if d.per_row:  # resolved row by row (cspolicy.row_parameters)
+            continue
         if name in overrides:
             out[name] = ResolvedParameter(d, overrides[name], None, region, overridden=True)
             continue

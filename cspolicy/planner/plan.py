@@ -175,6 +175,10 @@ class OutputPlan:
     joins: tuple[JoinPlan, ...] = ()
     warnings: tuple[WarningPlan, ...] = ()
     windows: tuple[WindowPlan, ...] = ()
+    #: Rows of the source (after joins) for which this is false are left out.
+    where: Expression | None = None
+    #: Not written unless asked for by name (a step toward other outputs).
+    internal: bool = False
 
     @property
     def grouped(self) -> bool:

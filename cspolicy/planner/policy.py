@@ -47,6 +47,11 @@ class Policy:
     doc: Document | None = field(default=None, compare=False, repr=False)
     #: The static lookup tables (``tables:``), by name.
     tables: dict[str, LookupPlan] = field(default_factory=dict)
+    #: ``default_period:`` (input, column): without --period, the month of its latest value.
+    default_period: tuple[str, str] | None = None
+    #: The (English, Chinese) messages of its checks and warnings written in both languages:
+    #: templates for the Chinese catalogue (``{name}`` stands for the value filled in).
+    messages_zh: tuple[tuple[str, str], ...] = ()
     #: A bundle's components (``use:``), by name (:mod:`cspolicy.compose`); empty otherwise.
     components: dict[str, Component] = field(default_factory=dict)
     #: The checks across input files (``consistency:``, :mod:`cspolicy.consistency`).
@@ -182,12 +187,28 @@ def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Pol
                 ("bands", LOOKUP), f"a band table named '{LOOKUP}' hides the function that reads tables", "another name"
             )
         functions[LOOKUP] = lookup_spec(tables)
+    if any(p.per_row for p in params.values()):
+        from cspolicy.row_parameters import PARAM_AT, param_at_spec
+
+        if PARAM_AT in functions:
+            raise doc.error(("bands", PARAM_AT), f"a band table named '{PARAM_AT}' hides a formula function", "another name")
+        functions[PARAM_AT] = param_at_spec(params)
     outputs = b.outputs(inputs, params, functions)
     constraints = b.constraints(params)
     for plan in outputs.values():
         if plan.ladder and plan.ladder.schedule not in schedules:  # pragma: no cover - checked in build
             raise PolicyError(f"unknown schedule '{plan.ladder.schedule}'", file=display)
-    policy = Policy(model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, components)
+    dp = model.default_period
+    default_period = (dp.input, dp.column) if dp is not None else None
+    messages = tuple(
+        (m.en, m.zh)
+        for out in model.outputs.values()
+        for m in [*(c.message for c in out.checks), *(w.message for w in out.warnings)]
+        if m.en and m.zh and m.en != m.zh
+    )
+    policy = Policy(
+        model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages, components
+    )
     if model.consistency is not None:
         import dataclasses
 

@@ -201,6 +201,11 @@ class Parameter(Strict):
     max: Scalar | None = None
     choices: list[str] | None = Field(None, description="For enum parameters: the allowed values.")
     values: list[ParamValue] = Field(min_length=1)
+    per_row: bool = Field(
+        False,
+        description="Read per row with param_at('name', date, region) (a minimum wage by each employee's region and "
+        "month) instead of once per run; its bare name is then not a formula name.",
+    )
 
 
 class Column(Strict):
@@ -357,7 +362,7 @@ class Check(Strict):
     """A row condition that must hold, or the row is rejected (exit 1) with ``message``."""
 
     require: str
-    message: str
+    message: LabelSpec = Field(description="What is wrong: one text, or {zh: …, en: …} (--lang zh shows the Chinese).")
     column: str | None = Field(None, description="The input column to blame in the error.")
     rule: str | None = None
 
@@ -367,7 +372,9 @@ class WarningRule(Strict):
     makes it an error). ``message`` may use ``{name}`` of anything the formula may use."""
 
     when: str = Field(description="A condition over the row's (or group's) columns, source columns and parameters.")
-    message: str = Field(description="What to say; {name} is replaced by that value, as the output shows it.")
+    message: LabelSpec = Field(
+        description="What to say; {name} is replaced by that value, as the output shows it. One text, or {zh: …, en: …}."
+    )
     column: str | None = Field(None, description="The input column to name in file:row:column.")
     rule: str | None = None
 
@@ -426,6 +433,12 @@ class Output(Strict):
     ladder: LadderStep | None = None
     rank: RankStep | None = None
     join: list[Join] = Field(default_factory=list, description="Tables joined to each source row by key, in order.")
+    where: str | None = Field(
+        None, description="A condition on each source row (after joins): rows for which it is false are left out."
+    )
+    internal: StrictBool = Field(
+        False, description="A step toward other outputs: computed when they need it, written only when named with --only."
+    )
     columns: dict[str, OutputColumn | str] = Field(min_length=1)
 
     @field_validator("columns")
@@ -497,6 +510,14 @@ class ScheduleSpec(Strict):
     offences: dict[str, OffenceSpec] = Field(min_length=1)
 
 
+class DefaultPeriod(Strict):
+    """Where a run without --period takes its period from: the month of the latest value of
+    a date (or moment, or month) column of an input; a warning says so."""
+
+    input: str = Field(description="The input whose column is read (an events log).")
+    column: str = Field(description="Its date, datetime or period column.")
+
+
 class Use(Strict):
     """Another policy this one is made of (a component of a bundle: docs/policy-format.md, "Bundles")."""
 
@@ -561,6 +582,9 @@ class PolicyModel(Strict):
     )
     inputs: dict[str, Input] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(min_length=1)
+    default_period: DefaultPeriod | None = Field(
+        None, description="Without --period: the month of the latest date in this input column (said as a warning)."
+    )
     consistency: Consistency | None = Field(None, description="Checks across the input files (unknown keys, repeats, dates).")
 
     @model_validator(mode="after")

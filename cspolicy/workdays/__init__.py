@@ -44,7 +44,13 @@ __all__ = [
     "working_days_in",
     "working_days_inclusive",
     "PACKAGE",
+    "RUN_CALENDAR",
 ]
+
+
+#: The key of a run's own calendar (``--calendar FILE``) beside its band tables
+#: (:data:`cspolicy.steps.BAND_TABLES`), where the formula functions find it.
+RUN_CALENDAR = "working_days"
 
 
 @functools.cache

@@ -24,9 +24,12 @@ def join_policy_case(id: str, text: str, messages: list[str], marker: str) -> Ca
     return Case(id, ["run", "bad.yaml", *FILES], 2, messages, files=files, pattern=pattern, lines=1)
 
 
+# events join an output of staff while scores (from staff) join event_totals: a real cycle
+# (joining the staff input itself is not: staff is then read early, issue 17)
 CYCLE = edit(
     "  scores:\n",
-    "  checked:\n    from: events\n    join: [{with: staff, on: [employee_id], how: lookup, columns: {staff_name: name}}]\n"
+    "  roster:\n    from: staff\n    group_by: [employee_id]\n    columns: {employee_id: employee_id, staff_name: {agg: first, of: name}}\n"
+    "  checked:\n    from: events\n    join: [{with: roster, on: [employee_id], how: lookup}]\n"
     "    columns: {employee_id: employee_id, staff_name: staff_name}\n  scores:\n",
     BASE,
 )
