@@ -32,7 +32,7 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建华玲燕飞俊峰婷雪琴云帆宇浩然子轩梓涵欣怡"
 #: Score items and how often they occur (weights); ranged items carry points, S4 an amount.
-ITEMS = [("B2", 6), ("B3", 8), ("B4", 6), ("B5", 5), ("L1", 10), ("L2", 10), ("L4", 8), ("L5", 6)]
+ITEMS = [("B3", 8), ("B4", 6), ("L1", 10), ("L2", 10), ("L4", 8), ("L5", 6)]
 ITEMS += [("L12", 10), ("M6", 3), ("S4", 1)]
 OFFENCES = [("F1", 5), ("F2", 3), ("F5", 4), ("F6", 2), ("D1", 2)]
 
@@ -53,15 +53,26 @@ def staff_rows(rng: random.Random, n: int) -> list[list[str]]:
     return rows
 
 
+def stars(ids: list[str]) -> set[str]:
+    """Every seventh person has a clean month (bonus items only, no leave, no offence):
+    the ones who may earn R-PN-5's reward."""
+    return set(ids[3::7])
+
+
 def event_rows(rng: random.Random, ids: list[str], n: int) -> list[list[str]]:
     codes, weights = zip(*ITEMS)
+    best = stars(ids)
     rows = []
-    for _ in range(n):
+    for person in sorted(best):  # full marks and zero complaints: once a month each
+        for code in ("B2", "B5", "B3"):
+            rows.append([person, rng.choice(WORKING_DAYS).isoformat(), code, "1", "", "", "", ""])
+    others = [i for i in ids if i not in best]
+    while len(rows) < n:
         code = rng.choices(codes, weights)[0]
         points = str(-rng.randint(2, 5)) if code == "L4" else ""
         amount = str(rng.choice((80, 120, 260))) if code == "S4" else ""
         reason = "私自带出耳机" if code == "S4" else ""
-        rows.append([rng.choice(ids), rng.choice(WORKING_DAYS).isoformat(), code, "1", points, "", amount, reason])
+        rows.append([rng.choice(others), rng.choice(WORKING_DAYS).isoformat(), code, "1", points, "", amount, reason])
     return rows
 
 
@@ -69,6 +80,8 @@ def attendance_rows(rng: random.Random, ids: list[str], n: int) -> list[list[str
     """At most one row per person and day (leave days do not overlap)."""
     rows: list[list[str]] = []
     used: set[tuple[str, dt.date]] = set()
+    best = stars(ids)
+    ids = [i for i in ids if i not in best]
     per_person = max(1, -(-n // len(ids)))
     pool = ids if per_person > 1 else rng.sample(ids, min(n, len(ids)))
     while len(rows) < n:
@@ -82,7 +95,7 @@ def attendance_rows(rng: random.Random, ids: list[str], n: int) -> list[list[str
             used.add((person, day))
             kind = rng.choices(("事假", "病假", "旷工", "迟到"), (3, 3, 1, 6))[0]
             if kind == "迟到":
-                rows.append([person, day.isoformat(), kind, "", str(rng.randint(3, 25)), "", ""])
+                rows.append([person, day.isoformat(), kind, "", str(rng.randint(3, 19)), "", ""])
             elif kind == "病假":
                 rows.append([person, day.isoformat(), kind, "1", "", rng.choice(("是", "否")), ""])
             else:
@@ -93,6 +106,8 @@ def attendance_rows(rng: random.Random, ids: list[str], n: int) -> list[list[str
 
 def offence_rows(rng: random.Random, staff: list[list[str]], n: int) -> list[list[str]]:
     codes, weights = zip(*OFFENCES)
+    best = stars([r[0] for r in staff])
+    staff = [r for r in staff if r[0] not in best]
     rows = []
     for _ in range(n):
         person = rng.choice(staff)
