@@ -27,7 +27,7 @@ MAY = RunSettings(period=Period.parse("2024-05"))
 
 
 def _staff(eid: str, name: str, hired: str, base: str, bonus: str, role: str = "客服") -> dict[str, str]:
-    return {"工号": eid, "姓名": name, "入职日期": hired, "岗位": role, "基本工资": base, "当月奖金": bonus}
+    return {"工号": eid, "姓名": name, "入职日期": hired, "岗位": role, "基本工资": base, "当月奖金": bonus, "地区": "上海"}
 
 
 # base 5230 and bonus 1046 make the daily rates whole: 5230 / 20.92 = 250, 1046 / 20.92 = 50
@@ -138,3 +138,45 @@ def test_someone_not_on_the_staff_list_is_refused(runner, tmp_path):
     result = runner.invoke(cli, ["run", "monthly-payroll", *args, "--period", "2024-05"])
     assert result.exit_code == 1
     assert "events.csv:2:工号: 'E99999' is not in staff (" in result.stderr
+
+
+# --- the YAML cases of policies/tests/monthly-payroll (run here until `cspolicy test` exists) ------
+
+
+def _cases() -> list[tuple[str, dict]]:
+    import yaml
+
+    folder = REPO / "policies" / "tests" / "monthly-payroll"
+    return [(p.name, c) for p in sorted(folder.glob("*.yaml")) for c in yaml.safe_load(p.read_text("utf-8"))["cases"]]
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("file", "case"), CASES, ids=[f"{f}:{c['name']}" for f, c in CASES])
+def test_policy_yaml_case(file, case, tmp_path, runner):
+    import csv
+    import io
+
+    args = ["run", "monthly-payroll", "--period", str(case["period"]), "-o", f"{tmp_path / 'out'}/"]
+    for name, rows in case["inputs"].items():
+        path = tmp_path / f"{name}.csv"
+        header = list(dict.fromkeys(k for r in rows for k in r)) or ["工号", "日期"]
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, header)
+            writer.writeheader()
+            writer.writerows(rows)
+        args.append(f"{name}={path}")
+    result = runner.invoke(cli, args)
+    if "expect_error" in case:
+        assert result.exit_code == 1, result.stdout
+        assert case["expect_error"] in result.stderr
+        return
+    assert result.exit_code == 0, result.stderr
+    for output, expected in case["expect"].items():
+        text = (tmp_path / "out" / f"{output}.csv").read_text("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for want in expected:
+            key = next(iter(want))
+            (row,) = [r for r in rows if r[key] == str(want[key])]
+            assert {k: row[k] for k in want} == {k: str(v) for k, v in want.items()}
