@@ -180,3 +180,11 @@ def test_policy_yaml_case(file, case, tmp_path, runner):
             key = next(iter(want))
             (row,) = [r for r in rows if r[key] == str(want[key])]
             assert {k: row[k] for k in want} == {k: str(v) for k, v in want.items()}
+
+
+def test_without_period_every_part_takes_the_events_month():
+    r = evaluate(load_policy("monthly-payroll"), TEAM)
+    assert r.settings.period == Period.parse("2024-05")
+    notes = [n.message for n in r.warnings]
+    assert any("no --period given: evaluating 2024-05" in m for m in notes)
+    assert {row["employee_id"]: row["total_adjustment"] for row in r["payroll"]}["E1"] == Decimal("350.00")
