@@ -188,3 +188,10 @@ def test_without_period_every_part_takes_the_events_month():
     notes = [n.message for n in r.warnings]
     assert any("no --period given: evaluating 2024-05" in m for m in notes)
     assert {row["employee_id"]: row["total_adjustment"] for row in r["payroll"]}["E1"] == Decimal("350.00")
+
+
+def test_a_lookup_join_with_blank_columns_is_explained_as_found():
+    r = evaluate(load_policy("monthly-payroll"), TEAM, settings=MAY, explain="E1")
+    text = r.explain()
+    assert "joined from staff by employee id E1: leave date (empty)" in text
+    assert "no row of staff" not in text
