@@ -81,9 +81,11 @@ def attendance_rows(rng: random.Random, ids: list[str], n: int) -> list[list[str
     rows: list[list[str]] = []
     used: set[tuple[str, dt.date]] = set()
     best = stars(ids)
-    ids = [i for i in ids if i not in best]
-    per_person = max(1, -(-n // len(ids)))
-    pool = ids if per_person > 1 else rng.sample(ids, min(n, len(ids)))
+    others = [i for i in ids if i not in best]
+    per_person = max(1, -(-n // len(others)))
+    # a small month spares the clean-month people; a large one needs every day of everyone
+    pool = rng.sample(others, min(n, len(others))) if per_person == 1 else others if n <= len(others) * 15 else ids
+    n = min(n, len(pool) * len(WORKING_DAYS))
     while len(rows) < n:
         for person in pool:
             if len(rows) >= n:
