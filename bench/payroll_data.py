@@ -34,7 +34,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 #: Score items and how often they occur (weights); ranged items carry points, S4 an amount.
 ITEMS = [("B3", 8), ("B4", 6), ("L1", 10), ("L2", 10), ("L4", 8), ("L5", 6)]
 ITEMS += [("L12", 10), ("M6", 3), ("S4", 1)]
-OFFENCES = [("F1", 5), ("F2", 3), ("F5", 4), ("F6", 2), ("D1", 2)]
+OFFENCES = [("F1", 5), ("F2", 3), ("F5", 4), ("F6", 2)]  # D1 (the discipline ladder) needs an amount at its fine rung
 
 
 def _name(rng: random.Random) -> str:

@@ -51,6 +51,21 @@ class Component:
     policy: Policy
     outputs: tuple[str, ...]
     ref: str
+    #: The file it was loaded from, and the SHA-256 of its bytes then (the command line's
+    #: cache reads a bundle back only while every component file is unchanged).
+    path: str = ""
+    digest: str = ""
+
+    def unchanged(self) -> bool:
+        """Whether this component's file, and its own components', still hold the bytes loaded."""
+        import hashlib
+
+        try:
+            with open(self.path, "rb") as f:
+                same = hashlib.sha256(f.read()).hexdigest() == self.digest
+        except OSError:
+            return False
+        return same and all(c.unchanged() for c in self.policy.components.values())
 
     def table(self, output: str) -> str:
         """The bundle's name for one of this component's outputs: ``scoring.scores``."""
@@ -69,6 +84,16 @@ def _resolve(ref: str, base: Path | None) -> str | Path:
     if text.lower().endswith((".yaml", ".yml")) or "/" in text or os.sep in text:
         return base / text if base is not None else Path(text)
     return text
+
+
+def _file_of(ref: str | Path) -> tuple[str, str]:
+    """The file a reference names and the SHA-256 of its bytes."""
+    import hashlib
+
+    from cspolicy.planner.policy import resolve_policy_path
+
+    file, _ = resolve_policy_path(ref)
+    return str(file), hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def _load(ref: str | Path, doc: Document, path: tuple[str | int, ...]) -> Policy:
@@ -94,13 +119,10 @@ def _load(ref: str | Path, doc: Document, path: tuple[str | int, ...]) -> Policy
 def bundle_model(model: PolicyModel, doc: Document, base: Path | None) -> tuple[PolicyModel, dict[str, Component]]:
     """The bundle's model with an input and an output for every component output it uses
     (listed before its own), and the loaded components, by name."""
-    from cspolicy.schema.models import Input, Output
-
     components: dict[str, Component] = {}
-    inputs: dict[str, Any] = {}
-    outputs: dict[str, Any] = {}
     for name, use in model.use.items():
-        policy = _load(_resolve(use.policy, base), doc, ("use", name, "policy"))
+        ref = _resolve(use.policy, base)
+        policy = _load(ref, doc, ("use", name, "policy"))
         used = list(use.outputs) if use.outputs is not None else list(policy.outputs)
         for out in used:
             if out not in policy.outputs:
@@ -109,21 +131,26 @@ def bundle_model(model: PolicyModel, doc: Document, base: Path | None) -> tuple[
                     f"policy '{policy.name}' has no output '{out}'",
                     f"one of: {', '.join(policy.outputs)}",
                 )
-        comp = Component(name, policy, tuple(used), use.policy)
-        components[name] = comp
-        for out in used:
-            table = comp.table(out)
-            if table in model.inputs or table in model.outputs:  # pragma: no cover - names cannot hold a dot
-                raise doc.error(("use", name), f"'{table}' is declared twice")
-            spec, echo = _tables(comp, out)
-            inputs[table] = Input.model_validate(spec)
-            outputs[table] = Output.model_validate(echo)
+        components[name] = Component(name, policy, tuple(used), use.policy, *_file_of(ref))
     for name in model.inputs:
-        for comp in components.values():
-            if comp.name == name:
-                raise doc.error(("inputs", name), f"input '{name}' has the name of component '{name}'", "another name")
-    new = model.model_copy(update={"inputs": {**inputs, **model.inputs}, "outputs": {**outputs, **model.outputs}})
-    return new, components
+        if name in components:
+            raise doc.error(("inputs", name), f"input '{name}' has the name of component '{name}'", "another name")
+    return with_components(model, components), components
+
+
+def with_components(model: PolicyModel, components: Mapping[str, Component]) -> PolicyModel:
+    """The bundle's model with an input and an output for every component output it uses,
+    listed before its own (also how a cached bundle's model is made again)."""
+    from cspolicy.schema.models import Input, Output
+
+    inputs: dict[str, Any] = {}
+    outputs: dict[str, Any] = {}
+    for comp in components.values():
+        for out in comp.outputs:
+            spec, echo = _tables(comp, out)
+            inputs[comp.table(out)] = Input.model_validate(spec)
+            outputs[comp.table(out)] = Output.model_validate(echo)
+    return model.model_copy(update={"inputs": {**inputs, **model.inputs}, "outputs": {**outputs, **model.outputs}})
 
 
 def _tables(comp: Component, out: str) -> tuple[dict[str, Any], dict[str, Any]]:

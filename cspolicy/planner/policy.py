@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -81,7 +82,7 @@ class Policy:
         """Pickle without the pydantic model: it is validated again from ``doc`` when first
         used, so unpickling a policy (the command line's cache) does not import pydantic."""
         state = dict(self.__dict__)
-        if self.doc is not None and not self.components:  # a bundle's model has its components' tables
+        if self.doc is not None:  # a bundle's is made again with its components' tables
             state.pop("model", None)
         return state
 
@@ -93,6 +94,10 @@ class Policy:
             from cspolicy.schema.load import validate_document
 
             model = validate_document(self.doc)
+            if self.__dict__.get("components"):
+                from cspolicy.compose.load import with_components
+
+                model = with_components(model, self.components)
             object.__setattr__(self, "model", model)
             return model
 
@@ -148,7 +153,7 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
 
     path, display = resolve_policy_path(ref)
     raw = read_policy_bytes(path, display)
-    if b"use:" in raw:  # perhaps a bundle: its components' paths are relative to its folder
+    if re.search(rb"(?m)^use[ \t]*:", raw):  # a bundle: its components' paths are relative to its folder
         return compile_policy(raw, display, base=path.parent)
     return compile_policy(raw, display)
 
