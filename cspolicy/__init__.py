@@ -17,6 +17,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from cspolicy.version import __version__
+
 if TYPE_CHECKING:  # imported on first use (below), so that starting the CLI stays quick
     from cspolicy.engine.files import RunReport as RunReport
     from cspolicy.engine.files import run_files as run_files
@@ -70,8 +72,6 @@ def __getattr__(name: str) -> object:
 def __dir__() -> list[str]:
     return sorted({*globals(), *_EXPORTS})
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "load_policy",

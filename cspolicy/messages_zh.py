@@ -1307,6 +1307,26 @@ TEMPLATES: Final[tuple[tuple[str, str], ...]] = (
     ("a UTC moment such as 2025-03-03T01:02:03Z", "UTC 时间，例如 2025-03-03T01:02:03Z"),
     ("a UTC moment such as 2025-03-03T01:02:03Z (or +00:00)", "UTC 时间，例如 2025-03-03T01:02:03Z（或 +00:00）"),
     ("did you mean {other}?", "是不是 {other}？"),
+    # --- bundles and consistency across inputs (issue 19) -------------------------------------
+    ("{value:q} is not in {table:w} ({file})", "{value} 不在 {table}（{file}）中"),
+    ("{value:q} repeats row {row:w}", "{value} 与第 {row} 行重复"),
+    ("{day:w} is outside the period {period:w}", "{day} 不在期间 {period} 之内"),
+    ("… and {n:w} more consistency problems", "……另有 {n} 个一致性问题"),
+    ("no component named {name:q}", "没有名为 {name} 的组成部分"),
+    ("expected COMPONENT.NAME=VALUE with a component of: {names}", "应为 组成部分.参数名=值，组成部分有：{names}"),
+    ("policy {name:q} has no output {out:q}", "政策 {name} 没有输出 {out}"),
+    ("policy {name:q} uses itself (through {path})", "政策 {name} 用到了它自己（经由 {path}）"),
+    ("expected bundles that do not use each other", "应为互不引用的组合政策"),
+    ("input {name:q} has the name of component {other:q}", "输入 {name} 与组成部分 {other} 同名"),
+    (
+        "inputs: a policy reads at least one input (or uses other policies: 'use:')",
+        "inputs：政策至少要读取一个输入（或用 use: 引用其他政策）",
+    ),
+    ("input {table:q} has no column {name:q}", "输入 {table} 没有列 {name}"),
+    ("no input named {name:q}", "没有名为 {name} 的输入"),
+    ("column {name:q} of {table:q} is not a date", "{table} 的列 {name} 不是日期"),
+    ("expected a date or datetime column", "应为日期或日期时间列"),
+    ("expected a shipped policy's name or a policy file", "应为内置政策的名称或政策文件"),
     # --- per-row parameters and leave (issue 17) --------------------------------------------------
     (
         "parameter {name:q} has no value for region {region:q} (regions with values: {regions})",

@@ -362,8 +362,8 @@ def test_workbook_output_holds_every_output_as_its_csv(runner, in_tmp):
     csv_run = run(runner, "run", "materials-order", str(EXAMPLE), "-o", "csv_out")
     assert csv_run.exit_code == 0
     book = python_calamine.CalamineWorkbook.from_path(str(in_tmp / "result.xlsx"))
-    assert book.sheet_names == ["orders", "materials"]
-    for name in book.sheet_names:
+    assert book.sheet_names == ["summary", "orders", "materials", "explanations"]  # issue 19: what ran, and why
+    for name in book.sheet_names[1:-1]:
         lines = (in_tmp / "csv_out" / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()
         cells = _cells(in_tmp / "result.xlsx", name)
         assert cells[0] == lines[0].split(",")  # the header the CSV writer writes
@@ -390,9 +390,9 @@ def test_workbook_frozen_header_and_number_formats(runner, in_tmp):
     assert result.exit_code == 0, result.stderr
     path = in_tmp / "pay.xlsx"
     with zipfile.ZipFile(path) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        sheet = z.read("xl/worksheets/sheet2.xml").decode()  # sheet 1 is the summary
     assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
-    formats = _number_formats(path)
+    formats = _number_formats(path, "xl/worksheets/sheet2.xml")
     # A employee_id B name C hired D base E rate F days G hours H full I bonus J 应发金额
     assert formats["C2"] == "yyyy-mm-dd"
     assert formats["D2"] == formats["I2"] == formats["J2"] == formats["D3"] == "#,##0.00"  # money, to the cent

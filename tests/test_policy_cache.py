@@ -40,10 +40,10 @@ def compiles(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = cspolicy.planner.policy.compile_policy
 
-    def counting(raw: bytes, display: str) -> cspolicy.planner.policy.Policy:
+    def counting(raw: bytes, display: str, **kw: object) -> cspolicy.planner.policy.Policy:
         if sys._getframe(1).f_globals["__name__"] == cache.__name__:
             seen.append(display)
-        return real(raw, display)
+        return real(raw, display, **kw)  # type: ignore[arg-type]  # base= for a bundle
 
     monkeypatch.setattr(cspolicy.planner.policy, "compile_policy", counting)
     return seen
@@ -122,6 +122,8 @@ EXAMPLES = {
     "leave-entitlements": "requests=examples/leave/requests.csv",
     "cc-metrics": "calls=examples/metrics/day-cn-cdr.csv",
     "cc-staffing": "examples/metrics/forecast.csv",
+    "monthly-payroll": "staff=examples/payroll/staff.csv events=examples/payroll/events.csv "
+    "attendance=examples/payroll/attendance.csv offences=examples/payroll/offences.csv --period 2024-05",
 }
 
 
@@ -316,3 +318,20 @@ def test_the_folder_keeps_the_most_recently_used_entries(folder, compiles, monke
     assert len(entries(folder)) == 2 and not old_temp.exists()
     cache.load_policy_cached("penalties-club")  # used after rewards-training, so it was kept
     assert len(compiles) == 4
+
+
+def test_a_bundle_entry_is_stale_when_a_component_file_changes(folder, tmp_path):
+    """A bundle's entry is keyed by its own bytes; its components' files are checked by
+    digest when it is read, so an edited component is compiled again, never read stale."""
+    bundles = REPO / "tests" / "policies" / "bundles"
+    for name in ("bonus.yaml", "fines.yaml", "pay.yaml"):
+        (tmp_path / name).write_bytes((bundles / name).read_bytes())
+    staff = [{"employee_id": "E1", "name": "a", "base_pay": "1000"}]
+    tables = {"staff": staff, "offences": []}
+    assert evaluate(cache.load_policy_cached(tmp_path / "pay.yaml"), tables)["adjustments"][0]["total"] == 100  # 1000 × 10%
+    hit = cache.load_policy_cached(tmp_path / "pay.yaml")
+    assert "model" not in hit.__dict__ and len(entries(folder)) == 1
+    assert evaluate(hit, tables)["adjustments"][0]["total"] == 100
+    bonus = tmp_path / "bonus.yaml"
+    bonus.write_text(bonus.read_text(encoding="utf-8").replace("value: 10%", "value: 20%"), encoding="utf-8")
+    assert evaluate(cache.load_policy_cached(tmp_path / "pay.yaml"), tables)["adjustments"][0]["total"] == 200  # 1000 × 20%

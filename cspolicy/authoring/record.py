@@ -66,9 +66,11 @@ def _relative(path: str | os.PathLike[str], base: Path) -> str:
 
 
 def _data_rows(policy: Policy, name: str, path: str, encoding: str | None) -> int:
+    from cspolicy.planner.bundles import file_inputs
     from cspolicy.tables import read_table
 
-    return sum(1 for _ in read_table(path, policy.inputs[name], encoding=encoding).rows())
+    specs = file_inputs(policy) if policy.components else policy.inputs  # a bundle's parts read files too
+    return sum(1 for _ in read_table(path, specs[name], encoding=encoding).rows())
 
 
 def parameters_used(policy: Policy, settings: RunSettings) -> dict[str, dict[str, Any]]:

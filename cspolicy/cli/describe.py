@@ -56,6 +56,7 @@ _WORDS: dict[str, dict[Lang, str]] = {
     "table": {"zh": "查找表 {0}（键 {1}，{2} 行）：", "en": "lookup table {0} (key {1}, {2} rows):"},
     "input": {"zh": "输入 {0}：", "en": "input {0}:"},
     "optional input": {"zh": "输入 {0}（可不提供）：", "en": "input {0} (optional: a run may go without it):"},
+    "component output": {"zh": "组成部分的输出 {0}（由 {1} 计算）：", "en": "component output {0} (computed by {1}):"},
     "optional": {"zh": "（可不填{0}）", "en": " (optional{0})"},
     "default": {"zh": "，默认 {0}", "en": ", default {0}"},
     "one_of": {"zh": "，取值 {0}", "en": " one of {0}"},
@@ -149,7 +150,11 @@ def describe_policy(policy: Policy, lang: Lang = "en") -> str:
             cells = [f"{c}={format_value(v, table.columns[c].type)}" for c, v in row.items() if c != table.key and v is not None]
             lines.append(f"  {key}{_colon(lang)}{', '.join(cells)}")
     for name, spec in policy.inputs.items():
-        lines += ["", _w("optional input" if spec.optional else "input", lang, _named(name, labels.inputs[name], lang))]
+        part = policy.components.get(name.split(".")[0]) if "." in name else None
+        if part is not None:  # a bundle's table: a component's output
+            lines += ["", _w("component output", lang, _named(name, labels.inputs[name], lang), part.ref)]
+        else:
+            lines += ["", _w("optional input" if spec.optional else "input", lang, _named(name, labels.inputs[name], lang))]
         for c in spec.columns:
             default = _w("default", lang, format_value(c.default, c.type)) if c.default is not None else ""
             opt = "" if c.required else _w("optional", lang, default)

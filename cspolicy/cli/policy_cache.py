@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,14 +82,20 @@ def load_policy_cached(ref: str | os.PathLike[str]) -> Policy:
     path, display = resolve_policy_path(ref)
     raw = read_policy_bytes(path, display)
     where = cache_dir()
+    base = {"base": path.parent} if _BUNDLE.search(raw) else {}  # a bundle's use: paths are relative to it
     if where is None:
-        return compile_policy(raw, display)
+        return compile_policy(raw, display, **base)
     entry = where / f"{entry_key(raw, display)}.pickle"
     policy = _read(entry, display)
-    if policy is None:
-        policy = compile_policy(raw, display)
+    # a bundle's entry holds its components' digests: a changed component file is a miss
+    if policy is None or not all(c.unchanged() for c in policy.components.values()):
+        policy = compile_policy(raw, display, **base)
         _write(entry, policy)
     return policy
+
+
+#: A top-level ``use:`` key: the policy is a bundle.
+_BUNDLE = re.compile(rb"(?m)^use[ \t]*:")
 
 
 def entry_key(raw: bytes, display: str) -> str:

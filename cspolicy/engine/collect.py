@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from cspolicy.planner.policy import Policy
     from cspolicy.tables import Table
 
-__all__ = ["KeyMatcher", "attach", "searchable", "norm_key", "fill_cells", "searchable_text", "EXPLAIN_LIMIT"]
+__all__ = ["KeyMatcher", "EveryRow", "attach", "searchable", "norm_key", "fill_cells", "searchable_text", "EXPLAIN_LIMIT"]
 
 Row = tuple[Value, ...]
 #: At most this many distinct keys are remembered for "did you mean".
@@ -118,6 +118,24 @@ class KeyMatcher:
     def close(self, n: int = 3) -> list[str]:
         """The keys and names seen that are closest to the key (``difflib``)."""
         return [self.seen[c] for c in difflib.get_close_matches(self.norm, list(self.seen), n=n, cutoff=0.5)]
+
+
+class EveryRow(KeyMatcher):
+    """Names every row, up to ``limit`` (their traces are kept in memory): the rows of the
+    outputs a workbook explains in full. ``skipped`` counts the rows past the limit."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        super().__init__("")
+        self.limit = limit
+        self.named = 0
+        self.skipped = 0
+
+    def test(self, parts: Sequence[Value], names: Iterable[Value] = ()) -> bool:
+        if self.named >= self.limit:
+            self.skipped += 1
+            return False
+        self.named += 1
+        return True
 
 
 def _is_name(ident: str, labels: Sequence[str]) -> bool:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 from cspolicy.engine.collect import EXPLAIN_LIMIT
 from cspolicy.engine.outputs import (
@@ -76,10 +76,15 @@ class RunReport:
 def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
     """``NAME=FILE`` or bare ``FILE`` arguments → input name → path."""
     out: dict[str, str] = {}
-    names = list(policy.inputs)
+    specs = policy.inputs
+    if policy.components:  # a bundle: its own inputs and its components', by name
+        from cspolicy.planner.bundles import file_inputs
+
+        specs = file_inputs(policy)
+    names = list(specs)
     for arg in files:
         name, sep, path = arg.partition("=")
-        if sep and name in policy.inputs:
+        if sep and name in specs:
             pass
         elif len(names) == 1:
             name, path = names[0], arg
@@ -88,9 +93,9 @@ def bind_inputs(policy: Policy, files: Sequence[str]) -> dict[str, str]:
         if name in out:
             raise UsageError(f"input '{name}' given twice")
         out[name] = path
-    missing = [n for n in names if n not in out and not policy.inputs[n].optional]
+    missing = [n for n in names if n not in out and not specs[n].optional]
     if missing:
-        optional = [n for n in names if policy.inputs[n].optional]
+        optional = [n for n in names if specs[n].optional]
         also = f"; optional: {', '.join(optional)}" if optional else ""
         raise UsageError(
             f"no file given for input {', '.join(repr(m) for m in missing)}",
@@ -169,23 +174,54 @@ def run_files(
         table = policy.default_period[0]
         scan = read_table(inputs[table], policy.inputs[table], encoding=encoding, errors=ErrorCollector(0))
         settings, period_note = defaulted(policy, settings, scan.rows())
+    if policy.components and settings.period is None:  # a bundle's parts evaluate one month
+        from cspolicy.engine.run_bundles import bundle_period
+        from cspolicy.planner.consistency import file_source
+
+        settings, period_note = bundle_period(policy, settings, file_source(inputs, encoding=encoding))
+    checked: list[Any] = []  # the consistency problems, found once however often start() runs
+    read: dict[str, int] = {}  # rows read from each input file (a workbook's summary)
+    # a workbook explains every row of its outputs (its explanations sheet)
+    explain_all = [n for n in selected if "." not in n] if kind == "xlsxfile" and explain is None else []
 
     def start() -> tuple[Prepared, dict[str, Table]]:
         """A fresh run: parameters resolved, outputs compiled, input headers read."""
         # With --explain every output is computed, so any output's rows can be explained.
+        given: set[str] = set(inputs)
+        tables: dict[str, Table] = {}
+        if policy.consistency is not None and not checked:  # before anything is computed
+            from cspolicy.planner.consistency import check_consistency, file_source, report
+
+            checked.append(check_consistency(policy.consistency, file_source(inputs, encoding=encoding), settings.period))
+            report(policy.consistency, checked[0], None)  # problems: error stops here
+        if policy.components:  # a bundle: its components run first, over the same files
+            from cspolicy.engine.run_bundles import run_components
+
+            parts = run_components(
+                policy, inputs, settings, encoding=encoding, explain=explain, explain_all=bool(explain_all), read=read
+            )
+            tables.update(parts.tables)  # type: ignore[arg-type]  # read like input tables
+            given |= set(parts.tables)
         prep = prepare(
             policy,
             settings,
             explain=explain,
             outputs=None if explain else selected,
-            given=set(inputs),
+            given=given,
+            explain_all=explain_all,
             explain_limit=explain_limit,
         )
+        phases.restart(prep, selected)
         if period_note is not None:
             prep.warnings.add(period_note)
-        phases.restart(prep, selected)
-        tables = {}
+        if checked and policy.consistency is not None:
+            report(policy.consistency, checked[0], prep.warnings)
+        if policy.components:
+            parts.merge_into(prep.warnings)
+            prep.component_traces = parts.traces
         for table, path in inputs.items():
+            if table not in policy.inputs:
+                continue  # read by a component only
             report_to = phases.reader(path)
             tables[table] = read_table(path, policy.inputs[table], encoding=encoding, errors=prep.errors, progress=report_to)
         return prep, tables
@@ -193,11 +229,10 @@ def run_files(
     report = RunReport()
     shown = stdout if explain is None else None
     if kind in ("dir", "csvfile", "csvout"):
-        prep = write_csv_outputs(
-            start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=progress is None, lang=lang
-        )
+        fast = progress is None and not policy.components  # a bundle's tables are in memory
+        prep = write_csv_outputs(start, selected, kind, target, targets, bom, shown, phases, on_wait, fast=fast, lang=lang)
     elif kind == "xlsxfile":
-        prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang)
+        prep = write_workbook_outputs(start, selected, targets, phases, on_wait, lang, inputs=inputs, read=read)
     elif kind in ("jsonfile", "jsonout"):
         prep = write_json_outputs(start, selected, targets, shown, phases, on_wait)
     else:
@@ -207,10 +242,14 @@ def run_files(
         report.written.append(path)
         report.contents[path] = names
     report.traces = prep.traces
+    if policy.components:  # the bundle's figures, then the components' explanations of theirs
+        from cspolicy.engine.run_bundles import own_traces
+
+        report.traces = [*own_traces(prep.traces), *prep.component_traces]
     report.warnings = prep.warnings
     if explain is not None:
         more = prep.matcher.unexplained if prep.matcher is not None else {}
-        stdout.write(explain_text(prep.traces, lang, more, explain_limit) + "\n")
+        stdout.write(explain_text(report.traces, lang, more, explain_limit) + "\n")
     if isinstance(stdout, TerminalStream):
         stdout.flush()
     return report

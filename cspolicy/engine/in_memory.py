@@ -135,6 +135,11 @@ def _note_defaults(
         yield record
 
 
+def _listed(tables: Mapping[str, Any]) -> dict[str, Any]:
+    """Each table's rows in a list (a bundle's rows are read by the checks and each part)."""
+    return {n: r if isinstance(r, (Mapping, str, bytes)) or not isinstance(r, Iterable) else list(r) for n, r in tables.items()}
+
+
 def evaluate(
     policy: Policy,
     tables: Mapping[str, Iterable[Mapping[str, Any]]],
@@ -155,7 +160,10 @@ def evaluate(
     >>> r["orders"][0]["weekly_qty"]
     Decimal('3050')
     """
-    check_tables(policy, tables)  # before set(tables): a list of rows given as the tables is refused, not a TypeError
+    if not policy.components:  # (a bundle's tables are checked as its parts take theirs)
+        check_tables(policy, tables)  # before set(tables): a list of rows given as the tables is refused, not a TypeError
+    elif not isinstance(tables, Mapping):
+        check_tables(policy, tables)  # the message for a list given as the tables
     settings = settings or RunSettings()
     note = None
     if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
@@ -166,7 +174,25 @@ def evaluate(
         spec = policy.inputs[table]
         scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
         settings, note = with_default_period(policy, settings, scan)
-    prep = prepare(policy, settings, explain=explain, given=set(tables))
+    parts = None
+    checked = None
+    if policy.components or policy.consistency is not None:
+        tables = _listed(tables)  # read more than once: by the checks, by each part
+    if policy.components and settings.period is None:  # a bundle's parts evaluate one month
+        from cspolicy.engine.run_bundles import bundle_period
+        from cspolicy.planner.consistency import memory_source
+
+        settings, note = bundle_period(policy, settings, memory_source(tables))
+    if policy.consistency is not None:  # checks across the inputs, before anything is computed
+        from cspolicy.planner.consistency import check_consistency, memory_source, report
+
+        checked = check_consistency(policy.consistency, memory_source(tables), settings.period)
+        report(policy.consistency, checked, None)
+    if policy.components:  # a bundle: its components run first, over the same rows
+        from cspolicy.engine.run_bundles import evaluate_components
+
+        parts, tables = evaluate_components(policy, tables, settings, explain, evaluate)
+    prep = prepare(policy, settings, explain=explain, given={*tables, *(parts.tables if parts else ())})
     if note is not None:
         prep.warnings.add(note)
     sinks: dict[str, list[tuple[Value, ...]]] = {}
@@ -183,8 +209,20 @@ def evaluate(
             yield item
 
     defaulted: dict[tuple[str, int], frozenset[str]] = {}
-    execute(prep, {name: keep(name, rows) for name, rows in memory_sources(prep, tables, defaulted).items()}, {})
+    if checked is not None and policy.consistency is not None:
+        from cspolicy.planner.consistency import report
+
+        report(policy.consistency, checked, prep.warnings)
+    sources = memory_sources(prep, tables, defaulted)
+    if parts is not None:
+        sources.update({name: table.rows() for name, table in parts.tables.items()})
+        parts.merge_into(prep.warnings)
+    execute(prep, {name: keep(name, rows) for name, rows in sources.items()}, {})
     _mark_defaults(prep.traces, defaulted)
+    if parts is not None:
+        from cspolicy.engine.run_bundles import own_traces
+
+        prep.traces[:] = [*own_traces(prep.traces), *parts.traces]
     out = {}
     for name, rows in sinks.items():
         cols = [(i, c.name) for i, c in enumerate(policy.outputs[name].columns) if not c.hidden]

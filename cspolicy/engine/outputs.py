@@ -283,16 +283,26 @@ def write_workbook_outputs(
     phases: Phases,
     on_wait: Callable[[str], None] | None,
     lang: Lang = "en",
+    *,
+    inputs: Mapping[str, str | os.PathLike[str]] | None = None,
+    read: dict[str, int] | None = None,
 ) -> Prepared:
-    """An .xlsx: one sheet per output, rows streamed into it (xlsxwriter's constant-memory
-    mode), the workbook renamed into place at the end like every other output."""
+    """An .xlsx: a summary sheet, one sheet per output, rows streamed into it (xlsxwriter's
+    constant-memory mode), an explanations sheet (:mod:`cspolicy.engine.workbook_report`), the
+    workbook renamed into place at the end like every other output. ``inputs``: the files
+    read, named in the summary; ``read`` the rows read from them (filled by the run)."""
+    from cspolicy.engine.workbook_report import EXPLANATIONS, SUMMARY, RunReportSheets
     from cspolicy.tables.excel_write import WorkbookWriter, binary, sheet_names
 
     ((target, _),) = targets
+    word = "zh" if lang == "zh" else "en"
+    names = sheet_names([SUMMARY[word], *selected, EXPLANATIONS[word]])
+    read = {} if read is None else read
     with AtomicFiles(on_wait=on_wait) as files:
         with WorkbookWriter(binary(files.open(target, encoding="utf-8"))) as book:
+            report = RunReportSheets(book, lang, names[0])
             prep, tables = start()
-            for name, sheet_name in zip(selected, sheet_names(selected)):
+            for name, sheet_name in zip(selected, names[1:]):
                 idx, cols = _visible(prep.policy.outputs[name])
                 labels = prep.policy.labels if lang != "en" else None
                 sheet = book.add_sheet(
@@ -301,10 +311,39 @@ def write_workbook_outputs(
                     headers=labels.headers(name, lang) if labels else None,
                     cells=labels.cells(name, lang) if labels else None,
                 )
-                prep.nodes[name].writers.append(sheet.row_writer(idx))
-            execute_outputs(prep, tables, phases)
+                prep.nodes[name].writers.append(report.counting(name, prep.policy.outputs[name], sheet.row_writer(idx)))
+            counted = {name: _CountedTable(table, name, read) for name, table in tables.items()}
+            execute_outputs(prep, counted, phases)  # type: ignore[arg-type]  # a Table, counting its rows
             phases.phase("writing")
+            traces = [t for t in prep.traces if "." not in t.output] + prep.component_traces  # a bundle's own, then its parts'
+            skipped = getattr(prep.matcher, "skipped", 0)
+            report.explanations(names[-1], traces, skipped, getattr(prep.matcher, "limit", 0))
+            report.fill_summary(
+                policy=prep.policy,
+                settings=prep.settings,
+                inputs={n: os.fspath(p) for n, p in (inputs or {}).items()},
+                read=read,
+                outputs=selected,
+                warnings=prep.warnings.total,
+            )
     return prep
+
+
+class _CountedTable:
+    """A table whose rows are counted as the run reads them (for a workbook's summary)."""
+
+    def __init__(self, table: Table, name: str, read: dict[str, int]) -> None:
+        self._table, self._name, self._read = table, name, read
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(self._table, attr)
+
+    def rows(self) -> Iterator[tuple[int, tuple[Value, ...]]]:
+        count = 0
+        for item in self._table.rows():
+            count += 1
+            yield item
+        self._read[self._name] = count
 
 
 def execute_outputs(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
@@ -317,6 +356,6 @@ def execute_outputs(prep: Prepared, tables: Mapping[str, Table], phases: Phases)
     sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}
     execute(prep, sources, {name: t.name for name, t in tables.items()}, headers)
     if prep.matcher is not None:
-        if not prep.traces:
+        if not prep.traces and prep.explain_key is not None:
             raise no_row_error(f"--explain {prep.explain_key}", prep.matcher, prep.policy)
         fill_cells(prep.traces, tables)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cspolicy.blocks.joins import Held, early_inputs
-from cspolicy.engine.collect import EXPLAIN_LIMIT, KeyMatcher, attach, searchable_text
+from cspolicy.engine.collect import EXPLAIN_LIMIT, EveryRow, KeyMatcher, attach, searchable_text
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
 from cspolicy.engine.run_joins import checked_keys, held_targets, wire_joins
@@ -78,8 +78,13 @@ def no_row_error(what: str, matcher: KeyMatcher, policy: Policy) -> UsageError:
 
 
 def parse_overrides(policy: Policy, overrides: Mapping[str, str]) -> dict[str, Value]:
-    """Check and convert ``--set NAME=VALUE`` values against each parameter's type."""
+    """Check and convert ``--set NAME=VALUE`` values against each parameter's type (a
+    bundle's ``COMPONENT.NAME=VALUE`` are its components', checked when they run)."""
     out: dict[str, Value] = {}
+    if policy.components:
+        from cspolicy.planner.bundles import split_overrides
+
+        overrides = split_overrides(policy, overrides)[0]
     for name, text in overrides.items():
         d = policy.parameters.get(name)
         if d is None:
@@ -117,6 +122,8 @@ class Prepared:
     held_inputs: dict[str, list[Held]] = field(default_factory=dict)
     #: This run's warnings; anything taking part in the run may add to it.
     warnings: Warnings = field(default_factory=Warnings)
+    #: A bundle's run: the explanations its components gave (:mod:`cspolicy.planner.bundles`).
+    component_traces: list[Trace] = field(default_factory=list)
 
     def raise_if_strict(self) -> None:
         """In a strict run, fail (a :class:`~cspolicy.errors.DataErrors`) when there were
@@ -145,8 +152,12 @@ def prepare(
     outputs: Sequence[str] | None = None,
     given: Collection[str] | None = None,
     explain_limit: int = EXPLAIN_LIMIT,
+    explain_all: Collection[str] = (),
 ) -> Prepared:
     """Resolve parameters and compile the outputs for one run (no data read yet).
+
+    ``explain_all``: without ``explain``, every row of these outputs is explained (a
+    workbook's explanations sheet); their traces are kept in memory.
 
     ``outputs`` limits the run to those outputs and the ones they read from (default all);
     ``given`` names the inputs this run has (default all): an optional input not among them
@@ -197,7 +208,7 @@ def prepare(
         if zh is not None:
             zh.extend(policy.messages_zh)
     traces: list[Trace] = []
-    matcher = KeyMatcher(explain, explain_limit) if explain is not None else None
+    matcher = KeyMatcher(explain, explain_limit) if explain is not None else EveryRow() if explain_all else None
     nodes: dict[str, Node] = {}
     roots: dict[str, list[Node]] = {}
     message_values = {n: format_plain(p.value, p.definition.type) for n, p in params.items()}
@@ -228,7 +239,7 @@ def prepare(
             from cspolicy.engine.run_windows import WindowRun
 
             node.window = WindowRun(plan, {**values, **run_values}, errors)
-        if matcher is not None:
+        if matcher is not None and (explain is not None or name in explain_all):
             attach(node, policy, params, {**values, **run_values}, matcher, traces, bands)
         nodes[name] = node
         if plan.source_is_input:

@@ -95,7 +95,9 @@ def check_tables(policy: Policy, tables: Mapping[str, Any]) -> None:
                 f"evaluate(): policy '{policy.name}' has no input '{name}'{did_you_mean(str(name), known)}",
                 expected=f"inputs: {', '.join(policy.inputs)}",
             )
-    missing = [n for n, spec in policy.inputs.items() if n not in tables and not spec.optional]
+    missing = [
+        n for n, spec in policy.inputs.items() if n not in tables and not spec.optional and "." not in n
+    ]  # not a component's
     if missing:
         raise UsageError(f"no rows given for input '{missing[0]}'", expected=f"inputs: {', '.join(policy.inputs)}")
     for name, rows in tables.items():

@@ -325,7 +325,8 @@ class Renderer:
         env, lang = self.trace.env, self.lang
         side = (self.labels.inputs if j.side_is_input else self.labels.outputs)[j.side].text(lang)
         key = sep.join(label_value(self.vocab.name(k), self.vocab.value(k, env.get(k)), lang) for k in j.on)
-        if all(env.get(new) is None for new, _, _ in j.columns):
+        # a lookup join always matched (else the row was refused): blanks there are the row's
+        if j.how != "lookup" and all(env.get(new) is None for new, _, _ in j.columns):
             self.lines.append(Line(say("joined_none", lang, o=side, k=key), 1, "inputs"))
             return
         items = [label_value(self.vocab.name(new), self.vocab.value(new, env.get(new)), lang) for new, _, _ in j.columns]

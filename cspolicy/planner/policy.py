@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from cspolicy.errors import PolicyError, UsageError
 
 if TYPE_CHECKING:  # imported by the loading path when it runs (a cached policy needs none of them)
+    from cspolicy.planner.bundles import Component
+    from cspolicy.planner.consistency import ConsistencyPlan
     from cspolicy.planner.labels import PolicyLabels
     from cspolicy.planner.lookups import LookupPlan
     from cspolicy.planner.parameters import ParameterDef
@@ -52,6 +55,10 @@ class Policy:
     messages_zh: tuple[tuple[str, str], ...] = ()
     #: The groupings chosen with ``--by`` (:mod:`cspolicy.planner.grouping`); () = the defaults.
     grouping: tuple[str, ...] = ()
+    #: A bundle's components (``use:``), by name (:mod:`cspolicy.planner.bundles`); empty otherwise.
+    components: dict[str, Component] = field(default_factory=dict)
+    #: The checks across input files (``consistency:``, :mod:`cspolicy.planner.consistency`).
+    consistency: ConsistencyPlan | None = None
 
     @property
     def name(self) -> str:
@@ -77,7 +84,7 @@ class Policy:
         """Pickle without the pydantic model: it is validated again from ``doc`` when first
         used, so unpickling a policy (the command line's cache) does not import pydantic."""
         state = dict(self.__dict__)
-        if self.doc is not None:
+        if self.doc is not None:  # a bundle's is made again with its components' tables
             state.pop("model", None)
         return state
 
@@ -90,6 +97,10 @@ class Policy:
             from cspolicy.schema.load import validate_document
 
             model = apply_grouping(validate_document(self.doc), self.__dict__.get("grouping", ()))
+            if self.__dict__.get("components"):
+                from cspolicy.planner.bundles import with_components
+
+                model = with_components(model, self.components)
             object.__setattr__(self, "model", model)
             return model
 
@@ -151,21 +162,34 @@ def load_policy(ref: str | os.PathLike[str]) -> Policy:
     from cspolicy.schema.source import read_policy_bytes
 
     path, display = resolve_policy_path(ref)
-    return compile_policy(read_policy_bytes(path, display), display)
+    raw = read_policy_bytes(path, display)
+    if re.search(rb"(?m)^use[ \t]*:", raw):  # a bundle: its components' paths are relative to its folder
+        return compile_policy(raw, display, base=path.parent)
+    return compile_policy(raw, display)
 
 
-def compile_policy(raw: bytes, display: str) -> Policy:
+def compile_policy(raw: bytes, display: str, *, base: Path | None = None) -> Policy:
     """Parse, validate and compile the bytes of a policy file; ``display`` names the file
-    in messages (what :func:`load_policy` does once it has read the file)."""
+    in messages (what :func:`load_policy` does once it has read the file). ``base``: the
+    folder a bundle's ``use:`` paths are relative to (default: the current folder)."""
     from cspolicy.schema.load import validate_document
     from cspolicy.schema.yamlsource import parse_policy_bytes
 
     doc = parse_policy_bytes(raw, display)
-    return compile_model(validate_document(doc), doc, display)
+    model = validate_document(doc)
+    components: dict[str, Any] = {}
+    if model.use:
+        from cspolicy.planner.bundles import bundle_model
+
+        model, components = bundle_model(model, doc, base, load_policy, resolve_policy_path)
+    return compile_model(model, doc, display, components=components)
 
 
-def compile_model(model: PolicyModel, doc: Document, display: str, by: tuple[str, ...] = ()) -> Policy:
-    """Compile a validated model, grouped ``--by`` these groupings (:mod:`cspolicy.planner.grouping`)."""
+def compile_model(
+    model: PolicyModel, doc: Document, display: str, by: tuple[str, ...] = (), *, components: dict[str, Any] | None = None
+) -> Policy:
+    """Compile a validated model, grouped ``--by`` these groupings (:mod:`cspolicy.planner.grouping`);
+    ``components``: a bundle's, already loaded (:mod:`cspolicy.planner.bundles`)."""
     from cspolicy.planner.build import Builder
     from cspolicy.planner.grouping import apply_grouping
 
@@ -209,6 +233,28 @@ def compile_model(model: PolicyModel, doc: Document, display: str, by: tuple[str
         for m in [*(c.message for c in out.checks), *(w.message for w in out.warnings)]
         if m.en and m.zh and m.en != m.zh
     )
-    return Policy(
-        model, display, params, inputs, outputs, bands, schedules, constraints, doc, tables, default_period, messages, by
+    policy = Policy(
+        model,
+        display,
+        params,
+        inputs,
+        outputs,
+        bands,
+        schedules,
+        constraints,
+        doc,
+        tables,
+        default_period,
+        messages,
+        by,
+        components or {},
     )
+    if model.consistency is not None:
+        import dataclasses
+
+        from cspolicy.planner.bundles import file_inputs
+        from cspolicy.planner.consistency import build_consistency
+
+        checks = build_consistency(model.consistency, doc, file_inputs(policy))
+        policy = dataclasses.replace(policy, consistency=checks)
+    return policy

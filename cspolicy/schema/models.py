@@ -58,6 +58,8 @@ __all__ = [
     "OffenceSpec",
     "ScheduleSpec",
     "PolicyModel",
+    "Use",
+    "Consistency",
     "NAME_PATTERN",
     "RULE_ID_PATTERN",
 ]
@@ -583,6 +585,49 @@ class LintSettings(Strict):
     )
 
 
+class Use(Strict):
+    """Another policy this one is made of (a component of a bundle: docs/policy-format.md, "Bundles")."""
+
+    policy: str = Field(description="A shipped policy's name, or the path of a policy file relative to this file.")
+    outputs: list[str] | None = Field(
+        None, min_length=1, description="The component's outputs the bundle uses (default: all of them)."
+    )
+    label: LabelSpec | None = Field(None, description="The component's name in both languages.")
+
+
+class KnownRule(Strict):
+    """Every row of ``input`` names a row of ``in`` (people in events are in staff)."""
+
+    input: str
+    columns: list[str] = Field(min_length=1, description="Columns present under the same names in both inputs.")
+    in_: str = Field(alias="in", description="The input whose rows are the known ones (staff).")
+
+
+class UniqueRule(Strict):
+    """No two rows of ``input`` have the same values in ``columns``."""
+
+    input: str
+    columns: list[str] = Field(min_length=1)
+
+
+class PeriodRule(Strict):
+    """Every date in ``column`` of ``input`` lies within the run's --period."""
+
+    input: str
+    column: str
+
+
+class Consistency(Strict):
+    """Checks across the run's input files, before anything is computed (docs/policy-format.md)."""
+
+    problems: Literal["error", "warning"] = Field(
+        "error", description="error: a problem rejects the run (exit 1); warning: it is reported and the run goes on."
+    )
+    known: list[KnownRule] = Field(default_factory=list)
+    unique: list[UniqueRule] = Field(default_factory=list)
+    in_period: list[PeriodRule] = Field(default_factory=list)
+
+
 class PolicyModel(Strict):
     """A whole policy file."""
 
@@ -599,11 +644,21 @@ class PolicyModel(Strict):
     bands: dict[str, BandsSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
     tables: dict[str, LookupTable] = Field(default_factory=dict, description="Static lookup tables (item catalogues).")
-    inputs: dict[str, Input] = Field(min_length=1)
+    use: dict[str, Use] = Field(
+        default_factory=dict, description="Other policies this one is made of, by component name (a bundle)."
+    )
+    inputs: dict[str, Input] = Field(default_factory=dict)
     outputs: dict[str, Output] = Field(min_length=1)
     default_period: DefaultPeriod | None = Field(
         None, description="Without --period: the month of the latest date in this input column (said as a warning)."
     )
+    consistency: Consistency | None = Field(None, description="Checks across the input files (unknown keys, repeats, dates).")
+
+    @model_validator(mode="after")
+    def _some_input(self) -> PolicyModel:
+        if not self.inputs and not self.use:
+            raise ValueError("inputs: a policy reads at least one input (or uses other policies: 'use:')")
+        return self
 
     lint: LintSettings | None = Field(None, description="Settings of cspolicy lint (review_age).")
 
@@ -615,7 +670,7 @@ class PolicyModel(Strict):
                 raise ValueError(f"rule ID '{rid}' must look like R-MT-1")
         return v
 
-    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables")
+    @field_validator("parameters", "bands", "inputs", "outputs", "schedules", "tables", "use")
     @classmethod
     def _names(cls, v: dict[str, Any]) -> dict[str, Any]:
         for name in v:

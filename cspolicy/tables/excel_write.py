@@ -117,6 +117,8 @@ class SheetWriter:
         if len(self.headers) != len(self.columns) or len(self.maps) != len(self.columns):
             raise ValueError(f"{len(self.headers)} headers and {len(self.maps)} cell maps for {len(self.columns)} columns")
         self.count = 0
+        #: The rows this sheet may hold, when not :data:`MAX_ROWS` (a summary of a few rows).
+        self.max_rows: int | None = None
         self.widths = [display_width(h) for h in self.headers]
         bold = book.format(("header", 0))
         for j, header in enumerate(self.headers):
@@ -229,7 +231,7 @@ class SheetWriter:
         if len(row) != len(self._cells):
             raise ValueError(f"row has {len(row)} values for {len(self._cells)} columns")
         self.count += 1
-        if self.count > MAX_ROWS:
+        if self.count > (self.max_rows or MAX_ROWS):
             raise self._too_many()
         number = self.count
         for cell, value in zip(self._cells, row):
