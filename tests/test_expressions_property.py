@@ -56,6 +56,12 @@ def _numbers(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.builds(lambda x, lo, hi: f"clamp({x}, {lo}, {hi})", inner, inner, inner),
         st.builds(lambda x, y: f"coalesce({x}, {y})", inner, inner),
         st.builds(lambda x, c, y: f"({x} if {c} else {y})", inner, conditions, inner),
+        # Erlang C (cc-staffing): agents, calls, interval seconds, AHT seconds[, SL time]
+        st.builds(
+            lambda f, a, c: f"{f}({a}, {c}, 1800, 180)", st.sampled_from(["erlang_wait", "erlang_asa"]), st.integers(1, 20), inner
+        ),
+        st.builds(lambda a, c: f"erlang_sl({a}, {c}, 1800, 180, 20)", st.integers(1, 20), inner),
+        st.builds(lambda c: f"erlang_agents({c}, 1800, 180, 20, 80%, 85%)", inner),
     )
 
 
@@ -77,7 +83,7 @@ def outcome(run: Callable[[], Value]) -> tuple[str, str]:
     """(type name, exact text) of a result, or of the runtime error it raised."""
     try:
         value = run()
-    except RUNTIME_ERRORS as exc:
+    except (*RUNTIME_ERRORS, ValueError) as exc:  # ValueError: a function's domain (erlang_sl of -2 calls)
         return ("raised", type(exc).__name__)
     return (type(value).__name__, str(value))
 
@@ -337,7 +343,13 @@ def test_generated_python_matches_the_interpreter_for_every_kind(text: str, env:
     try:
         expr = compile_expression(text, TYPED_SYMBOLS, TYPED_FUNCTIONS)
     except ExpressionError as exc:  # only size limits (and a text no lookup can give) may reject one
-        allowed = ("too complex", "nested too deeply", "too long", "is not one of")
+        allowed = (
+            "too complex",
+            "nested too deeply",
+            "too long",
+            "is not one of",
+            "a fraction only below 1",
+        )  # and the bare-percent rule (decisions.md)
         assert any(w in exc.message for w in allowed), (text, exc)
         assume(False)
         return

@@ -58,7 +58,13 @@ def _compile(text: str, symbols: dict[str, Symbol]):  # type: ignore[no-untyped-
     try:
         return compile_expression(text, symbols, gen.TYPED_FUNCTIONS)
     except ExpressionError as exc:  # size limits, or a text no lookup can give
-        allowed = ("too complex", "nested too deeply", "too long", "is not one of")
+        allowed = (
+            "too complex",
+            "nested too deeply",
+            "too long",
+            "is not one of",
+            "a fraction only below 1",
+        )  # and the bare-percent rule (decisions.md)
         assert any(w in exc.message for w in allowed), (text, exc)
         assume(False)
         raise

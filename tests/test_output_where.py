@@ -82,10 +82,13 @@ def test_internal_outputs_are_written_only_when_named(tmp_path, monkeypatch):
     )
     result = CliRunner().invoke(cli, ["run", "demo.yaml", "events.csv", "--period", "2024-05", "-o", "out/"])
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["totals.csv"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cspolicy-run.json",
+        "totals.csv",
+    ]  # and the run record (issue 20)
     result = CliRunner().invoke(cli, ["run", "demo.yaml", "events.csv", "--period", "2024-05", "--only", "in_month", "-o", "o2/"])
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "o2").iterdir()) == ["in_month.csv"]
+    assert sorted(p.name for p in (tmp_path / "o2").iterdir()) == ["cspolicy-run.json", "in_month.csv"]
 
 
 def test_default_period_is_the_month_of_the_latest_date_said_as_a_warning(tmp_path, monkeypatch):
@@ -139,7 +142,7 @@ def test_check_and_warning_messages_in_both_languages(tmp_path, monkeypatch):
     zh = CliRunner().invoke(cli, [*args[:1], "--lang", "zh", *args[1:]])
     assert en.exit_code == zh.exit_code == 0
     assert "events.csv:2:points: a deduction of -2" in en.stderr
-    assert "警告：events.csv:2:points：扣分 -2" in zh.stderr
+    assert "警告：events.csv:2:points: 扣分 -2" in zh.stderr
     (tmp_path / "events.csv").write_text("employee_id,date,points\nE001,2024-05-03,120\n", encoding="utf-8")
     en = CliRunner().invoke(cli, args)
     zh = CliRunner().invoke(cli, [*args[:1], "--lang", "zh", *args[1:]])

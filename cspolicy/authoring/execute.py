@@ -109,6 +109,8 @@ def run_watched(
     from cspolicy.engine.run import execute
     from cspolicy.tables import read_table
 
+    if policy.components:  # a bundle runs as evaluate() runs it: each part alone, then its own outputs
+        return _run_bundle(policy, inputs, settings)
     check_tables(policy, {n: [] if isinstance(v, (str, os.PathLike)) else v for n, v in inputs.items()})
     settings = settings or RunSettings()
     note = None
@@ -181,3 +183,31 @@ def bind_diff_arguments(old: str, args: Sequence[str], has_sets: bool) -> tuple[
     if not files:
         raise UsageError("cspolicy diff needs input files", expected=f"[NAME=]FILE arguments for: {', '.join(before.inputs)}")
     return before, after, bind_inputs(after, files)
+
+
+def _run_bundle(
+    policy: Policy,
+    inputs: Mapping[str, Iterable[Mapping[str, Any]] | str | os.PathLike[str]],
+    settings: RunSettings | None,
+) -> Watched:
+    """A bundle's case: the components' bands and rungs are not watched (each component's
+    own cases cover them); a CSV path is read as rows of text, keyed by its headers."""
+    import csv
+
+    from cspolicy.engine.in_memory import evaluate
+
+    tables: dict[str, Iterable[Mapping[str, Any]]] = {}
+    for name, given in inputs.items():
+        if isinstance(given, (str, os.PathLike)):
+            with open(given, encoding="utf-8-sig", newline="") as f:
+                tables[name] = list(csv.DictReader(f))
+        else:
+            tables[name] = given
+    results = evaluate(policy, tables, settings=settings)
+    rows: dict[str, list[Row]] = {}
+    columns: dict[str, list[tuple[str, ColumnType, bool]]] = {}
+    for name, records in results.tables.items():
+        visible = [c for c in policy.outputs[name].columns if not c.hidden]
+        columns[name] = [(c.name, c.ctype, False) for c in visible]
+        rows[name] = [tuple(r[c.name] for c in visible) for r in records]
+    return Watched(policy, rows, columns, results.warnings, Exercised())

@@ -66,6 +66,9 @@ class LintFinding:
         return self.text()
 
 
+_PARAM_AT = re.compile(r"""param_at\(\s*['"]([^'"]+)['"]""")
+
+
 def used_names(policy: Policy) -> set[str]:
     """Every name a formula, check, warning, step or table setting of ``policy`` reads."""
     names: set[str] = set()
@@ -73,6 +76,9 @@ def used_names(policy: Policy) -> set[str]:
     def add(expr: object) -> None:
         if expr is not None:
             names.update(getattr(expr, "names", ()))
+            text = getattr(expr, "text", None)
+            if isinstance(text, str):  # a per-row parameter is named in quotes: param_at('min_wage', …)
+                names.update(_PARAM_AT.findall(text))
 
     def placeholders(text: str) -> None:
         names.update(_PLACEHOLDER.findall(text))

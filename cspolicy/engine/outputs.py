@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cspolicy.blocks.joins import early_inputs
+from cspolicy.blocks.joins import early_inputs, input_order
 from cspolicy.engine.collect import fill_cells
 from cspolicy.engine.run import Prepared, execute, no_row_error
 from cspolicy.engine.stdout import fits_stdout, write_bom_and_utf8
@@ -25,7 +25,6 @@ from cspolicy.errors import EnvironmentFailure
 from cspolicy.i18n import Lang
 from cspolicy.notes import JSON_KEY
 from cspolicy.planner.plan import OutputPlan
-from cspolicy.planner.step_plan import plan_policy
 from cspolicy.tables import AtomicFiles, CsvSink, Table, csv_encoding
 from cspolicy.tables.writer import JsonSink, json_document
 from cspolicy.values import ColumnType, Value
@@ -349,8 +348,9 @@ class _CountedTable:
 def execute_outputs(prep: Prepared, tables: Mapping[str, Table], phases: Phases) -> None:
     """Run, and refuse an --explain key that matched nothing before any output is committed."""
     headers = {name: {col: t.headers[i] for col, i in t.header_map.items()} for name, t in tables.items()}
-    order = [s.table for s in plan_policy(prep.policy).steps if s.kind == "read" and s.table in tables]  # as execute() reads
-    early = early_inputs({n: node.plan for n, node in prep.nodes.items()}, order)  # read ahead (execute())
+    plans = {n: node.plan for n, node in prep.nodes.items()}
+    order = input_order(plans, list(tables))  # as execute() reads
+    early = early_inputs(plans, order)  # read ahead (execute())
     read = [*early, *(t for t in order if t not in early)]
     last = read[-1] if read else None
     sources = {name: phases.rows(t.rows(), name == last) for name, t in tables.items()}

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspolicy.blocks.joins import Held, early_inputs
+from cspolicy.blocks.joins import Held, early_inputs, input_order
 from cspolicy.engine.collect import EXPLAIN_LIMIT, EveryRow, KeyMatcher, attach, searchable_text
 from cspolicy.engine.node import ROW_ERRORS, Node, make_sort_key, why
 from cspolicy.engine.rowfunctions import compile_output
@@ -33,7 +33,6 @@ from cspolicy.planner.band_tables import BAND_TABLES
 from cspolicy.planner.parameters import ResolvedParameter, resolve_parameters
 from cspolicy.planner.policy import Policy
 from cspolicy.planner.run_names import RUN_SYMBOLS, given_values
-from cspolicy.planner.step_plan import plan_policy
 from cspolicy.tables.cells import as_value
 from cspolicy.tables.convert import CellError, fold
 from cspolicy.values import Value
@@ -306,7 +305,8 @@ def execute(
                     target.push(row, rowno)
                 if keep:
                     kept.append((rowno, row))
-        for table in [s.table for s in plan_policy(prep.policy).steps if s.kind == "read" and s.table in sources]:
+        # the plan's read order (planner.step_plan), over the outputs this run computes (--only)
+        for table in input_order(plans, list(sources)):
             targets = prep.roots.get(table, [])
             if table in ahead:
                 rows: Iterable[tuple[int, Row]] = ahead.pop(table)
