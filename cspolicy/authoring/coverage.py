@@ -5,8 +5,8 @@ How exercise is detected (decisions in docs/decisions.md, "Authoring tools"):
 * a **rule ID** is exercised when a case lists it under ``rules:``, compares a column
   carrying it (the column's ``rule:``), or reaches a ladder rung of an offence with it, or
   makes a row fall in a band of a band table with it;
-* an **output column** (a written one: hidden columns are not required) is exercised when
-  some case compares it;
+* an **output column** (a written one: hidden columns, internal steps and a bundle's
+  component outputs are not required) is exercised when some case compares it;
 * a **band** (each range of a band table, and its ``otherwise``) when some row's value fell
   in it, seen by watching the band lookups of the run;
 * a **ladder rung** when some offence row was decided by it (an occurrence past the last
@@ -91,6 +91,7 @@ def coverage(policy: Policy, results: Sequence[CaseResult]) -> Coverage:
     cov.columns = [
         f"{name}.{col.name}"
         for name, plan in policy.outputs.items()
+        if not plan.internal and "." not in name  # an internal step, a component's output: not written
         for col in plan.columns
         if not col.hidden and (name, col.name) not in compared
     ]
