@@ -217,6 +217,10 @@ def error_text(exc: CspolicyError, lang: Lang) -> str:
     return english[: len(english) - len(tail)] + table.join([d for d in done if d is not None])
 
 
+#: The key shown for the one group of an output grouped without ``group_by``.
+_TOTAL: dict[str, str] = {"zh": "合计"}
+
+
 def warning_lines(warnings: Warnings, lang: Lang, limit: int = SHOWN) -> list[str]:
     """The run's warnings as the lines shown after it (:meth:`Warnings.lines`) in ``lang``:
     the prefix, the place and the count translated, the message translated when the
@@ -231,7 +235,8 @@ def warning_lines(warnings: Warnings, lang: Lang, limit: int = SHOWN) -> list[st
         if note.file or note.output is None:  # file:row:column stays as it is
             place = f"{note.place}: " if note.place else ""
         else:
-            place = translate(f"output '{note.output}'", lang) + (f"，{note.key}" if note.key else "") + "："
+            key = _TOTAL.get(lang, note.key) if note.key == "the total" else note.key  # a group of the whole table
+            place = translate(f"output '{note.output}'", lang) + (f"，{key}" if key else "") + "："
         text = place + translate(note.message, lang)
         text += f" [{note.rule}]" if note.rule else ""
         out.append(prefix + text + (translate(f" ({note.count} times)", lang) if note.count > 1 else ""))

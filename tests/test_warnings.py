@@ -222,3 +222,15 @@ def test_the_cli_shows_warnings_in_chinese(files: tuple[Path, Path], runner) -> 
     result = runner.invoke(cli, ["run", str(policy), str(data), "--only", "events", "--format", "csv", "--lang", "zh"])
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [f"警告：{data}:3:来电: E1 took no calls; the rate blank is left blank"]
+
+
+def test_the_whole_table_group_is_called_the_total_in_chinese():
+    # an output grouped without group_by has one group, named "the total" in English
+    from cspolicy.messages import warning_lines
+    from cspolicy.notes import Warnings
+
+    w = Warnings()
+    w.add("no events in April", output="period_check", key="the total", rule="R-SC-14")
+    assert warning_lines(w, "zh")[0].startswith("警告：输出 'period_check'，合计：")
+    assert "the total" not in warning_lines(w, "zh")[0]
+    assert w.lines()[0] == "warning: output 'period_check', the total: no events in April [R-SC-14]"
