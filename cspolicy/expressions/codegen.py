@@ -85,6 +85,59 @@ FOLDABLE: frozenset[Callable[..., object]] = frozenset(
     ]
 )  # fmt: skip
 _LITERALS: dict[str, object] = {"None": None, "True": True, "False": False}
+#: The functions of :data:`FOLDABLE` worth remembering per value (see :func:`_remembered`).
+_CHEAP = frozenset(BUILTINS[f].impl for f in ("min", "max", "abs", "ceil", "floor", "round", "clamp", "present", "coalesce"))
+#: How many values one call site remembers (a text column of free text must not fill memory).
+MEMO_SIZE = 4096
+
+
+class _Memo:
+    """One call site's ``fn(…, x, …)`` by the value of ``x``, a text or a date (its other
+    arguments constants): computed once per value, up to :data:`MEMO_SIZE` values. Only
+    texts and dates are kept: equal numbers can differ (``1`` and ``1.0`` print differently),
+    and a number never equals a text or date key, so it is always computed."""
+
+    def __init__(self, fn: Callable[..., object], args: list[object], slot: int) -> None:
+        self.fn, self.args, self.slot = fn, args, slot
+        self.known: dict[object, object] = {}
+
+    def __call__(self, x: object) -> object:
+        args = list(self.args)
+        args[self.slot] = x
+        value = self.fn(*args)
+        if (x.__class__ is str or x.__class__ is _dt.date) and len(self.known) < MEMO_SIZE:
+            self.known[x] = value
+        return value
+
+
+def _remembered(func: str, args: list[str], consts: ConstPool, impls: Mapping[str, Callable[..., object]]) -> str | None:
+    """``(known[x] if x in known else memo(x))`` for a call of a pure function whose
+    arguments are constants but one, a plain variable ``x`` (``lookup('items', item, 'kind')``,
+    ``month_index(date, period(period))``): no call per row once a value was seen."""
+    fn = impls[func]
+    if fn in _CHEAP or (fn not in FOLDABLE and getattr(fn, "pure", False) is not True):
+        return None
+    values: list[object] = []
+    slot = -1
+    for i, a in enumerate(args):
+        if a in _LITERALS:
+            values.append(_LITERALS[a])
+        elif a in consts.namespace and a != "__builtins__" and not callable(consts.namespace[a]):
+            values.append(consts.namespace[a])
+        elif slot < 0 and a.isidentifier() and not keyword.iskeyword(a):
+            slot = i
+            values.append(None)
+        else:
+            return None
+    if slot < 0:
+        return None
+    key = (f"memo {func}", tuple(args))
+    code = consts.folded.get(key)
+    if code is None:
+        memo = _Memo(fn, values, slot)
+        x, known = args[slot], consts.add(memo.known)
+        code = consts.folded[key] = f"({known}[{x}] if {x} in {known} else {consts.add(memo)}({x}))"
+    return code
 
 
 def _fold(func: str, args: list[str], consts: ConstPool, impls: Mapping[str, Callable[..., object]]) -> str | None:
@@ -188,6 +241,9 @@ def to_python(
         folded = _fold(node.func, args, consts, impls)
         if folded is not None:
             return folded
+        remembered = _remembered(node.func, args, consts, impls)
+        if remembered is not None:
+            return remembered
         return f"{consts.add(impls[node.func])}({', '.join(args)})"
 
     return n.render(tree, leaf, call, _SPELL, memo)
