@@ -69,6 +69,8 @@ outputs:
       now: {{agg: count_true, of: this_month}}
       notes: {{agg: list, of: note, sep: ' | '}}
       top: {{agg: max_by, of: who, by: pay}}
+      positive: {{agg: sum, of: "pay if pay > 0 else 0", round: none}}
+      kept: {{agg: sum, of: "pay if pay ≥ 0 else 0", round: none}}
 """
 
 SETTINGS = RunSettings(period=Period(2024, 5))
@@ -80,7 +82,7 @@ def _events(n: int, seed: int, who: tuple[str, ...] = ("E1", "E2", "E3", "E4")) 
     lines = ["who,amount,hours,day,note"]
     for _ in range(n):
         lines.append(
-            f"{rnd.choice(who)},{rnd.choice(['', '0', '12.50', '-7.25', '99.99'])},{rnd.choice(['0', '1.5', '8', '-2'])},"
+            f"{rnd.choice(who)},{rnd.choice(['', '0', '12.50', '-7.25', '99.99'])},{rnd.choice(['0', '1.5', '8', '-2', '-0', '0.00', '2.50'])},"
             f"2024-0{rnd.randint(4, 5)}-1{rnd.randint(0, 9)},{rnd.choice(['', '', 'late', '迟到'])}"
         )
     return "\n".join(lines) + "\n"

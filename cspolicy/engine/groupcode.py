@@ -115,8 +115,10 @@ def group_lines(
         if c.agg == "count":
             lines.append(f"{s}[{i}] += 1")
         elif c.agg == "sum" and c.of is not None and c.of.kind is Kind.NUMBER:
+            # adding the literal 0 (``x if … else 0``) leaves the state as it is: a sum starts
+            # at Decimal 0, so its exponent is never above 0 and it is never -0 (0 + -0 is 0)
             lines += [
-                f"if {v} is not None:",
+                f"if {v} is not None and {v} is not {pool.add(Decimal(0))}:",
                 f"    if {v}.__class__ is not _{tag}D:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
                 f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
