@@ -63,7 +63,9 @@ MEMO_CELL_CHARS = 32
 
 def _memo(col: ColumnSpec) -> bool:
     """Whether a column's cells are converted through a memo of cell text → value."""
-    return col.type in (ColumnType.PERCENT, ColumnType.DATE) or (col.type is ColumnType.TEXT and col.key)
+    return col.type in (ColumnType.PERCENT, ColumnType.DATE, ColumnType.ENUM, ColumnType.BOOLEAN) or (
+        col.type is ColumnType.TEXT and col.key
+    )
 
 
 def _blank_ok(col: ColumnSpec) -> bool:
