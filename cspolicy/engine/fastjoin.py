@@ -109,16 +109,16 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
         names = [nm for nm, _ in plan.source_columns]
         keys = [refs[names.index(k)] for k in j.on]
         side_names = [c.name for c in prep.policy.inputs[j.side].columns]
-        namespace[f"_h{n}"] = held.get
+        namespace[f"_jh{n}"] = held.get
         test = " or ".join(f"{k} is None" for k in keys)
-        body += [f"m{n} = None if {test} else _h{n}(({''.join(k + ', ' for k in keys)}))", f"if m{n} is None:"]
+        body += [f"m{n} = None if {test} else _jh{n}(({''.join(k + ', ' for k in keys)}))", f"if m{n} is None:"]
         if j.how == "lookup":
             body.append("    raise _Irregular")
         elif j.how == "inner":
             body.append("    continue")
         else:
-            namespace[f"_b{n}"] = (None,) * len(side_names)
-            body.append(f"    m{n} = _b{n}")
+            namespace[f"_jb{n}"] = (None,) * len(side_names)
+            body.append(f"    m{n} = _jb{n}")
         for ours, theirs, _ in j.columns:
             refs.append(f"j{n}_{len(refs)}")
             body.append(f"{refs[-1]} = m{n}[{side_names.index(theirs)}]")
