@@ -10,7 +10,7 @@ progress on a terminal, or when the fused loop meets an irregular row.)
 import cspolicy.engine.fastpath
 from cspolicy.cli.main import main
 
-cspolicy.fastpath.run_clean = lambda prep, tables, sinks=None: False  # type: ignore[assignment]
+cspolicy.engine.fastpath.run_clean = lambda prep, tables, sinks=None: False  # type: ignore[assignment]
 
 if __name__ == "__main__":
     main()

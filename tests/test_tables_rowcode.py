@@ -246,7 +246,7 @@ def test_percent_memo_is_per_column_and_bounded() -> None:
     long_cell = "0." + "0" * MEMO_CELL_CHARS + "1"
     assert row([long_cell]) == (D(long_cell),) and row([long_cell]) == (D(long_cell),)
     assert calls.count(long_cell) == 2  # too long to be remembered
-    memo = row.__globals__["_m0"]
+    memo = row.__globals__["_cm0"]
     assert set(memo) == {"15%"}
     conv = make_converter(col)
     many = [f"{n / 10000}%" for n in range(MEMO_ENTRIES + 500)]
@@ -254,7 +254,7 @@ def test_percent_memo_is_per_column_and_bounded() -> None:
     assert len(memo) == MEMO_ENTRIES
     assert [row([c])[0] for c in many] == [conv(c) for c in many]  # hits and misses alike
     other = row_converter([(0, make_converter(col), col)])
-    assert other.__globals__["_m0"] == {}
+    assert other.__globals__["_cm0"] == {}
 
 
 def test_no_policy_or_cell_text_becomes_code() -> None:
@@ -322,7 +322,7 @@ def test_a_key_memo_starts_again_when_full() -> None:
     calls, row = spied(col)
     many = [f"ｅ{n}" for n in range(MEMO_ENTRIES + 10)]  # full-width: each miss calls the converter
     assert [row([c])[0] for c in many] == [f"E{n}" for n in range(MEMO_ENTRIES + 10)]
-    memo = row.__globals__["_m0"]
+    memo = row.__globals__["_cm0"]
     assert len(memo) == 10  # emptied at MEMO_ENTRIES, then the last ten
     assert row([many[-1]]) == (f"E{MEMO_ENTRIES + 9}",) and calls.count(many[-1]) == 1  # a hit
     assert row([" e1 "]) == ("E1",) and calls[-1] != " e1 "  # printable, nothing to narrow: inline

@@ -70,7 +70,39 @@ def _data_rows(policy: Policy, name: str, path: str, encoding: str | None) -> in
     from cspolicy.tables import read_table
 
     specs = file_inputs(policy) if policy.components else policy.inputs  # a bundle's parts read files too
-    return sum(1 for _ in read_table(path, specs[name], encoding=encoding).rows())
+    table = read_table(path, specs[name], encoding=encoding)
+    counted = _plain_count(table)
+    return counted if counted is not None else sum(1 for _ in table.rows())
+
+
+def _plain_count(table: object) -> int | None:
+    """The data rows of a file whose every record is one line of the header's width: the
+    records that are not blank, counted without converting a cell (the record is written
+    only after a run without errors, so each of them was a good row). None for any other
+    file (a workbook, a short or long record, a record over several lines, odd quoting),
+    which is then read as the run read it."""
+    import csv
+
+    from cspolicy.tables.reader import Table
+
+    if type(table) is not Table:  # a workbook's sheet (WorkbookTable) is read as the run read it
+        return None
+    width = len(table.headers)
+    try:
+        with table.raw_cells() as reader:
+            header = reader.line_num
+            records = rows = 0
+            for cells in reader:
+                records += 1
+                if len(cells) != width:
+                    return None
+                if cells[0] or any(cells):
+                    rows += 1
+            if reader.line_num != header + records:
+                return None
+    except (csv.Error, UnicodeError, OSError):
+        return None
+    return rows
 
 
 def parameters_used(policy: Policy, settings: RunSettings) -> dict[str, dict[str, Any]]:

@@ -55,6 +55,10 @@ def run_clean(
     ``sinks`` names the CSV sink (and the row indexes it writes) of each output: an output
     that only goes to its CSV file gets one generated function from cells to CSV text.
     """
+    if prep.explain_key is None and len(tables) > 1 and not set(prep.roots) - set(tables):
+        from cspolicy.engine.fastjoin import run_joined
+
+        return run_joined(prep, tables, sinks)
     if (
         len(tables) != 1
         or prep.explain_key is not None

@@ -115,8 +115,10 @@ def group_lines(
         if c.agg == "count":
             lines.append(f"{s}[{i}] += 1")
         elif c.agg == "sum" and c.of is not None and c.of.kind is Kind.NUMBER:
+            # adding the literal 0 (``x if … else 0``) leaves the state as it is: a sum starts
+            # at Decimal 0, so its exponent is never above 0 and it is never -0 (0 + -0 is 0)
             lines += [
-                f"if {v} is not None:",
+                f"if {v} is not None and {v} is not {pool.add(Decimal(0))}:",
                 f"    if {v}.__class__ is not _{tag}D:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
                 f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
@@ -147,7 +149,19 @@ def group_lines(
                 f"    if {w} is None or {better}:",
                 f"        {s}[{i}] = ({b}, {of})",
             ]
-        else:  # no inline form (list, a sum of something not numeric): the accumulator itself
+        elif c.agg == "list" and c.of is not None:  # ListOf.add: texts, blanks and "" dropped
+            ns[f"_{tag}str"] = str
+            lines += [
+                f"if {v} is not None and {v} != '':",
+                f"    if {v}.__class__ is not _{tag}str:  # the accumulator refuses it: the careful engine says why",
+                f"        raise _{tag}bad",
+                f"    {w} = {s}[{i}]",
+                f"    if {w} is None:",
+                f"        {s}[{i}] = [{v}]",
+                "    else:",
+                f"        {w}.append({v})",
+            ]
+        else:  # no inline form (a sum of something not numeric): the accumulator itself
             ns[f"_{tag}acc{i}"] = acc.add
             lines.append(f"{s}[{i}] = _{tag}acc{i}({s}[{i}], {of}, {by})")
     ns.update(pool.namespace)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,11 +274,13 @@ def execute(
     sources: Mapping[str, Iterable[tuple[int, Row]]],
     names: Mapping[str, str],
     headers: Mapping[str, Mapping[str, str]] | None = None,
+    streams: Mapping[str, Callable[[], None]] | None = None,
 ) -> None:
     """Push every source's rows through the outputs, then finish them (raises DataErrors).
 
     ``names`` are the inputs' file names and ``headers`` each input's column → file header,
-    for error messages.
+    for error messages. ``streams`` (:mod:`cspolicy.engine.fastjoin`): an input whose rows a
+    function of its own reads and hands to its outputs, at that input's turn.
     """
     for table, cols in (headers or {}).items():
         for node in prep.roots.get(table, []):
@@ -308,8 +310,11 @@ def execute(
         # the plan's read order (planner.step_plan), over the outputs this run computes (--only)
         for table in input_order(plans, list(sources)):
             targets = prep.roots.get(table, [])
-            if table in ahead:
-                rows: Iterable[tuple[int, Row]] = ahead.pop(table)
+            rows: Iterable[tuple[int, Row]] = ()
+            if streams and table in streams:
+                streams[table]()
+            elif table in ahead:
+                rows = ahead.pop(table)
             else:
                 rows = checked_keys(prep, table, sources[table], names, headers or {})
                 if table in prep.held_inputs:

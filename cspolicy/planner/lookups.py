@@ -160,6 +160,10 @@ class _Lookup:
     """``lookup()`` over a policy's tables: a class rather than a closure, so that a compiled
     policy can be pickled (the command line's policy cache)."""
 
+    #: Its value depends on its arguments only (the tables are the policy's): a call with
+    #: constant arguments is computed once when code is generated (``expressions.codegen``).
+    pure = True
+
     def __init__(self, tables: Mapping[str, LookupPlan]) -> None:
         self.tables = dict(tables)
 

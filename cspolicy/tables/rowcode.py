@@ -63,7 +63,9 @@ MEMO_CELL_CHARS = 32
 
 def _memo(col: ColumnSpec) -> bool:
     """Whether a column's cells are converted through a memo of cell text → value."""
-    return col.type in (ColumnType.PERCENT, ColumnType.DATE) or (col.type is ColumnType.TEXT and col.key)
+    return col.type in (ColumnType.PERCENT, ColumnType.DATE, ColumnType.ENUM, ColumnType.BOOLEAN) or (
+        col.type is ColumnType.TEXT and col.key
+    )
 
 
 def _blank_ok(col: ColumnSpec) -> bool:
@@ -82,7 +84,7 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
         lines.append(f"{v} = {k}(c)")
     elif _memo(col):
         memo: dict[str, Value] = {}
-        ns[f"_m{j}"], ns[f"_get{j}"] = memo, memo.get
+        ns[f"_cm{j}"], ns[f"_get{j}"] = memo, memo.get
         lines += [f"{v} = _get{j}(c)  # memo of cell text -> value", f"if {v} is None:"]
         if blank_ok:
             lines += ["    if not c or c.isspace() and not _ctl(c):  # blank: the default", f"        {v} = {b}", "    else:"]
@@ -94,15 +96,15 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
                 f"{pad}else:",
                 f"{pad}    {v} = {k}(c)  # validates; raises the CellError",
                 f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS}:",
-                f"{pad}    if _len(_m{j}) >= {MEMO_ENTRIES}:  # full: start again (keys come in runs)",
-                f"{pad}        _m{j}.clear()",
-                f"{pad}    _m{j}[c] = {v}",
+                f"{pad}    if _len(_cm{j}) >= {MEMO_ENTRIES}:  # full: start again (keys come in runs)",
+                f"{pad}        _cm{j}.clear()",
+                f"{pad}    _cm{j}[c] = {v}",
             ]
         else:
             lines += [
                 f"{pad}{v} = {k}(c)  # validates; raises the CellError",
-                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_m{j}) < {MEMO_ENTRIES}:",
-                f"{pad}    _m{j}[c] = {v}",
+                f"{pad}if {v} is not None and _len(c) <= {MEMO_CELL_CHARS} and _len(_cm{j}) < {MEMO_ENTRIES}:",
+                f"{pad}    _cm{j}[c] = {v}",
             ]
     elif col.type is ColumnType.TEXT:
         lines.append(f"{v} = (c.strip() or {b if blank_ok else f'{k}(c)'}) if c.isprintable() else {k}(c)")
