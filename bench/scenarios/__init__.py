@@ -9,6 +9,8 @@ A scenario module (``bench/scenarios/<name>.py``, standard library only) defines
   measured in the same run, and peak RSS;
 * ``inputs(rows, directory)``: writes (or reuses) its fixed-seed input files in
   ``directory`` and returns ``{input name: path}``;
+* optionally ``FUSED = False``: the policy does not take the fused loop yet (windows, a
+  bundle), so the test does not expect it (the byte check against the careful engine stays);
 * optionally ``ARGS``: more arguments for ``cspolicy run`` (``--period 2025-05`` …) and
   ``TITLE``: one line for the report.
 
