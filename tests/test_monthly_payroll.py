@@ -195,3 +195,27 @@ def test_a_lookup_join_with_blank_columns_is_explained_as_found():
     text = r.explain()
     assert "joined from staff by employee id E1: leave date (empty)" in text
     assert "no row of staff" not in text
+
+
+def test_components_take_the_fused_loop_and_match_the_careful_engine(tmp_path, monkeypatch):
+    # a bundle's components run as they run alone: clean files through the fused loop
+    # (engine/run_bundles.py), byte for byte what the careful engine writes
+    import cspolicy.engine.fastpath as fastpath
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "payroll"
+    files = {n: example / f"{n}.csv" for n in ("staff", "events", "attendance", "offences")}
+    policy = load_policy("monthly-payroll")
+    real, used = fastpath.run_clean, []
+
+    def spy(prep, tables, sinks=None):
+        used.append(real(prep, tables, sinks))
+        return used[-1]
+
+    written = {}
+    for way, clean in (("fast", spy), ("careful", lambda prep, tables, sinks=None: False)):
+        with monkeypatch.context() as m:
+            m.setattr(fastpath, "run_clean", clean)
+            run_files(policy, files, output=tmp_path / way, settings=RunSettings(period=Period(2024, 5)))
+        written[way] = {p.name: p.read_bytes() for p in sorted((tmp_path / way).iterdir()) if not p.name.endswith(".json")}
+    assert True in used  # at least one component (cs-scoring's joined run) took the fused loop
+    assert written["fast"] == written["careful"]

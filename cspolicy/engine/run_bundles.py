@@ -180,20 +180,31 @@ def run_components(
             )
         given = {*mine, *(nested.tables if nested else ())}
         everything = comp.outputs if explain_all and explain is None else ()
-        prep = prepare(comp.policy, csettings, explain=explain, outputs=comp.outputs, given=given, explain_all=everything)
-        kept: dict[str, list[Sequence[Value]]] = {}
-        for name in comp.outputs:
-            kept[name] = []
-            prep.nodes[name].writers.append(kept[name].append)
-        tables: dict[str, Any] = dict(nested.tables) if nested else {}
-        for table, path in mine.items():
-            if table in comp.policy.inputs:
-                tables[table] = read_table(path, comp.policy.inputs[table], encoding=encoding, errors=prep.errors)
-        headers = {n: {c: t.headers[i] for c, i in t.header_map.items()} for n, t in tables.items()}
-        if nested is not None:
-            nested.merge_into(prep.warnings)
-        rows = {n: _counted(n, t.rows(), read) if n in mine else t.rows() for n, t in tables.items()}
-        execute(prep, rows, {n: t.name for n, t in tables.items()}, headers)
+        # as a run alone: clean files first through the fused loop, else (or at the first
+        # irregular row) everything again through the careful engine
+        fast = explain is None and not everything and nested is None  # (a workbook explains every row: careful)
+        for attempt in ("fast", "careful") if fast else ("careful",):
+            prep = prepare(comp.policy, csettings, explain=explain, outputs=comp.outputs, given=given, explain_all=everything)
+            kept: dict[str, list[Sequence[Value]]] = {}
+            for name in comp.outputs:
+                kept[name] = []
+                prep.nodes[name].writers.append(kept[name].append)
+            tables: dict[str, Any] = dict(nested.tables) if nested else {}
+            for table, path in mine.items():
+                if table in comp.policy.inputs:
+                    tables[table] = read_table(path, comp.policy.inputs[table], encoding=encoding, errors=prep.errors)
+            if attempt == "fast":
+                from cspolicy.engine.fastpath import run_clean
+
+                if run_clean(prep, tables):
+                    prep.raise_if_strict()
+                    break
+                continue
+            headers = {n: {c: t.headers[i] for c, i in t.header_map.items()} for n, t in tables.items()}
+            if nested is not None:
+                nested.merge_into(prep.warnings)
+            rows = {n: _counted(n, t.rows(), read) if n in mine else t.rows() for n, t in tables.items()}
+            execute(prep, rows, {n: t.name for n, t in tables.items()}, headers)
         if prep.traces:
             fill_cells(prep.traces, tables)
         for name in comp.outputs:
