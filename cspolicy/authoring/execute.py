@@ -113,20 +113,9 @@ def run_watched(
         return _run_bundle(policy, inputs, settings)
     check_tables(policy, {n: [] if isinstance(v, (str, os.PathLike)) else v for n, v in inputs.items()})
     settings = settings or RunSettings()
-    note = None
-    if settings.period is None and policy.default_period is not None and policy.default_period[0] in inputs:
-        from cspolicy.engine.run_period import defaulted
-        from cspolicy.errors import ErrorCollector
+    from cspolicy.engine.run_period import apply_default_period
 
-        period_table, first = policy.default_period[0], inputs[policy.default_period[0]]
-        spec0 = policy.inputs[period_table]
-        if isinstance(first, (str, os.PathLike)):
-            scan = read_table(os.fspath(first), spec0, encoding=encoding, errors=ErrorCollector(0)).rows()
-        else:
-            first = list(first)  # read twice: first for its latest date
-            inputs = {**inputs, period_table: first}
-            scan = read_records(keyed_records(first, spec0), spec0, name=period_table, errors=ErrorCollector(0))
-        settings, note = defaulted(policy, settings, scan)
+    settings, note, inputs = apply_default_period(policy, settings, inputs, encoding)
     prep = prepare(policy, settings, given=set(inputs))
     if note is not None:
         prep.warnings.add(note)

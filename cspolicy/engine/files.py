@@ -29,8 +29,9 @@ from cspolicy.engine.outputs import (
     write_workbook_outputs,
 )
 from cspolicy.engine.run import Prepared, RunSettings, prepare
+from cspolicy.engine.run_period import apply_default_period
 from cspolicy.engine.table_output import write_table
-from cspolicy.errors import EnvironmentFailure, ErrorCollector, UsageError
+from cspolicy.errors import EnvironmentFailure, UsageError
 from cspolicy.explain import explain_text
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
@@ -167,13 +168,7 @@ def run_files(
     if _isatty(stdout):
         stdout = cast(TextIO, TerminalStream(stdout))
     phases = Phases(progress, inputs)
-    period_note = None
-    if settings.period is None and policy.default_period is not None and policy.default_period[0] in inputs:
-        from cspolicy.engine.run_period import defaulted
-
-        table = policy.default_period[0]
-        scan = read_table(inputs[table], policy.inputs[table], encoding=encoding, errors=ErrorCollector(0))
-        settings, period_note = defaulted(policy, settings, scan.rows())
+    settings, period_note, _ = apply_default_period(policy, settings, inputs, encoding)
     if policy.components and settings.period is None:  # a bundle's parts evaluate one month
         from cspolicy.engine.run_bundles import bundle_period
         from cspolicy.planner.consistency import file_source

@@ -9,8 +9,9 @@ from typing import Any
 
 from cspolicy.engine.collect import EXPLAIN_LIMIT, norm_key
 from cspolicy.engine.run import Prepared, RunSettings, execute, no_row_error, prepare
+from cspolicy.engine.run_period import apply_default_period
 from cspolicy.engine.usage import check_tables, keyed_records
-from cspolicy.errors import ErrorCollector, UsageError
+from cspolicy.errors import UsageError
 from cspolicy.explain import Explanation, explain_text
 from cspolicy.explain.trace import Trace
 from cspolicy.i18n import Lang
@@ -165,15 +166,7 @@ def evaluate(
     elif not isinstance(tables, Mapping):
         check_tables(policy, tables)  # the message for a list given as the tables
     settings = settings or RunSettings()
-    note = None
-    if settings.period is None and policy.default_period is not None and policy.default_period[0] in tables:
-        from cspolicy.engine.run_period import defaulted as with_default_period
-
-        table = policy.default_period[0]
-        tables = {**tables, table: list(tables[table])}  # read twice: first for its latest date
-        spec = policy.inputs[table]
-        scan = read_records(keyed_records(tables[table], spec), spec, name=table, errors=ErrorCollector(0))
-        settings, note = with_default_period(policy, settings, scan)
+    settings, note, tables = apply_default_period(policy, settings, tables)
     parts = None
     checked = None
     if policy.components or policy.consistency is not None:

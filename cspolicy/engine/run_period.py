@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from cspolicy.periods import Period
 from cspolicy.values import Value
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from cspolicy.engine.run import RunSettings
     from cspolicy.planner.policy import Policy
 
-__all__ = ["latest_period", "period_note", "defaulted"]
+__all__ = ["latest_period", "period_note", "defaulted", "apply_default_period"]
 
 
 def latest_period(values: Iterable[Value]) -> Period | None:
@@ -65,3 +66,33 @@ def defaulted(policy: Policy, settings: RunSettings, rows: Iterable[tuple[int, t
     i = column_index(policy)
     period = latest_period(row[i] for _, row in rows)
     return dataclasses.replace(settings, period=period), period_note(*policy.default_period, period)
+
+
+def apply_default_period(
+    policy: Policy, settings: RunSettings, inputs: Mapping[str, Any], encoding: str | None = None
+) -> tuple[RunSettings, str | None, Mapping[str, Any]]:
+    """``settings`` with the default period when ``--period`` was not given and the policy
+    has a ``default_period`` input among ``inputs``, the warning that says so (None when
+    nothing changed), and ``inputs`` again: that input's rows kept in a list when they were
+    given in memory (they are read twice: first for their latest date). An input is a file
+    path (CSV or workbook) or rows keyed by column name; cells that cannot be read are
+    skipped here, the run itself reports them."""
+    if settings.period is not None or policy.default_period is None or policy.default_period[0] not in inputs:
+        return settings, None, inputs
+    from cspolicy.engine.usage import keyed_records
+    from cspolicy.errors import ErrorCollector
+    from cspolicy.tables import read_table
+    from cspolicy.tables.records import read_records
+
+    table = policy.default_period[0]
+    given, spec = inputs[table], policy.inputs[table]
+    if isinstance(given, (str, os.PathLike)):
+        scan: Iterable[tuple[int, tuple[Value, ...]]] = read_table(
+            os.fspath(given), spec, encoding=encoding, errors=ErrorCollector(0)
+        ).rows()
+    else:
+        given = list(given)
+        inputs = {**inputs, table: given}
+        scan = read_records(keyed_records(given, spec), spec, name=table, errors=ErrorCollector(0))
+    settings, note = defaulted(policy, settings, scan)
+    return settings, note, inputs
