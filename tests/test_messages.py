@@ -353,7 +353,7 @@ def test_an_output_error_in_chinese(runner, examples_dir, tmp_path):
 
 
 def test_every_template_compiles_and_uses_only_its_own_parts():
-    Catalogue(TEMPLATES, clause_joiner="；")  # raises on a Chinese placeholder the English lacks
+    Catalogue(TEMPLATES, clause_joiner="；").check()  # raises on a Chinese placeholder the English lacks
     english = [en for en, _ in TEMPLATES]
     assert len(set(english)) == len(english), [e for e in english if english.count(e) > 1]
 
@@ -367,9 +367,9 @@ def test_every_template_is_chinese():
 
 def test_a_bad_template_is_refused():
     with pytest.raises(ValueError, match="not in"):
-        Catalogue([("the cell {x} is blank", "单元格 {y} 是空的")], clause_joiner="；")
+        Catalogue([("the cell {x} is blank", "单元格 {y} 是空的")], clause_joiner="；").check()
     with pytest.raises(ValueError, match="unknown placeholder kind"):
-        Catalogue([("the cell {x:z} is blank", "单元格 {x} 是空的")], clause_joiner="；")
+        Catalogue([("the cell {x:z} is blank", "单元格 {x} 是空的")], clause_joiner="；").check()
 
 
 def test_a_space_between_chinese_and_latin():

@@ -164,7 +164,7 @@ def recording(
                 "ref": policy_ref if shipped else _relative(policy_path, base),
                 "shipped": shipped,
                 "name": policy.name,
-                "version": policy.model.version,
+                "version": policy.version,
                 "sha256": sha256_of(policy_path),
             },
             "inputs": {

@@ -14,7 +14,13 @@ through one generated generator instead of the per-row dispatch of :class:`~.nod
   the run back: the careful engine reports it, with the row);
 * its columns (:func:`~cspolicy.engine.rowfunctions.row_code`), the folds of the grouped
   outputs reading it (:mod:`cspolicy.engine.groupcode`) and, when the output is written to
-  a CSV file, its CSV cells, fed to ``csv.writer.writerows``.
+  a CSV file, its CSV cells, fed to ``csv.writer.writerows``;
+* when nothing is written per row, a memo (:func:`_remembered`): a row whose cells other than
+  its *identity* cells (an employee id used only as a group key) were seen before reuses what
+  they gave the groups — the formulas are functions of the cells, so a score event of the same
+  day, item and points costs a dict get instead of 9 checks and 13 formulas. The memo keys on
+  raw cell text, restarts when it holds :data:`MEMO_ROWS` rows, and switches itself off when
+  fewer than half the rows were found in it.
 
 What comes after (the grouped outputs' groups, the outputs reading them, windows, sorting)
 is the careful engine's own code. The formulas are generated from the same checked trees as
@@ -29,15 +35,16 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cspolicy.engine.groupcode import group_lines
+from cspolicy.engine.groupcode import GroupCode, group_code
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared, execute
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
+from cspolicy.planner.plan import OutputPlan
 from cspolicy.tables import CsvSink, Table
-from cspolicy.tables.rowcode import row_source
+from cspolicy.tables.rowcode import column_blocks
 from cspolicy.values import ColumnType
 
 __all__ = ["run_joined"]
@@ -97,43 +104,45 @@ def _held_rows(prep: Prepared, side: str, on: tuple[str, ...]) -> dict[Any, Any]
 def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Sequence[int]] | None) -> Callable[[], None]:
     """The function that reads ``table`` through the generated loop (see the module notes)."""
     plan = node.plan
-    conv_source, conv_ns = row_source(table.row_plan())
-    conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
+    blocks, conv_ns = column_blocks(table.row_plan())
     width = len(table.spec.columns)
     refs = [f"v{i}" for i in range(width)]
+    names = [nm for nm, _ in plan.source_columns]
     namespace: dict[str, Any] = {**conv_ns}
-    body: list[str] = []
+    joins: list[str] = []
+    join_keys: set[str] = set()
     blank = {c.name for c in table.spec.columns if not c.required and c.default is None}
     for n, j in enumerate(plan.joins):
         held = _held_rows(prep, j.side, j.on)
-        names = [nm for nm, _ in plan.source_columns]
         keys = [refs[names.index(k)] for k in j.on]
+        join_keys.update(j.on)
         side_names = [c.name for c in prep.policy.inputs[j.side].columns]
         namespace[f"_jh{n}"] = held.get
         test = " or ".join(f"{k} is None" for k in keys)
-        body += [f"m{n} = None if {test} else _jh{n}(({''.join(k + ', ' for k in keys)}))", f"if m{n} is None:"]
+        joins += [f"m{n} = None if {test} else _jh{n}(({''.join(k + ', ' for k in keys)}))", f"if m{n} is None:"]
         if j.how == "lookup":
-            body.append("    raise _Irregular")
+            joins.append("    raise _Irregular")
         elif j.how == "inner":
-            body.append("    continue")
+            joins.append("    continue")
         else:
             namespace[f"_jb{n}"] = (None,) * len(side_names)
-            body.append(f"    m{n} = _jb{n}")
+            joins.append(f"    m{n} = _jb{n}")
         for ours, theirs, _ in j.columns:
             refs.append(f"j{n}_{len(refs)}")
-            body.append(f"{refs[-1]} = m{n}[{side_names.index(theirs)}]")
+            joins.append(f"{refs[-1]} = m{n}[{side_names.index(theirs)}]")
             blank.add(ours)
-    source = {name: refs[i] for i, (name, _) in enumerate(plan.source_columns)}
+    source = {name: refs[i] for i, name in enumerate(names)}
     pool = ConstPool("_w")
     consts = {name: pool.add(value) for name, value in {**prep.run_values, **prep.values}.items()}
 
     def name_of(name: str) -> str:
         return source.get(name) or consts[name]
 
+    tests: list[str] = []
     if plan.where is not None:
-        body += [f"if not ({plan.where.python(name_of, pool)}):", "    continue"]
+        tests += [f"if not ({plan.where.python(name_of, pool)}):", "    continue"]
     for chk in plan.checks:
-        body += [f"if not ({chk.expression.python(name_of, pool)}):", "    raise _Irregular"]
+        tests += [f"if not ({chk.expression.python(name_of, pool)}):", "    raise _Irregular"]
     namespace.update(pool.namespace)
     # the reader strips text cells: a value is None or text with something in it
     trimmed = frozenset(
@@ -142,40 +151,45 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
         if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
     )
     compute, compute_ns, blanks = row_code(
-        plan, prep.values, prep.run_values, [source[nm] for nm, _ in plan.source_columns], "_q", frozenset(blank), trimmed
+        plan, prep.values, prep.run_values, [source[nm] for nm in names], "_q", frozenset(blank), trimmed
     )
-    body += compute
     namespace.update(compute_ns)
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
-    handovers = []
+    identity = _identities(plan, node) if sink is None and node.children else None
+    groups = []
     for n, group in enumerate(node.children):
         assert group._grouper is not None
-        lines, group_ns, handover = group_lines(group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_")
-        handovers.append(handover)
-        body += lines
-        namespace.update(group_ns)
+        code = group_code(group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_", packed=identity is not None)
+        groups.append(code)
+        namespace.update(code.namespace)
+    if identity is not None:
+        body = _remembered(plan, node, table, blocks, joins, tests, compute, groups, identity, join_keys, refs, namespace)
+    else:
+        body = [line for block in blocks for line in block] + joins + tests + compute
+        body += [line for code in groups for line in (*code.values, *code.folds)]
     body.append("kept += 1")
     if sink is not None:
         csv_sink, indexes = sink
         cells, write_ns = csv_sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blanks))
         namespace.update(write_ns)
         body.append(f"yield ({', '.join(cells)},)")
-    code = "\n".join(
+    source_text = "\n".join(
         [
             "def _rows(reader, _done):",
             "    rows = kept = 0",
+            *(["    mget, mstart = _M.get, 0"] if identity is not None else []),
             "    for cells in reader:",
             "        rows += 1",
             f"        if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
             "            raise _Irregular",
-            *(f"    {line}" for line in conv_lines),
             *(f"        {line}" for line in body),
             "    _done.extend((rows, kept))",
             *([] if sink is not None else ["    yield None"]),
         ]
     )
     namespace.update({"_len": len, "_any": any, "_Irregular": _Irregular})
-    rows_of = define(code + "\n", namespace, f"fused joined row {plan.name}")["_rows"]
+    rows_of = define(source_text + "\n", namespace, f"fused joined row {plan.name}")["_rows"]
+    handovers = [group.finish for group in groups]
 
     def stream() -> None:
         done: list[int] = []
@@ -193,3 +207,104 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
         node.count = kept
 
     return stream
+
+
+#: The memo of derived row values keeps at most this many distinct rows, then starts again
+#: (or stops, when fewer than half of the rows since the last start were found in it).
+MEMO_ROWS = 1 << 15
+
+
+def _identities(plan: OutputPlan, node: Node) -> dict[str, str]:
+    """Output column → source column, for the columns that merely copy a source value used
+    nowhere else but as a group key (an employee id): the rest of the row is a function of
+    the other cells alone, so :func:`_remembered` may remember it per distinct rest."""
+    src = {nm for nm, _ in plan.source_columns}
+    used: set[str] = set()
+    copies: dict[str, str] = {}
+    if plan.where is not None:
+        used |= plan.where.names
+    for chk in plan.checks:
+        used |= chk.expression.names
+    for c in plan.columns:
+        assert c.expression is not None
+        bare = c.expression.bare_name
+        if bare in src and c.rounding is None:
+            copies[c.name] = bare
+        else:
+            used |= c.expression.names
+    for child in node.children:
+        for c in child.plan.columns:
+            for formula in (c.of, c.by):
+                if formula is not None:
+                    used |= formula.names
+    kept = (used & src) | {s for col, s in copies.items() if col in used}
+    return {col: s for col, s in copies.items() if s not in kept}
+
+
+def _remembered(
+    plan: OutputPlan,
+    node: Node,
+    table: Table,
+    blocks: list[list[str]],
+    joins: list[str],
+    tests: list[str],
+    compute: list[str],
+    groups: list[GroupCode],
+    identity: Mapping[str, str],
+    join_keys: set[str],
+    refs: list[str],
+    namespace: dict[str, Any],
+) -> list[str]:
+    """The loop body that remembers, per distinct row less its identity cells (see
+    :func:`_identities`), what the row gives the groups: the cells are converted, checked
+    and computed by ``_derive`` the first time such a row comes, and every later one costs a
+    dict get. Identity cells and join keys are converted on every row (a bad cell is an
+    error wherever it is); the memo keys on the raw text of the other cells and the joined
+    values, so a row found in it was converted and checked exactly as this one would be."""
+    names = [nm for nm, _ in plan.source_columns]
+    width = len(table.spec.columns)
+    ahead = {i for i in (names.index(s) for s in (*identity.values(), *join_keys)) if i < width}  # converted first
+    file_index = [index for index, _, _ in table.row_plan()]
+    key = [f"cells[{file_index[j]}]" for j in range(width) if j not in ahead and file_index[j] is not None]
+    key += [refs[j] for j in range(width) if j in ahead and names[j] not in identity.values()]
+    key += [refs[i] for i in range(width, len(names)) if names[i] not in identity.values()]
+    outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
+    copied = {outputs[col]: refs[names.index(s)] for col, s in identity.items()}
+    group_keys = [outputs[k] for child in node.children for k in child.plan.group_by or ()]
+    carried = [v for v in dict.fromkeys(group_keys) if v not in copied]
+    carried += [v for code in groups for v in code.carried]
+    params = ["cells", *(refs[j] for j in sorted(ahead)), *refs[width:]]
+    derive = [f"def _derive({', '.join(params)}):"]
+    derive += [f"    {line}" for j, block in enumerate(blocks) if j not in ahead for line in block]
+    derive += [f"    {line}" if line != "    continue" else "        return _SKIP" for line in tests]
+    derive += [f"    {line}" for line in compute]
+    derive += [f"    {line}" for code in groups for line in code.values]
+    derive.append(f"    return ({''.join(v + ', ' for v in carried)})")
+    namespace.update({"_SKIP": _SKIP, "_M": {}, "_nothing": {}.get, "_MEMO": MEMO_ROWS, "_Irregular": _Irregular})
+    namespace["_derive"] = define("\n".join(derive) + "\n", namespace, f"derived row {plan.name}")["_derive"]
+    body = [line for j, block in enumerate(blocks) if j in ahead for line in block] + joins
+    body += [
+        f"mk = ({''.join(k + ', ' for k in key)})",
+        "mv = mget(mk)",
+        "if mv is None:",
+        f"    mv = _derive({', '.join(params)})",
+        "    if mget is not _nothing:",
+        "        if _len(_M) >= _MEMO:",
+        "            if rows - mstart < 2 * _MEMO:  # fewer than half found: remembering does not pay",
+        "                mget = _nothing",
+        "            _M.clear()",
+        "            mstart = rows",
+        "        _M[mk] = mv",
+        "if mv is _SKIP:",
+        "    continue",
+        f"{''.join(v + ', ' for v in carried)} = mv" if carried else "pass",
+        *(f"{c} = {v}" for c, v in copied.items()),
+    ]
+    return body + [line for code in groups for line in code.folds]
+
+
+class _Skip:
+    """What ``_derive`` gives for a row the output's ``where:`` leaves out."""
+
+
+_SKIP = _Skip()

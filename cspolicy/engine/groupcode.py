@@ -22,6 +22,7 @@ validated formula trees and aggregate names; values reach it through the namespa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,7 @@ from cspolicy.money import CONTEXT
 from cspolicy.planner.plan import OutputPlan
 from cspolicy.values import Kind, Value
 
-__all__ = ["group_lines", "GroupIrregular"]
+__all__ = ["group_lines", "group_code", "GroupCode", "GroupIrregular"]
 
 
 class GroupIrregular(Exception):
@@ -51,6 +52,40 @@ def group_lines(
 
     ``ref_of(name)`` is the variable holding source column ``name`` in the fused function;
     ``values`` this run's parameter and run values (formulas of ``of``/``by`` may use them).
+    """
+    code = group_code(plan, grouper, ref_of, values, tag)
+    return [*code.values, *code.folds], code.namespace, code.finish
+
+
+@dataclass
+class GroupCode:
+    """A grouped output's fold in two parts: ``values`` computes each aggregate's ``of``/``by``
+    from the row (a function of the row's values alone), ``folds`` adds them to the row's
+    group. ``carried`` names the variables ``values`` sets that ``folds`` reads, so that a
+    caller remembering ``values``' results per distinct row (:mod:`cspolicy.engine.fastjoin`)
+    can restore exactly those."""
+
+    values: list[str]
+    folds: list[str]
+    carried: list[str]
+    namespace: dict[str, Any]
+    finish: Callable[[], None]
+
+
+def group_code(
+    plan: OutputPlan,
+    grouper: Grouper,
+    ref_of: Callable[[str], str],
+    values: Mapping[str, Value],
+    tag: str,
+    *,
+    packed: bool = False,
+) -> GroupCode:
+    """The fold of :func:`group_lines`, split in its two parts (see :class:`GroupCode`).
+
+    ``packed``: the numeric sums' values become one tuple ``{tag}a`` of (aggregate, value)
+    pairs, the blanks and zeros left out, which ``folds`` adds in a loop: a row with two
+    non-zero sums of twelve costs two additions, not twelve tests.
     """
     pool = ConstPool(f"_{tag}k")
     consts = {name: pool.add(value) for name, value in values.items()}
@@ -95,55 +130,68 @@ def group_lines(
     }
     s, w = f"{tag}s", f"{tag}w"
     key = keys[0] if single else f"({''.join(k + ', ' for k in keys)})"
-    lines = [
+    folds = [
         f"{tag}k = {key}",
         f"{s} = _{tag}get({tag}k)",
         f"if {s} is None:",
         f"    {s} = _{tag}S[{tag}k] = _{tag}start()",
     ]
+    found: list[str] = []  # the value statements
+    carried: list[str] = []
+    pack = f"{tag}a"
+    if packed:
+        found.append(f"{pack} = []")
+        folds += [f"for {tag}i, {tag}x in {pack}:", f"    {s}[{tag}i] = _{tag}add({s}[{tag}i], {tag}x)"]
+        carried.append(pack)
     for i, (c, acc) in enumerate(zip(aggs, grouper.accumulators, strict=True)):
         # every of/by is computed, used or not, as the careful engine's ``_agg`` does: a
         # formula that cannot be computed on a row is an error there, so it must raise here
         v, b = f"{tag}v{i}", f"{tag}b{i}"
-        lines.append(f"# aggregate {i}")  # (no name from the policy in the source, not even a comment)
+        found.append(f"# aggregate {i}")  # (no name from the policy in the source, not even a comment)
         if c.of is not None:
-            lines.append(f"{v} = {c.of.python(name_of, pool)}")
+            found.append(f"{v} = {c.of.python(name_of, pool)}")
         if c.by is not None:
-            lines.append(f"{b} = {c.by.python(name_of, pool)}")
+            found.append(f"{b} = {c.by.python(name_of, pool)}")
         of = v if c.of is not None else "None"
         by = b if c.by is not None else "None"
-        if c.agg == "count":
-            lines.append(f"{s}[{i}] += 1")
-        elif c.agg == "sum" and c.of is not None and c.of.kind is Kind.NUMBER:
+        if c.agg == "sum" and c.of is not None and c.of.kind is Kind.NUMBER:
             # adding the literal 0 (``x if … else 0``) leaves the state as it is: a sum starts
             # at Decimal 0, so its exponent is never above 0 and it is never -0 (0 + -0 is 0)
-            lines += [
+            test = [
                 f"if {v} is not None and {v} is not {pool.add(Decimal(0))}:",
                 f"    if {v}.__class__ is not _{tag}D:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
-                f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
             ]
+            if packed:
+                found += [*test, f"    {pack}.append(({i}, {v}))"]
+            else:
+                folds += [*test, f"    {s}[{i}] = _{tag}add({s}[{i}], {v})"]
+                carried.append(v)
+            continue
+        carried += [x for x in (v if c.of is not None else None, b if c.by is not None else None) if x]
+        if c.agg == "count":
+            folds.append(f"{s}[{i}] += 1")
         elif c.agg == "count_true":
-            lines += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]  # (a Decimal state)
+            folds += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]  # (a Decimal state)
         elif c.agg in ("min", "max") and c.of is not None:
             better = f"{w} < {v}" if c.agg == "max" else f"{v} < {w}"
-            lines += [
+            folds += [
                 f"if {v} is not None:",
                 f"    {w} = {s}[{i}]",
                 f"    if {w} is None or {better}:",
                 f"        {s}[{i}] = {v}",
             ]
         elif c.agg == "all":
-            lines.append(f"{s}[{i}] = {s}[{i}] and {of} is True")
+            folds.append(f"{s}[{i}] = {s}[{i}] and {of} is True")
         elif c.agg == "any":
-            lines.append(f"{s}[{i}] = {s}[{i}] or {of} is True")
+            folds.append(f"{s}[{i}] = {s}[{i}] or {of} is True")
         elif c.agg == "first":
-            lines += [f"if {s}[{i}] is None:", f"    {s}[{i}] = {of}"]
+            folds += [f"if {s}[{i}] is None:", f"    {s}[{i}] = {of}"]
         elif c.agg == "last" and c.of is not None:
-            lines += [f"if {v} is not None:", f"    {s}[{i}] = {v}"]
+            folds += [f"if {v} is not None:", f"    {s}[{i}] = {v}"]
         elif c.agg in ("max_by", "min_by") and c.by is not None:
             better = f"{w}[0] < {b}" if c.agg == "max_by" else f"{b} < {w}[0]"
-            lines += [
+            folds += [
                 f"if {b} is not None:",
                 f"    {w} = {s}[{i}]",
                 f"    if {w} is None or {better}:",
@@ -151,7 +199,7 @@ def group_lines(
             ]
         elif c.agg == "list" and c.of is not None:  # ListOf.add: texts, blanks and "" dropped
             ns[f"_{tag}str"] = str
-            lines += [
+            folds += [
                 f"if {v} is not None and {v} != '':",
                 f"    if {v}.__class__ is not _{tag}str:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
@@ -163,7 +211,10 @@ def group_lines(
             ]
         else:  # no inline form (a sum of something not numeric): the accumulator itself
             ns[f"_{tag}acc{i}"] = acc.add
-            lines.append(f"{s}[{i}] = _{tag}acc{i}({s}[{i}], {of}, {by})")
+            folds.append(f"{s}[{i}] = _{tag}acc{i}({s}[{i}], {of}, {by})")
+    if packed:
+        found.append(f"{pack} = _{tag}tuple({pack})")
+        ns[f"_{tag}tuple"] = tuple
     ns.update(pool.namespace)
     ns.pop("__builtins__", None)
-    return lines, ns, finish
+    return GroupCode(found, folds, carried, ns, finish)

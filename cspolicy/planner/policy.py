@@ -60,9 +60,18 @@ class Policy:
     #: The checks across input files (``consistency:``, :mod:`cspolicy.planner.consistency`).
     consistency: ConsistencyPlan | None = None
 
+    #: The ``name:`` and ``version:`` of the file, kept apart from ``model`` so that a run
+    #: from the cache (its run record names both) never validates the model again.
+    identity: tuple[str, str] = ("", "")
+
     @property
     def name(self) -> str:
-        return self.model.name
+        return self.identity[0] or self.model.name
+
+    @property
+    def version(self) -> str:
+        """The policy file's ``version:``."""
+        return self.identity[1] if self.identity[0] else self.model.version
 
     @property
     def title(self) -> str:
@@ -248,6 +257,7 @@ def compile_model(
         messages,
         by,
         components or {},
+        identity=(model.name, model.version),
     )
     if model.consistency is not None:
         import dataclasses

@@ -47,7 +47,7 @@ from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "row_converter"]
+__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "row_converter", "column_blocks"]
 
 #: Converts one row's cells to its values in spec column order; raises ``CellError``.
 RowConverter = Callable[[list[str]], tuple[Value, ...]]
@@ -135,19 +135,28 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
 
 def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
     """The source of the row converter ``_convert`` and the namespace it runs in."""
+    blocks, ns = column_blocks(plan)
+    body = [line for block in blocks for line in block]
+    values = "".join(f"v{j}, " for j in range(len(plan)))
+    body.append(f"return ({values})")
+    return "def _convert(cells):\n" + "".join(f"    {line}\n" for line in body), ns
+
+
+def column_blocks(plan: RowPlan) -> tuple[list[list[str]], dict[str, object]]:
+    """The statements (unindented) converting each column ``j`` of ``plan`` from ``cells``
+    into ``v{j}``, one list per column, and their namespace: the parts of ``_convert``, for a
+    fused loop that converts some columns only when it needs them."""
     ns: dict[str, object] = {"__builtins__": {}, "_Decimal": Decimal, "_len": len, "_ctl": CONTROL_OR_BREAK.search}
     ns["_nfkc"] = unicodedata.is_normalized  # NFKC-stable: no full-width form in it (a fast C check)
-    body: list[str] = []
+    blocks: list[list[str]] = []
     for j, (index, conv, col) in enumerate(plan):
         ns[f"_k{j}"] = conv
         if index is None:
             ns[f"_b{j}"] = col.default
-            body += [f"# column {j}: not in the file, its default", f"v{j} = _b{j}"]
+            blocks.append([f"# column {j}: not in the file, its default", f"v{j} = _b{j}"])
         else:
-            body += _column_code(j, index, col, ns)
-    values = "".join(f"v{j}, " for j in range(len(plan)))
-    body.append(f"return ({values})")
-    return "def _convert(cells):\n" + "".join(f"    {line}\n" for line in body), ns
+            blocks.append(_column_code(j, index, col, ns))
+    return blocks, ns
 
 
 def row_converter(plan: RowPlan) -> RowConverter:
