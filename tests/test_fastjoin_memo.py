@@ -174,3 +174,20 @@ def test_memo_and_careful_agree_on_random_files(tmp_path_factory: pytest.TempPat
         m.setattr(fastjoin, "MEMO_ROWS", bound)
         used, _, _ = _both(tmp_path, m, _events(random.Random(seed), n))
     assert used == [True]
+
+
+def test_a_cell_holding_the_key_separator_is_never_taken_for_another_row(tmp_path: Path) -> None:
+    # "a\x1fb","c" and "a","b\x1fc" join to the same memo text; such a row is not remembered,
+    # and here the control character is refused at its cell, as by the careful engine
+    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
+    events = "who,amount,hours,day,note\nE1,,1.5,2024-05-10,late\nE1,,1.5,2024-05-10,la\x1fte\n"
+    (tmp_path / "ev.csv").write_text(events, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        run_files(
+            load_policy(tmp_path / "p.yaml"),
+            {"staff": tmp_path / "staff.csv", "ev": tmp_path / "ev.csv"},
+            output=tmp_path / "o",
+            settings=SETTINGS,
+        )
+    assert "ev.csv:3" in str(caught.value) and "note" in str(caught.value)

@@ -156,14 +156,22 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
     namespace.update(compute_ns)
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
     identity = _identities(plan, node) if sink is None and node.children else None
+    # with the memo, a group-by column it gives is a token (values hashed once, in _derive)
+    tokens: dict[str, tuple[str, list[Any]]] = {}
+    for group in node.children if identity is not None else ():
+        for k in group.plan.group_by or ():
+            if identity is not None and k not in identity and k not in tokens:
+                tokens[k] = (f"u{outputs[k][1:]}", [])
     groups = []
     for n, group in enumerate(node.children):
         assert group._grouper is not None
-        code = group_code(group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_", packed=identity is not None)
+        code = group_code(
+            group.plan, group._grouper, outputs.__getitem__, group.values, f"grp{n}_", packed=identity is not None, tokens=tokens
+        )
         groups.append(code)
         namespace.update(code.namespace)
     if identity is not None:
-        body = _remembered(plan, node, table, blocks, joins, tests, compute, groups, identity, join_keys, refs, namespace)
+        body = _remembered(plan, node, table, blocks, joins, tests, compute, groups, identity, tokens, join_keys, refs, namespace)
     else:
         body = [line for block in blocks for line in block] + joins + tests + compute
         body += [line for code in groups for line in (*code.values, *code.folds)]
@@ -251,6 +259,7 @@ def _remembered(
     compute: list[str],
     groups: list[GroupCode],
     identity: Mapping[str, str],
+    tokens: Mapping[str, tuple[str, list[Any]]],
     join_keys: set[str],
     refs: list[str],
     namespace: dict[str, Any],
@@ -265,13 +274,21 @@ def _remembered(
     width = len(table.spec.columns)
     ahead = {i for i in (names.index(s) for s in (*identity.values(), *join_keys)) if i < width}  # converted first
     file_index = [index for index, _, _ in table.row_plan()]
-    key = [f"cells[{file_index[j]}]" for j in range(width) if j not in ahead and file_index[j] is not None]
-    key += [refs[j] for j in range(width) if j in ahead and names[j] not in identity.values()]
+    raw = sorted(i for j, i in enumerate(file_index[:width]) if j not in ahead and i is not None)
+    key = [refs[j] for j in range(width) if j in ahead and names[j] not in identity.values()]
     key += [refs[i] for i in range(width, len(names)) if names[i] not in identity.values()]
+    # the raw cells as one text joined by a separator (one hash, one comparison: half the cost
+    # of a tuple of cells); a row is remembered only when no cell holds the separator, so
+    # two rows' texts are equal only when their cells are
+    separators = len(raw) - 1
+    clean = f" and {'mk[0]' if len(key) > 0 else 'mk'}.count(_SEP) == {separators}" if raw else ""
+    if raw == list(range(raw[0], raw[-1] + 1)) if raw else False:
+        key.insert(0, f"_SEP.join(cells[{raw[0]}:{raw[-1] + 1}])")
+    elif raw:
+        key.insert(0, f"_SEP.join(({''.join(f'cells[{i}], ' for i in raw)}))")
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
     copied = {outputs[col]: refs[names.index(s)] for col, s in identity.items()}
-    group_keys = [outputs[k] for child in node.children for k in child.plan.group_by or ()]
-    carried = [v for v in dict.fromkeys(group_keys) if v not in copied]
+    carried = [var for var, _ in tokens.values()]
     carried += [v for code in groups for v in code.carried]
     params = ["cells", *(refs[j] for j in sorted(ahead)), *refs[width:]]
     derive = [f"def _derive({', '.join(params)}):"]
@@ -279,16 +296,24 @@ def _remembered(
     derive += [f"    {line}" if line != "    continue" else "        return _SKIP" for line in tests]
     derive += [f"    {line}" for line in compute]
     derive += [f"    {line}" for code in groups for line in code.values]
+    for col, (var, values) in tokens.items():  # each distinct value once, as a small int
+        namespace[f"_T{var}"], namespace[f"_U{var}"] = {}, values
+        derive += [
+            f"    {var} = _T{var}.get({outputs[col]})",
+            f"    if {var} is None:",
+            f"        {var} = _T{var}[{outputs[col]}] = _len(_U{var})",
+            f"        _U{var}.append({outputs[col]})",
+        ]
     derive.append(f"    return ({''.join(v + ', ' for v in carried)})")
-    namespace.update({"_SKIP": _SKIP, "_M": {}, "_nothing": {}.get, "_MEMO": MEMO_ROWS, "_Irregular": _Irregular})
+    namespace.update({"_SKIP": _SKIP, "_M": {}, "_nothing": {}.get, "_MEMO": MEMO_ROWS, "_Irregular": _Irregular, "_SEP": _SEP})
     namespace["_derive"] = define("\n".join(derive) + "\n", namespace, f"derived row {plan.name}")["_derive"]
     body = [line for j, block in enumerate(blocks) if j in ahead for line in block] + joins
     body += [
-        f"mk = ({''.join(k + ', ' for k in key)})",
+        f"mk = ({''.join(k + ', ' for k in key)})" if len(key) != 1 or not raw else f"mk = {key[0]}",
         "mv = mget(mk)",
         "if mv is None:",
         f"    mv = _derive({', '.join(params)})",
-        "    if mget is not _nothing:",
+        f"    if mget is not _nothing{clean}:",
         "        if _len(_M) >= _MEMO:",
         "            if rows - mstart < 2 * _MEMO:  # fewer than half found: remembering does not pay",
         "                mget = _nothing",
@@ -300,7 +325,13 @@ def _remembered(
         f"{''.join(v + ', ' for v in carried)} = mv" if carried else "pass",
         *(f"{c} = {v}" for c, v in copied.items()),
     ]
+    for code in groups:  # each group's rows folded together at the end (see GroupCode.defer)
+        code.defer("mv", f"({''.join(v + ', ' for v in carried)})" if carried else "_")
     return body + [line for code in groups for line in code.folds]
+
+
+#: Joins a row's cells into its memo key (a character no cell a converter accepts holds).
+_SEP = "\x1f"
 
 
 class _Skip:
