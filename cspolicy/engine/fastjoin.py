@@ -307,7 +307,7 @@ def _remembered(
     derive.append(f"    return ({''.join(v + ', ' for v in carried)})")
     namespace.update({"_SKIP": _SKIP, "_M": {}, "_nothing": {}.get, "_MEMO": MEMO_ROWS, "_Irregular": _Irregular, "_SEP": _SEP})
     namespace["_derive"] = define("\n".join(derive) + "\n", namespace, f"derived row {plan.name}")["_derive"]
-    body = [line for j, block in enumerate(blocks) if j in ahead for line in block] + joins
+    body = _ahead_lines(plan, blocks, joins, ahead, file_index, refs, width, namespace)
     body += [
         f"mk = ({''.join(k + ', ' for k in key)})" if len(key) != 1 or not raw else f"mk = {key[0]}",
         "mv = mget(mk)",
@@ -328,6 +328,40 @@ def _remembered(
     for code in groups:  # each group's rows folded together at the end (see GroupCode.defer)
         code.defer("mv", f"({''.join(v + ', ' for v in carried)})" if carried else "_")
     return body + [line for code in groups for line in code.folds]
+
+
+def _ahead_lines(
+    plan: OutputPlan,
+    blocks: list[list[str]],
+    joins: list[str],
+    ahead: set[int],
+    file_index: list[int | None],
+    refs: list[str],
+    width: int,
+    namespace: dict[str, Any],
+) -> list[str]:
+    """The statements converting the cells read before the memo (identity cells, join keys)
+    and looking up the joins: remembered per raw text of those cells (an employee's id →
+    the id and the staff row's values), one dict get a row instead of a converter's memo, a
+    tuple and the join's get. Not with an inner join (a row it drops is not a value)."""
+    lines = [line for j, block in enumerate(blocks) if j in ahead for line in block] + joins
+    cells = sorted(i for j in ahead if (i := file_index[j]) is not None)
+    if not cells or any(j.how == "inner" for j in plan.joins):
+        return lines
+    values = [refs[j] for j in sorted(ahead)] + refs[width:]
+    text = f"cells[{cells[0]}]" if len(cells) == 1 else f"_SEP.join(({''.join(f'cells[{i}], ' for i in cells)}))"
+    clean = "" if len(cells) == 1 else f" and ak.count(_SEP) == {len(cells) - 1}"
+    namespace["_A"] = {}
+    return [
+        f"ak = {text}",
+        "av = _A.get(ak)",
+        "if av is None:",
+        *(f"    {line}" for line in lines),
+        f"    av = ({''.join(v + ', ' for v in values)})",
+        f"    if _len(_A) < _MEMO{clean}:",
+        "        _A[ak] = av",
+        f"{''.join(v + ', ' for v in values)} = av",
+    ]
 
 
 #: Joins a row's cells into its memo key (a character no cell a converter accepts holds).

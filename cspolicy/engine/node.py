@@ -254,18 +254,28 @@ class Node:
 
     def _warn_group(self, key: Row, out: Row) -> bool:
         assert self.fns.warn is not None
-        env = {**self.values, **dict(zip(self.plan.group_by or (), key)), **dict(zip((c.name for c in self.plan.columns), out))}
-        label = " / ".join("" if k is None else format_value(k, ColumnType.TEXT) for k in key) or "the total"
+
+        def env() -> dict[str, Value]:  # only for a warning that fires or cannot be decided
+            named = dict(zip((c.name for c in self.plan.columns), out))
+            return {**self.values, **dict(zip(self.plan.group_by or (), key)), **named}
+
+        def label() -> str:
+            return " / ".join("" if k is None else format_value(k, ColumnType.TEXT) for k in key) or "the total"
+
         try:
             hold = self.fns.warn(key, out)
         except ROW_ERRORS as exc:
-            self.errors.add(DataError(f"output '{self.plan.name}', group {label}: {self._undecided(env, exc)}", file=self.file))
+            text = f"output '{self.plan.name}', group {label()}: {self._undecided(env(), exc)}"
+            self.errors.add(DataError(text, file=self.file))
             return False
         self.fired = []
+        if not hold:
+            return True
+        values, where = env(), label()
         for i in hold:
-            text = self._message(i, env)
+            text = self._message(i, values)
             self.fired.append(text)
-            self.warnings.add(text, output=self.plan.name, key=label, rule=self.plan.warnings[i].rule)
+            self.warnings.add(text, output=self.plan.name, key=where, rule=self.plan.warnings[i].rule)
         return True
 
     def _row_env(self, row: Row, x: Row, out: Row) -> dict[str, Value]:
