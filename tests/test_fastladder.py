@@ -1,6 +1,7 @@
 """The fused ladder loop (cspolicy.engine.fastladder) gives byte-identical files to the careful
-engine: sorted in memory or through spilled runs, with its grouped outputs, and it hands a
-file with an unknown offence, a bad cell or a date outside the period to the careful engine."""
+engine: held in memory (``chunk=100_000`` below) or sorted through spilled runs (a smaller
+chunk), with its grouped outputs, and it hands a file with an unknown offence, a bad cell
+or a date outside the period to the careful engine."""
 
 from __future__ import annotations
 
@@ -38,13 +39,24 @@ def offences(n: int, seed: int) -> str:
 
 
 def both(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, csv_text: str, *, chunk: int = 100_000, **kw: object
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    csv_text: str,
+    *,
+    chunk: int = 100_000,
+    policy: object = POLICY,
+    **kw: object,
 ) -> tuple[object, object]:
     """(fast result, careful result): the files of each run, or its error message; asserts
     whether the fused loop finished."""
     src = tmp_path / "o.csv"
     src.write_text(csv_text, encoding="utf-8")
     monkeypatch.setattr(fastladder, "CHUNK", chunk)
+    if chunk < 100_000:  # runs of `chunk` records spilled to files, not rows held in memory
+        monkeypatch.setattr(fastladder, "BUDGET", 0)
+    else:  # held in memory, looked at in small batches, memos often emptied
+        monkeypatch.setattr(fastladder, "_BATCH", 5)
+        monkeypatch.setattr(fastladder, "_MEMO", 3)
     used: list[bool] = []
     real = fastladder.run_ladder
 
@@ -58,7 +70,7 @@ def both(
         with monkeypatch.context() as m:
             m.setattr(fastpath, "run_clean", clean)
             try:
-                run_files(POLICY, {"offences": src}, output=tmp_path / way, **kw)  # type: ignore[arg-type]
+                run_files(policy, {"offences": src}, output=tmp_path / way, **kw)  # type: ignore[arg-type]
                 results.append({p.name: p.read_bytes() for p in sorted((tmp_path / way).iterdir())})
             except DataError as exc:
                 results.append(str(exc))
@@ -72,6 +84,47 @@ def test_clean_file_is_byte_identical_in_memory_and_spilled(monkeypatch: pytest.
     assert both.used == [True]  # type: ignore[attr-defined]
     assert isinstance(fast, dict) and set(fast) == {"sanctions.csv", "employees.csv", "fund.csv"}
     assert fast == careful
+
+
+def test_past_the_memory_budget_the_rows_go_through_spilled_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The budget is passed after a few batches held in memory: the loop starts again with
+    spilled runs, and nothing of the first attempt is written."""
+    monkeypatch.setattr(fastladder, "_BATCH", 50)
+    monkeypatch.setattr(fastladder, "BUDGET", 20_000)  # about 150 rows of 6 columns
+    calls: list[str] = []
+    real_spilled = fastladder._spilled
+
+    def spilled(*args):  # type: ignore[no-untyped-def]
+        calls.append("spilled")
+        return real_spilled(*args)
+
+    monkeypatch.setattr(fastladder, "_spilled", spilled)
+    src = tmp_path / "o.csv"
+    src.write_text(offences(600, 4), encoding="utf-8")
+    run_files(POLICY, {"offences": src}, output=tmp_path / "fast")
+    assert calls == ["spilled"]
+    with monkeypatch.context() as m:
+        m.setattr(fastpath, "run_clean", lambda prep, tables, sinks=None: False)
+        run_files(POLICY, {"offences": src}, output=tmp_path / "careful")
+    for name in ("sanctions.csv", "employees.csv", "fund.csv"):
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "careful" / name).read_bytes()
+
+
+@pytest.mark.parametrize("chunk", [100_000, 3])
+def test_an_entity_of_two_columns_one_optional_sorts_blanks_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int
+) -> None:
+    """Entity (name, employee_id) with names often blank: in memory the entities are ranked
+    by (present, value) pairs, as the spilled records order them."""
+    shipped = Path(__file__).resolve().parent.parent / "policies" / "penalties-club.yaml"
+    text = shipped.read_text(encoding="utf-8").replace("entity: [employee_id]", "entity: [name, employee_id]")
+    assert "entity: [name, employee_id]" in text
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    fast, careful = both(monkeypatch, tmp_path, offences(400, 5), chunk=chunk, policy=load_policy(tmp_path / "p.yaml"))
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert isinstance(fast, dict) and fast == careful
+    ids = [line.split(",")[0] for line in fast["sanctions.csv"].decode("utf-8-sig").splitlines()[1:]]
+    assert ids != sorted(ids)  # ordered by name first (blank names first), then by id
 
 
 def test_ties_keep_input_order_across_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Sequence
+import operator
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +44,7 @@ from cspolicy.generated import define
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.convert import NUMERIC_TYPES
 from cspolicy.tables.rowcode import row_source
+from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType
 
 __all__ = ["run_ladder"]
@@ -49,6 +52,21 @@ __all__ = ["run_ladder"]
 
 #: Records held in memory before a sorted run is spilled (about 100 bytes each, held).
 CHUNK = 100_000
+#: Bytes the rows held in memory may take (estimated: list slots, sort keys and the distinct
+#: values kept); a larger input is sorted through spilled runs of :data:`CHUNK` records.
+BUDGET = 128 * 2**20
+#: Estimated bytes of one row's sort key (an int of 32 bytes and its list slot).
+_ROW_BYTES = 44
+#: Rows converted between two looks at the memory taken.
+_BATCH = 1 << 16
+#: Distinct values an interning memo holds before it is emptied (the columns keep theirs).
+_MEMO = 1 << 16
+#: More than any day number (``date.max.toordinal()`` is 3 652 059).
+_DAYS = 1 << 22
+#: Column types whose values the in-memory sort holds (texts, numbers as text, dates, booleans).
+_HELD_TYPES = frozenset(
+    {ColumnType.TEXT, ColumnType.ENUM, ColumnType.DATE, ColumnType.BOOLEAN, ColumnType.PERCENT, *NUMERIC_TYPES}
+)
 
 
 class _Irregular(Exception):
@@ -62,15 +80,151 @@ def run_ladder(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     plan = node.plan
     assert plan.ladder is not None and node.step is not None
     spec = table.spec.columns
-    width = len(spec)
-    refs = {name: f"v{i}" for i, (name, _) in enumerate(plan.source_columns)}
-    if len(refs) != width:
+    refs = {name: i for i, (name, _) in enumerate(plan.source_columns)}
+    if len(refs) != len(spec):
         return False
+    entity = [refs[name] for name in plan.ladder.entity]
+    date = refs[plan.ladder.date]
+    try:
+        with prep.evaluating():
+            if spec[date].type is ColumnType.DATE and all(c.type in _HELD_TYPES for c in spec):
+                rows = _in_memory(prep, node, table, sink, indexes, entity, date)
+                if rows is None:  # past the budget: sort through spilled runs instead
+                    rows = _spilled(prep, node, table, sink, indexes, entity, date)
+            else:
+                rows = _spilled(prep, node, table, sink, indexes, entity, date)
+            if rows is None:
+                return False
+    except Exception:  # anything, _Irregular included: the careful engine will say what and where
+        return False
+    node.count = rows
+    return not prep.errors.count
+
+
+def _check_source(table: Table) -> tuple[list[str], dict[str, Any]]:
+    """The first lines of a read function: a row of the wrong width or blank is irregular,
+    then the cells are converted to ``v0``, ``v1`` … (:func:`~cspolicy.tables.rowcode.row_source`)."""
     conv_source, conv_ns = row_source(table.row_plan())
+    lines = [
+        f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
+        "        raise _Irregular",
+        *conv_source.splitlines()[1:-1],
+    ]
+    return lines, {**conv_ns, "_len": len, "_any": any, "_Irregular": _Irregular, "_str": str}
+
+
+def _finish(node: Node, sink: CsvSink | None, out: Iterable[Any], handovers: list[Callable[[], None]]) -> None:
+    """Write (or only fold) every row, then hand the grouped outputs their groups."""
+    if sink is not None:
+        sink.write_all(out)
+    else:
+        for _ in out:
+            pass
+    for handover in handovers:
+        handover()
+    for child in node.children:
+        child.finish()
+
+
+def _in_memory(
+    prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], entity: list[int], date: int
+) -> int | None:
+    """Sort by holding the rows column by column in memory: each row's values in one list
+    per column (text interned, numbers as their text), then one list of integer sort keys
+    ``(entity rank × days + day) × rows + row number``, sorted in C. None when the rows
+    would take more than :data:`BUDGET` bytes (nothing is written then)."""
+    spec = table.spec.columns
+    width = len(spec)
+    lines, ns = _check_source(table)
+    held = []
+    for i, col in enumerate(spec):
+        ns[f"_s{i}"] = {}.setdefault
+        if col.type in NUMERIC_TYPES or col.type is ColumnType.PERCENT:
+            held.append(f"(None if v{i} is None else _s{i}((t := _str(v{i})), t))")  # str() reads back identical
+        else:
+            held.append(f"_s{i}(v{i}, v{i})")  # one object for equal texts (or dates)
+    source = "def _read(cells):\n" + "\n".join([*lines, f"    return ({''.join(f'{h}, ' for h in held)})"]) + "\n"
+    read = define(source, ns, f"ladder read {node.plan.name}")["_read"]
+    memos = [ns[f"_s{i}"].__self__ for i in range(width)]
+    counted = [0] * width
+    per_row = _ROW_BYTES + 9 * width  # a list slot per column (lists over-allocate)
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    values = rows = 0
+    with table.raw_cells() as reader:
+        header = reader.line_num
+        it = map(read, reader)
+        while batch := list(itertools.islice(it, _BATCH)):
+            rows += len(batch)
+            for column, part in zip(columns, zip(*batch)):
+                column += part
+            del batch
+            for i, memo in enumerate(memos):  # the new objects each memo keeps (and the columns hold)
+                values += sum(map(sys.getsizeof, itertools.islice(memo, counted[i], None)))
+                counted[i] = len(memo)
+                if counted[i] >= _MEMO:
+                    memo.clear()
+                    counted[i] = 0
+            if rows * per_row + values > BUDGET:
+                return None
+        if reader.line_num != header + rows:  # a record ran over several lines
+            raise _Irregular
+    memos.clear()
+    keys = _sort_keys(spec, columns, entity, date, rows)
+    rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, held=True)
+    _finish(node, sink, rows_fn(keys, rows or 1, *columns), handovers)
+    return rows
+
+
+def _sort_keys(spec: Sequence[ColumnSpec], columns: list[list[Any]], entity: list[int], date: int, rows: int) -> list[int]:
+    """The rows' sort keys, sorted: ``(rank of the entity × days + day number) × rows + row``.
+
+    Entities are ranked by sorting their distinct values (an optional column: blanks
+    first), so equal entities get one rank and the order is the order of the values
+    themselves; a blank date is day 0 (before every real day, numbered from 1)."""
+    optional = [not spec[i].required and spec[i].default is None for i in entity]
+    ordinal = dt.date.toordinal
+    if len(entity) == 1 and not optional[0]:
+        ents: Iterable[Any] = columns[entity[0]]
+    else:
+
+        def part(value: Any, optional: bool) -> tuple[Any, ...]:
+            return (value is not None, value if value is not None else 0) if optional else (value,)
+
+        ents = [
+            tuple(itertools.chain.from_iterable(part(v, o) for v, o in zip(values, optional)))
+            for values in zip(*(columns[i] for i in entity))
+        ]
+    distinct = sorted(set(ents))
+    rank = dict(zip(distinct, range(len(distinct))))
+    days = columns[date]
+    day_numbers = (
+        map(ordinal, days)
+        if spec[date].required or spec[date].default is not None
+        else (0 if d is None else ordinal(d) for d in days)
+    )
+    keys = list(
+        map(
+            operator.add,
+            map(
+                operator.mul,
+                map(operator.add, map(operator.mul, map(rank.__getitem__, ents), itertools.repeat(_DAYS)), day_numbers),
+                itertools.repeat(rows or 1),
+            ),
+            itertools.count(),
+        )
+    )
+    keys.sort()
+    return keys
+
+
+def _spilled(
+    prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], entity: list[int], date: int
+) -> int | None:
+    """Sort compact records through a :class:`~cspolicy.blocks.RecordSorter` (spilled runs)."""
+    spec = table.spec.columns
     key_parts: list[str] = []
-    for name in (*plan.ladder.entity, plan.ladder.date):
-        col = spec[int(refs[name][1:])]
-        v = refs[name]
+    for i in (*entity, date):
+        col, v = spec[i], f"v{i}"
         value = f"{v}.toordinal()" if col.type is ColumnType.DATE else v  # a day number orders as its date
         if col.required or col.default is not None:
             key_parts.append(value)  # never blank: the value orders itself
@@ -79,50 +233,39 @@ def run_ladder(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     # the payload: dates as day numbers, numbers as their text (both exact, and each pickles
     # several times faster than the object: a spill writes every record once)
     packed = [_pack(f"v{i}", col.type) for i, col in enumerate(spec)]
-    read_source = (
-        "\n".join(
-            [
-                "def _read(cells, _n):",
-                f"    if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):",
-                "        raise _Irregular",
-                *conv_source.splitlines()[1:-1],
-                f"    return ({', '.join(key_parts)}, _n, ({''.join(f'{p}, ' for p in packed)}))",
-            ]
-        )
+    lines, ns = _check_source(table)
+    source = (
+        "def _read(cells, _n):\n"
+        + "\n".join([*lines, f"    return ({', '.join(key_parts)}, _n, ({''.join(f'{p}, ' for p in packed)}))"])
         + "\n"
     )
-    read_ns = {**conv_ns, "_len": len, "_any": any, "_Irregular": _Irregular, "_str": str}
-    read = define(read_source, read_ns, f"ladder read {plan.name}")["_read"]
-    rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, len(key_parts) + 1)
+    read = define(source, ns, f"ladder read {node.plan.name}")["_read"]
+    rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, payload=len(key_parts) + 1)
     counter = itertools.count()
-    try:
-        with prep.evaluating(), table.raw_cells() as reader, RecordSorter(chunk_size=CHUNK) as sorter:
-            header = reader.line_num
-            sorter.extend(map(read, reader, counter))
-            rows = next(counter)
-            if reader.line_num != header + rows:  # a record ran over several lines
-                return False
-            out = rows_fn(sorter.sorted())
-            if sink is not None:
-                sink.write_all(out)
-            else:
-                for _ in out:
-                    pass
-            for handover in handovers:
-                handover()
-            for child in node.children:
-                child.finish()
-    except Exception:  # anything, _Irregular included: the careful engine will say what and where
-        return False
-    node.count = rows
-    return not prep.errors.count
+    with table.raw_cells() as reader, RecordSorter(chunk_size=CHUNK) as sorter:
+        header = reader.line_num
+        sorter.extend(map(read, reader, counter))
+        rows = next(counter)
+        if reader.line_num != header + rows:  # a record ran over several lines
+            return None
+        _finish(node, sink, rows_fn(sorter.sorted()), handovers)
+    return rows
 
 
 def _rows_function(
-    prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], payload: int
+    prep: Prepared,
+    node: Node,
+    table: Table,
+    sink: CsvSink | None,
+    indexes: Sequence[int],
+    *,
+    payload: int = 0,
+    held: bool = False,
 ) -> tuple[Any, list[Callable[[], None]]]:
-    """``_rows(records)``: a generator of each sorted record's CSV cells (see the module
-    notes), and what hands each grouped output its groups after the last row."""
+    """A generator of each sorted row's CSV cells (see the module notes), and what hands
+    each grouped output its groups after the last row: ``_rows(records)`` over spilled
+    records whose values are item ``payload``, or (``held``) ``_rows(keys, rows, column…)``
+    over the sorted keys of :func:`_in_memory`."""
     plan = node.plan
     width = len(table.spec.columns)
     src = {name: f"v{i}" for i, (name, _) in enumerate(plan.source_columns)}
@@ -165,13 +308,22 @@ def _rows_function(
     else:
         body.append("yield None")
     unpack_x = f"        {''.join(f'x{i}, ' for i in range(len(steps)))}= x" if steps else ""
+    spilled = [
+        "def _rows(records):",
+        "    for record in records:",
+        f"        {''.join(f'v{i}, ' for i in range(width))}= record[{payload}]",
+    ]
+    head = [
+        f"def _rows(_keys, _n, {', '.join(f'_c{i}' for i in range(width))}):",
+        "    for i in _keys:",
+        "        i %= _n",
+        *(f"        v{i} = _c{i}[i]" for i in range(width)),
+    ]
     source = (
         "\n".join(
             [
-                "def _rows(records):",
-                "    for record in records:",
-                f"        {''.join(f'v{i}, ' for i in range(width))}= record[{payload}]",
-                *(f"        {line}" for i, col in enumerate(table.spec.columns) for line in _unpack(f"v{i}", col.type)),
+                *(head if held else spilled),
+                *(f"        {line}" for i, col in enumerate(table.spec.columns) for line in _unpack(f"v{i}", col.type, held)),
                 f"        x = _step(({''.join(f'v{i}, ' for i in range(width))}), 0)",
                 "        if x is None:  # the step reported an error: the careful engine says it",
                 "            raise _Irregular",
@@ -204,8 +356,8 @@ def _pack(v: str, ctype: ColumnType) -> str:
     return v
 
 
-def _unpack(v: str, ctype: ColumnType) -> list[str]:
-    if ctype is ColumnType.DATE:
+def _unpack(v: str, ctype: ColumnType, held: bool = False) -> list[str]:
+    if ctype is ColumnType.DATE and not held:  # held in memory: the date itself
         return [f"if {v} is not None: {v} = _days.get({v}) or _day({v})"]
     if ctype in NUMERIC_TYPES or ctype is ColumnType.PERCENT:
         return [f"if {v} is not None: {v} = _Dec({v})"]
