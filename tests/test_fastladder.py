@@ -6,6 +6,7 @@ or a date outside the period to the careful engine."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,62 @@ def test_a_date_outside_the_period_fails_the_check_both_ways(monkeypatch: pytest
     fast, careful = both(monkeypatch, tmp_path, text, settings=RunSettings(period=Period.parse("2024-03")))
     assert both.used == [False]  # type: ignore[attr-defined]
     assert isinstance(fast, str) and fast == careful and "outside the period 2024-03" in fast
+
+
+SHIPPED_CLUB = Path(__file__).resolve().parent.parent / "policies" / "penalties-club.yaml"
+#: Every kind of window, a ladder that ends (after_last: none), and the offence fixed by the
+#: ladder instead of read from a column: what the inline ladder step must count as the
+#: careful engine's LadderCounter does.
+WINDOWS = {
+    "G1": "window: {rolling: 30}\n        ladder: [warning, {fine: 20}, {fine: 50}]",
+    "C1": "window: ever\n        after_last: none\n        ladder: [warning, {fine: 10}, {fine: 20}]",
+    "C2": "window: year\n        ladder: [warning, {fine: 10}, {fine: 20}]",
+    "C5": "window: {rolling: 1}\n        ladder: [{fine: 20}, {fine: 50}]",
+}
+
+
+def club_variant(tmp_path: Path, *, fixed: str | None = None) -> object:
+    text = SHIPPED_CLUB.read_text(encoding="utf-8")
+    for code, ladder in WINDOWS.items():
+        head = f"      {code}:\n"
+        start = text.index(head)
+        end = text.index("ladder: [", start)
+        end = text.index("\n", end)
+        block = text[start:end]
+        text = text[:start] + block[: block.index("ladder: [")] + ladder + text[end:]
+    if fixed is not None:
+        text = text.replace("      offence: offence\n", f"      offence_code: {fixed}\n")
+    path = tmp_path / "club-variant.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_policy(path)
+
+
+@pytest.mark.parametrize("chunk", [100_000, 5])
+@pytest.mark.parametrize("fixed", [None, "G1", "C1"])
+def test_the_inline_step_counts_every_window_as_the_careful_engine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int, fixed: str | None
+) -> None:
+    policy = club_variant(tmp_path, fixed=fixed)
+    text = offences(700, 6)
+    if fixed is not None:  # every row is that offence, whose fines are fixed: no amounts
+        text = re.sub(r",[0-9]+,([^,]*)$", r",,\1", text, flags=re.M)
+    fast, careful = both(monkeypatch, tmp_path, text, chunk=chunk, policy=policy)
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert isinstance(fast, dict) and fast == careful
+    occurrences = {line.split(",")[4] for line in fast["sanctions.csv"].decode("utf-8-sig").splitlines()[1:]}
+    assert {"1", "2", "3", "4"} <= occurrences
+
+
+def test_the_inline_step_is_the_careful_engines_own(tmp_path: Path) -> None:
+    """Only the careful engine's step is written out inline; another (a step the test
+    runner watches) is called as it is."""
+    from cspolicy.engine import fastladder as fl
+    from cspolicy.engine.run import prepare
+
+    prep = prepare(POLICY, RunSettings())
+    node = prep.nodes["sanctions"]
+    assert node.step is not None and node.step.__qualname__ == fl._CAREFUL_STEP
+    assert len(node.plan.step_names) == fl._STEP_VALUES
 
 
 ROWS = st.lists(

@@ -36,6 +36,7 @@ from typing import Any
 
 from cspolicy.blocks import RecordSorter
 from cspolicy.engine.groupcode import group_lines
+from cspolicy.engine.ladderstep import step_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared
@@ -61,6 +62,10 @@ _ROW_BYTES = 44
 _BATCH = 1 << 16
 #: Distinct values an interning memo holds before it is emptied (the columns keep theirs).
 _MEMO = 1 << 16
+#: The careful engine's ladder step (:func:`~cspolicy.engine.steps.make_ladder_step`), which the
+#: loop writes out inline (:mod:`cspolicy.engine.ladderstep`): the occurrence and 9 values.
+_CAREFUL_STEP = "make_ladder_step.<locals>.step"
+_STEP_VALUES = 10
 #: More than any day number (``date.max.toordinal()`` is 3 652 059).
 _DAYS = 1 << 22
 #: Column types whose values the in-memory sort holds (texts, numbers as text, dates, booleans).
@@ -307,14 +312,29 @@ def _rows_function(
         body.append(f"yield ({', '.join(cells)},)")
     else:
         body.append("yield None")
-    unpack_x = f"        {''.join(f'x{i}, ' for i in range(len(steps)))}= x" if steps else ""
+    assert plan.ladder is not None and node.step is not None
+    names = [name for name, _ in plan.source_columns]
+    before: list[str] = []
+    if getattr(node.step, "__qualname__", "") == _CAREFUL_STEP and len(steps) == _STEP_VALUES:
+        # the careful engine's own step (not one watched by the test runner): inline it
+        before, step, step_ns = step_lines(prep.policy.schedules[plan.ladder.schedule], plan.ladder, names, len(steps))
+        namespace.update(step_ns)
+    else:
+        step = [
+            f"x = _step(({''.join(f'v{i}, ' for i in range(width))}), 0)",
+            "if x is None:  # the step reported an error: the careful engine says it",
+            "    raise _Irregular",
+            *([f"{''.join(f'x{i}, ' for i in range(len(steps)))}= x"] if steps else []),
+        ]
     spilled = [
         "def _rows(records):",
+        *(f"    {line}" for line in before),
         "    for record in records:",
         f"        {''.join(f'v{i}, ' for i in range(width))}= record[{payload}]",
     ]
     head = [
         f"def _rows(_keys, _n, {', '.join(f'_c{i}' for i in range(width))}):",
+        *(f"    {line}" for line in before),
         "    for i in _keys:",
         "        i %= _n",
         *(f"        v{i} = _c{i}[i]" for i in range(width)),
@@ -324,10 +344,7 @@ def _rows_function(
             [
                 *(head if held else spilled),
                 *(f"        {line}" for i, col in enumerate(table.spec.columns) for line in _unpack(f"v{i}", col.type, held)),
-                f"        x = _step(({''.join(f'v{i}, ' for i in range(width))}), 0)",
-                "        if x is None:  # the step reported an error: the careful engine says it",
-                "            raise _Irregular",
-                *([unpack_x] if unpack_x else []),
+                *(f"        {line}" for line in step),
                 *(f"        {line}" for line in body),
             ]
         )
