@@ -154,14 +154,15 @@ def _in_memory(
     counted = [0] * width
     per_row = _ROW_BYTES + 9 * width  # a list slot per column (lists over-allocate)
     columns: list[list[Any]] = [[] for _ in range(width)]
+    items = [operator.itemgetter(i) for i in range(width)]
     values = rows = 0
     with table.raw_cells() as reader:
         header = reader.line_num
         it = map(read, reader)
         while batch := list(itertools.islice(it, _BATCH)):
             rows += len(batch)
-            for column, part in zip(columns, zip(*batch)):
-                column += part
+            for column, item in zip(columns, items):  # (zip(*batch) is several times slower)
+                column += map(item, batch)
             del batch
             for i, memo in enumerate(memos):  # the new objects each memo keeps (and the columns hold)
                 values += sum(map(sys.getsizeof, itertools.islice(memo, counted[i], None)))
