@@ -221,8 +221,11 @@ class CsvSink:
                 namespace[f"_g{j}"] = formatter.memo.get  # type: ignore[attr-defined]
                 namespace[f"_mc{j}"] = formatter.memo_class  # type: ignore[attr-defined]
                 cells.append(f"((_g{j}(v) or _f{j}(v)) if (v := {ref}).__class__ is _mc{j} else _f{j}(v))")
-            elif is_text:
-                cells.append(f"((_nf(v) if v.startswith(_danger) else v) if (v := {ref}).__class__ is _str else _f{j}(v))")
+            elif is_text:  # a blank (None) is written '' (as format_value writes it), without a call
+                cells.append(
+                    f"((_nf(v) if v.startswith(_danger) else v) if (v := {ref}).__class__ is _str "
+                    f"else '' if v is None else _f{j}(v))"
+                )
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
                 # an exponent or is negative (-0 too): those go to the formatter.
