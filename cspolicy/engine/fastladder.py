@@ -186,36 +186,32 @@ def _sort_keys(spec: Sequence[ColumnSpec], columns: list[list[Any]], entity: lis
 
     Entities are ranked by sorting their distinct values (an optional column: blanks
     first), so equal entities get one rank and the order is the order of the values
-    themselves; a blank date is day 0 (before every real day, numbered from 1)."""
+    themselves; a blank date is day 0 (before every real day, numbered from 1). Each
+    distinct entity and day gets its part of the key once; the keys are sums built in C."""
     optional = [not spec[i].required and spec[i].default is None for i in entity]
-    ordinal = dt.date.toordinal
-    if len(entity) == 1 and not optional[0]:
-        ents: Iterable[Any] = columns[entity[0]]
-    else:
 
-        def part(value: Any, optional: bool) -> tuple[Any, ...]:
-            return (value is not None, value if value is not None else 0) if optional else (value,)
-
-        ents = [
-            tuple(itertools.chain.from_iterable(part(v, o) for v, o in zip(values, optional)))
+    def entities() -> Iterable[Any]:
+        if len(entity) == 1 and not optional[0]:
+            return columns[entity[0]]
+        return (
+            tuple(
+                itertools.chain.from_iterable(
+                    (v is not None, 0 if v is None else v) if o else (v,) for v, o in zip(values, optional)
+                )
+            )
             for values in zip(*(columns[i] for i in entity))
-        ]
-    distinct = sorted(set(ents))
-    rank = dict(zip(distinct, range(len(distinct))))
+        )
+
+    n = rows or 1
+    step = _DAYS * n
+    distinct = sorted(set(entities()))
+    by_entity = dict(zip(distinct, range(0, len(distinct) * step, step)))
     days = columns[date]
-    day_numbers = (
-        map(ordinal, days)
-        if spec[date].required or spec[date].default is not None
-        else (0 if d is None else ordinal(d) for d in days)
-    )
+    by_day = {d: (0 if d is None else d.toordinal()) * n for d in set(days)}
     keys = list(
         map(
             operator.add,
-            map(
-                operator.mul,
-                map(operator.add, map(operator.mul, map(rank.__getitem__, ents), itertools.repeat(_DAYS)), day_numbers),
-                itertools.repeat(rows or 1),
-            ),
+            map(operator.add, map(by_entity.__getitem__, entities()), map(by_day.__getitem__, days)),
             itertools.count(),
         )
     )
