@@ -26,6 +26,7 @@ column types and positions (:mod:`cspolicy.generated`).
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import itertools
 import operator
@@ -136,8 +137,11 @@ def _in_memory(
 ) -> int | None:
     """Sort by holding the rows column by column in memory: each row's values in one list
     per column (text interned, numbers as their text), then one list of integer sort keys
-    ``(entity rank × days + day) × rows + row number``, sorted in C. None when the rows
-    would take more than :data:`BUDGET` bytes (nothing is written then)."""
+    ``(entity rank × days + day) × rows + row number``, sorted in C, and the row numbers in
+    that order as an array of machine integers (the loop then reads them in order; the
+    sorted key objects lie scattered in memory, which made reading them cost as much as
+    the rest of fetching a row). None when the rows would take more than :data:`BUDGET`
+    bytes (nothing is written then)."""
     spec = table.spec.columns
     width = len(spec)
     lines, ns = _check_source(table)
@@ -175,9 +179,10 @@ def _in_memory(
         if reader.line_num != header + rows:  # a record ran over several lines
             raise _Irregular
     memos.clear()
-    keys = _sort_keys(spec, columns, entity, date, rows)
+    # the rows in order, as machine integers: read in C, once, from keys scattered in memory
+    order = array.array("q", map(operator.mod, _sort_keys(spec, columns, entity, date, rows), itertools.repeat(rows or 1)))
     rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, held=True)
-    _finish(node, sink, rows_fn(keys, rows or 1, *columns), handovers)
+    _finish(node, sink, rows_fn(order, *columns), handovers)
     return rows
 
 
@@ -266,8 +271,8 @@ def _rows_function(
 ) -> tuple[Any, list[Callable[[], None]]]:
     """A generator of each sorted row's CSV cells (see the module notes), and what hands
     each grouped output its groups after the last row: ``_rows(records)`` over spilled
-    records whose values are item ``payload``, or (``held``) ``_rows(keys, rows, column…)``
-    over the sorted keys of :func:`_in_memory`."""
+    records whose values are item ``payload``, or (``held``) ``_rows(order, column…)``
+    over the row numbers in order of :func:`_in_memory`."""
     plan = node.plan
     width = len(table.spec.columns)
     src = {name: f"v{i}" for i, (name, _) in enumerate(plan.source_columns)}
@@ -330,10 +335,9 @@ def _rows_function(
         f"        {''.join(f'v{i}, ' for i in range(width))}= record[{payload}]",
     ]
     head = [
-        f"def _rows(_keys, _n, {', '.join(f'_c{i}' for i in range(width))}):",
+        f"def _rows(_order, {', '.join(f'_c{i}' for i in range(width))}):",
         *(f"    {line}" for line in before),
-        "    for i in _keys:",
-        "        i %= _n",
+        "    for i in _order:",
         *(f"        v{i} = _c{i}[i]" for i in range(width)),
     ]
     source = (
