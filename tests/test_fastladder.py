@@ -138,6 +138,17 @@ def test_ties_keep_input_order_across_runs(monkeypatch: pytest.MonkeyPatch, tmp_
     assert [line.split(",")[4] for line in lines] == [str(i) for i in range(1, 10)]  # occurrences 1..9
 
 
+def test_occurrences_past_the_numbers_made_in_advance(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """300 occurrences of one offence in one month: numbers past those the inline step makes
+    in advance (256) are made as they occur, the last rung repeating."""
+    rows = "".join(f"E001,王芳,2024-03-{1 + i // 20:02d},G1,,\n" for i in range(300))
+    fast, careful = both(monkeypatch, tmp_path, HEADER + rows)
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert fast == careful and isinstance(fast, dict)
+    lines = fast["sanctions.csv"].decode("utf-8-sig").splitlines()[1:]
+    assert [line.split(",")[4] for line in lines] == [str(i) for i in range(1, 301)]
+
+
 def test_only_the_employees_group(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fast, careful = both(monkeypatch, tmp_path, offences(300, 2), chunk=50, only=["employees"])
     assert both.used == [True]  # type: ignore[attr-defined]

@@ -41,6 +41,8 @@ DECISIONS = 100_000
 #: Offence spellings, and days per window kind, remembered.
 _SPELLINGS = 10_000
 _DAYS = 10_000
+#: Occurrence numbers made once (a larger one is made when it occurs).
+_NUMBERS = 256
 
 
 class _Blank(Exception):
@@ -59,12 +61,13 @@ def step_lines(
     periods: dict[str, dict[dt.date, str | None]] = {}
     known: dict[Any, tuple[Any, ...]] = {}
     decisions: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    numbers: dict[int, Decimal] = {}
+    numbers = [Decimal(n) for n in range(_NUMBERS)]  # occurrence numbers, made once
 
     def found(offence: Offence) -> tuple[Any, ...]:
         window = offence.ladder.window
         rolling = window.days if window.kind == "rolling" else None
-        return (offence.code, len(offence.ladder.rungs) + 1, periods.setdefault(window.kind, {}), rolling, offence)
+        memo = periods.setdefault(window.kind, {})
+        return (offence.code, len(offence.ladder.rungs) + 1, memo.get, rolling, offence, memo)
 
     def offence_of(value: Any) -> tuple[Any, ...]:
         """The remembered offence of a cell's text (:meth:`Schedule.find` raises for an unknown one)."""
@@ -77,8 +80,8 @@ def step_lines(
         if not isinstance(day, dt.date):
             raise _Blank
         period = o[4].ladder.window.period(day)
-        if len(o[2]) < _DAYS:
-            o[2][day] = period
+        if len(o[5]) < _DAYS:
+            o[5][day] = period
         return period  # type: ignore[no-any-return]
 
     def decide(o: tuple[Any, ...], occurrence: int, amount: Any, key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -88,8 +91,7 @@ def step_lines(
         return decided
 
     def number(occurrence: int) -> Decimal:
-        found = numbers[occurrence] = Decimal(occurrence)
-        return found
+        return Decimal(occurrence)
 
     namespace: dict[str, Any] = {
         "_ls_known": known.get,
@@ -98,7 +100,7 @@ def step_lines(
         "_ls_rolling": _rolling,
         "_ls_decisions": decisions.get,
         "_ls_decide": decide,
-        "_ls_numbers": numbers.get,
+        "_ls_numbers": numbers,
         "_ls_number": number,
         "_ls_nothing": object(),
     }
@@ -116,7 +118,7 @@ def step_lines(
         *find,
         "_ls_code = _ls_o[0]",
         "if _ls_o[3] is None:  # a calendar or 'ever' window",
-        f"    _ls_p = _ls_o[2].get({day}, _ls_nothing)",
+        f"    _ls_p = _ls_o[2]({day}, _ls_nothing)",
         "    if _ls_p is _ls_nothing:",
         f"        _ls_p = _ls_period(_ls_o, {day})",
         "    _ls_t = _ls_tally(_ls_code)",
@@ -134,9 +136,7 @@ def step_lines(
         "_ls_d = _ls_decisions(_ls_k)",
         "if _ls_d is None:",
         f"    _ls_d = _ls_decide(_ls_o, _ls_n, {amount}, _ls_k)",
-        "x0 = _ls_numbers(_ls_n)",
-        "if x0 is None:",
-        "    x0 = _ls_number(_ls_n)",
+        f"x0 = _ls_numbers[_ls_n] if _ls_n < {_NUMBERS} else _ls_number(_ls_n)",
         f"{''.join(f'x{i}, ' for i in range(1, steps))}= _ls_d",
     ]
     return before, loop, namespace
