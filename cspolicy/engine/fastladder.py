@@ -6,17 +6,20 @@ order before it can count occurrences. The careful engine pushes each converted 
 computed again while merging), then replays every row through the node. For a clean file
 this module does the same work in two generated functions:
 
-1. ``_read(cells, n)``: convert one row's cells and return its **compact record**
-   ``(key…, n, values)``: the entity and date values themselves (a typed column holds one
-   kind of value, so they order exactly as :func:`~cspolicy.blocks.sort_key` orders them;
-   an optional column adds a "present" flag before its value), the input sequence number,
-   and the converted values. Records go to a :class:`~cspolicy.blocks.RecordSorter` in
-   chunks (``map`` in C), which sorts them and, past its chunk size, spills them pickled;
-   merging compares the records as they are, never computing a key again;
-2. ``_rows(records)``: for each sorted record, the ladder step (the careful engine's own,
-   which decides each sanction once per combination), the output's checks, its columns,
-   the fold of each grouped output reading it (:mod:`cspolicy.engine.groupcode`) and the row's CSV
-   text, yielded to ``csv.writer.writerows``.
+1. ``_read(cells)``: convert one row's cells. Held in memory (:func:`_in_memory`, while the
+   estimated bytes stay within :data:`BUDGET`): each value goes to its column's list, texts
+   interned (a name or code seen before is the same object), numbers as their text; then one
+   integer key per row, ``(entity rank × days + day) × rows + row``, sorted in C, gives the
+   row numbers in order. Past the budget (:func:`_spilled`): a **compact record**
+   ``(key…, n, values)`` per row, the entity and date values themselves (a typed column
+   holds one kind of value, so they order exactly as :func:`~cspolicy.blocks.sort_key`
+   orders them; an optional column adds a "present" flag before its value), sorted by a
+   :class:`~cspolicy.blocks.RecordSorter` in runs spilled pickled, merged without computing
+   a key again. Both give the careful engine's order;
+2. ``_rows(…)``: for each row in order, the ladder step (the careful engine's own, written
+   out inline by :mod:`cspolicy.engine.ladderstep`), the output's checks, its columns,
+   the fold of each grouped output reading it (:mod:`cspolicy.engine.groupcode`) and the row's
+   CSV text, yielded to ``csv.writer.writerows``.
 
 Like :mod:`cspolicy.engine.fastpath`, any irregularity (a bad cell, a failing check, an unknown
 offence) raises; the caller then discards what was written and the careful engine runs and
