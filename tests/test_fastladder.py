@@ -149,6 +149,14 @@ def test_occurrences_past_the_numbers_made_in_advance(monkeypatch: pytest.Monkey
     assert [line.split(",")[4] for line in lines] == [str(i) for i in range(1, 301)]
 
 
+@pytest.mark.parametrize("chunk", [100_000, 2])
+def test_a_file_of_no_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, chunk: int) -> None:
+    fast, careful = both(monkeypatch, tmp_path, HEADER, chunk=chunk)
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert fast == careful and isinstance(fast, dict)
+    assert fast["sanctions.csv"].decode("utf-8-sig").count("\r\n") == 1  # the header alone
+
+
 def test_only_the_employees_group(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     fast, careful = both(monkeypatch, tmp_path, offences(300, 2), chunk=50, only=["employees"])
     assert both.used == [True]  # type: ignore[attr-defined]
