@@ -233,6 +233,23 @@ def test_the_inline_step_counts_every_window_as_the_careful_engine(
     assert {"1", "2", "3", "4"} <= occurrences
 
 
+@pytest.mark.parametrize("bound", [0, 1, 100_000])
+def test_decisions_remembered_or_not_and_equal_amounts_written_differently(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bound: int
+) -> None:
+    """``100.0`` and ``100`` are one decision (the first one seen decides), in both engines,
+    whether the inline step may remember no decision, one, or many."""
+    from cspolicy.engine import ladderstep
+
+    monkeypatch.setattr(ladderstep, "DECISIONS", bound)
+    rows = "".join(
+        f"E{i:03d},王芳,2024-03-0{1 + i % 3},C8,{a},\n" for i, a in enumerate(["100.0", "100", "100.00", "250", "", "100"])
+    )
+    fast, careful = both(monkeypatch, tmp_path, HEADER + rows + offences(200, 8)[len(HEADER) :])
+    assert both.used == [True]  # type: ignore[attr-defined]
+    assert isinstance(fast, dict) and fast == careful
+
+
 def test_the_inline_step_is_the_careful_engines_own(tmp_path: Path) -> None:
     """Only the careful engine's step is written out inline; another (a step the test
     runner watches) is called as it is."""

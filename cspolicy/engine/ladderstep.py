@@ -14,7 +14,8 @@ call and no tuple for a row whose offence, period and decision were seen before:
   its rung count plus one, and its window's memo of day → calendar period;
 * a calendar or ``ever`` window's tally is ``[period, count]``; a rolling window's is a
   deque of dates, counted by :func:`_rolling` exactly as ``LadderCounter.step`` does;
-* the decision is remembered per (code, rung number, amount) with the careful step's bound,
+* the decision is remembered per (code, rung number, amount) — a dict by amount per code
+  and rung, no key tuple per row — with the careful step's bound on all of them together,
   and decided by the same :func:`~cspolicy.engine.steps.decide_sanction`.
 
 Anything irregular (an unknown offence, a blank date, an amount the rung refuses) raises,
@@ -60,14 +61,19 @@ def step_lines(
     amount = "None" if ladder.amount is None else f"v{names.index(ladder.amount)}"
     periods: dict[str, dict[dt.date, str | None]] = {}
     known: dict[Any, tuple[Any, ...]] = {}
-    decisions: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    # decisions per offence code and rung number, each a dict by amount; all of them together
+    # hold what the careful step's one dict keyed (code, rung, amount) holds, up to DECISIONS
+    decisions: dict[str, list[dict[Any, tuple[Any, ...]]]] = {}
+    stored = [0]
     numbers = [Decimal(n) for n in range(_NUMBERS)]  # occurrence numbers, made once
 
     def found(offence: Offence) -> tuple[Any, ...]:
         window = offence.ladder.window
         rolling = window.days if window.kind == "rolling" else None
         memo = periods.setdefault(window.kind, {})
-        return (offence.code, len(offence.ladder.rungs) + 1, memo.get, rolling, offence, memo)
+        top = len(offence.ladder.rungs) + 1
+        by_rung = decisions.setdefault(offence.code, [{} for _ in range(top + 1)])
+        return (offence.code, top, memo.get, rolling, offence, memo, [d.get for d in by_rung], by_rung)
 
     def offence_of(value: Any) -> tuple[Any, ...]:
         """The remembered offence of a cell's text (:meth:`Schedule.find` raises for an unknown one)."""
@@ -84,10 +90,11 @@ def step_lines(
             o[5][day] = period
         return period  # type: ignore[no-any-return]
 
-    def decide(o: tuple[Any, ...], occurrence: int, amount: Any, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    def decide(o: tuple[Any, ...], occurrence: int, amount: Any, rung: int) -> tuple[Any, ...]:
         decided = decide_sanction(schedule, o[4], occurrence, amount)
-        if len(decisions) < DECISIONS:
-            decisions[key] = decided
+        if stored[0] < DECISIONS:
+            o[7][rung][amount] = decided
+            stored[0] += 1
         return decided
 
     def number(occurrence: int) -> Decimal:
@@ -98,7 +105,6 @@ def step_lines(
         "_ls_offence": offence_of,
         "_ls_period": period_of,
         "_ls_rolling": _rolling,
-        "_ls_decisions": decisions.get,
         "_ls_decide": decide,
         "_ls_numbers": numbers,
         "_ls_number": number,
@@ -132,10 +138,10 @@ def step_lines(
         "        _ls_n = _ls_t[1] = _ls_t[1] + 1",
         "else:",
         f"    _ls_n = _ls_rolling(_ls_tallies, _ls_o, {day})",
-        f"_ls_k = (_ls_code, _ls_n if _ls_n < _ls_o[1] else _ls_o[1], {amount})",
-        "_ls_d = _ls_decisions(_ls_k)",
+        "_ls_r = _ls_n if _ls_n < _ls_o[1] else _ls_o[1]",
+        f"_ls_d = _ls_o[6][_ls_r]({amount})",
         "if _ls_d is None:",
-        f"    _ls_d = _ls_decide(_ls_o, _ls_n, {amount}, _ls_k)",
+        f"    _ls_d = _ls_decide(_ls_o, _ls_n, {amount}, _ls_r)",
         f"x0 = _ls_numbers[_ls_n] if _ls_n < {_NUMBERS} else _ls_number(_ls_n)",
         f"{''.join(f'x{i}, ' for i in range(1, steps))}= _ls_d",
     ]
