@@ -59,7 +59,7 @@ __all__ = ["run_ladder"]
 CHUNK = 100_000
 #: Bytes the rows held in memory may take (estimated: list slots, sort keys and the distinct
 #: values kept); a larger input is sorted through spilled runs of :data:`CHUNK` records.
-BUDGET = 128 * 2**20
+BUDGET = 112 * 2**20
 #: Estimated bytes of one row's sort key (an int of 32 bytes and its list slot).
 _ROW_BYTES = 44
 #: Rows converted between two looks at the memory taken.
