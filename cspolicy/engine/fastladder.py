@@ -48,7 +48,7 @@ from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.convert import NUMERIC_TYPES
-from cspolicy.tables.rowcode import row_source
+from cspolicy.tables.rowcode import MEMO_CELL_CHARS, column_source, row_source
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType
 
@@ -147,18 +147,37 @@ def _in_memory(
     bytes (nothing is written then)."""
     spec = table.spec.columns
     width = len(spec)
-    lines, ns = _check_source(table)
-    held = []
+    plan = table.row_plan()
+    _, ns = row_source(plan)
+    ns.update({"_len": len, "_any": any, "_Irregular": _Irregular, "_str": str, "_miss": object()})
+    body = [f"if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):", "    raise _Irregular"]
+    memos: list[dict[Any, Any]] = []
     for i, col in enumerate(spec):
-        ns[f"_s{i}"] = {}.setdefault
+        memos.append({})
+        ns[f"_s{i}"] = memos[-1].setdefault
         if col.type in NUMERIC_TYPES or col.type is ColumnType.PERCENT:
-            held.append(f"(None if v{i} is None else _s{i}((t := _str(v{i})), t))")  # str() reads back identical
+            held = f"(None if v{i} is None else _s{i}((t := _str(v{i})), t))"  # str() reads back identical
         else:
-            held.append(f"_s{i}(v{i}, v{i})")  # one object for equal texts (or dates)
-    source = "def _read(cells):\n" + "\n".join([*lines, f"    return ({''.join(f'{h}, ' for h in held)})"]) + "\n"
+            held = f"_s{i}(v{i}, v{i})"  # one object for equal texts (or dates)
+        if plan[i][0] is None:  # not in the file: its default
+            body += [*column_source(plan, i, ns), f"h{i} = {held}"]
+            continue
+        # a cell text seen before gives the value it gave then (held: interned, packed)
+        memos.append({})
+        ns[f"_rm{i}"], ns[f"_r{i}"] = memos[-1], memos[-1].get
+        body += [
+            f"c = cells[{plan[i][0]}]",
+            f"h{i} = _r{i}(c, _miss)",
+            f"if h{i} is _miss:",
+            *(f"    {line}" for line in column_source(plan, i, ns)),
+            f"    h{i} = {held}",
+            f"    if _len(c) <= {MEMO_CELL_CHARS} and _len(_rm{i}) < {_MEMO}:",
+            f"        _rm{i}[c] = h{i}",
+        ]
+    body.append(f"return ({''.join(f'h{i}, ' for i in range(width))})")
+    source = "def _read(cells):\n" + "".join(f"    {line}\n" for line in body)
     read = define(source, ns, f"ladder read {node.plan.name}")["_read"]
-    memos = [ns[f"_s{i}"].__self__ for i in range(width)]
-    counted = [0] * width
+    counted = [0] * len(memos)
     per_row = _ROW_BYTES + 9 * width  # a list slot per column (lists over-allocate)
     columns: list[list[Any]] = [[] for _ in range(width)]
     items = [operator.itemgetter(i) for i in range(width)]
@@ -181,7 +200,8 @@ def _in_memory(
                 return None
         if reader.line_num != header + rows:  # a record ran over several lines
             raise _Irregular
-    memos.clear()
+    for memo in memos:  # the columns keep the values; the cell texts go
+        memo.clear()
     # the rows in order, as machine integers: read in C, once, from keys scattered in memory
     order = array.array("q", map(operator.mod, _sort_keys(spec, columns, entity, date, rows), itertools.repeat(rows or 1)))
     rows_fn, handovers = _rows_function(prep, node, table, sink, indexes, held=True)

@@ -47,7 +47,7 @@ from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "row_converter"]
+__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "column_source", "row_converter"]
 
 #: Converts one row's cells to its values in spec column order; raises ``CellError``.
 RowConverter = Callable[[list[str]], tuple[Value, ...]]
@@ -148,6 +148,15 @@ def row_source(plan: RowPlan) -> tuple[str, dict[str, object]]:
     values = "".join(f"v{j}, " for j in range(len(plan)))
     body.append(f"return ({values})")
     return "def _convert(cells):\n" + "".join(f"    {line}\n" for line in body), ns
+
+
+def column_source(plan: RowPlan, j: int, ns: dict[str, object]) -> list[str]:
+    """The statements of :func:`row_source`'s function that set ``v{j}`` from its cell (they
+    start with ``c = cells[…]``), for a caller composing its own read function; ``ns`` is the
+    namespace :func:`row_source` returned, which they extend. None of them if the file lacks
+    the column (``v{j}`` is then its default, ``_b{j}``)."""
+    index, _, col = plan[j]
+    return [f"v{j} = _b{j}"] if index is None else _column_code(j, index, col, ns)
 
 
 def row_converter(plan: RowPlan) -> RowConverter:
