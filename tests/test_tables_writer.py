@@ -292,6 +292,26 @@ def test_csv_with_bom_is_excel_friendly(tmp_path: Path) -> None:
     )
 
 
+def test_write_all_on_a_bom_file_writes_one_bom_even_when_rewritten(tmp_path: Path) -> None:
+    """write_all encodes past the BOM as plain UTF-8 (in C) and leaves the stream as it was:
+    the same bytes as utf-8-sig all along, and a rewrite from the start gets its BOM again."""
+    target = tmp_path / "rows.csv"
+    rows = [("中文", "1"), ("=x", "2")]
+    with atomic_write(target, encoding=csv_encoding(bom=True)) as out:
+        for _ in range(2):  # the fast path's retry: back to the start, write everything again
+            out.seek(0)
+            out.truncate()
+            sink = CsvSink(out, [("a", T.TEXT), ("b", T.TEXT)])
+            sink.write_header()
+            sink.write_all(rows)
+            sink.write(("尾", "3"))
+            assert out.encoding == "utf-8-sig"
+    assert target.read_bytes() == "\ufeffa,b\r\n中文,1\r\n=x,2\r\n尾,3\r\n".encode()
+    plain = io.StringIO(newline="")
+    CsvSink(plain, [("a", T.TEXT), ("b", T.TEXT)]).write_all(rows)  # not a file: written as it is
+    assert plain.getvalue() == "中文,1\r\n=x,2\r\n"
+
+
 def test_csv_without_bom(tmp_path: Path) -> None:
     target = tmp_path / "orders.csv"
     with atomic_write(target, encoding=csv_encoding(bom=False)) as out:

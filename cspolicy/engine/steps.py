@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from cspolicy.blocks import Bands, LadderCounter, award, sanction
 from cspolicy.blocks.bands import BandsError
-from cspolicy.blocks.ladders import LadderError, Rung, UnknownOffence
+from cspolicy.blocks.ladders import LadderError, Offence, Rung, UnknownOffence
+from cspolicy.blocks.schedule import Schedule
 from cspolicy.engine.row_errors import ROW_ERRORS, why
 from cspolicy.errors import DataError, ErrorCollector, PolicyError
 from cspolicy.planner.band_tables import bind_bands
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from cspolicy.engine.node import Node, Origin
     from cspolicy.planner.policy import Policy
 
-__all__ = ["run_band_tables", "make_ladder_step", "make_rank_batch"]
+__all__ = ["run_band_tables", "make_ladder_step", "decide_sanction", "make_rank_batch"]
 
 
 def run_band_tables(policy: Policy, params: Mapping[str, Value]) -> dict[str, Bands]:
@@ -73,7 +74,7 @@ def make_ladder_step(
             key = (offence.code, min(occurrence, len(offence.ladder.rungs) + 1), amount)
             decided = decisions.get(key)
             if decided is None:
-                decided = _decide(offence, occurrence, amount)
+                decided = decide_sanction(schedule, offence, occurrence, amount)
                 if len(decisions) < 100_000:
                     decisions[key] = decided
         except (UnknownOffence, LadderError) as exc:
@@ -93,23 +94,27 @@ def make_ladder_step(
             number = occurrences[occurrence] = Decimal(occurrence)
         return (number, *decided)
 
-    def _decide(offence: Any, occurrence: int, amount: Value) -> tuple[Value, ...]:
-        decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
-        kinds = _kinds(decided.rung, schedule.gravity)
-        return (
-            "+".join(kinds),
-            decided.fine,
-            offence.rule,
-            decided.ends_employment,
-            Decimal(decided.gravity),
-            offence.code,
-            offence.name_zh or offence.name_en,
-            decided.sanction,
-            kinds[-1],
-        )
-
     decisions: dict[tuple[Any, ...], tuple[Value, ...]] = {}
     return step
+
+
+def decide_sanction(schedule: Schedule, offence: Offence, occurrence: int, amount: Value) -> tuple[Value, ...]:
+    """The ladder step's values after the occurrence number, for one occurrence: kinds,
+    fine, rule, ends employment, gravity, code, name, sanction, gravest kind (the fused
+    ladder loop of :mod:`cspolicy.engine.fastladder` decides with this too)."""
+    decided = sanction(offence, occurrence, amount)  # type: ignore[arg-type]
+    kinds = _kinds(decided.rung, schedule.gravity)
+    return (
+        "+".join(kinds),
+        decided.fine,
+        offence.rule,
+        decided.ends_employment,
+        Decimal(decided.gravity),
+        offence.code,
+        offence.name_zh or offence.name_en,
+        decided.sanction,
+        kinds[-1],
+    )
 
 
 def _kinds(rung: Rung | None, gravity: tuple[str, ...]) -> tuple[str, ...]:

@@ -47,7 +47,16 @@ from cspolicy.tables.convert import NUMERIC_TYPES, Converter
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["RowConverter", "RowPlan", "MEMO_ENTRIES", "MEMO_CELL_CHARS", "row_source", "row_converter", "column_blocks"]
+__all__ = [
+    "RowConverter",
+    "RowPlan",
+    "MEMO_ENTRIES",
+    "MEMO_CELL_CHARS",
+    "row_source",
+    "column_source",
+    "column_blocks",
+    "row_converter",
+]
 
 #: Converts one row's cells to its values in spec column order; raises ``CellError``.
 RowConverter = Callable[[list[str]], tuple[Value, ...]]
@@ -157,6 +166,15 @@ def column_blocks(plan: RowPlan) -> tuple[list[list[str]], dict[str, object]]:
         else:
             blocks.append(_column_code(j, index, col, ns))
     return blocks, ns
+
+
+def column_source(plan: RowPlan, j: int, ns: dict[str, object]) -> list[str]:
+    """The statements of :func:`row_source`'s function that set ``v{j}`` from its cell (they
+    start with ``c = cells[…]``), for a caller composing its own read function; ``ns`` is the
+    namespace :func:`row_source` returned, which they extend. None of them if the file lacks
+    the column (``v{j}`` is then its default, ``_b{j}``)."""
+    index, _, col = plan[j]
+    return [f"v{j} = _b{j}"] if index is None else _column_code(j, index, col, ns)
 
 
 def row_converter(plan: RowPlan) -> RowConverter:
