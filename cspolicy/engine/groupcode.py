@@ -44,6 +44,7 @@ def group_lines(
     ref_of: Callable[[str], str],
     values: Mapping[str, Value],
     tag: str,
+    bound: Decimal | None = None,
 ) -> tuple[list[str], dict[str, Any], Callable[[], None]]:
     """The statements (unindented) that fold one row into the groups, the names they use
     (all starting with ``_{tag}``; locals start with ``{tag}``), and the function that hands
@@ -51,6 +52,8 @@ def group_lines(
 
     ``ref_of(name)`` is the variable holding source column ``name`` in the fused function;
     ``values`` this run's parameter and run values (formulas of ``of``/``by`` may use them).
+    ``bound``: a value a sum adds outside ±bound raises (the caller's rows come in another
+    order than the careful engine's, see :mod:`cspolicy.engine.fastwindow`).
     """
     pool = ConstPool(f"_{tag}k")
     consts = {name: pool.add(value) for name, value in values.items()}
@@ -121,6 +124,7 @@ def group_lines(
                 f"if {v} is not None and {v} is not {pool.add(Decimal(0))}:",
                 f"    if {v}.__class__ is not _{tag}D:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
+                *([f"    if not {pool.add(-bound)} < {v} < {pool.add(bound)}:", f"        raise _{tag}bad"] if bound else []),
                 f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
             ]
         elif c.agg == "count_true":
