@@ -175,7 +175,7 @@ def _run_fused(
     outputs: dict[str, str] = {}
     if not node.plan.grouped:
         compute, compute_ns, blank = _row_lines(prep, node, table, width, extra.steps if extra else None)
-        body += [*extra.before, *compute, *extra.after] if extra else compute
+        body += [*extra.before, *extra.prune(compute), *extra.after] if extra else compute
         namespace.update(compute_ns)
         namespace.update(extra.ns if extra else {})
         outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
@@ -248,5 +248,9 @@ def _row_lines(
         for c in table.spec.columns
         if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
     )
-    refs = [f"v{i}" for i in range(width)]
-    return row_code(node.plan, prep.values, prep.run_values, refs, "_q", blank_sources, trimmed, steps)
+    # a column the file does not have is its default on every row: a constant, so that
+    # formulas reading it fold (``present(outcome)`` is false once, not per row)
+    absent = {c.name: c.default for c in table.spec.columns if c.name not in table.header_map}
+    refs = ["" if name in absent else f"v{i}" for i, (name, _) in enumerate(node.plan.source_columns)]
+    params = {**prep.values, **absent}
+    return row_code(node.plan, params, prep.run_values, refs, "_q", blank_sources, trimmed, steps)

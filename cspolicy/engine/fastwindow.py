@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import decimal
 import os
+import re
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -41,10 +42,11 @@ from cspolicy.engine.run import Prepared
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
 from cspolicy.money import CONTEXT
-from cspolicy.planner.plan import WindowPlan
+from cspolicy.expressions import nodes as n
+from cspolicy.planner.plan import ColumnPlan, OutputPlan, WindowPlan
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
-from cspolicy.values import Kind, Value
+from cspolicy.values import ColumnType, Kind, Value
 
 __all__ = ["is_occurrence", "Extra", "prepare_extra", "SUM_BOUND", "MAX_WARNED"]
 
@@ -77,13 +79,14 @@ class Extra:
 
     def __init__(self, prep: Prepared, node: Node, table: Table, reordered: bool) -> None:
         self.prep, self.node, self.table, self.reordered = prep, node, table, reordered
+        self.blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
         plan = node.plan
         self.steps = {w.name: f"x{j}" for j, w in enumerate(plan.windows)}
         self.before: list[str] = []
         self.after: list[str] = []
         self.ns: dict[str, Any] = {"_Irregular": _Irregular}
         self.counters: list[tuple[Occurrences, list[int]]] = []
-        self.warned: list[tuple[int, Sequence[Value], Sequence[Value], Sequence[Value]]] = []
+        self.warned: list[tuple[int, tuple[Value, ...], tuple[Value, ...]]] = []
         names = [n for n, _ in plan.source_columns]
         src = {n: f"v{i}" for i, n in enumerate(names)}
         pool = ConstPool("_fw")
@@ -114,17 +117,16 @@ class Extra:
             test = " or ".join(f"({w.expression.python(seen, pool)})" for w in plan.warnings)
             row = "".join(f"{src[n]}, " for n in names)
             steps = "".join(f"x{j}, " for j in range(len(plan.windows)))
-            out = "".join(f"c{i}, " for i in range(len(plan.columns)))
-            self.after += [f"if {test}:", f"    _fw_warned(_n, ({row}), ({steps}), ({out}))"]
+            self.after += [f"if {test}:", f"    _fw_warned(_n, ({row}), ({steps}))"]
             self.ns["_fw_warned"] = self._warned
         self.ns.update(pool.namespace)
         self.ns.pop("__builtins__", None)
         self._rounded = False
 
-    def _warned(self, n: int, row: Sequence[Value], x: Sequence[Value], out: Sequence[Value]) -> None:
+    def _warned(self, n: int, row: tuple[Value, ...], x: tuple[Value, ...]) -> None:
         if len(self.warned) >= MAX_WARNED:
             raise _Irregular
-        self.warned.append((n, row, x, out))
+        self.warned.append((n, row, x))
 
     def bind(self, globals_: dict[str, Any]) -> None:
         """The compiled row function's globals (the distinct-key tables rebind theirs)."""
@@ -148,13 +150,30 @@ class Extra:
         if self.reordered and not _exact_in_any_order(self.node, rows, rounded):
             return False
         node = self.node
-        records = [(n, n + 2, row, None, x) for n, row, x, _ in self.warned]
+        records = [(n, n + 2, row, None, x) for n, row, x in self.warned]
         order: Callable[[Any], Any] = node.window._final_key() if node.window is not None else (lambda r: r[0])
-        outs = {n: out for n, _, _, out in self.warned}
         self.warned = []
-        for n, origin, row, _, x in sorted(records, key=order):
-            node._warn(row, x, outs[n], origin)  # noqa: SLF001 - the careful engine's own noting
+        assert node.fns.row is not None
+        for _, origin, row, _, x in sorted(records, key=order):
+            # the whole row as the careful engine makes it (the loop may not compute every column)
+            node._warn(row, x, node.fns.row(row, x), origin)  # noqa: SLF001 - the careful engine's own noting
         return True
+
+    def prune(self, lines: list[str]) -> list[str]:
+        """A row function's column statements without the columns nothing reads (the output
+        is not written, its groups and warnings do not use them) and that cannot fail."""
+        node = self.node
+        if node.writers:
+            return lines
+        unused = _unused(node.plan, [g.plan for g in node.children], self.blank_sources)
+        if not unused:
+            return lines
+        ours = re.compile(r"^(?:[ct](%s) = |if c(%s) is not None: )" % ("|".join(map(str, unused)), "|".join(map(str, unused))))
+        kept = [line for line in lines if not ours.match(line)]
+        names = re.compile(r"\b[ct](?:%s)\b" % "|".join(map(str, unused)))
+        if any(names.search(line) for line in kept):
+            return lines  # another column reuses a part of one (python_reusing): keep them all
+        return kept
 
     def _keys(self, idx: list[int]) -> Iterator[Hashable]:
         """Every row's partition key again, converted as the loop converted it."""
@@ -219,6 +238,52 @@ def _exact_in_any_order(node: Node, rows: int, rounded: bool) -> bool:
                 if not isinstance(exponent, int) or exponent < lowest:
                     return False
     return True
+
+
+#: Functions that cannot fail on a moment (or a date) that is there: their call may be left out.
+_TOTAL_ON_MOMENTS = {"date": (ColumnType.DATE, ColumnType.DATETIME), "period": (ColumnType.DATE, ColumnType.DATETIME), "hour": (ColumnType.DATETIME,)}
+
+
+def _unused(plan: OutputPlan, readers: Sequence[OutputPlan], blank: frozenset[str]) -> list[int]:
+    """The indexes of ``plan``'s columns that neither the grouped ``readers`` nor the
+    output's warnings read, directly or through other columns, and whose formula cannot
+    fail on any row (a name, a literal, ``date``/``period``/``hour`` of a moment that is
+    never blank), so leaving them out changes nothing."""
+    need: set[str] = set()
+    for reader in readers:
+        need |= set(reader.group_by or ())
+        for c in reader.columns:
+            for e in (c.of, c.by, c.expression):
+                need |= e.names if e is not None else set()
+    for w in plan.warnings:
+        need |= w.expression.names
+    for c in reversed(plan.columns):  # a column reads earlier ones, or the source
+        if c.name in need and c.expression is not None:
+            need |= c.expression.names
+    types = dict(plan.source_columns)
+    steps = set(plan.step_names)
+    unused: list[int] = []
+    earlier: set[str] = set()
+    for i, c in enumerate(plan.columns):
+        if c.name not in need and c.expression is not None and _cannot_fail(c, types, blank, earlier | steps):
+            unused.append(i)
+        earlier.add(c.name)
+    return unused
+
+
+def _cannot_fail(c: ColumnPlan, types: Mapping[str, ColumnType], blank: frozenset[str], shadowing: set[str]) -> bool:
+    assert c.expression is not None
+    tree = c.expression.tree
+    if isinstance(tree, (n.Number, n.Text, n.Boolean, n.Blank)):
+        return True
+    if isinstance(tree, n.Name):
+        return c.rounding is None or c.kind is not Kind.NUMBER  # rounding a huge number fails
+    if not (isinstance(tree, n.Call) and len(tree.args) == 1 and isinstance(tree.args[0], n.Name)):
+        return False
+    arg = tree.args[0].name
+    if arg in shadowing or arg in blank or types.get(arg) not in _TOTAL_ON_MOMENTS.get(tree.func, ()):
+        return False
+    return c.rounding is None or (tree.func == "hour" and c.rounding[0] >= 0)  # 0–23 rounds safely
 
 
 def _expected_rows(table: Table) -> int:
