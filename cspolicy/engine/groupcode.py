@@ -64,11 +64,11 @@ def group_lines(
 
     # The fold keeps its own table while the rows come, finished into the grouper's by the
     # ``finish`` it returns: keyed by the value itself when there is one key column (no
-    # tuple per row), and with each count as an int (no Decimal addition per row).
+    # tuple per row), and with each count (count_true too) as an int (no Decimal addition per row).
     table = grouper.state_table()
     own: dict[Any, list[Any]] = {}
     aggs = [c for c in plan.columns if c.agg is not None]
-    counts = [i for i, c in enumerate(aggs) if c.agg == "count"]
+    counts = [i for i, c in enumerate(aggs) if c.agg in ("count", "count_true")]
     starts = grouper.start_states
 
     def start() -> list[Any]:
@@ -93,7 +93,6 @@ def group_lines(
         f"_{tag}start": start,
         f"_{tag}add": CONTEXT.add,
         f"_{tag}D": Decimal,
-        f"_{tag}one": Decimal(1),
         f"_{tag}bad": GroupIrregular,
     }
     s, w = f"{tag}s", f"{tag}w"
@@ -128,7 +127,7 @@ def group_lines(
                 f"    {s}[{i}] = _{tag}add({s}[{i}], {v})",
             ]
         elif c.agg == "count_true":
-            lines += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]  # (a Decimal state)
+            lines += [f"if {of} is True:", f"    {s}[{i}] += 1"]  # an int, as a count's
         elif c.agg in ("min", "max") and c.of is not None:
             better = f"{w} < {v}" if c.agg == "max" else f"{v} < {w}"
             lines += [
