@@ -33,6 +33,7 @@ from cspolicy.engine.fastwindow import SUM_BOUND, Extra, prepare_extra
 from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
+from cspolicy.engine.read_counts import remember
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared
 from cspolicy.generated import define
@@ -225,6 +226,7 @@ def _run_fused(
                 handover()
             if extra is not None and not extra.finish(rows):
                 return False
+            remember(table.path, table.encoding, rows)  # the run record's count of them
             if node.plan.grouped:
                 node.finish()  # its groups, then what reads from them
             else:
