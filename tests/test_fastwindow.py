@@ -267,3 +267,19 @@ def test_a_failing_check_is_reported_by_the_careful_engine(monkeypatch: pytest.M
     used, out = _policy_run(monkeypatch, tmp_path, rows)
     assert used == [False] and out["fast"] == out["careful"]
     assert out["fast"][0] == 1 and "negative amount" in out["fast"][2]
+
+
+def test_the_run_record_takes_the_rows_the_fused_loop_counted(tmp_path: Path) -> None:
+    from cspolicy.engine import read_counts
+
+    calls = _calls(tmp_path, 200, 9)
+    data_rows = len(calls.read_text(encoding="utf-8").splitlines()) - 1
+    out = tmp_path / "out"
+    args = ["run", str(POLICIES / "cc-metrics.yaml"), f"calls={calls}", "--only", "metrics", "-q", "-o", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert read_counts.known(calls, "utf-8") == data_rows == 206
+    record = (out / "cspolicy-run.json").read_text(encoding="utf-8")
+    assert f'"rows": {data_rows}' in record
+    with open(calls, "a", encoding="utf-8") as f:  # the file changed: not the count noted
+        f.write(calls.read_text(encoding="utf-8").splitlines()[1] + "\n")
+    assert read_counts.known(calls, "utf-8") is None
