@@ -34,8 +34,8 @@ from typing import Any
 
 __all__ = ["Occurrences", "TooMany", "LOAD", "RECENT", "MAX_REPEATED", "table_size"]
 
-#: The table doubles when its share of used slots passes this.
-LOAD = 0.6
+#: The table doubles when its share of used slots passes this (it starts at most this full).
+LOAD = 0.75
 #: Rows between rotations of the sets of recent keys (two generations are kept).
 RECENT = 1 << 15
 #: The most distinct repeated keys (and keys awaiting verification) held.
