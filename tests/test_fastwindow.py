@@ -43,7 +43,10 @@ def _counted(keys: list[Any]) -> list[int]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(keys=st.lists(st.sampled_from(["a", "b", "c", "A", "ab", "", "x" * 40]), max_size=300), recent=st.sampled_from([1, 2, 7, 1 << 15]))
+@given(
+    keys=st.lists(st.sampled_from(["a", "b", "c", "A", "ab", "", "x" * 40]), max_size=300),
+    recent=st.sampled_from([1, 2, 7, 1 << 15]),
+)
 def test_occurrences_count_each_key_in_input_order(keys: list[str], recent: int) -> None:
     with pytest.MonkeyPatch.context() as m:
         m.setattr(distinct, "RECENT", recent)  # few recent keys: repeats await verification
@@ -219,7 +222,9 @@ outputs:
 """
 
 
-def _policy_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[str], only: str = "per_team") -> tuple[list[bool], dict[str, Any]]:
+def _policy_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[str], only: str = "per_team"
+) -> tuple[list[bool], dict[str, Any]]:
     policy = tmp_path / "dedupe.yaml"
     policy.write_text(POLICY, encoding="utf-8")
     data = tmp_path / "ev.csv"
@@ -236,7 +241,9 @@ def _rows(rng: random.Random, count: int, amount: Callable[[int], str] = lambda 
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_a_sorted_windowed_output_read_by_groups_is_fused_and_identical(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed: int) -> None:
+def test_a_sorted_windowed_output_read_by_groups_is_fused_and_identical(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, seed: int
+) -> None:
     used, out = _policy_run(monkeypatch, tmp_path, _rows(random.Random(seed), 60))
     assert used == [True] and out["fast"] == out["careful"] and out["fast"][0] == 0
     assert "again (copy 2" in out["fast"][2]
@@ -247,7 +254,9 @@ def test_the_written_sorted_output_stays_careful(monkeypatch: pytest.MonkeyPatch
     assert used == [False] and out["fast"] == out["careful"]
 
 
-def test_a_sum_that_could_round_in_another_order_is_left_to_the_careful_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_sum_that_could_round_in_another_order_is_left_to_the_careful_engine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     huge = _rows(random.Random(2), 20, amount=lambda i: "1" + "0" * 30 if i == 4 else "0.000000000000000000000000001")
     used, out = _policy_run(monkeypatch, tmp_path, huge)
     assert used == [False] and out["fast"] == out["careful"] and out["fast"][0] == 0

@@ -91,7 +91,8 @@ def run_clean(
         node.file = table.name
         for child in node.children:
             child.file = table.name
-        return _run_fused(prep, node, table, *(sink if sink is not None and node.writers else (None, ())), extra=extra)
+        csv_sink, indexes = sink if sink is not None and node.writers else (None, ())
+        return _run_fused(prep, node, table, csv_sink, indexes, extra)
     if node.on_row or node.fns.row is None:
         return False
     if plan.windows:  # a window needs every row of its partition first: the careful engine runs it

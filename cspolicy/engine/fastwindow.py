@@ -40,9 +40,9 @@ from cspolicy.blocks.distinct import Occurrences
 from cspolicy.engine.node import Node
 from cspolicy.engine.run import Prepared
 from cspolicy.expressions import ConstPool
+from cspolicy.expressions import nodes as n
 from cspolicy.generated import define
 from cspolicy.money import CONTEXT
-from cspolicy.expressions import nodes as n
 from cspolicy.planner.plan import ColumnPlan, OutputPlan, WindowPlan
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.rowcode import row_source
@@ -168,9 +168,10 @@ class Extra:
         unused = _unused(node.plan, [g.plan for g in node.children], self.blank_sources)
         if not unused:
             return lines
-        ours = re.compile(r"^(?:[ct](%s) = |if c(%s) is not None: )" % ("|".join(map(str, unused)), "|".join(map(str, unused))))
+        numbers = "|".join(map(str, unused))
+        ours = re.compile(rf"^(?:[ct](?:{numbers}) = |if c(?:{numbers}) is not None: )")
         kept = [line for line in lines if not ours.match(line)]
-        names = re.compile(r"\b[ct](?:%s)\b" % "|".join(map(str, unused)))
+        names = re.compile(rf"\b[ct](?:{numbers})\b")
         if any(names.search(line) for line in kept):
             return lines  # another column reuses a part of one (python_reusing): keep them all
         return kept
@@ -241,7 +242,11 @@ def _exact_in_any_order(node: Node, rows: int, rounded: bool) -> bool:
 
 
 #: Functions that cannot fail on a moment (or a date) that is there: their call may be left out.
-_TOTAL_ON_MOMENTS = {"date": (ColumnType.DATE, ColumnType.DATETIME), "period": (ColumnType.DATE, ColumnType.DATETIME), "hour": (ColumnType.DATETIME,)}
+_TOTAL_ON_MOMENTS = {
+    "date": (ColumnType.DATE, ColumnType.DATETIME),
+    "period": (ColumnType.DATE, ColumnType.DATETIME),
+    "hour": (ColumnType.DATETIME,),
+}
 
 
 def _unused(plan: OutputPlan, readers: Sequence[OutputPlan], blank: frozenset[str]) -> list[int]:
@@ -298,4 +303,3 @@ def _expected_rows(table: Table) -> int:
     if not lines or len(head) >= size:
         return lines + 1
     return int(size / (len(head) / lines) * 1.05) + 1
-
