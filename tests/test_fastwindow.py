@@ -292,3 +292,17 @@ def test_the_run_record_takes_the_rows_the_fused_loop_counted(tmp_path: Path) ->
     with open(calls, "a", encoding="utf-8") as f:  # the file changed: not the count noted
         f.write(calls.read_text(encoding="utf-8").splitlines()[1] + "\n")
     assert read_counts.known(calls, "utf-8") is None
+
+
+def test_a_presets_export_warns_with_its_own_header(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    lines = (
+        (Path(__file__).resolve().parent.parent / "examples" / "metrics" / "day-cn-cdr.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    calls = tmp_path / "cn.csv"
+    calls.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")  # one record delivered again
+    args = ["run", str(POLICIES / "cc-metrics.yaml"), f"calls={calls}", "--only", "metrics", "--by", "queue"]
+    used, out = _both(monkeypatch, tmp_path, args)
+    assert used == [True] and out["fast"] == out["careful"]
+    assert f"cn.csv:{len(lines) + 1}:通话ID: call " in out["fast"][2]

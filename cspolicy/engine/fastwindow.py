@@ -79,6 +79,7 @@ class Extra:
 
     def __init__(self, prep: Prepared, node: Node, table: Table, reordered: bool) -> None:
         self.prep, self.node, self.table, self.reordered = prep, node, table, reordered
+        node.headers = {col: table.headers[i] for col, i in table.header_map.items()}  # as execute() gives it
         self.blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
         plan = node.plan
         self.steps = {w.name: f"x{j}" for j, w in enumerate(plan.windows)}
