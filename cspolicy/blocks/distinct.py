@@ -74,7 +74,7 @@ class Occurrences:
 
     def __init__(self, expected: int) -> None:
         self.size = table_size(expected)
-        self.table = array("q", bytes(8 * self.size))
+        self.table = array("q", [0]) * self.size
         self.mask = self.size - 1
         #: Rows that repeated a hash (so filled no slot).
         self.repeats = 0
@@ -152,7 +152,7 @@ class Occurrences:
         old = self.table
         self.size *= 2
         self.mask = mask = self.size - 1
-        table = self.table = array("q", bytes(8 * self.size))
+        table = self.table = array("q", [0]) * self.size
         for h in old:
             if h:
                 i = h & mask
