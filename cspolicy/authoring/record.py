@@ -71,6 +71,13 @@ def _data_rows(policy: Policy, name: str, path: str, encoding: str | None) -> in
 
     specs = file_inputs(policy) if policy.components else policy.inputs  # a bundle's parts read files too
     table = read_table(path, specs[name], encoding=encoding)
+    from cspolicy.engine.read_counts import known
+    from cspolicy.tables.reader import Table
+
+    if type(table) is Table:  # a CSV file a fused loop read whole has counted its rows
+        rows = known(table.path, table.encoding)
+        if rows is not None:
+            return rows
     counted = _plain_count(table)
     return counted if counted is not None else sum(1 for _ in table.rows())
 

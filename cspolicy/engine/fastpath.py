@@ -29,9 +29,11 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.fastwindow import SUM_BOUND, Extra, prepare_extra
 from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
+from cspolicy.engine.read_counts import remember
 from cspolicy.engine.rowfunctions import row_code
 from cspolicy.engine.run import Prepared
 from cspolicy.generated import define
@@ -79,8 +81,18 @@ def run_clean(
         return _run_fused(prep, node, table, None, ())
     if plan.ladder is not None and plan.where is None:
         return _ladder(prep, node, table, sinks)
-    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.checks or plan.warnings or plan.where:
+    if plan.grouped or plan.ladder or plan.rank or plan.where:
         return False
+    if plan.sort_by or plan.checks or plan.warnings or plan.windows:  # some of these: fastwindow
+        sink = sinks.get(plan.name) if sinks else None
+        extra = prepare_extra(prep, node, table, sink)
+        if extra is None:
+            return False
+        node.file = table.name
+        for child in node.children:
+            child.file = table.name
+        csv_sink, indexes = sink if sink is not None and node.writers else (None, ())
+        return _run_fused(prep, node, table, csv_sink, indexes, extra)
     if node.on_row or node.fns.row is None:
         return False
     if plan.windows:  # a window needs every row of its partition first: the careful engine runs it
@@ -143,13 +155,17 @@ def _ladder(prep: Prepared, node: Node, table: Table, sinks: Mapping[str, tuple[
     return False
 
 
-def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int]) -> bool:
+def _run_fused(
+    prep: Prepared, node: Node, table: Table, sink: CsvSink | None, indexes: Sequence[int], extra: Extra | None = None
+) -> bool:
     """One generated function per row, from its cells to its CSV text, fed to
     ``csv.writer.writerows`` so no Python loop runs per row at all.
 
     The grouped outputs of the row (or ``node`` itself, when it is grouped) fold the row
     into their groups inline (:mod:`cspolicy.engine.groupcode`) and finish as always at the end.
-    Without a ``sink`` the function returns nothing and only the folds keep what it does."""
+    Without a ``sink`` the function returns nothing and only the folds keep what it does.
+    ``extra``: the statements and the end of a row-wise output's windows, checks and
+    warnings (:mod:`cspolicy.engine.fastwindow`)."""
     conv_source, conv_ns = row_source(table.row_plan())
     conv_lines = conv_source.splitlines()[1:-1]  # the statements, without def and return
     width = len(table.spec.columns)
@@ -160,9 +176,10 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     cells: list[str] = []
     outputs: dict[str, str] = {}
     if not node.plan.grouped:
-        compute, compute_ns, blank = _row_lines(prep, node, table, width)
-        body += compute
+        compute, compute_ns, blank = _row_lines(prep, node, table, width, extra.steps if extra else None)
+        body += [*extra.before, *extra.prune(compute), *extra.after] if extra else compute
         namespace.update(compute_ns)
+        namespace.update(extra.ns if extra else {})
         outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
         if sink is not None:
             cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
@@ -171,7 +188,8 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     for n, group in enumerate(groups):
         assert group._grouper is not None
         refs = inputs if group is node else outputs
-        lines, group_ns, handover = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_")
+        bound = SUM_BOUND if extra and extra.reordered else None
+        lines, group_ns, handover = group_lines(group.plan, group._grouper, refs.__getitem__, group.values, f"grp{n}_", bound)
         handovers.append(handover)
         body += lines
         namespace.update(group_ns)
@@ -191,6 +209,9 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     namespace.update({"_len": len, "_any": any, "_Irregular": _Irregular})
     step = define(source, namespace, f"fused row {node.plan.name}")["_step"]
     counter = itertools.count()
+    if extra is not None:
+        extra.bind(step.__globals__)
+        extra.start()
     try:
         with prep.evaluating(), table.raw_cells() as reader:
             header = reader.line_num
@@ -204,6 +225,9 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
                 return False
             for handover in handovers:
                 handover()
+            if extra is not None and not extra.finish(rows):
+                return False
+            remember(table.path, table.encoding, rows)  # the run record's count of them
             if node.plan.grouped:
                 node.finish()  # its groups, then what reads from them
             else:
@@ -216,7 +240,9 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     return not prep.errors.count
 
 
-def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[list[str], dict[str, Any], list[bool]]:
+def _row_lines(
+    prep: Prepared, node: Node, table: Table, width: int, steps: Mapping[str, str] | None = None
+) -> tuple[list[str], dict[str, Any], list[bool]]:
     """The statements computing a row-wise output's columns ``c0``… from ``v0``…."""
     blank_sources = frozenset(c.name for c in table.spec.columns if not c.required and c.default is None)
     # the reader strips text cells: a value is None or text with something in it
@@ -225,4 +251,9 @@ def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[li
         for c in table.spec.columns
         if c.type is ColumnType.TEXT and (c.default is None or (isinstance(c.default, str) and c.default.strip()))
     )
-    return row_code(node.plan, prep.values, prep.run_values, [f"v{i}" for i in range(width)], "_q", blank_sources, trimmed)
+    # a column the file does not have is its default on every row: a constant, so that
+    # formulas reading it fold (``present(outcome)`` is false once, not per row)
+    absent = {c.name: c.default for c in table.spec.columns if c.name not in table.header_map}
+    refs = ["" if name in absent else f"v{i}" for i, (name, _) in enumerate(node.plan.source_columns)]
+    params = {**prep.values, **absent}
+    return row_code(node.plan, params, prep.run_values, refs, "_q", blank_sources, trimmed, steps)

@@ -48,6 +48,7 @@ def group_lines(
     ref_of: Callable[[str], str],
     values: Mapping[str, Value],
     tag: str,
+    bound: Decimal | None = None,
 ) -> tuple[list[str], dict[str, Any], Callable[[], None]]:
     """The statements (unindented) that fold one row into the groups, the names they use
     (all starting with ``_{tag}``; locals start with ``{tag}``), and the function that hands
@@ -55,8 +56,10 @@ def group_lines(
 
     ``ref_of(name)`` is the variable holding source column ``name`` in the fused function;
     ``values`` this run's parameter and run values (formulas of ``of``/``by`` may use them).
+    ``bound``: a value a sum adds outside ±bound raises (the caller's rows come in another
+    order than the careful engine's, see :mod:`cspolicy.engine.fastwindow`).
     """
-    code = group_code(plan, grouper, ref_of, values, tag)
+    code = group_code(plan, grouper, ref_of, values, tag, bound=bound)
     return [*code.values, *code.folds], code.namespace, code.finish
 
 
@@ -98,6 +101,7 @@ def group_code(
     *,
     packed: bool = False,
     tokens: Mapping[str, tuple[str, list[Any]]] | None = None,
+    bound: Decimal | None = None,
 ) -> GroupCode:
     """The fold of :func:`group_lines`, split in its two parts (see :class:`GroupCode`).
 
@@ -110,6 +114,7 @@ def group_code(
     computed in Python (a :class:`~cspolicy.periods.Period`) is not hashed on every row;
     ``finish`` puts the values back.
 
+    ``bound``: as for :func:`group_lines`.
     """
     pool = ConstPool(f"_{tag}k")
     consts = {name: pool.add(value) for name, value in values.items()}
@@ -120,11 +125,11 @@ def group_code(
 
     # The fold keeps its own table while the rows come, finished into the grouper's by the
     # ``finish`` it returns: keyed by the value itself when there is one key column (no
-    # tuple per row), and with each count as an int (no Decimal addition per row).
+    # tuple per row), and with each count (count_true too) as an int (no Decimal addition per row).
     table = grouper.state_table()
     own: dict[Any, list[Any]] = {}
     aggs = [c for c in plan.columns if c.agg is not None]
-    counts = [i for i, c in enumerate(aggs) if c.agg == "count"]
+    counts = [i for i, c in enumerate(aggs) if c.agg in ("count", "count_true")]
     starts = grouper.start_states
 
     def start() -> list[Any]:
@@ -161,7 +166,6 @@ def group_code(
         f"_{tag}get": own.get,
         f"_{tag}start": start,
         f"_{tag}D": Decimal,
-        f"_{tag}one": Decimal(1),
         f"_{tag}bad": GroupIrregular,
     }
     s, w = f"{tag}s", f"{tag}w"
@@ -197,6 +201,7 @@ def group_code(
                 f"if {v} is not None and {v} is not {pool.add(Decimal(0))}:",
                 f"    if {v}.__class__ is not _{tag}D:  # the accumulator refuses it: the careful engine says why",
                 f"        raise _{tag}bad",
+                *([f"    if not {pool.add(-bound)} < {v} < {pool.add(bound)}:", f"        raise _{tag}bad"] if bound else []),
             ]
             if packed:
                 found += [*test, f"    {pack}.append(({i}, {v}))"]
@@ -208,7 +213,7 @@ def group_code(
         if c.agg == "count":
             folds.append(f"{s}[{i}] += 1")
         elif c.agg == "count_true":
-            folds += [f"if {of} is True:", f"    {s}[{i}] = {s}[{i}] + _{tag}one"]  # (a Decimal state)
+            folds += [f"if {of} is True:", f"    {s}[{i}] += 1"]  # an int, as a count's
         elif c.agg in ("min", "max") and c.of is not None:
             better = f"{w} < {v}" if c.agg == "max" else f"{v} < {w}"
             folds += [

@@ -23,7 +23,7 @@ from cspolicy.tables.chars import WIDTH, bad_control
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
-__all__ = ["datetime_converter", "duration_converter", "period_converter", "read_period"]
+__all__ = ["ISO_MOMENT", "datetime_converter", "duration_converter", "period_converter", "read_period"]
 
 _MONTH = re.compile(r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*月?", re.ASCII)
 _FIRST_OF_MONTH = re.compile(r"(?P<y>\d{4})([-/.])(?P<m>\d{1,2})\2(?P<d>\d{1,2})", re.ASCII)
@@ -49,7 +49,7 @@ def _from_dates(col: ColumnSpec, on_blank: Converter, read: Callable[[str], Valu
 
 #: The form exports write most: read by ``datetime.fromisoformat`` (the same value; anything
 #: it refuses goes the full way, which gives the reason).
-_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 
 
 def datetime_converter(col: ColumnSpec, on_blank: Converter) -> Converter:
@@ -58,7 +58,7 @@ def datetime_converter(col: ColumnSpec, on_blank: Converter) -> Converter:
     from cspolicy.dates import parse_datetime
 
     full = _from_dates(col, on_blank, parse_datetime, ColumnType.DATETIME)
-    iso, match = _dt.datetime.fromisoformat, _ISO_MOMENT.fullmatch
+    iso, match = _dt.datetime.fromisoformat, ISO_MOMENT.fullmatch
 
     def convert(cell: str) -> Value:
         if len(cell) == 19 and match(cell):

@@ -8,7 +8,7 @@ out inline as statements instead of a call per cell:
   ``c.strip() or DEFAULT``: a blank cell of an optional column gives its default directly;
   a required one calls the converter, which raises "the cell is blank"; any other cell
   calls the converter, which checks its characters;
-* **integer, decimal, money, quantity**: a cell of plain ASCII digits is ``Decimal(c)``
+* **integer, decimal, money, quantity, duration**: a cell of plain ASCII digits is ``Decimal(c)``
   (other digits, full-width or not, go to the converter), checked against
   ``minimum``/``maximum`` inline; an empty or all-space cell of an optional column gives its
   default without raising and catching an exception;
@@ -21,6 +21,9 @@ out inline as statements instead of a call per cell:
   it reaches them and fills again, since keys come in runs (a station's materials, an
   employee's offences) but may be many more than fit;
 * **date**: a memo like percent's (a file's days are few; 10 % of them written ``2024/3/5``);
+* **datetime**: ``2025-03-01 09:15:02`` (19 characters, matching the converter's pattern) is
+  ``datetime.fromisoformat(c)`` inline, as the converter's own fast path; anything else
+  (or a day that does not exist) calls the converter;
 * **boolean, enum**: a call to the converter;
 * a column the file does not have: its default, a constant.
 
@@ -37,6 +40,7 @@ or a CSV file ever becomes code.
 
 from __future__ import annotations
 
+import datetime as _dt
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -44,6 +48,7 @@ from decimal import Decimal
 from cspolicy.generated import define
 from cspolicy.tables.chars import CONTROL_OR_BREAK
 from cspolicy.tables.convert import NUMERIC_TYPES, Converter
+from cspolicy.tables.convert_time import ISO_MOMENT
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType, Value
 
@@ -117,7 +122,18 @@ def _column_code(j: int, index: int, col: ColumnSpec, ns: dict[str, object]) -> 
             ]
     elif col.type is ColumnType.TEXT:
         lines.append(f"{v} = (c.strip() or {b if blank_ok else f'{k}(c)'}) if c.isprintable() else {k}(c)")
-    elif col.type in NUMERIC_TYPES:
+    elif col.type is ColumnType.DATETIME:  # the converter's own fast path, without the call
+        ns["_isom"], ns["_iso"] = ISO_MOMENT.fullmatch, _dt.datetime.fromisoformat
+        lines += [
+            "if _len(c) == 19 and _isom(c):",
+            "    try:",
+            f"        {v} = _iso(c)",
+            "    except ValueError:  # 2025-02-30 …: the converter says why",
+            f"        {v} = {k}(c)",
+            "else:",
+            f"    {v} = {k}(c)",
+        ]
+    elif col.type in NUMERIC_TYPES or col.type is ColumnType.DURATION:
         outside = []
         if col.minimum is not None:
             ns[f"_lo{j}"] = col.minimum
