@@ -65,9 +65,15 @@ def _relative(path: str | os.PathLike[str], base: Path) -> str:
         return Path(os.path.abspath(path)).as_posix()
 
 
-def _data_rows(policy: Policy, name: str, path: str, encoding: str | None) -> int:
+def _data_rows(policy: Policy, name: str, path: str, encoding: str | None, read: dict[str, int] | None = None) -> int:
+    """The data rows of input ``name`` at ``path``: as the run counted them while reading
+    (``read``, :mod:`cspolicy.engine.rows_read`), else counted here."""
+    from cspolicy.engine.rows_read import counted as counted_while_run
     from cspolicy.planner.bundles import file_inputs
     from cspolicy.tables import read_table
+
+    if read is not None and (known := counted_while_run(read, path)) is not None:
+        return known
 
     specs = file_inputs(policy) if policy.components else policy.inputs  # a bundle's parts read files too
     table = read_table(path, specs[name], encoding=encoding)
@@ -140,6 +146,7 @@ def recording(
 ) -> Iterator[None]:
     """While the block runs, the commit of the outputs also writes the run record (its
     path is appended to ``written``)."""
+    from cspolicy.engine.rows_read import counting
     from cspolicy.planner.policy import resolve_policy_path
     from cspolicy.tables.atomic import BEFORE_COMMIT, AtomicFiles
     from cspolicy.tables.excel_read import workbook_file
@@ -152,8 +159,11 @@ def recording(
     spelt_as_directory = output.endswith(("/", os.sep))
     is_dir = spelt_as_directory or (suffix not in (".csv", ".json", ".xlsx") and options.get("format") != "json")
 
+    read: dict[str, int] = {}  # rows the run counted while reading (cspolicy.engine.rows_read)
+
     def write(files: AtomicFiles) -> None:
         outs = files.written()
+        policy_name, version = _identity(policy)
         target = record_path(output, is_dir)
         base = target.parent
         record: dict[str, Any] = {
@@ -163,15 +173,15 @@ def recording(
             "policy": {
                 "ref": policy_ref if shipped else _relative(policy_path, base),
                 "shipped": shipped,
-                "name": policy.name,
-                "version": policy.model.version,
+                "name": policy_name,
+                "version": version,
                 "sha256": sha256_of(policy_path),
             },
             "inputs": {
                 name: {
                     "file": _relative(path, base),
                     "sha256": sha256_of(workbook_file(path)),
-                    "rows": _data_rows(policy, name, path, options.get("encoding")),
+                    "rows": _data_rows(policy, name, path, options.get("encoding"), read),
                 }
                 for name, path in inputs.items()
             },
@@ -188,9 +198,23 @@ def recording(
 
     token = BEFORE_COMMIT.set(write)
     try:
-        yield
+        with counting(read):
+            yield
     finally:
         BEFORE_COMMIT.reset(token)
+
+
+def _identity(policy: Policy) -> tuple[str, str]:
+    """The policy's name and version. A policy from the cache has no model until something
+    asks for it (validating it again costs a tenth of a second and pydantic's import): its
+    document's ``name`` and ``version`` are the model's, which validated them as strict
+    texts when the policy was compiled."""
+    model = policy.__dict__.get("model")
+    if model is None and policy.doc is not None:
+        data = policy.doc.data
+        if isinstance(data, dict) and isinstance(data.get("name"), str) and isinstance(data.get("version"), str):
+            return data["name"], data["version"]
+    return policy.name, policy.model.version
 
 
 def _version() -> str:
