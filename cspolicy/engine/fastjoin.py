@@ -29,6 +29,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.fastwarn import warning_lines
 from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
@@ -78,7 +79,7 @@ def _streamable(prep: Prepared, name: str) -> bool:
         return False
     node = roots[0]
     plan = node.plan
-    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.windows or plan.warnings or plan.step_names:
+    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.windows or plan.step_names:
         return False
     if node.on_row or node.fns.row is None or node.step is not None or node.window is not None:
         return False
@@ -147,6 +148,9 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
     body += compute
     namespace.update(compute_ns)
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
+    warn_lines, warn_ns = warning_lines(node, source, consts, pool, "rows + 1", _Irregular)  # (s-mat: warnings)
+    body += warn_lines
+    namespace.update({**pool.namespace, **warn_ns})
     handovers = []
     for n, group in enumerate(node.children):
         assert group._grouper is not None
