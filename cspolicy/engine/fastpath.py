@@ -33,7 +33,7 @@ from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
 from cspolicy.engine.rowfunctions import row_code
-from cspolicy.engine.rows_read import note
+from cspolicy.engine.rows_read import note_table
 from cspolicy.engine.run import Prepared
 from cspolicy.generated import define
 from cspolicy.tables import CsvSink, Table
@@ -116,7 +116,7 @@ def run_clean(
                     push(out, count + 1)
             if reader.line_num != header + count:  # a record ran over several lines
                 raise _Irregular
-            note_rows(table, count)
+            note_table(table, count)
             for child in node.children:
                 child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
@@ -204,7 +204,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
             rows = next(counter)
             if reader.line_num != header + rows:  # a record ran over several lines
                 return False
-            note_rows(table, rows)
+            note_table(table, rows)
             for handover in handovers:
                 handover()
             if node.plan.grouped:
@@ -217,13 +217,6 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     if not node.plan.grouped:
         node.count = rows
     return not prep.errors.count
-
-
-def note_rows(table: Table, rows: int) -> None:
-    """The fused loop read all ``rows`` records of ``table``'s file, each one line of the
-    header's width and not blank: its data rows, as the run record counts them."""
-    if type(table) is Table:  # (a workbook's sheet is counted as the record reads it)
-        note(table.path, rows)
 
 
 def _row_lines(prep: Prepared, node: Node, table: Table, width: int) -> tuple[list[str], dict[str, Any], list[bool]]:

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 
-__all__ = ["counting", "note", "counted"]
+__all__ = ["counting", "note", "note_table", "counted"]
 
 _COUNTS: ContextVar[dict[str, int] | None] = ContextVar("cspolicy_rows_read", default=None)
 
@@ -43,6 +43,17 @@ def note(path: str | os.PathLike[str], rows: int) -> None:
     counts = _COUNTS.get()
     if counts is not None:
         counts[_key(path)] = rows
+
+
+def note_table(table: object, rows: int) -> None:
+    """A fused loop read all ``rows`` records of ``table``'s file, each one line of the
+    header's width and not blank: its data rows, as the run record counts them. Only for a
+    CSV file's :class:`~cspolicy.tables.Table` (a workbook's sheet is counted as the record
+    reads it)."""
+    from cspolicy.tables.reader import Table
+
+    if type(table) is Table:
+        note(table.path, rows)
 
 
 def counted(counts: dict[str, int], path: str | os.PathLike[str]) -> int | None:
