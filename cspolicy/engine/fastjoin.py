@@ -34,6 +34,7 @@ from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
 from cspolicy.engine.rowfunctions import row_code
+from cspolicy.engine.rows_read import note_table
 from cspolicy.engine.run import Prepared, execute
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
@@ -192,6 +193,7 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
             rows, kept = done
             if reader.line_num != header + rows:  # a record ran over several lines
                 raise _Irregular
+            note_table(table, rows)  # (s-mat: the run record's count, not a second reading)
         for handover in handovers:
             handover()
         node.count = kept
