@@ -54,6 +54,19 @@ class _Template:
     zh: str
 
 
+def _check(english: str, zh: str) -> None:
+    """Refuse a template pair whose placeholders do not fit (as :func:`_compile` would),
+    without compiling it."""
+    names = set()
+    for match in _PLACEHOLDER.finditer(english):
+        if (match.group(2) or "") not in _KINDS:
+            raise ValueError(f"unknown placeholder kind {{{match.group(1)}:{match.group(2)}}} in {english!r}")
+        names.add(match.group(1))
+    for name in _PLACEHOLDER.findall(zh):
+        if name[0] not in names:
+            raise ValueError(f"{{{name[0]}}} of the Chinese {zh!r} is not in {english!r}")
+
+
 def _compile(english: str, zh: str) -> _Template:
     parts: list[str] = []
     translated: set[str] = set()
@@ -83,16 +96,40 @@ class Catalogue:
     """English → another language, by templates tried in order (the first that fits wins)."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]], *, clause_joiner: str) -> None:
-        self.templates = [_compile(en, zh) for en, zh in pairs]
+        self._pairs = list(pairs)
+        for en, zh in self._pairs:
+            _check(en, zh)  # a bad pair is refused at once; compiling waits (see templates)
+        self._compiled: list[_Template] | None = None
+        self._waiting: list[list[_Template]] = []  # extensions made before the templates were compiled
         self.clause_joiner = clause_joiner
         self.translate = functools.lru_cache(maxsize=4096)(self._translate)
 
+    @property
+    def templates(self) -> list[_Template]:
+        """The templates in the order they are tried, compiled when first needed (about a
+        thousand regular expressions, a tenth of a second: a run whose messages stay in
+        English never needs them)."""
+        if self._compiled is None:
+            self._compiled = [_compile(en, zh) for en, zh in self._pairs]
+            for block in self._waiting:
+                self._prepend(block)
+            self._waiting = []
+        return self._compiled
+
     def extend(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Add templates (a policy's own bilingual messages), tried before the others."""
-        known = {t.pattern.pattern for t in self.templates}
-        new = [t for t in (_compile(en, zh) for en, zh in pairs) if t.pattern.pattern not in known]
+        block = [_compile(en, zh) for en, zh in pairs]  # (checked now, as always)
+        if self._compiled is None:
+            self._waiting.append(block)
+        else:
+            self._prepend(block)
+
+    def _prepend(self, block: list[_Template]) -> None:
+        assert self._compiled is not None
+        known = {t.pattern.pattern for t in self._compiled}
+        new = [t for t in block if t.pattern.pattern not in known]
         if new:
-            self.templates[:0] = new
+            self._compiled[:0] = new
             self.translate.cache_clear()
 
     def _translate(self, text: str) -> str | None:
