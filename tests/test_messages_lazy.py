@@ -26,7 +26,8 @@ def test_extensions_before_and_after_compiling_give_the_same_order() -> None:
     eager.extend(SECOND)
     assert _patterns(lazy) == _patterns(eager)
     assert lazy.translate("days are counted in halves") == "天数以半天计"  # a pattern already known is not added again
-    assert lazy.translate("the cell 'A' is blank") == "单元格 'A' 为空"  # a policy's own before the catalogue's
+    assert lazy.translate("the cell 'A' is blank") == "单元格 'A' 是空的"  # the catalogue's pattern: not added again
+    assert lazy.translate("an end date applies") == "结束日期只用于请假"
 
 
 def test_an_english_run_compiles_nothing(tmp_path) -> None:
