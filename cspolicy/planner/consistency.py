@@ -18,6 +18,7 @@ over each file involved); a cell that cannot be read is left to the run, which s
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -290,30 +291,22 @@ def _converted(table: Any, groups: Mapping[tuple[str, ...], bool]) -> dict[tuple
     """For each group of columns of ``table``: its distinct converted values, each with how
     often its raw cells occur when ``groups[columns]`` (else 1; equal values of different
     cells add up); None when the file cannot be read so or a cell cannot be converted."""
-    import csv
-    import operator
-
     plan = {col.name: (index, conv) for index, conv, col in table.row_plan()}
+    places = {columns: [plan[c][0] for c in columns] for columns in groups}
+    indexes = {columns: [i for i in p if i is not None] for columns, p in places.items()}
+    raw = _raw_cells(table, [(indexes[c], counted) for c, counted in groups.items()])
+    if raw is None:
+        return None
     out: dict[tuple[str, ...], dict[tuple[Value, ...], int]] = {}
     memo: dict[str, dict[str, Value]] = {}
-    for columns, counted in groups.items():
-        places = [plan[c][0] for c in columns]
-        indexes = [i for i in places if i is not None]
-        get: Callable[[list[str]], Any] = operator.itemgetter(*indexes) if indexes else (lambda _cells: ())
-        try:
-            with table.raw_cells() as reader:
-                records = map(get, filter(None, reader))  # (an empty line is no record: [])
-                raw: Mapping[Any, int] = Counter(records) if counted else dict.fromkeys(records, 1)
-        except (IndexError, csv.Error, UnicodeError, OSError):  # a short record, odd quoting, bad bytes
-            return None
-        result: dict[tuple[Value, ...], int] = {}
-        try:
-            for cells, n in raw.items():
-                if len(indexes) == 1:
-                    cells = (cells,)
-                it = iter(cells)
+    try:
+        for columns, found in zip(groups, raw):
+            single = len(indexes[columns]) == 1
+            result: dict[tuple[Value, ...], int] = {}
+            for cells, n in found.items():
+                it = iter((cells,) if single else cells)
                 key: list[Value] = []
-                for c, index in zip(columns, places):
+                for c, index in zip(columns, places[columns]):
                     cell = "" if index is None else next(it)
                     known = memo.setdefault(c, {})
                     if cell not in known:
@@ -321,10 +314,45 @@ def _converted(table: Any, groups: Mapping[tuple[str, ...], bool]) -> dict[tuple
                     key.append(known[cell])
                 k = tuple(key)
                 result[k] = result.get(k, 0) + n
-        except Exception:  # a cell that cannot be read (CellError, or anything odd): the careful checks say
-            return None
-        out[columns] = result
+            out[columns] = result
+    except Exception:  # a cell that cannot be read (CellError, or anything odd): the careful checks say
+        return None
     return out
+
+
+def _raw_cells(table: Any, wanted: list[tuple[list[int], bool]]) -> list[Mapping[Any, int]] | None:
+    """For each (file indexes, counted) of ``wanted``: the distinct cells at those indexes
+    of every record (a str for one index, a tuple for several), each with its count when
+    counted (else 1). The groups not counted share one pass of the CSV reader (split with
+    ``itertools.tee`` and drained together: all in C); each counted one has its own pass.
+    None when a record is too short, the quoting is odd or a byte cannot be decoded."""
+    import csv
+    import itertools
+    import operator
+
+    def getter(idx: list[int]) -> Callable[[list[str]], Any]:
+        return operator.itemgetter(*idx) if idx else (lambda _cells: ())
+
+    found: list[Mapping[Any, int]] = [{} for _ in wanted]
+    shared = [(n, idx) for n, (idx, counted) in enumerate(wanted) if not counted]
+    try:
+        if shared:
+            with table.raw_cells() as reader:
+                records = filter(None, reader)  # (an empty line is no record: [])
+                branches = itertools.tee(records, len(shared)) if len(shared) > 1 else (records,)
+                seen = [set[Any]() for _ in shared]
+                collections.deque(
+                    zip(*(map(s.add, map(getter(idx), b)) for s, (_, idx), b in zip(seen, shared, branches))), maxlen=0
+                )
+            for s, (n, _) in zip(seen, shared):
+                found[n] = dict.fromkeys(s, 1)
+        for n, (idx, counted) in enumerate(wanted):
+            if counted:
+                with table.raw_cells() as reader:
+                    found[n] = Counter(map(getter(idx), filter(None, reader)))
+    except (IndexError, csv.Error, UnicodeError, OSError):  # a short record, odd quoting, bad bytes
+        return None
+    return found
 
 
 def memory_source(tables: Mapping[str, Any]) -> Source:
