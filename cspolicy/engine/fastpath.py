@@ -29,6 +29,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.csvline import line_code
 from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
@@ -160,6 +161,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
     namespace: dict[str, Any] = {**conv_ns}
     groups: list[Node] = [node] if node.plan.grouped else list(node.children)
     cells: list[str] = []
+    csv_line: tuple[list[str], str, dict[str, Any]] | None = None
     outputs: dict[str, str] = {}
     if not node.plan.grouped:
         compute, compute_ns, blank = _row_lines(prep, node, table, width)
@@ -167,8 +169,12 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
         namespace.update(compute_ns)
         outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
         if sink is not None:
-            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
+            plain = plain_cells(node, table, indexes, blank)
+            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
             namespace.update(write_ns)
+            csv_line = line_code(sink, cells, plain)  # the row as its CSV line (csvline), where it can be
+            if csv_line is not None:
+                namespace.update(csv_line[2])
     handovers: list[Callable[[], None]] = []
     for n, group in enumerate(groups):
         assert group._grouper is not None
@@ -185,7 +191,12 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
                 "        raise _Irregular",
                 *conv_lines,
                 *(f"    {line}" for line in body),
-                f"    return ({', '.join(cells)},)" if cells else "    return None",
+                *(f"    {statement}" for statement in (csv_line[0] if csv_line is not None else [])),
+                f"    return {csv_line[1]}"
+                if csv_line is not None
+                else f"    return ({', '.join(cells)},)"
+                if cells
+                else "    return None",
             ]
         )
         + "\n"
@@ -197,7 +208,9 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
         with prep.evaluating(), table.raw_cells() as reader:
             header = reader.line_num
             steps = map(step, reader, counter)  # stops at the reader's end: counter = rows
-            if sink is not None:
+            if csv_line is not None and sink is not None:
+                sink.stream.writelines(steps)  # lines of CSV text (csvline)
+            elif sink is not None:
                 sink.write_all(steps)
             else:
                 collections.deque(steps, maxlen=0)

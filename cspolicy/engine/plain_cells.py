@@ -30,6 +30,10 @@ def _zero(column: ColumnPlan, blank: bool) -> Decimal | tuple[Decimal] | None:
     return (zero,) if blank else zero
 
 
+#: Text csv.writer writes as it is (nothing it quotes: ``,`` ``"`` CR LF).
+_CSV_PLAIN = frozenset(',"\r\n').isdisjoint
+
+
 def _literals(node: nodes.Node) -> set[str] | None:
     """The texts a formula can give when each of its results is a text literal
     (``'ok' if … else ('a' if … else 'b')``); None when any result is something else."""
@@ -42,14 +46,15 @@ def _literals(node: nodes.Node) -> set[str] | None:
 
 
 def _safe(column: ColumnPlan) -> bool:
-    """A text column always given by one of its formula's literals, none blank and none
-    starting like a formula (``FORMULA_STARTS``): written as it is, without the test."""
+    """A text column always given by one of its formula's literals, none blank, none
+    starting like a formula (``FORMULA_STARTS``) and none that csv.writer would quote:
+    written as it is, without the tests."""
     assert column.expression is not None
     texts = _literals(column.expression.tree)
     return (
         texts is not None
         and column.rounding is None
-        and all(t.strip() and t[:1] not in FORMULA_STARTS and not t.startswith(FORMULA_STARTS) for t in texts)
+        and all(t.strip() and not t.startswith(FORMULA_STARTS) and _CSV_PLAIN(t) for t in texts)
     )
 
 
