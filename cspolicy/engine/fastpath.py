@@ -209,7 +209,7 @@ def _run_fused(prep: Prepared, node: Node, table: Table, sink: CsvSink | None, i
             header = reader.line_num
             steps = map(step, reader, counter)  # stops at the reader's end: counter = rows
             if csv_line is not None and sink is not None:
-                sink.stream.writelines(steps)  # lines of CSV text (csvline)
+                sink.write_lines(steps)  # lines of CSV text (csvline)
             elif sink is not None:
                 sink.write_all(steps)
             else:

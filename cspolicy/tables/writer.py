@@ -250,6 +250,11 @@ class CsvSink:
         """Write rows that are already text (from a generated row function)."""
         self._writer.writerows(rows)
 
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Write rows already made into lines of CSV text in this sink's dialect (a
+        generated row function's: :mod:`cspolicy.engine.csvline`)."""
+        self.stream.writelines(lines)
+
 
 def _json_value(value: Value) -> str:
     """One JSON value; Decimal numbers keep their exact text (``12.50``)."""
