@@ -65,6 +65,19 @@ class _Template:
         return self._compiled
 
 
+def _check(english: str, zh: str) -> None:
+    """Refuse a template pair whose placeholders do not fit (as :func:`_compile` would),
+    without compiling it."""
+    names = set()
+    for match in _PLACEHOLDER.finditer(english):
+        if (match.group(2) or "") not in _KINDS:
+            raise ValueError(f"unknown placeholder kind {{{match.group(1)}:{match.group(2)}}} in {english!r}")
+        names.add(match.group(1))
+    for name in _PLACEHOLDER.findall(zh):
+        if name[0] not in names:
+            raise ValueError(f"{{{name[0]}}} of the Chinese {zh!r} is not in {english!r}")
+
+
 def _compile(english: str, zh: str) -> tuple[re.Pattern[str], frozenset[str]]:
     parts: list[str] = []
     translated: set[str] = set()
@@ -91,6 +104,8 @@ class Catalogue:
     """English → another language, by templates tried in order (the first that fits wins)."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]], *, clause_joiner: str) -> None:
+        for en, zh in pairs:
+            _check(en, zh)  # a bad pair is refused at once; compiling waits until a text could match
         self.templates = [_Template(en, zh) for en, zh in pairs]
         self.clause_joiner = clause_joiner
         self.translate = functools.lru_cache(maxsize=4096)(self._translate)

@@ -128,8 +128,17 @@ def test_failure_midway_through_csv_rows(policy, tmp_path, out_dir, monkeypatch,
         booms.append(Boom(monkeypatch, holder, "row", 1000, exc))
         return make_write_all(self, map(holder.row, rows))
 
+    make_write_lines = writer.CsvSink.write_lines
+
+    def write_lines(self, lines):
+        # the fused loop's rows made into CSV lines (csvline): the same failure, line by line
+        holder = type("Holder", (), {"line": staticmethod(lambda line: line)})
+        booms.append(Boom(monkeypatch, holder, "line", 1000, exc))
+        return make_write_lines(self, map(holder.line, lines))
+
     monkeypatch.setattr(writer.CsvSink, "row_writer", row_writer)
     monkeypatch.setattr(writer.CsvSink, "write_all", write_all)
+    monkeypatch.setattr(writer.CsvSink, "write_lines", write_lines)
     with pytest.raises(raised) as info:
         run_files(policy, {"stations": src}, output=out_dir)
     if raised is EnvironmentFailure:  # a full disk is the machine's failure (exit 3), said plainly
@@ -156,17 +165,17 @@ def test_failure_midway_through_the_engine(policy, tmp_path, out_dir, monkeypatc
 
 def test_ctrl_c_midway_through_the_fused_loop(policy, tmp_path, out_dir, monkeypatch):
     # a clean file runs through the fused loop (cspolicy.engine.fastpath), one generated function
-    # per row fed to writerows: interrupt it after 1000 rows
+    # per row (its CSV line, cspolicy.engine.csvline) fed to writelines: interrupt it after 1000 rows
     src = big_input(tmp_path / "stations.csv", bad_last=False)
-    make_write_all = writer.CsvSink.write_all
+    make_write_lines = writer.CsvSink.write_lines
     booms: list[Boom] = []
 
-    def write_all(self, rows):
-        holder = type("Holder", (), {"row": staticmethod(lambda row: row)})
-        booms.append(Boom(monkeypatch, holder, "row", 1000, KeyboardInterrupt()))
-        return make_write_all(self, map(holder.row, rows))
+    def write_lines(self, lines):
+        holder = type("Holder", (), {"line": staticmethod(lambda line: line)})
+        booms.append(Boom(monkeypatch, holder, "line", 1000, KeyboardInterrupt()))
+        return make_write_lines(self, map(holder.line, lines))
 
-    monkeypatch.setattr(writer.CsvSink, "write_all", write_all)
+    monkeypatch.setattr(writer.CsvSink, "write_lines", write_lines)
     with pytest.raises(KeyboardInterrupt):
         run_files(policy, {"stations": src}, output=out_dir)
     assert booms and booms[0].calls == 1001

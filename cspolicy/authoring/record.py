@@ -65,19 +65,18 @@ def _relative(path: str | os.PathLike[str], base: Path) -> str:
         return Path(os.path.abspath(path)).as_posix()
 
 
-def _data_rows(policy: Policy, name: str, path: str, encoding: str | None) -> int:
+def _data_rows(policy: Policy, name: str, path: str, encoding: str | None, read: dict[str, int] | None = None) -> int:
+    """The data rows of input ``name`` at ``path``: as the run counted them while reading
+    (``read``, :mod:`cspolicy.engine.rows_read`), else counted here."""
+    from cspolicy.engine.rows_read import counted as counted_while_run
     from cspolicy.planner.bundles import file_inputs
     from cspolicy.tables import read_table
 
+    if read is not None and (known := counted_while_run(read, path)) is not None:
+        return known
+
     specs = file_inputs(policy) if policy.components else policy.inputs  # a bundle's parts read files too
     table = read_table(path, specs[name], encoding=encoding)
-    from cspolicy.engine.read_counts import known
-    from cspolicy.tables.reader import Table
-
-    if type(table) is Table:  # a CSV file a fused loop read whole has counted its rows
-        rows = known(table.path, table.encoding)
-        if rows is not None:
-            return rows
     counted = _plain_count(table)
     return counted if counted is not None else sum(1 for _ in table.rows())
 
@@ -147,6 +146,7 @@ def recording(
 ) -> Iterator[None]:
     """While the block runs, the commit of the outputs also writes the run record (its
     path is appended to ``written``)."""
+    from cspolicy.engine.rows_read import counting
     from cspolicy.planner.policy import resolve_policy_path
     from cspolicy.tables.atomic import BEFORE_COMMIT, AtomicFiles
     from cspolicy.tables.excel_read import workbook_file
@@ -158,6 +158,8 @@ def recording(
     suffix = Path(output).suffix.lower()
     spelt_as_directory = output.endswith(("/", os.sep))
     is_dir = spelt_as_directory or (suffix not in (".csv", ".json", ".xlsx") and options.get("format") != "json")
+
+    read: dict[str, int] = {}  # rows the run counted while reading (cspolicy.engine.rows_read)
 
     def write(files: AtomicFiles) -> None:
         outs = files.written()
@@ -178,7 +180,7 @@ def recording(
                 name: {
                     "file": _relative(path, base),
                     "sha256": sha256_of(workbook_file(path)),
-                    "rows": _data_rows(policy, name, path, options.get("encoding")),
+                    "rows": _data_rows(policy, name, path, options.get("encoding"), read),
                 }
                 for name, path in inputs.items()
             },
@@ -195,7 +197,8 @@ def recording(
 
     token = BEFORE_COMMIT.set(write)
     try:
-        yield
+        with counting(read):
+            yield
     finally:
         BEFORE_COMMIT.reset(token)
 

@@ -35,10 +35,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.fastwarn import warning_lines
 from cspolicy.engine.groupcode import GroupCode, group_code
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
 from cspolicy.engine.rowfunctions import row_code
+from cspolicy.engine.rows_read import note_table
 from cspolicy.engine.run import Prepared, execute
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
@@ -85,7 +87,7 @@ def _streamable(prep: Prepared, name: str) -> bool:
         return False
     node = roots[0]
     plan = node.plan
-    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.windows or plan.warnings or plan.step_names:
+    if plan.grouped or plan.ladder or plan.rank or plan.sort_by or plan.windows or plan.step_names:
         return False
     if node.on_row or node.fns.row is None or node.step is not None or node.window is not None:
         return False
@@ -155,7 +157,12 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
     )
     namespace.update(compute_ns)
     outputs = {c.name: f"c{i}" for i, c in enumerate(plan.columns)}
-    identity = _identities(plan, node) if sink is None and node.children else None
+    warn_lines, warn_ns = warning_lines(
+        node, source, consts, pool, "rows + 1", _Irregular
+    )  # rows that warn: the careful engine's notes
+    namespace.update({**pool.namespace, **warn_ns})
+    # the memo of derived rows: when nothing is written per row and no row warns (a warning names its row)
+    identity = _identities(plan, node) if sink is None and node.children and not warn_lines else None
     # with the memo, a group-by column it gives is a token (values hashed once, in _derive)
     tokens: dict[str, tuple[str, list[Any]]] = {}
     for group in node.children if identity is not None else ():
@@ -173,7 +180,7 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
     if identity is not None:
         body = _remembered(plan, node, table, blocks, joins, tests, compute, groups, identity, tokens, join_keys, refs, namespace)
     else:
-        body = [line for block in blocks for line in block] + joins + tests + compute
+        body = [line for block in blocks for line in block] + joins + tests + compute + warn_lines
         body += [line for code in groups for line in (*code.values, *code.folds)]
     body.append("kept += 1")
     if sink is not None:
@@ -210,6 +217,7 @@ def _stream(prep: Prepared, node: Node, table: Table, sink: tuple[CsvSink, Seque
             rows, kept = done
             if reader.line_num != header + rows:  # a record ran over several lines
                 raise _Irregular
+            note_table(table, rows)  # (s-mat: the run record's count, not a second reading)
         for handover in handovers:
             handover()
         node.count = kept

@@ -43,6 +43,7 @@ from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.ladderstep import step_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.rowfunctions import row_code
+from cspolicy.engine.rows_read import note_table
 from cspolicy.engine.run import Prepared
 from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
@@ -200,6 +201,7 @@ def _in_memory(
                 return None
         if reader.line_num != header + rows:  # a record ran over several lines
             raise _Irregular
+    note_table(table, rows)  # the run record's count (not a second reading)
     for memo in memos:  # the columns keep the values; the cell texts go
         memo.clear()
     # the rows in order, as machine integers: read in C, once, from keys scattered in memory
@@ -278,6 +280,7 @@ def _spilled(
         rows = next(counter)
         if reader.line_num != header + rows:  # a record ran over several lines
             return None
+        note_table(table, rows)  # the run record's count (not a second reading)
         _finish(node, sink, rows_fn(sorter.sorted()), handovers)
     return rows
 

@@ -29,12 +29,13 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from cspolicy.engine.csvline import line_code
 from cspolicy.engine.fastwindow import SUM_BOUND, Extra, prepare_extra
 from cspolicy.engine.groupcode import group_lines
 from cspolicy.engine.node import Node
 from cspolicy.engine.plain_cells import plain_cells
-from cspolicy.engine.read_counts import remember
 from cspolicy.engine.rowfunctions import row_code
+from cspolicy.engine.rows_read import note_table
 from cspolicy.engine.run import Prepared
 from cspolicy.generated import define
 from cspolicy.tables import CsvSink, Table
@@ -127,6 +128,7 @@ def run_clean(
                     push(out, count + 1)
             if reader.line_num != header + count:  # a record ran over several lines
                 raise _Irregular
+            note_table(table, count)
             for child in node.children:
                 child.finish()
     except Exception:  # anything, _Irregular included: the careful engine will say what and where
@@ -174,6 +176,7 @@ def _run_fused(
     namespace: dict[str, Any] = {**conv_ns}
     groups: list[Node] = [node] if node.plan.grouped else list(node.children)
     cells: list[str] = []
+    csv_line: tuple[list[str], str, dict[str, Any]] | None = None
     outputs: dict[str, str] = {}
     if not node.plan.grouped:
         compute, compute_ns, blank = _row_lines(prep, node, table, width, extra.steps if extra else None)
@@ -182,8 +185,12 @@ def _run_fused(
         namespace.update(extra.ns if extra else {})
         outputs = {c.name: f"c{i}" for i, c in enumerate(node.plan.columns)}
         if sink is not None:
-            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain_cells(node, table, indexes, blank))
+            plain = plain_cells(node, table, indexes, blank)
+            cells, write_ns = sink.cell_code([f"c{i}" for i in indexes], plain)
             namespace.update(write_ns)
+            csv_line = line_code(sink, cells, plain)  # the row as its CSV line (csvline), where it can be
+            if csv_line is not None:
+                namespace.update(csv_line[2])
     handovers: list[Callable[[], None]] = []
     for n, group in enumerate(groups):
         assert group._grouper is not None
@@ -201,7 +208,12 @@ def _run_fused(
                 "        raise _Irregular",
                 *conv_lines,
                 *(f"    {line}" for line in body),
-                f"    return ({', '.join(cells)},)" if cells else "    return None",
+                *(f"    {statement}" for statement in (csv_line[0] if csv_line is not None else [])),
+                f"    return {csv_line[1]}"
+                if csv_line is not None
+                else f"    return ({', '.join(cells)},)"
+                if cells
+                else "    return None",
             ]
         )
         + "\n"
@@ -216,7 +228,9 @@ def _run_fused(
         with prep.evaluating(), table.raw_cells() as reader:
             header = reader.line_num
             steps = map(step, reader, counter)  # stops at the reader's end: counter = rows
-            if sink is not None:
+            if csv_line is not None and sink is not None:
+                sink.write_lines(steps)  # lines of CSV text (csvline)
+            elif sink is not None:
                 sink.write_all(steps)
             else:
                 collections.deque(steps, maxlen=0)
@@ -227,7 +241,7 @@ def _run_fused(
                 handover()
             if extra is not None and not extra.finish(rows):
                 return False
-            remember(table.path, table.encoding, rows)  # the run record's count of them
+            note_table(table, rows)  # the run record's count of them (not a second reading)
             if node.plan.grouped:
                 node.finish()  # its groups, then what reads from them
             else:

@@ -143,6 +143,8 @@ def write_csv_outputs(
     not apply or meets an irregular row, the streams are emptied and the careful engine runs.
     """
 
+    bom_by_hand = False
+
     def run(streams: Mapping[str, TextIO]) -> Prepared:
         from cspolicy.engine.fastpath import run_clean
 
@@ -152,6 +154,8 @@ def write_csv_outputs(
             for name, stream in streams.items():
                 stream.seek(0)
                 stream.truncate()
+                if bom_by_hand:
+                    stream.write("\ufeff")
                 idx, cols = _visible(prep.policy.outputs[name])
                 if lang == "en":
                     sink = CsvSink(stream, cols)
@@ -186,7 +190,11 @@ def write_csv_outputs(
     created = _make_directory(target) if kind == "dir" else []
     try:
         with AtomicFiles(on_wait=on_wait) as files:
-            prep = run({names[0]: files.open(path, encoding=csv_encoding(bom is not False)) for path, names in targets})
+            # the BOM written by hand: a utf-8 stream encodes in C, utf-8-sig's encoder is
+            # Python code called once per row (the same bytes)
+            bom_by_hand = bom is not False and csv_encoding(True) == "utf-8-sig"
+            encoding = "utf-8" if bom_by_hand else csv_encoding(bom is not False)
+            prep = run({names[0]: files.open(path, encoding=encoding) for path, names in targets})
             phases.phase("writing")
     except BaseException:
         _remove_created(created)  # a failed run leaves no trace, not even an empty directory

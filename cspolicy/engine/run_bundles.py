@@ -203,7 +203,7 @@ def run_components(
             headers = {n: {c: t.headers[i] for c, i in t.header_map.items()} for n, t in tables.items()}
             if nested is not None:
                 nested.merge_into(prep.warnings)
-            rows = {n: _counted(n, t.rows(), read) if n in mine else t.rows() for n, t in tables.items()}
+            rows = {n: _counted(n, t, read) if n in mine else t.rows() for n, t in tables.items()}
             execute(prep, rows, {n: t.name for n, t in tables.items()}, headers)
         if prep.traces:
             fill_cells(prep.traces, tables)
@@ -215,13 +215,20 @@ def run_components(
     return out
 
 
-def _counted(name: str, rows: Iterable[tuple[int, Row]], read: dict[str, int] | None) -> Iterator[tuple[int, Row]]:
+def _counted(name: str, table: Any, read: dict[str, int] | None) -> Iterator[tuple[int, Row]]:
+    """The rows of an input file, counted: in ``read`` (a workbook's summary) and for the
+    run record (:mod:`cspolicy.engine.rows_read`) once the reader got to the end."""
+    from cspolicy.engine.rows_read import note
+    from cspolicy.tables import Table
+
     count = 0
-    for item in rows:
+    for item in table.rows():
         count += 1
         yield item
     if read is not None:
         read[name] = max(read.get(name, 0), count)
+    if type(table) is Table and not table.errors:  # a CSV file without a bad row: the record's count
+        note(table.path, count)
 
 
 def evaluate_components(

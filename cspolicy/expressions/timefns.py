@@ -14,8 +14,10 @@ number (shown without the duration type), ``minutes(d)`` and ``hours(d)`` divide
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from cspolicy import dates
 from cspolicy.errors import DataError
@@ -228,13 +230,23 @@ def fn_seconds_between(a: Value, b: Value) -> Decimal:
     return seconds_from(b, a)
 
 
-def _calendar(call: str, *args: object) -> object:
-    """Ask the run's working-day calendar (``--calendar``), else the default one (imported
-    only now: most policies never ask)."""
+@functools.cache
+def _calendars() -> tuple[Any, Any]:
+    """The calendar module and the run's band tables (imported when first asked: most
+    policies never ask; once, not per call: a row function asks on every row)."""
     from cspolicy import workdays
     from cspolicy.expressions.run_context import BAND_TABLES
 
-    own = BAND_TABLES.get({}).get(workdays.RUN_CALENDAR)
+    return workdays, BAND_TABLES
+
+
+_NO_TABLES: dict[str, Any] = {}  # (never changed)
+
+
+def _calendar(call: str, *args: object) -> object:
+    """Ask the run's working-day calendar (``--calendar``), else the default one."""
+    workdays, tables = _calendars()
+    own = tables.get(_NO_TABLES).get(workdays.RUN_CALENDAR)
     try:
         return getattr(own if own is not None else workdays, call)(*args)
     except DataError as exc:  # CalendarNotCovered: the row that asked is rejected

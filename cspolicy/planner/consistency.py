@@ -18,7 +18,9 @@ over each file involved); a cell that cannot be read is left to the run, which s
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -106,8 +108,14 @@ def _shown(values: tuple[Value, ...]) -> str:
 
 
 def check_consistency(plan: ConsistencyPlan, source: Source, period: Period | None, *, limit: int = 50) -> ErrorCollector:
-    """Every problem found (at most ``limit`` kept, all counted)."""
+    """Every problem found (at most ``limit`` kept, all counted).
+
+    Files (:func:`file_source`) are first looked at quickly (:func:`_no_problem_in_files`):
+    when that finds nothing, there is nothing; otherwise they are read again row by row,
+    which names every problem with its row."""
     found = ErrorCollector(limit)
+    if isinstance(source, _FileSource) and _no_problem_in_files(plan, source, period):
+        return found
     opened: dict[str, Opened | None] = {}
 
     def open_(table: str) -> Opened | None:
@@ -201,18 +209,150 @@ def report(plan: ConsistencyPlan, problems: ErrorCollector, warnings: Warnings |
         warnings.add(f"… and {problems.count - len(problems.errors)} more consistency problems")
 
 
-def file_source(paths: Mapping[str, Any], *, encoding: str | None = None) -> Source:
-    """Open inputs from files (``paths`` by input name) for the checks."""
-    from cspolicy.tables import read_table
+class _FileSource:
+    """Opens inputs from files (``paths`` by input name) for the checks."""
 
-    def open_(table: str, spec: TableSpec) -> Opened | None:
-        path = paths.get(table)
+    def __init__(self, paths: Mapping[str, Any], encoding: str | None) -> None:
+        self.paths, self.encoding = paths, encoding
+
+    def table(self, table: str, spec: TableSpec) -> Any:
+        """The input's :class:`~cspolicy.tables.Table` for the columns of ``spec``, or None."""
+        from cspolicy.tables import read_table
+
+        path = self.paths.get(table)
         if path is None:
             return None
-        t = read_table(path, spec, encoding=encoding, errors=ErrorCollector(0))  # bad cells: the run says
+        return read_table(path, spec, encoding=self.encoding, errors=ErrorCollector(0))  # bad cells: the run says
+
+    def __call__(self, table: str, spec: TableSpec) -> Opened | None:
+        t = self.table(table, spec)
+        if t is None:
+            return None
         return t.name, {c: t.headers[i] for c, i in t.header_map.items()}, t.rows()
 
-    return open_
+
+def file_source(paths: Mapping[str, Any], *, encoding: str | None = None) -> Source:
+    """Open inputs from files (``paths`` by input name) for the checks."""
+    return _FileSource(paths, encoding)
+
+
+def _no_problem_in_files(plan: ConsistencyPlan, source: _FileSource, period: Period | None) -> bool:
+    """True when the checks certainly find nothing in these files; False when they may find
+    something or a file is not plain CSV (then :func:`check_consistency` reads them row by row).
+
+    No row is converted: each check's columns are read as the distinct raw cells of every
+    record (one pass of the CSV reader per group of columns, collected in C), and each
+    distinct cell is converted once, as the run's reader converts it. These records are a
+    superset of the rows the careful checks look at (which also skip blank records, rows
+    with a bad cell and records over several lines), so when none of their values is a
+    problem, none of the rows' is. Any cell that cannot be converted, a record too short,
+    a key not known or repeated, a date outside the period: False."""
+    from cspolicy.tables import Table
+
+    groups: dict[str, dict[tuple[str, ...], bool]] = {}  # table -> column group -> counted (unique)
+    for table, columns, ref in plan.known:
+        groups.setdefault(table, {}).setdefault(columns, False)
+        groups.setdefault(ref, {}).setdefault(columns, False)
+    for table, columns in plan.unique:
+        groups.setdefault(table, {})[columns] = True
+    if period is not None:
+        for table, column in plan.in_period:
+            groups.setdefault(table, {}).setdefault((column,), False)
+    # table -> column group -> {converted key: count (1 where not counted)}
+    values: dict[str, dict[tuple[str, ...], dict[tuple[Value, ...], int]]] = {}
+    for table, wanted in groups.items():
+        t = source.table(table, plan.specs[table])
+        if t is None:
+            continue  # an input not given: the careful checks skip it too
+        if type(t) is not Table:  # a workbook's sheet: read row by row
+            return False
+        found = _converted(t, wanted)
+        if found is None:
+            return False
+        values[table] = found
+    for table, columns, ref in plan.known:
+        if table in values and ref in values:
+            seen = values[ref][columns]
+            if any(None not in key and key not in seen for key in values[table][columns]):
+                return False
+    for table, columns in plan.unique:
+        if table in values and any(None not in key and n > 1 for key, n in values[table][columns].items()):
+            return False
+    if period is not None:
+        for table, column in plan.in_period:
+            for (value,) in values.get(table, {}).get((column,), ()):
+                day = value.date() if isinstance(value, dt.datetime) else value
+                if isinstance(day, dt.date) and not period.start <= day <= period.end:
+                    return False
+    return True
+
+
+def _converted(table: Any, groups: Mapping[tuple[str, ...], bool]) -> dict[tuple[str, ...], dict[tuple[Value, ...], int]] | None:
+    """For each group of columns of ``table``: its distinct converted values, each with how
+    often its raw cells occur when ``groups[columns]`` (else 1; equal values of different
+    cells add up); None when the file cannot be read so or a cell cannot be converted."""
+    plan = {col.name: (index, conv) for index, conv, col in table.row_plan()}
+    places = {columns: [plan[c][0] for c in columns] for columns in groups}
+    indexes = {columns: [i for i in p if i is not None] for columns, p in places.items()}
+    raw = _raw_cells(table, [(indexes[c], counted) for c, counted in groups.items()])
+    if raw is None:
+        return None
+    out: dict[tuple[str, ...], dict[tuple[Value, ...], int]] = {}
+    memo: dict[str, dict[str, Value]] = {}
+    try:
+        for columns, found in zip(groups, raw):
+            single = len(indexes[columns]) == 1
+            result: dict[tuple[Value, ...], int] = {}
+            for cells, n in found.items():
+                it = iter((cells,) if single else cells)
+                key: list[Value] = []
+                for c, index in zip(columns, places[columns]):
+                    cell = "" if index is None else next(it)
+                    known = memo.setdefault(c, {})
+                    if cell not in known:
+                        known[cell] = plan[c][1](cell)
+                    key.append(known[cell])
+                k = tuple(key)
+                result[k] = result.get(k, 0) + n
+            out[columns] = result
+    except Exception:  # a cell that cannot be read (CellError, or anything odd): the careful checks say
+        return None
+    return out
+
+
+def _raw_cells(table: Any, wanted: list[tuple[list[int], bool]]) -> list[Mapping[Any, int]] | None:
+    """For each (file indexes, counted) of ``wanted``: the distinct cells at those indexes
+    of every record (a str for one index, a tuple for several), each with its count when
+    counted (else 1). The groups not counted share one pass of the CSV reader (split with
+    ``itertools.tee`` and drained together: all in C); each counted one has its own pass.
+    None when a record is too short, the quoting is odd or a byte cannot be decoded."""
+    import csv
+    import itertools
+    import operator
+
+    def getter(idx: list[int]) -> Callable[[list[str]], Any]:
+        return operator.itemgetter(*idx) if idx else (lambda _cells: ())
+
+    found: list[Mapping[Any, int]] = [{} for _ in wanted]
+    shared = [(n, idx) for n, (idx, counted) in enumerate(wanted) if not counted]
+    try:
+        if shared:
+            with table.raw_cells() as reader:
+                records = filter(None, reader)  # (an empty line is no record: [])
+                branches = itertools.tee(records, len(shared)) if len(shared) > 1 else (records,)
+                seen = [set[Any]() for _ in shared]
+                collections.deque(
+                    zip(*(map(s.add, map(getter(idx), b)) for s, (_, idx), b in zip(seen, shared, branches))), maxlen=0
+                )
+            for s, (n, _) in zip(seen, shared):
+                found[n] = dict.fromkeys(s, 1)
+        for n, (idx, counted) in enumerate(wanted):
+            if counted:
+                with table.raw_cells() as reader:
+                    found[n] = Counter(map(getter(idx), filter(None, reader)))
+    except (IndexError, csv.Error, UnicodeError, OSError):  # a short record, odd quoting, bad bytes
+        return None
+    return found
 
 
 def memory_source(tables: Mapping[str, Any]) -> Source:

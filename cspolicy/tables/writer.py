@@ -189,23 +189,33 @@ class CsvSink:
         ``csv.writer`` (which calls ``str`` in C), a zero of either sign as that zero;
         ``(zero,)`` is the same for a column that may be blank (written empty);
         ``""`` marks a column whose value is written as it is (never-blank text, or a whole
-        number as the reader made it); ``"blank"`` the same for a column that may be blank.
+        number as the reader made it); ``"blank"`` the same for a column that may be blank;
+        ``"safe"`` a never-blank text that cannot start a formula (one of the policy's literals).
         A column with a :attr:`cells` map writes the mapped text (temporary ``u``).
         Text that could start a spreadsheet formula is neutralised (:func:`neutralise_formula`)."""
         if len(refs) != len(self._formatters):
             raise ValueError(f"{len(refs)} values for {len(self._formatters)} columns")
         namespace: dict[str, object] = {"_str": str, "_D": Decimal, "_danger": FORMULA_STARTS, "_nf": neutralise_formula}
+        # each start is one character: a slice's set lookup costs a third of str.startswith(tuple)
+        namespace["_dangers"] = frozenset(FORMULA_STARTS)
+        one_char = all(len(start) == 1 for start in FORMULA_STARTS)
+
+        def risky(v: str) -> str:  # the test that text v could start a formula
+            return f"{v}[:1] in _dangers" if one_char else f"{v}.startswith(_danger)"
+
         cells = []
         for j, (ref, (_, ctype)) in enumerate(zip(refs, self.columns)):
             namespace[f"_f{j}"] = self._formatters[j]
             zero = plain[j] if plain is not None else None
             is_text = ctype is ColumnType.TEXT or ctype is ColumnType.ENUM
-            if zero == "" and isinstance(zero, str):
+            if zero == "safe" and isinstance(zero, str):  # never blank, never a formula's start
+                cells.append(ref)
+            elif zero == "" and isinstance(zero, str):
                 # text is neutralised where it could start a formula (neutralise_formula)
-                cells.append(f"(_nf(v) if (v := {ref}).startswith(_danger) else v)" if is_text else ref)
+                cells.append(f"(_nf(v) if {risky(f'(v := {ref})')} else v)" if is_text else ref)
             elif zero == "blank" and isinstance(zero, str):
                 cells.append(
-                    f"('' if (v := {ref}) is None else _nf(v) if v.startswith(_danger) else v)"
+                    f"('' if (v := {ref}) is None else _nf(v) if {risky('v')} else v)"
                     if is_text
                     else f"('' if {ref} is None else {ref})"
                 )
@@ -223,8 +233,7 @@ class CsvSink:
                 cells.append(f"((_g{j}(v) or _f{j}(v)) if (v := {ref}).__class__ is _mc{j} else _f{j}(v))")
             elif is_text:  # a blank (None) is written '' (as format_value writes it), without a call
                 cells.append(
-                    f"((_nf(v) if v.startswith(_danger) else v) if (v := {ref}).__class__ is _str "
-                    f"else '' if v is None else _f{j}(v))"
+                    f"((_nf(v) if {risky('v')} else v) if (v := {ref}).__class__ is _str else '' if v is None else _f{j}(v))"
                 )
             elif ctype.kind is Kind.NUMBER and ctype is not ColumnType.PERCENT:
                 # A blank (None) is written as ''. str() of a Decimal is plain unless it has
@@ -257,6 +266,11 @@ class CsvSink:
             self._writer.writerows(rows)
         finally:
             stream.reconfigure(encoding="utf-8-sig")
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Write rows already made into lines of CSV text in this sink's dialect (a
+        generated row function's: :mod:`cspolicy.engine.csvline`)."""
+        self.stream.writelines(lines)
 
 
 def _json_value(value: Value) -> str:

@@ -111,6 +111,7 @@ class WorkdayCalendar:
         self._use_package = use_package
         self._years: dict[int, _Year] = {}
         self._months: dict[Period, int] = {}
+        self._working: dict[dt.date, bool] = {}  # is_working_day, remembered per day
 
     @classmethod
     def from_files(cls, *paths: str, use_package: bool = True) -> WorkdayCalendar:
@@ -132,8 +133,14 @@ class WorkdayCalendar:
         return Day(day, kind, None, year.source)
 
     def is_working_day(self, day: dt.date) -> bool:
-        """Whether ``day`` is worked: a weekday that is not a holiday, or a make-up working day."""
-        return self.day(day).working
+        """Whether ``day`` is worked: a weekday that is not a holiday, or a make-up working day
+        (remembered: a run asks once per row, about the few days of a month)."""
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self.day(day).working
+        return known
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The holiday ``day`` belongs to, in Chinese (``春节``): for a day off of a holiday
