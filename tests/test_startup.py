@@ -77,7 +77,7 @@ def test_a_ten_row_run_from_the_cache_reads_no_policy_library(tmp_path):
     assert done_again.returncode == 0 and done_again.stdout == done.stdout
     assert "orders (10 rows)" in done.stdout
     assert not again & (POLICY_READING | NEVER_ON_A_CSV_RUN)  # … the next reads it back
-    assert "tabulate" in again  # the terminal table
+    assert "tabulate" not in again and "wcwidth" not in again  # the terminal table of plain text: laid out without them
 
 
 def test_a_ten_row_run_writing_csv_imports_no_tabulate(tmp_path):
