@@ -113,6 +113,17 @@ def _both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, events: str) -> tuple
     return used, len(remembered), out["fast"]
 
 
+def _refused(tmp_path: Path, events: str) -> str:
+    """The error message of running the policy on ``events`` (the run must be refused)."""
+    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
+    (tmp_path / "ev.csv").write_text(events, encoding="utf-8")
+    files = {"staff": tmp_path / "staff.csv", "ev": tmp_path / "ev.csv"}
+    with pytest.raises(DataError) as caught:
+        run_files(load_policy(tmp_path / "p.yaml"), files, output=tmp_path / "o", settings=SETTINGS)
+    return str(caught.value)
+
+
 def test_identity_cells_stay_outside_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     used, memo, files = _both(tmp_path, monkeypatch, _events(random.Random(1), 400))
     assert used == [True] and memo == 1
@@ -137,33 +148,13 @@ def test_the_memo_restarts_and_switches_off_as_it_fills(tmp_path: Path, monkeypa
 
 
 def test_a_bad_identity_cell_on_a_row_seen_before_is_an_error_at_its_row(tmp_path: Path) -> None:
-    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
-    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
-    events = "who,amount,hours,day,note\nE1,,1.5,2024-05-10,\nE9,,1.5,2024-05-10,\n"
-    (tmp_path / "ev.csv").write_text(events, encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        run_files(
-            load_policy(tmp_path / "p.yaml"),
-            {"staff": tmp_path / "staff.csv", "ev": tmp_path / "ev.csv"},
-            output=tmp_path / "o",
-            settings=SETTINGS,
-        )
-    assert "ev.csv:3" in str(caught.value) and "E9" in str(caught.value)
+    message = _refused(tmp_path, "who,amount,hours,day,note\nE1,,1.5,2024-05-10,\nE9,,1.5,2024-05-10,\n")
+    assert "ev.csv:3" in message and "E9" in message
 
 
 def test_a_failed_check_is_never_remembered(tmp_path: Path) -> None:
-    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
-    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
-    events = "who,amount,hours,day,note\nE1,,1.5,2024-05-10,\nE2,,-6,2024-05-10,\nE1,,-6,2024-05-10,\n"
-    (tmp_path / "ev.csv").write_text(events, encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        run_files(
-            load_policy(tmp_path / "p.yaml"),
-            {"staff": tmp_path / "staff.csv", "ev": tmp_path / "ev.csv"},
-            output=tmp_path / "o",
-            settings=SETTINGS,
-        )
-    assert "ev.csv:3" in str(caught.value) and "hours below -5" in str(caught.value)
+    message = _refused(tmp_path, "who,amount,hours,day,note\nE1,,1.5,2024-05-10,\nE2,,-6,2024-05-10,\nE1,,-6,2024-05-10,\n")
+    assert "ev.csv:3" in message and "hours below -5" in message
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -179,15 +170,5 @@ def test_memo_and_careful_agree_on_random_files(tmp_path_factory: pytest.TempPat
 def test_a_cell_holding_the_key_separator_is_never_taken_for_another_row(tmp_path: Path) -> None:
     # "a\x1fb","c" and "a","b\x1fc" join to the same memo text; such a row is not remembered,
     # and here the control character is refused at its cell, as by the careful engine
-    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
-    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
-    events = "who,amount,hours,day,note\nE1,,1.5,2024-05-10,late\nE1,,1.5,2024-05-10,la\x1fte\n"
-    (tmp_path / "ev.csv").write_text(events, encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        run_files(
-            load_policy(tmp_path / "p.yaml"),
-            {"staff": tmp_path / "staff.csv", "ev": tmp_path / "ev.csv"},
-            output=tmp_path / "o",
-            settings=SETTINGS,
-        )
-    assert "ev.csv:3" in str(caught.value) and "note" in str(caught.value)
+    message = _refused(tmp_path, "who,amount,hours,day,note\nE1,,1.5,2024-05-10,late\nE1,,1.5,2024-05-10,la\x1fte\n")
+    assert "ev.csv:3" in message and "note" in message
