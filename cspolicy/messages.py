@@ -53,6 +53,7 @@ class _Template:
     __slots__ = ("english", "zh", "prefix", "_compiled")
 
     def __init__(self, english: str, zh: str) -> None:
+        _check(english, zh)  # a bad pair is refused at once; compiling waits until a text could match
         first = _PLACEHOLDER.search(english)
         self.english, self.zh = english, zh
         self.prefix = english[: first.start()] if first else english  # the literal start (a quick filter)
@@ -66,8 +67,8 @@ class _Template:
 
 
 def _check(english: str, zh: str) -> None:
-    """Refuse a template pair whose placeholders do not fit (as :func:`_compile` would),
-    without compiling it."""
+    """Refuse a template pair whose placeholders do not fit (an unknown kind, a Chinese
+    placeholder the English lacks), without compiling it."""
     names = set()
     for match in _PLACEHOLDER.finditer(english):
         if (match.group(2) or "") not in _KINDS:
@@ -79,24 +80,18 @@ def _check(english: str, zh: str) -> None:
 
 
 def _compile(english: str, zh: str) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern of a pair :func:`_check` accepted, and its placeholders that are messages."""
     parts: list[str] = []
     translated: set[str] = set()
-    names: set[str] = set()
     end = 0
     for match in _PLACEHOLDER.finditer(english):
         name, kind = match.group(1), match.group(2) or ""
-        if kind not in _KINDS:
-            raise ValueError(f"unknown placeholder kind {{{name}:{kind}}} in {english!r}")
         parts.append(re.escape(english[end : match.start()]))
         parts.append(f"(?P<{name}>{_KINDS[kind]})")
-        names.add(name)
         if kind == "m":
             translated.add(name)
         end = match.end()
     parts.append(re.escape(english[end:]))
-    for name in _PLACEHOLDER.findall(zh):
-        if name[0] not in names:
-            raise ValueError(f"{{{name[0]}}} of the Chinese {zh!r} is not in {english!r}")
     return re.compile("".join(parts), re.DOTALL), frozenset(translated)
 
 
@@ -104,8 +99,6 @@ class Catalogue:
     """English → another language, by templates tried in order (the first that fits wins)."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]], *, clause_joiner: str) -> None:
-        for en, zh in pairs:
-            _check(en, zh)  # a bad pair is refused at once; compiling waits until a text could match
         self.templates = [_Template(en, zh) for en, zh in pairs]
         self.clause_joiner = clause_joiner
         self.translate = functools.lru_cache(maxsize=4096)(self._translate)
@@ -114,8 +107,6 @@ class Catalogue:
         """Add templates (a policy's own bilingual messages), tried before the others."""
         known = {t.english for t in self.templates}
         new = [_Template(en, zh) for en, zh in pairs if en not in known]
-        for template in new:  # a policy's own: few, and checked now rather than when shown
-            template.compiled()
         if new:
             self.templates[:0] = new
             self.translate.cache_clear()

@@ -293,8 +293,8 @@ def test_csv_with_bom_is_excel_friendly(tmp_path: Path) -> None:
 
 
 def test_write_all_on_a_bom_file_writes_one_bom_even_when_rewritten(tmp_path: Path) -> None:
-    """write_all encodes past the BOM as plain UTF-8 (in C) and leaves the stream as it was:
-    the same bytes as utf-8-sig all along, and a rewrite from the start gets its BOM again."""
+    """write_all on a BOM file leaves the stream as it was: the same bytes as utf-8-sig all
+    along, and a rewrite from the start gets its BOM again."""
     target = tmp_path / "rows.csv"
     rows = [("中文", "1"), ("=x", "2")]
     with atomic_write(target, encoding=csv_encoding(bom=True)) as out:

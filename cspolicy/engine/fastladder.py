@@ -49,7 +49,7 @@ from cspolicy.expressions import ConstPool
 from cspolicy.generated import define
 from cspolicy.tables import CsvSink, Table
 from cspolicy.tables.convert import NUMERIC_TYPES
-from cspolicy.tables.rowcode import MEMO_CELL_CHARS, column_source, row_source
+from cspolicy.tables.rowcode import MEMO_CELL_CHARS, column_blocks, row_source
 from cspolicy.tables.spec import ColumnSpec
 from cspolicy.values import ColumnType
 
@@ -149,7 +149,7 @@ def _in_memory(
     spec = table.spec.columns
     width = len(spec)
     plan = table.row_plan()
-    _, ns = row_source(plan)
+    blocks, ns = column_blocks(plan)
     ns.update({"_len": len, "_any": any, "_Irregular": _Irregular, "_str": str, "_miss": object()})
     body = [f"if _len(cells) != {len(table.headers)} or not (cells[0] or _any(cells)):", "    raise _Irregular"]
     memos: list[dict[Any, Any]] = []
@@ -161,7 +161,7 @@ def _in_memory(
         else:
             held = f"_s{i}(v{i}, v{i})"  # one object for equal texts (or dates)
         if plan[i][0] is None:  # not in the file: its default
-            body += [*column_source(plan, i, ns), f"h{i} = {held}"]
+            body += [*blocks[i], f"h{i} = {held}"]
             continue
         # a cell text seen before gives the value it gave then (held: interned, packed)
         memos.append({})
@@ -170,7 +170,7 @@ def _in_memory(
             f"c = cells[{plan[i][0]}]",
             f"h{i} = _r{i}(c, _miss)",
             f"if h{i} is _miss:",
-            *(f"    {line}" for line in column_source(plan, i, ns)),
+            *(f"    {line}" for line in blocks[i]),
             f"    h{i} = {held}",
             f"    if _len(c) <= {MEMO_CELL_CHARS} and _len(_rm{i}) < {_MEMO}:",
             f"        _rm{i}[c] = h{i}",

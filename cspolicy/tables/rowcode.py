@@ -58,7 +58,6 @@ __all__ = [
     "MEMO_ENTRIES",
     "MEMO_CELL_CHARS",
     "row_source",
-    "column_source",
     "column_blocks",
     "row_converter",
 ]
@@ -182,15 +181,6 @@ def column_blocks(plan: RowPlan) -> tuple[list[list[str]], dict[str, object]]:
         else:
             blocks.append(_column_code(j, index, col, ns))
     return blocks, ns
-
-
-def column_source(plan: RowPlan, j: int, ns: dict[str, object]) -> list[str]:
-    """The statements of :func:`row_source`'s function that set ``v{j}`` from its cell (they
-    start with ``c = cells[…]``), for a caller composing its own read function; ``ns`` is the
-    namespace :func:`row_source` returned, which they extend. None of them if the file lacks
-    the column (``v{j}`` is then its default, ``_b{j}``)."""
-    index, _, col = plan[j]
-    return [f"v{j} = _b{j}"] if index is None else _column_code(j, index, col, ns)
 
 
 def row_converter(plan: RowPlan) -> RowConverter:

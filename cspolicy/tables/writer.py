@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -250,22 +249,8 @@ class CsvSink:
         return cells, namespace
 
     def write_all(self, rows: Iterable[Sequence[str]]) -> None:
-        """Write rows that are already text (from a generated row function).
-
-        Past the BOM, a ``utf-8-sig`` file is plain UTF-8; but Python encodes ``utf-8-sig``
-        with a Python-level encoder, once per row written, where ``utf-8`` is encoded in C.
-        So once the stream is past its start (the header holds the BOM) it is switched to
-        ``utf-8`` for these rows and back afterwards (at a non-zero position, switching back
-        writes no second BOM): the same bytes, a few times cheaper."""
-        stream = self.stream
-        if not (isinstance(stream, io.TextIOWrapper) and stream.encoding == "utf-8-sig" and stream.tell() > 0):
-            self._writer.writerows(rows)
-            return
-        stream.reconfigure(encoding="utf-8")
-        try:
-            self._writer.writerows(rows)
-        finally:
-            stream.reconfigure(encoding="utf-8-sig")
+        """Write rows that are already text (from a generated row function)."""
+        self._writer.writerows(rows)
 
     def write_lines(self, lines: Iterable[str]) -> None:
         """Write rows already made into lines of CSV text in this sink's dialect (a
