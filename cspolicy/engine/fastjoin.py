@@ -290,7 +290,7 @@ def _remembered(
     # two rows' texts are equal only when their cells are
     separators = len(raw) - 1
     clean = f" and {'mk[0]' if len(key) > 0 else 'mk'}.count(_SEP) == {separators}" if raw else ""
-    if raw == list(range(raw[0], raw[-1] + 1)) if raw else False:
+    if raw and raw == list(range(raw[0], raw[-1] + 1)):  # side by side: one slice
         key.insert(0, f"_SEP.join(cells[{raw[0]}:{raw[-1] + 1}])")
     elif raw:
         key.insert(0, f"_SEP.join(({''.join(f'cells[{i}], ' for i in raw)}))")
